@@ -1,0 +1,69 @@
+"""The `nnviz` command: the GUI launch and the headless verbs.
+
+The headless verbs never import Qt, so they start fast and run without a display.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from nnviz import __version__
+from nnviz.core.errors import NnvizError
+
+VERBS: dict[str, str] = {
+    "trace": "print one iteration's trace as JSON",
+    "train": "train for N iterations and write the trained session",
+    "check": "gradient check: backprop against central differences",
+    "explain": "print how one result cell of one step was computed",
+    "examples": "list the built-in examples",
+    "render": "draw the window at a step to a PNG, without a screen",
+}
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    verbs = "\n".join(f"  nnviz {v:<9} {h}" for v, h in VERBS.items())
+    p = argparse.ArgumentParser(
+        prog="nnviz",
+        description="Step through a neural network's forward pass, loss, backward pass and "
+        "weight update, one matrix operation at a time.",
+        epilog=f"headless verbs (nnviz VERB --help for each):\n{verbs}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("session", nargs="?", help="a *.nnviz.json session to open in the window")
+    p.add_argument("--example", metavar="NAME", help="open a built-in example (nnviz examples)")
+    p.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"nnviz: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in VERBS:
+            return _run_verb(args[0], args[1:])
+        opts = _gui_parser().parse_args(args)
+        from nnviz.app.launch import launch  # Qt is imported only here
+
+        return launch(opts.session, opts.example)
+    except NnvizError as e:
+        return _fail(str(e))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_verb(verb: str, args: list[str]) -> int:
+    from nnviz import verbs
+
+    handlers: dict[str, Callable[[list[str]], int]] = {
+        "trace": verbs.trace,
+        "train": verbs.train,
+        "check": verbs.check,
+        "explain": verbs.explain,
+        "examples": verbs.examples,
+        "render": verbs.render,
+    }
+    return handlers[verb](args)

@@ -1,0 +1,1 @@
+"""The NumPy compute core of nnviz. Never imports Qt."""

@@ -1,0 +1,88 @@
+"""Activation functions and their derivatives, in column layout (units × batch).
+
+Each activation keeps its value, its derivative and the formula a person reads together.
+All are exact at the extremes (sigmoid(±1000) is 1 and 0) and raise no NumPy warning.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core.types import Mat
+
+LEAKY_SLOPE = 0.01
+
+
+def _identity(Z: Mat) -> Mat:
+    return Z.copy()
+
+
+def _identity_prime(Z: Mat) -> Mat:
+    return np.ones_like(Z)
+
+
+def sigmoid(Z: Mat) -> Mat:
+    """σ(z) = 1 / (1 + e^(−z)), computed from e^(−|z|) so it never overflows."""
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_prime(Z: Mat) -> Mat:
+    s = sigmoid(Z)
+    return s * (1.0 - s)
+
+
+def _tanh_prime(Z: Mat) -> Mat:
+    return 1.0 - np.tanh(Z) ** 2
+
+
+def _relu(Z: Mat) -> Mat:
+    return np.maximum(Z, 0.0)
+
+
+def _relu_prime(Z: Mat) -> Mat:
+    # relu′(0) = 0: the kink takes the left derivative (DESIGN §1).
+    return (Z > 0).astype(np.float64)
+
+
+def _leaky_relu(Z: Mat) -> Mat:
+    return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+
+
+def _leaky_relu_prime(Z: Mat) -> Mat:
+    return np.where(Z > 0, 1.0, LEAKY_SLOPE)
+
+
+def softmax(Z: Mat) -> Mat:
+    """Softmax over the units of each sample (axis 0), shifted by the column maximum."""
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _softmax_prime(Z: Mat) -> Mat:
+    # Softmax needs its full Jacobian; nnviz only uses it fused with cross-entropy (DESIGN §1).
+    raise NotImplementedError("softmax is only used fused with cross_entropy")
+
+
+@dataclass(frozen=True, slots=True)
+class Activation:
+    name: str
+    f: Callable[[Mat], Mat]
+    prime: Callable[[Mat], Mat]
+    symbol: str  # the function's name in an equation: σ, tanh, ReLU
+    formula: str  # f(z) written out for a person
+    elementwise: bool = True
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("identity", _identity, _identity_prime, "id", "z"),
+        Activation("sigmoid", sigmoid, _sigmoid_prime, "σ", "1/(1+e^(−z))"),
+        Activation("tanh", np.tanh, _tanh_prime, "tanh", "tanh(z)"),
+        Activation("relu", _relu, _relu_prime, "ReLU", "max(0, z)"),
+        Activation("leaky_relu", _leaky_relu, _leaky_relu_prime, "LeakyReLU", "max(0.01·z, z)"),
+        Activation("softmax", softmax, _softmax_prime, "softmax", "e^(z_i)/Σ_k e^(z_k)", False),
+    )
+}

@@ -1,0 +1,33 @@
+"""Parameter initialisation for sessions that give no W and b. Same seed, same numbers."""
+
+from itertools import pairwise
+
+import numpy as np
+
+from nnviz.core.types import Mat
+
+SCHEMES = ("xavier", "he", "uniform")
+
+
+def initialise(
+    layers: tuple[int, ...], scheme: str, seed: int
+) -> tuple[tuple[Mat, ...], tuple[Mat, ...]]:
+    """W⁽ˡ⁾ (n_l, n_{l−1}) drawn by `scheme`, b⁽ˡ⁾ zeros (n_l,), column layout.
+
+    xavier: U(±√(6/(fan_in + fan_out))); he: N(0, 2/fan_in); uniform: U(±0.5).
+    """
+    rng = np.random.default_rng(seed)
+    W, b = [], []
+    for fan_in, fan_out in pairwise(layers):
+        shape = (fan_out, fan_in)
+        if scheme == "xavier":
+            limit = np.sqrt(6.0 / (fan_in + fan_out))
+            W.append(rng.uniform(-limit, limit, shape))
+        elif scheme == "he":
+            W.append(rng.normal(0.0, np.sqrt(2.0 / fan_in), shape))
+        elif scheme == "uniform":
+            W.append(rng.uniform(-0.5, 0.5, shape))
+        else:
+            raise ValueError(f"unknown scheme {scheme!r}")
+        b.append(np.zeros(fan_out))
+    return tuple(W), tuple(b)

@@ -1,0 +1,120 @@
+"""One iteration's maths in column layout: forward, loss, backward, update.
+
+Layer l (1-based in the text) is index l − 1 in every tuple here. Training and the trace
+both call these functions, so what the GUI shows is exactly what training computes.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core.activations import ACTIVATIONS
+from nnviz.core.errors import NnvizError
+from nnviz.core.losses import LOSSES, is_fused, loss_value, reduction_factor
+from nnviz.core.types import Mat
+
+
+def check_network(layers: tuple[int, ...], activations: tuple[str, ...], loss: str) -> None:
+    """Refuse the activation/loss pairs that would need a full Jacobian (DESIGN §1)."""
+    if loss not in LOSSES:
+        raise NnvizError(f"loss: unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
+    for i, name in enumerate(activations):
+        if name not in ACTIVATIONS:
+            raise NnvizError(
+                f"activations[{i}]: unknown activation {name!r}; "
+                f"expected one of {', '.join(ACTIVATIONS)}"
+            )
+    if len(activations) != len(layers) - 1:
+        raise NnvizError(
+            f"activations: {len(layers)} layers need {len(layers) - 1} activations "
+            f"(one per layer after the input), got {len(activations)}"
+        )
+    output = activations[-1]
+    for i, name in enumerate(activations[:-1]):
+        if name == "softmax":
+            raise NnvizError(
+                f"activations[{i}]: softmax is only allowed on the output layer "
+                "(a hidden softmax needs its full Jacobian)"
+            )
+    if output == "softmax" and loss != "cross_entropy":
+        raise NnvizError("loss: a softmax output needs loss 'cross_entropy'")
+    if loss == "cross_entropy" and output != "softmax":
+        raise NnvizError("loss: 'cross_entropy' needs a softmax output layer")
+    if loss == "bce" and output != "sigmoid":
+        raise NnvizError("loss: 'bce' needs a sigmoid output layer")
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    P: tuple[Mat, ...]  # W·A_prev
+    Z: tuple[Mat, ...]  # P + b
+    A: tuple[Mat, ...]  # f(Z)
+
+
+@dataclass(frozen=True, slots=True)
+class Backward:
+    dA: tuple[Mat | None, ...]  # ∂L/∂A per layer; None for a fused output layer
+    delta: tuple[Mat, ...]  # ∂L/∂Z, k included
+    dW: tuple[Mat, ...]
+    db: tuple[Mat, ...]  # 1-D, (n_l,)
+
+
+def forward(
+    W: tuple[Mat, ...], b: tuple[Mat, ...], X: Mat, activations: tuple[str, ...]
+) -> Forward:
+    """P = W·A_prev, Z = P + b (broadcast over the batch columns), A = f(Z)."""
+    P, Z, A = [], [], []
+    A_prev = X
+    with np.errstate(all="ignore"):  # a diverging run shows inf/nan, never a warning
+        for W_l, b_l, name in zip(W, b, activations, strict=True):
+            P_l = W_l @ A_prev
+            Z_l = P_l + b_l[:, None]
+            A_prev = ACTIVATIONS[name].f(Z_l)
+            P.append(P_l)
+            Z.append(Z_l)
+            A.append(A_prev)
+    return Forward(tuple(P), tuple(Z), tuple(A))
+
+
+def backward(
+    W: tuple[Mat, ...],
+    X: Mat,
+    Y: Mat,
+    fwd: Forward,
+    activations: tuple[str, ...],
+    loss: str,
+    reduction: str,
+) -> Backward:
+    """δ⁽ˡ⁾ = ∂L/∂A⁽ˡ⁾ ⊙ f′(Z⁽ˡ⁾), dW = δ·A_prevᵀ, db = Σ_batch δ, ∂L/∂A⁽ˡ⁻¹⁾ = Wᵀ·δ."""
+    L = len(W)
+    k = reduction_factor(reduction, X.shape[1])
+    dA: list[Mat | None] = [None] * L
+    delta: list[Mat] = [np.empty(0)] * L
+    dW: list[Mat] = [np.empty(0)] * L
+    db: list[Mat] = [np.empty(0)] * L
+    with np.errstate(all="ignore"):
+        fused = is_fused(loss, activations[-1])
+        if not fused:  # only half_sse reaches here: ∂L/∂A = k·(A − Y)
+            dA[-1] = k * (fwd.A[-1] - Y)
+        for i in range(L - 1, -1, -1):
+            if i == L - 1 and fused:
+                delta[i] = k * (fwd.A[i] - Y)
+            else:
+                delta[i] = dA[i] * ACTIVATIONS[activations[i]].prime(fwd.Z[i])
+            A_prev = fwd.A[i - 1] if i > 0 else X
+            dW[i] = delta[i] @ A_prev.T
+            db[i] = delta[i].sum(axis=1)
+            if i > 0:
+                dA[i - 1] = W[i].T @ delta[i]
+    return Backward(tuple(dA), tuple(delta), tuple(dW), tuple(db))
+
+
+def output_loss(fwd: Forward, Y: Mat, loss: str, reduction: str) -> float:
+    with np.errstate(all="ignore"):
+        return loss_value(loss, reduction, fwd.Z[-1], fwd.A[-1], Y)
+
+
+def update(params: tuple[Mat, ...], grads: tuple[Mat, ...], lr: float) -> tuple[Mat, ...]:
+    """θ − η·∂L/∂θ for each parameter."""
+    with np.errstate(all="ignore"):
+        return tuple(p - lr * g for p, g in zip(params, grads, strict=True))

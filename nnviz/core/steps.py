@@ -1,0 +1,119 @@
+"""The step program: one iteration as a fixed sequence of small, named steps (DESIGN §1).
+
+Every step carries its operands and result already in the session's convention, so a
+view shows them as they are; `product` says how a matrix product reads its operands.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core.types import Mat
+
+PHASES = ("forward", "loss", "backward", "update")
+KINDS = (
+    "matmul",
+    "bias",
+    "activation",
+    "loss",
+    "output_grad",
+    "delta",
+    "grad_W",
+    "grad_b",
+    "backprop",
+    "W",
+    "b",
+)
+
+
+def step_id(phase: str, layer: int | None = None, kind: str | None = None) -> str:
+    """`forward.1.matmul`, `loss`, `update.2.W`: the one builder of step ids."""
+    if phase == "loss":
+        return "loss"
+    return f"{phase}.{layer}.{kind}"
+
+
+@dataclass(frozen=True, slots=True)
+class Operand:
+    """A named matrix in a step, in the session's convention.
+
+    name: ASCII, unique in the trace (`W1`, `A0`, `delta2`, `dW2`); label: how a person reads
+    it (`W⁽¹⁾`, `X`, `δ⁽²⁾`); symbol: its short name in a derivation (`W`, `X`, `δ`);
+    vector: a bias-like vector (n×1 in the column convention, 1×n in the row convention).
+    """
+
+    name: str
+    label: str
+    symbol: str
+    value: Mat
+    vector: bool = False
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.value.shape  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """result[i, j] = Σ_k left′[i, k] · right′[k, j], where x′ is x or xᵀ as flagged.
+
+    left and right index `Step.operands`.
+    """
+
+    left: int
+    left_transposed: bool
+    right: int
+    right_transposed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    phase: str
+    layer: int | None
+    kind: str
+    title: str  # in words: "multiply the inputs by the weights"
+    equation: str  # symbolic, in the session's convention
+    operands: tuple[Operand, ...]
+    result: Operand  # the loss is a 1×1 result with `scalar` set
+    cost: int  # multiply-adds for products, one per element otherwise
+    convention: str
+    product: Product | None = None
+    fused: bool = False
+    scalar: bool = False
+    activation: str | None = None  # for activation and delta steps
+    learning_rate: float | None = None  # for update steps
+    k: float | None = None  # the reduction factor, for loss, output_grad and fused δ
+    loss: str | None = None  # for the loss step
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The result's shape as the trace reports it: () for the scalar loss."""
+        return () if self.scalar else self.result.value.shape
+
+    @property
+    def batch_axis(self) -> int:
+        """The axis of samples in this step's matrices: 1 (column) or 0 (row)."""
+        return 0 if self.convention == "row" else 1
+
+    def operand(self, name: str) -> Operand:
+        for op in (*self.operands, self.result):
+            if op.name == name:
+                return op
+        raise KeyError(name)
+
+
+def readonly(a: Mat) -> Mat:
+    """A read-only view: steps share arrays with views (ImageItem keeps references)."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """`4×3`; `scalar` for ()."""
+    return "×".join(str(n) for n in shape) if shape else "scalar"
+
+
+def as_matrix(x: float) -> Mat:
+    return readonly(np.array([[x]], dtype=np.float64))

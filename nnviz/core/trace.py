@@ -1,0 +1,337 @@
+"""The trace: one iteration computed eagerly into its steps, in DESIGN §1's order."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core.activations import ACTIVATIONS
+from nnviz.core.losses import LOSSES, is_fused, reduction_factor
+from nnviz.core.network import Backward, Forward, backward, forward, output_loss, update
+from nnviz.core.session import Session, layer_name, to_convention, vector_to_convention
+from nnviz.core.steps import Operand, Product, Step, as_matrix, readonly, step_id
+from nnviz.core.types import Mat
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    session: Session
+    steps: tuple[Step, ...]
+    loss: float
+    forward: Forward
+    backward: Backward
+
+    def index(self, sid: str) -> int:
+        for i, s in enumerate(self.steps):
+            if s.id == sid:
+                return i
+        raise KeyError(f"no step {sid!r} in this iteration")
+
+    def step(self, sid: str) -> Step:
+        return self.steps[self.index(sid)]
+
+    def next_session(self) -> Session:
+        """The session with the parameters after this iteration's update."""
+        s = self.session
+        W = update(s.W, self.backward.dW, s.learning_rate)
+        b = update(s.b, self.backward.db, s.learning_rate) if s.train_biases else s.b
+        return s.with_parameters(W, b)
+
+
+def _k_text(reduction: str) -> str:
+    return "(1/B)" if reduction == "mean" else ""
+
+
+class _Builder:
+    """Names and lays out one session's matrices; makes the steps of its trace."""
+
+    def __init__(self, s: Session, fwd: Forward, bwd: Backward, loss: float) -> None:
+        self.s, self.fwd, self.bwd, self.loss = s, fwd, bwd, loss
+        self.row = s.convention == "row"
+        self.k = reduction_factor(s.reduction, s.batch)
+
+    # operands -------------------------------------------------------------------------------
+    def mat(self, name: str, label: str, symbol: str, M: Mat) -> Operand:
+        return Operand(name, label, symbol, readonly(to_convention(M, self.s.convention)))
+
+    def vec(self, name: str, label: str, symbol: str, v: Mat) -> Operand:
+        return Operand(
+            name, label, symbol, readonly(vector_to_convention(v, self.s.convention)), True
+        )
+
+    def A(self, layer: int) -> Operand:
+        if layer == 0:
+            return self.mat("A0", "X", "X", self.s.X)
+        return self.mat(f"A{layer}", layer_name("A", layer), "A", self.fwd.A[layer - 1])
+
+    def W(self, layer: int) -> Operand:
+        return self.mat(f"W{layer}", layer_name("W", layer), "W", self.s.W[layer - 1])
+
+    def Y(self) -> Operand:
+        return self.mat("Y", "Y", "Y", self.s.Y)
+
+    def a_label(self, layer: int) -> str:
+        return "X" if layer == 0 else layer_name("A", layer)
+
+    def step(self, phase: str, layer: int | None, kind: str, **kw: object) -> Step:
+        return Step(
+            id=step_id(phase, layer, kind),
+            phase=phase,
+            layer=layer,
+            kind=kind,
+            convention=self.s.convention,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    # forward --------------------------------------------------------------------------------
+    def forward_steps(self, l: int) -> list[Step]:
+        s, i = self.s, l - 1
+        n_l, n_prev, B = s.layers[l], s.layers[l - 1], s.batch
+        W, A_prev = self.W(l), self.A(l - 1)
+        P = self.mat(f"P{l}", layer_name("P", l), "P", self.fwd.P[i])
+        Pl, Wl, Al = layer_name("P", l), layer_name("W", l), self.a_label(l - 1)
+        if self.row:
+            ops, eq, prod = (A_prev, W), f"{Pl} = {Al} · {Wl}", Product(0, False, 1, False)
+        else:
+            ops, eq, prod = (W, A_prev), f"{Pl} = {Wl} · {Al}", Product(0, False, 1, False)
+        inputs = "inputs" if l == 1 else f"layer {l - 1}'s activations"
+        matmul = self.step(
+            "forward",
+            l,
+            "matmul",
+            title=f"multiply the {inputs} by the weights",
+            equation=eq,
+            operands=ops,
+            result=P,
+            cost=n_l * n_prev * B,
+            product=prod,
+        )
+        b = self.vec(f"b{l}", layer_name("b", l), "b", s.b[i])
+        Z = self.mat(f"Z{l}", layer_name("Z", l), "Z", self.fwd.Z[i])
+        bias = self.step(
+            "forward",
+            l,
+            "bias",
+            title="add the bias to every sample",
+            equation=f"{layer_name('Z', l)} = {Pl} + {layer_name('b', l)}",
+            operands=(P, b),
+            result=Z,
+            cost=n_l * B,
+        )
+        act = ACTIVATIONS[s.activations[i]]
+        A = self.A(l)
+        activation = self.step(
+            "forward",
+            l,
+            "activation",
+            title=f"apply the activation ({act.name})",
+            equation=f"{layer_name('A', l)} = {act.symbol}({layer_name('Z', l)})",
+            operands=(Z,),
+            result=A,
+            cost=n_l * B,
+            activation=act.name,
+        )
+        return [matmul, bias, activation]
+
+    # loss -----------------------------------------------------------------------------------
+    def loss_step(self) -> Step:
+        s, L = self.s, self.s.depth
+        loss = LOSSES[s.loss]
+        A, Y = self.A(L), self.Y()
+        ops: tuple[Operand, ...] = (A, Y)
+        if s.loss != "half_sse":  # computed from Z, so the loss is finite for every finite Z
+            Z = self.mat(f"Z{L}", layer_name("Z", L), "Z", self.fwd.Z[L - 1])
+            ops = (Z, A, Y)
+        k = _k_text(s.reduction)
+        return self.step(
+            "loss",
+            None,
+            "loss",
+            title=f"the loss ({s.loss}, {s.reduction} over the batch)",
+            equation=f"L = {k}Σₛ {loss.formula}".replace("  ", " "),
+            operands=ops,
+            result=Operand("L", "L", "L", as_matrix(self.loss)),
+            cost=s.layers[-1] * s.batch,
+            scalar=True,
+            k=self.k,
+            loss=s.loss,
+        )
+
+    # backward -------------------------------------------------------------------------------
+    def dA(self, layer: int) -> Operand:
+        M = self.bwd.dA[layer - 1]
+        assert M is not None  # only asked for layers that have it
+        return self.mat(f"dA{layer}", f"∂L/∂{layer_name('A', layer)}", "dA", M)
+
+    def delta(self, layer: int) -> Operand:
+        return self.mat(f"delta{layer}", layer_name("δ", layer), "δ", self.bwd.delta[layer - 1])
+
+    def backward_steps(self, l: int) -> list[Step]:
+        s, i, L = self.s, l - 1, self.s.depth
+        n_l, n_prev, B = s.layers[l], s.layers[l - 1], s.batch
+        steps: list[Step] = []
+        fused = l == L and is_fused(s.loss, s.activations[-1])
+        k = _k_text(s.reduction)
+        dl, Al, Yl = layer_name("δ", l), layer_name("A", l), "Y"
+        if l == L and not fused:
+            steps.append(
+                self.step(
+                    "backward",
+                    l,
+                    "output_grad",
+                    title="the output error: how the loss changes with the output",
+                    equation=f"∂L/∂{Al} = {k}({Al} − {Yl})",
+                    operands=(self.A(l), self.Y()),
+                    result=self.dA(l),
+                    cost=n_l * B,
+                    k=self.k,
+                )
+            )
+        act = ACTIVATIONS[s.activations[i]]
+        if fused:
+            steps.append(
+                self.step(
+                    "backward",
+                    l,
+                    "delta",
+                    title=f"δ: the output error, fused ({act.name} with {s.loss})",
+                    equation=f"{dl} = {k}({Al} − Y)",
+                    operands=(self.A(l), self.Y()),
+                    result=self.delta(l),
+                    cost=n_l * B,
+                    fused=True,
+                    activation=act.name,
+                    k=self.k,
+                )
+            )
+        else:
+            Z = self.mat(f"Z{l}", layer_name("Z", l), "Z", self.fwd.Z[i])
+            steps.append(
+                self.step(
+                    "backward",
+                    l,
+                    "delta",
+                    title="δ: the error at the pre-activations",
+                    equation=f"{dl} = ∂L/∂{Al} ⊙ {act.symbol}′({layer_name('Z', l)})",
+                    operands=(self.dA(l), Z),
+                    result=self.delta(l),
+                    cost=n_l * B,
+                    activation=act.name,
+                )
+            )
+        delta, A_prev = self.delta(l), self.A(l - 1)
+        dW = self.mat(f"dW{l}", f"∂L/∂{layer_name('W', l)}", "dW", self.bwd.dW[i])
+        ap = self.a_label(l - 1)
+        if self.row:
+            ops, eq = (A_prev, delta), f"∂L/∂{layer_name('W', l)} = {ap}ᵀ · {dl}"
+            prod = Product(0, True, 1, False)
+        else:
+            ops, eq = (delta, A_prev), f"∂L/∂{layer_name('W', l)} = {dl} · {ap}ᵀ"
+            prod = Product(0, False, 1, True)
+        steps.append(
+            self.step(
+                "backward",
+                l,
+                "grad_W",
+                title="the gradient of the weights",
+                equation=eq,
+                operands=ops,
+                result=dW,
+                cost=n_l * n_prev * B,
+                product=prod,
+            )
+        )
+        db = self.vec(f"db{l}", f"∂L/∂{layer_name('b', l)}", "db", self.bwd.db[i])
+        steps.append(
+            self.step(
+                "backward",
+                l,
+                "grad_b",
+                title="the gradient of the biases: δ summed over the batch",
+                equation=f"∂L/∂{layer_name('b', l)} = Σₛ {dl}",
+                operands=(delta,),
+                result=db,
+                cost=n_l * B,
+            )
+        )
+        if l >= 2:
+            W = self.W(l)
+            target = f"∂L/∂{layer_name('A', l - 1)}"
+            if self.row:
+                ops, eq = (delta, W), f"{target} = {dl} · {layer_name('W', l)}ᵀ"
+                prod = Product(0, False, 1, True)
+            else:
+                ops, eq = (W, delta), f"{target} = {layer_name('W', l)}ᵀ · {dl}"
+                prod = Product(0, True, 1, False)
+            steps.append(
+                self.step(
+                    "backward",
+                    l,
+                    "backprop",
+                    title=f"propagate the error back to layer {l - 1}",
+                    equation=eq,
+                    operands=ops,
+                    result=self.dA(l - 1),
+                    cost=n_l * n_prev * B,
+                    product=prod,
+                )
+            )
+        return steps
+
+    # update ---------------------------------------------------------------------------------
+    def update_steps(self, l: int) -> list[Step]:
+        s, i = self.s, l - 1
+        lr = s.learning_rate
+        Wl = layer_name("W", l)
+        dW = self.mat(f"dW{l}", f"∂L/∂{Wl}", "dW", self.bwd.dW[i])
+        W_new = self.mat(f"W{l}_new", f"{Wl} (new)", "W′", s.W[i] - lr * self.bwd.dW[i])
+        steps = [
+            self.step(
+                "update",
+                l,
+                "W",
+                title=f"update the weights of layer {l}",
+                equation=f"{Wl} ← {Wl} − η · ∂L/∂{Wl}",
+                operands=(self.W(l), dW),
+                result=W_new,
+                cost=s.W[i].size,
+                learning_rate=lr,
+            )
+        ]
+        if s.train_biases:
+            bl = layer_name("b", l)
+            b = self.vec(f"b{l}", bl, "b", s.b[i])
+            db = self.vec(f"db{l}", f"∂L/∂{bl}", "db", self.bwd.db[i])
+            b_new = self.vec(f"b{l}_new", f"{bl} (new)", "b′", s.b[i] - lr * self.bwd.db[i])
+            steps.append(
+                self.step(
+                    "update",
+                    l,
+                    "b",
+                    title=f"update the biases of layer {l}",
+                    equation=f"{bl} ← {bl} − η · ∂L/∂{bl}",
+                    operands=(b, db),
+                    result=b_new,
+                    cost=s.b[i].size,
+                    learning_rate=lr,
+                )
+            )
+        return steps
+
+
+def build_trace(s: Session) -> Trace:
+    """Compute one iteration eagerly: every step's operands and result."""
+    fwd = forward(s.W, s.b, s.X, s.activations)
+    loss = output_loss(fwd, s.Y, s.loss, s.reduction)
+    bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+    build = _Builder(s, fwd, bwd, loss)
+    steps: list[Step] = []
+    L = s.depth
+    with np.errstate(all="ignore"):
+        for l in range(1, L + 1):
+            steps += build.forward_steps(l)
+        steps.append(build.loss_step())
+        for l in range(L, 0, -1):
+            steps += build.backward_steps(l)
+        for l in range(L, 0, -1):
+            steps += build.update_steps(l)
+    return Trace(s, tuple(steps), loss, fwd, bwd)

@@ -1,0 +1,6 @@
+"""Array type aliases shared by the core."""
+
+import numpy as np
+from numpy.typing import NDArray
+
+Mat = NDArray[np.float64]
