@@ -14,6 +14,11 @@ from nnviz.core.network import backward, forward, output_loss, update
 from nnviz.core.session import Session
 
 
+def session_loss(s: Session) -> float:
+    """The loss of the session's parameters on its batch, without building a trace."""
+    return output_loss(forward(s.W, s.b, s.X, s.activations), s.Y, s.loss, s.reduction)
+
+
 @dataclass(frozen=True, slots=True)
 class TrainResult:
     session: Session  # the parameters after the last iteration

@@ -1,0 +1,296 @@
+"""The headless verbs of the `nnviz` command. None of them imports Qt but `render`.
+
+Each takes its argument list and returns an exit code: 0 done, 1 a check failed or training
+diverged, 2 refused input (one message on stderr; no output file written or changed).
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nnviz.core.errors import NnvizError
+from nnviz.core.explain import explain as explain_cell
+from nnviz.core.formatting import DEFAULT_PRECISION, format_value
+from nnviz.core.gradcheck import TOLERANCE, gradcheck
+from nnviz.core.session import Session, load_session, save_session, write_text_atomic
+from nnviz.core.trace import Trace, build_trace
+from nnviz.core.trace_json import trace_to_dict
+from nnviz.core.train import TrainingDiverged, session_loss
+from nnviz.core.train import train as train_session
+from nnviz.resources import example_names, example_path
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises NnvizError (exit 2, one line) instead of printing usage noise."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise NnvizError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _parser(verb: str, description: str) -> _Parser:
+    return _Parser(prog=f"nnviz {verb}", description=description)
+
+
+def _add_session(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("session", nargs=None if required else "?", help="a *.nnviz.json file")
+
+
+def _add_iteration(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--iteration",
+        type=int,
+        default=1,
+        metavar="K",
+        help="the iteration to show, 1-based (default 1: the parameters as given)",
+    )
+
+
+def _load(path: str | None, example: str | None = None) -> Session:
+    if example is not None:
+        return load_session(example_path(example))
+    if path is None:
+        raise NnvizError("give a session file or --example NAME")
+    return load_session(path)
+
+
+def _at_iteration(s: Session, k: int) -> Session:
+    """The session at iteration k: k − 1 updates from the file's parameters."""
+    if k < 1:
+        raise NnvizError(f"--iteration: iterations count from 1, got {k}")
+    return train_session(s, k - 1).session if k > 1 else s
+
+
+def _write_output(path: str, text: str) -> None:
+    try:
+        write_text_atomic(path, text)
+    except OSError as e:
+        raise NnvizError(f"{path}: cannot write the file ({e.strerror or e})") from None
+
+
+# --- trace ------------------------------------------------------------------------------------
+
+
+def trace(args: list[str]) -> int:
+    p = _parser("trace", "Print the trace of one iteration as JSON (DESIGN §1).")
+    _add_session(p)
+    _add_iteration(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="write the JSON here instead of stdout")
+    a = p.parse_args(args)
+    t = build_trace(_at_iteration(_load(a.session), a.iteration))
+    text = json.dumps(trace_to_dict(t), ensure_ascii=False, allow_nan=False) + "\n"
+    if a.output:
+        _write_output(a.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# --- train ------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A one-line progress bar with the current loss, on a terminal only."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int) -> None:
+        self.total, self.stream = total, sys.stderr
+        self.live = total >= 200 and self.stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, i: int, loss: float) -> None:
+        now = time.monotonic()
+        if not self.live or (now - self.last < 0.1 and i < self.total):
+            return
+        self.last = now
+        filled = self.WIDTH * i // self.total
+        bar = "█" * filled + "·" * (self.WIDTH - filled)
+        self.stream.write(f"\r{bar} {i}/{self.total}  loss {format_value(loss)}   ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\r" + " " * (self.WIDTH + 40) + "\r")
+            self.stream.flush()
+
+
+def train(args: list[str]) -> int:
+    p = _parser("train", "Train for N iterations of full-batch gradient descent and save.")
+    _add_session(p)
+    p.add_argument("-n", "--iterations", type=int, required=True, metavar="N")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="the trained session (may be SESSION itself)",
+    )
+    p.add_argument("--log", metavar="FILE.csv", help="write iteration,loss per iteration")
+    a = p.parse_args(args)
+    if a.iterations < 1:
+        raise NnvizError(f"-n: train for at least 1 iteration, got {a.iterations}")
+    s = _load(a.session)
+    bar = _Progress(a.iterations)
+    try:
+        result = train_session(s, a.iterations, bar if bar.live else None)
+    except TrainingDiverged as e:
+        bar.close()
+        if a.log:
+            _write_log(a.log, e.result.losses)
+        print(f"nnviz: {e}; {a.output} was not written", file=sys.stderr)
+        return 1
+    bar.close()
+    final = session_loss(result.session)
+    save_session(result.session, a.output)
+    if a.log:
+        _write_log(a.log, result.losses)
+    before = format_value(result.losses[0]) if len(result.losses) else format_value(final)
+    print(f"loss before: {before}")
+    print(f"loss after {a.iterations} iterations: {format_value(final)}")
+    return 0
+
+
+def _write_log(path: str, losses) -> None:
+    rows = "".join(f"{i},{float(v)!r}\n" for i, v in enumerate(losses, start=1))
+    _write_output(path, "iteration,loss\n" + rows)
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def check(args: list[str]) -> int:
+    p = _parser("check", "Gradient check: backprop's gradients against central differences.")
+    _add_session(p)
+    a = p.parse_args(args)
+    checks = gradcheck(_load(a.session))
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        verdict = "ok" if c.passed else "FAILED"
+        print(f"{c.name:<{width}}  worst relative error {c.worst:.2e}  {verdict}")
+    failed = [c.name for c in checks if not c.passed]
+    if failed:
+        print(f"{len(failed)} of {len(checks)} parameters above {TOLERANCE:g}: {', '.join(failed)}")
+        return 1
+    print(f"all {len(checks)} parameters below {TOLERANCE:g}")
+    return 0
+
+
+# --- explain ----------------------------------------------------------------------------------
+
+
+def _find_step(t: Trace, key: str):
+    if key.isdigit():
+        n = int(key)
+        if not 1 <= n <= len(t.steps):
+            raise NnvizError(f"step {n}: this iteration has steps 1..{len(t.steps)}")
+        return t.steps[n - 1]
+    try:
+        return t.step(key)
+    except KeyError:
+        ids = ", ".join(s.id for s in t.steps)
+        raise NnvizError(f"no step {key!r}; the steps are: {ids}") from None
+
+
+def explain(args: list[str]) -> int:
+    p = _parser("explain", "Print how one result cell of one step was computed.")
+    _add_session(p)
+    p.add_argument("step", help="a step id (forward.1.matmul) or its number, 1-based")
+    p.add_argument("row", type=int, help="0-based, in the session's convention")
+    p.add_argument("col", type=int, help="0-based, in the session's convention")
+    _add_iteration(p)
+    p.add_argument(
+        "--precision",
+        type=int,
+        default=DEFAULT_PRECISION,
+        help=f"significant digits (default {DEFAULT_PRECISION})",
+    )
+    a = p.parse_args(args)
+    if not 1 <= a.precision <= 17:
+        raise NnvizError(f"--precision: expected 1 to 17 significant digits, got {a.precision}")
+    t = build_trace(_at_iteration(_load(a.session), a.iteration))
+    step = _find_step(t, a.step)
+    e = explain_cell(step, a.row, a.col)
+    print(f"{step.id}: {step.title}")
+    print(step.equation)
+    if e.note:
+        print(e.note)
+    print(e.text(a.precision))
+    return 0
+
+
+# --- examples ---------------------------------------------------------------------------------
+
+
+def examples(args: list[str]) -> int:
+    p = _parser("examples", "List the built-in examples, name first.")
+    p.parse_args(args)
+    names = example_names()
+    width = max(map(len, names))
+    for name in names:
+        s = load_session(example_path(name))
+        print(f"{name:<{width}}  {s.name}")
+    return 0
+
+
+# --- render -----------------------------------------------------------------------------------
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise NnvizError(f"--size: expected WIDTHxHEIGHT such as 1600x1000, got {text!r}") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise NnvizError(f"--size: {w}x{h} is outside 200x200 .. 8000x8000")
+    return w, h
+
+
+def render(args: list[str]) -> int:
+    p = _parser("render", "Draw the window at a step, offscreen, and write a PNG.")
+    _add_session(p, required=False)
+    p.add_argument("--example", metavar="NAME", help="a built-in example instead of a file")
+    p.add_argument("--step", metavar="ID", help="the step to show (default: the first)")
+    _add_iteration(p)
+    p.add_argument("--size", default="1600x1000", metavar="WxH")
+    p.add_argument("--theme", choices=("light", "dark"), default="light")
+    p.add_argument("--scale", type=float, default=1.0, help="device pixel ratio (2 for HiDPI)")
+    p.add_argument("--presenter", action="store_true", help="the presenter (projector) layout")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png")
+    a = p.parse_args(args)
+    if (a.session is None) == (a.example is None):
+        raise NnvizError("render: give a session file or --example NAME (one of them)")
+    if not a.output.lower().endswith(".png"):
+        raise NnvizError(f"-o: the output must be a .png file, got {a.output!r}")
+    if not 0.5 <= a.scale <= 4 or not math.isfinite(a.scale):
+        raise NnvizError(f"--scale: expected 0.5 to 4, got {a.scale}")
+    size = _size(a.size)
+    session = _load(a.session, a.example)
+    if a.iteration < 1:
+        raise NnvizError(f"--iteration: iterations count from 1, got {a.iteration}")
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # render never needs a display
+    from nnviz.app.render import render_png  # Qt is imported only here
+
+    out = Path(a.output)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".png", dir=out.parent or ".")
+    os.close(fd)
+    try:
+        render_png(
+            session,
+            tmp,
+            step_id=a.step,
+            iteration=a.iteration,
+            size=size,
+            theme=a.theme,
+            scale=a.scale,
+            presenter=a.presenter,
+        )
+        os.replace(tmp, out)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    print(f"wrote {out}")
+    return 0
