@@ -18,6 +18,7 @@ from nnviz.resources import example_path
 
 MATMUL = step_id("forward", 1, "matmul")
 Key = Qt.Key
+LEFT = Qt.MouseButton.LeftButton
 
 
 def press(qtbot, widget, key, modifier=Qt.KeyboardModifier.NoModifier):
@@ -90,17 +91,15 @@ def test_clicking_a_timeline_entry_jumps_to_its_step(qtbot, window, doc):
 
 
 def _outlined(window, name):
-    return window.step_view.matrix_view(name).plot.outlined
+    return window.step_view.matrix_view(name).outlined
 
 
 @pytest.mark.parametrize("cell", [(0, 0), (2, 1), (3, 2)])
 def test_clicking_a_result_cell_outlines_its_row_and_column(qtbot, window, doc, cell):
     """Row convention: P[i,j] = Σ X[i,k]·W[k,j]: X's row i and W's column j, nothing else."""
     i, j = cell
-    plot = window.step_view.matrix_view(RESULT).plot
-    qtbot.mouseClick(
-        plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.cell_centre(i, j).toPoint()
-    )
+    view = window.step_view
+    qtbot.mouseClick(view.canvas.viewport(), LEFT, pos=view.cell_point(RESULT, i, j))
     assert doc.selection is not None and (doc.selection.row, doc.selection.col) == (i, j)
     assert _outlined(window, "A0") == {(i, 0), (i, 1)}
     assert _outlined(window, "W1") == {(0, j), (1, j)}
@@ -110,8 +109,8 @@ def test_clicking_a_result_cell_outlines_its_row_and_column(qtbot, window, doc, 
 
 
 def test_hovering_a_result_cell_explains_it_and_leaving_clears_it(qtbot, window, doc):
-    plot = window.step_view.matrix_view(RESULT).plot
-    qtbot.mouseMove(plot.viewport(), plot.cell_centre(1, 2).toPoint())
+    view = window.step_view
+    qtbot.mouseMove(view.canvas.viewport(), view.cell_point(RESULT, 1, 2))
     qtbot.waitUntil(lambda: doc.hover is not None)
     assert (doc.hover.row, doc.hover.col) == (1, 2)
     assert _outlined(window, "A0") == {(1, 0), (1, 1)}
@@ -130,10 +129,8 @@ def test_column_convention_outlines_W_row_and_X_column(qtbot, qapp):
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
-    plot = win.step_view.matrix_view(RESULT).plot
-    qtbot.mouseClick(
-        plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.cell_centre(2, 3).toPoint()
-    )
+    view = win.step_view
+    qtbot.mouseClick(view.canvas.viewport(), LEFT, pos=view.cell_point(RESULT, 2, 3))
     assert _outlined(win, "W1") == {(2, 0), (2, 1)}
     assert _outlined(win, "A0") == {(0, 3), (1, 3)}
     assert win.explanation_panel.lines() == explain(doc.step, 2, 3).lines()
@@ -150,8 +147,8 @@ def test_row_convention_shows_the_operands_transposed(qtbot, qapp):
         win.show()
         views[s.convention] = win.step_view
     for name in ("A0", "W1", RESULT):
-        c = views["column"].matrix_view(name).plot.image.image
-        r = views["row"].matrix_view(name).plot.image.image
+        c = views["column"].matrix_view(name).image.image
+        r = views["row"].matrix_view(name).image.image
         assert_array_equal(r, c.T)
     order = {c: [m.operand.name for m in v.layout_.matrices] for c, v in views.items()}
     assert order == {"column": ["W1", "A0", "P1"], "row": ["A0", "W1", "P1"]}
@@ -255,9 +252,13 @@ def test_big_network_shows_as_a_colour_image_with_hidden_numbers(qtbot, qapp):
     win.show()
     qtbot.waitExposed(win)
     w = win.step_view.matrix_view("W1")
-    assert w.plot.image.image.shape == (784, 128)
+    assert w.image.image.shape == (784, 128)
     assert not w.numbers_visible()
     assert w.cell_text(0, 0) == ""
-    assert w.plot.vb.state["mouseEnabled"] == [True, True]  # pan and zoom to readable cells
-    win.step_view._on_cell_hovered(1, 5, 7)  # slot 1 is W⁽¹⁾ in X · W⁽¹⁾
-    assert w.plot.toolTip() == f"W⁽¹⁾[5,7] = {format_value(s.W[0][7, 5])}"
+    assert w.vb.state["mouseEnabled"] == [True, True]  # pan and zoom to readable cells
+    view = win.step_view
+    qtbot.mouseMove(view.canvas.viewport(), view.cell_point("W1", 5, 7))
+    qtbot.waitUntil(lambda: doc.hover is not None)
+    r, c = doc.hover.row, doc.hover.col  # cells under a pixel wide: within one of the aim
+    assert doc.hover.target == "W1" and abs(r - 5) <= 1 and abs(c - 7) <= 1
+    assert w.image.toolTip() == f"W⁽¹⁾[{r},{c}] = {format_value(s.W[0][c, r])}"

@@ -27,13 +27,12 @@ def test_cells_have_the_colour_of_their_value(qapp, seed_session, theme):
     with prepared_window(seed_session, "forward.1.matmul", theme=theme) as win:
         image = paint_window(win, 2.0)
         view = win.step_view
-        plot = view.matrix_view(RESULT).plot
         lo, hi = view.levels
         cmap = theme_named(theme).colormap()
-        values = plot.image.image
+        values = view.matrix_view(RESULT).image.image
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
-                p = plot.viewport().mapTo(win, plot.cell_centre(i, j, at=(0.5, 0.12)).toPoint())
+                p = view.canvas.viewport().mapTo(win, view.cell_point(RESULT, i, j, (0.5, 0.12)))
                 got = image.pixelColor(p.x() * 2, p.y() * 2)
                 want = cmap.map((values[i, j] - lo) / (hi - lo), mode="qcolor")
                 assert _close(got, want), (i, j, got.name(), want.name())

@@ -1,27 +1,21 @@
 """One matrix as a heatmap: an ImageItem in its own PlotItem, with its numbers, grid, outlines
-and a caption (name and shape) under it.
+and a caption (name and shape) under it. The step view places several in one scene.
 
 Cell (i, j) spans x ∈ [j, j+1], y ∈ [i, i+1] with the y axis inverted, so the picture reads
 like the matrix. Numbers are drawn by one item that paints only the visible cells, and only
 when they fit; when they do not, a hover tooltip gives the value.
 """
 
-# ruff: noqa: N802, N815 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
+# ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
 import math
 from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import (
-    QGraphicsRectItem,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
 
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
@@ -140,28 +134,26 @@ class CellOverlay(pg.GraphicsObject):
         p.restore()
 
 
-class MatrixPlot(pg.PlotWidget):
-    """The heatmap proper; a PlotWidget so it pans and zooms on its own when it is big."""
+class MatrixItem:
+    """A matrix in the step view's scene: its PlotItem (ViewBox + ImageItem + overlays) and its
+    caption. Placed by the step view in scene pixels; pans and zooms on its own when big."""
 
-    cellHovered = Signal(int, int, int)  # slot, row, col (drawn cell)
-    cellClicked = Signal(int, int, int)
-    hoverLeft = Signal(int)
-
-    def __init__(self, slot: int = 0, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent)
+    def __init__(self, slot: int, scene: QGraphicsScene) -> None:
         self.slot = slot
-        self.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
-        item = self.getPlotItem()
+        self.plot = pg.PlotItem()
         for axis in ("left", "bottom", "top", "right"):
-            item.hideAxis(axis)
-        item.hideButtons()
-        item.setMenuEnabled(False)
-        item.layout.setContentsMargins(0, 0, 0, 0)
-        self.vb = item.getViewBox()
+            self.plot.hideAxis(axis)
+            self.plot.getAxis(axis).unlinkFromView()  # hidden axes would relabel every zoom
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.layout.setContentsMargins(0, 0, 0, 0)
+        self.plot.layout.setSpacing(0)
+        self.vb = self.plot.getViewBox()
         self.vb.invertY(True)
         self.vb.setAspectLocked(True)
         self.vb.setDefaultPadding(0)
         self.vb.setMouseEnabled(False, False)
+        self.vb.sigRangeChangedManually.connect(self._on_zoomed)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.overlay = CellOverlay()
         self.fade = QGraphicsRectItem()
@@ -177,43 +169,39 @@ class MatrixPlot(pg.PlotWidget):
         self._selected.setZValue(30)
         self._selected.hide()
         self.vb.addItem(self._selected)
-        self._shape = (0, 0)
-        self._hovered: tuple[int, int] | None = None
+        self.caption = QGraphicsTextItem()
+        self.caption.setZValue(1)
+        scene.addItem(self.plot)
+        scene.addItem(self.caption)
+        self._shape: tuple[int, int] = (0, 0)
+        self._caption_html = ""
+        self._geometry = QRectF()
+        self._fitted: tuple[object, ...] | None = None  # (shape, px) the view was last fitted to
+        self.px = 0.0
         self.outlined: set[tuple[int, int]] = set()
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
-        self.viewport().installEventFilter(self)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     # --- content ----------------------------------------------------------------------------
     def set_matrix(
         self,
         values: np.ndarray,
         levels: tuple[float, float],
-        cmap: pg.ColorMap,
+        lut: np.ndarray,
         precision: int,
         theme: Theme,
         fade_from_row: int | None = None,
         fade_from_col: int | None = None,
     ) -> None:
-        self.setBackground(theme.window)
-        shape_changed = values.shape != self._shape
-        self._shape = values.shape
-        lut = cmap.getLookupTable(0.0, 1.0, 256, alpha=False)
+        self._shape = values.shape  # type: ignore[assignment]
         self.image.setLookupTable(lut)
         self.image.setImage(values, levels=levels, autoLevels=False, autoDownsample=True)
         self.image.setRect(QRectF(0, 0, values.shape[1], values.shape[0]))
         lo, hi = levels
-        idx = np.clip(((values - lo) / (hi - lo) * 255).astype(int, copy=False), 0, 255)
+        idx = np.clip(((values - lo) / (hi - lo) * (len(lut) - 1)).astype(int), 0, len(lut) - 1)
         rgb = lut[idx].astype(float)
         luminance = (0.2126 * rgb[..., 0] + 0.7152 * rgb[..., 1] + 0.0722 * rgb[..., 2]) / 255
         self.overlay.set_values(values, luminance < 0.5, precision, theme)
         self._set_fade(fade_from_row, fade_from_col, theme)
-        for box in (*self._outlines, self._selected):
-            box.setPen(self._pen(theme.outline, 3))
-        self._selected.setPen(self._pen(theme.selection, 4))
-        if shape_changed:
-            self._hovered = None
+        self.image.setToolTip("")
 
     def _set_fade(self, from_row: int | None, from_col: int | None, theme: Theme) -> None:
         rows, cols = self._shape
@@ -225,9 +213,14 @@ class MatrixPlot(pg.PlotWidget):
             self.fade.hide()
             return
         veil = QColor(theme.window)
-        veil.setAlphaF(0.55)
+        veil.setAlphaF(0.6)
         self.fade.setBrush(veil)
         self.fade.show()
+
+    def set_caption(self, html: str) -> None:
+        if html != self._caption_html:
+            self._caption_html = html
+            self.caption.setHtml(html)
 
     @staticmethod
     def _pen(colour: str, width: float) -> QPen:
@@ -237,25 +230,49 @@ class MatrixPlot(pg.PlotWidget):
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
         return pen
 
-    def set_cell_px(self, px: float) -> None:
-        """Size the widget so each cell is `px` pixels square, and show the whole matrix."""
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self._shape
+
+    def size_for(self, px: float) -> tuple[float, float]:
+        """The plot's size in scene pixels when each cell is `px` pixels square."""
         rows, cols = self._shape
-        w, h = max(1, round(cols * px)), max(1, round(rows * px))
-        self.setFixedSize(w + 2 * MARGIN, h + 2 * MARGIN)
-        self.fit_view(px)
+        return max(1, round(cols * px)) + 2 * MARGIN, max(1, round(rows * px)) + 2 * MARGIN
+
+    def place(self, x: float, y: float, px: float) -> None:
+        """Put the plot's top-left at (x, y) with `px`-pixel cells, the caption under it."""
+        w, h = self.size_for(px)
+        rect = QRectF(round(x), round(y), w, h)
+        if rect != self._geometry:
+            self._geometry = rect
+            self.plot.setGeometry(rect)
+        self.px = px
+        if self._fitted != (self._shape, px):
+            self.fit_view()
         readable = px >= MIN_TEXT_CELL_PX
         self.vb.setMouseEnabled(not readable, not readable)
+        # Clipping to the ViewBox is only needed when the matrix can be zoomed past its box;
+        # otherwise it sends every paint through Qt's slow clipped path.
+        self.vb.setFlag(self.vb.GraphicsItemFlag.ItemClipsChildrenToShape, not readable)
+        cw = self.caption.boundingRect().width()
+        self.caption.setPos(round(rect.center().x() - cw / 2), rect.bottom() - 2)
 
-    def fit_view(self, px: float | None = None) -> None:
+    def fit_view(self) -> None:
+        """Show the whole matrix (undoing any zoom)."""
         rows, cols = self._shape
-        px = px or 1.0
-        pad = MARGIN / px
+        pad = MARGIN / (self.px or 1.0)
         self.vb.setLimits(
             xMin=-pad, xMax=cols + pad, yMin=-pad, yMax=rows + pad, maxXRange=cols + 2 * pad
         )
-        self.vb.setRange(
-            xRange=(-pad, cols + pad), yRange=(-pad, rows + pad), padding=0, update=True
-        )
+        self.vb.setRange(xRange=(-pad, cols + pad), yRange=(-pad, rows + pad), padding=0)
+        self._fitted = (self._shape, self.px)
+
+    def _on_zoomed(self, *_args: object) -> None:
+        self._fitted = None  # the next placement shows the whole matrix again
+
+    def set_visible(self, on: bool) -> None:
+        self.plot.setVisible(on)
+        self.caption.setVisible(on)
 
     def set_outlines(self, cells: Iterable[tuple[int, int]], theme: Theme) -> None:
         self.outlined = set(cells)
@@ -277,82 +294,30 @@ class MatrixPlot(pg.PlotWidget):
             self._selected.hide()
             return
         r, c = cell
-        self._selected.setPen(self._pen(theme.selection, 4))
+        self._selected.setPen(self._pen(theme.selection, 4.5))
         self._selected.setRect(QRectF(c, r, 1, 1))
         self._selected.show()
 
-    # --- mouse ------------------------------------------------------------------------------
+    # --- cells and the mouse ----------------------------------------------------------------
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        if not self.plot.isVisible() or not self.vb.sceneBoundingRect().contains(scene_pos):
+            return None
         p = self.vb.mapSceneToView(scene_pos)
         i, j = math.floor(p.y()), math.floor(p.x())
         rows, cols = self._shape
         return (i, j) if 0 <= i < rows and 0 <= j < cols else None
 
-    def cell_centre(self, i: int, j: int, at: tuple[float, float] = (0.5, 0.5)) -> QPointF:
-        """Where cell (i, j)'s centre (or `at` = (x, y) fractions of it) is in viewport
-        coordinates (for tests and tools)."""
-        scene = self.vb.mapViewToScene(QPointF(j + at[0], i + at[1]))
-        return self.mapFromScene(scene).toPointF()
-
-    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
-        cell = self.cell_at(scene_pos)
-        if cell == self._hovered:
-            return
-        self._hovered = cell
-        if cell is None:
-            self.hoverLeft.emit(self.slot)
-        else:
-            self.cellHovered.emit(self.slot, *cell)
-
-    def _on_mouse_clicked(self, event: object) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
-            return
-        cell = self.cell_at(event.scenePos())  # type: ignore[attr-defined]
-        if cell is not None:
-            self.cellClicked.emit(self.slot, *cell)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Leave and self._hovered is not None:
-            self._hovered = None
-            self.hoverLeft.emit(self.slot)
-        return False
-
-
-class MatrixView(QWidget):
-    """A heatmap with its caption: the matrix's name over its shape."""
-
-    def __init__(self, slot: int = 0, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.plot = MatrixPlot(slot, self)
-        self.caption = QLabel(self)
-        self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.plot, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.caption, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.name = ""
-        self.values = np.zeros((0, 0))
-        self.transposed = False
-
-    def set_caption(self, label: str, shape: str, note: str, theme: Theme, scale: float) -> None:
-        big, small = round(15 * scale), round(12 * scale)
-        parts = [
-            f"<div style='font-size:{big}px; font-weight:bold'>{label}</div>",
-            f"<div style='font-size:{small}px; color:{theme.muted}'>{shape}</div>",
-        ]
-        if note:
-            parts.append(f"<div style='font-size:{small}px; color:{theme.muted}'>{note}</div>")
-        self.caption.setText("".join(parts))
+    def cell_scene_pos(self, i: int, j: int, at: tuple[float, float] = (0.5, 0.5)) -> QPointF:
+        """Where cell (i, j)'s centre (or `at` = (x, y) fractions of it) is in the scene."""
+        return self.vb.mapViewToScene(QPointF(j + at[0], i + at[1]))
 
     def numbers_visible(self) -> bool:
         """Whether the numbers fit in the cells at the current zoom."""
-        dx, dy = self.plot.vb.viewPixelSize()
+        dx, dy = self.vb.viewPixelSize()
         if not (dx > 0 and dy > 0):
             return False
-        return self.plot.overlay.fit(1 / dx, 1 / dy) is not None
+        return self.overlay.fit(1 / dx, 1 / dy) is not None
 
     def cell_text(self, i: int, j: int) -> str:
         """The number printed in cell (i, j), or "" when the numbers are hidden."""
-        return self.plot.overlay.text(i, j) if self.numbers_visible() else ""
+        return self.overlay.text(i, j) if self.numbers_visible() else ""

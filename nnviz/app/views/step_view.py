@@ -1,27 +1,30 @@
 """The step view: the step on screen as its equation of heatmaps, left to right.
 
-Widgets are made once and reused: four matrix slots, five operator labels and the colour bar;
-a step only fills them. All matrices of a step share one symmetric colour scale and, when
-they fit, one cell size, so a cell of W looks like a cell of X.
+Everything is drawn in one pyqtgraph scene, made once and reused: four matrix slots (each an
+ImageItem in its own PlotItem), five operator texts and the colour bar; a step only fills them
+and places them, so a step repaints one view. All matrices of a step share one symmetric
+colour scale and, when they fit, one cell size, so a cell of W looks like a cell of X.
 """
 
-# ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
+# ruff: noqa: N802 -- Qt's names: overrides (resizeEvent)
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsTextItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.heatmap import MARGIN, MatrixView
+from nnviz.app.views.heatmap import MARGIN, MatrixItem
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
 
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 MAX_CELL_PX = 76.0
 MIN_SHARED_CELL_PX = 6.0  # below this each matrix gets its own cell size
+GAP = 14  # px between a matrix and an operator
+LEGEND_W = 78
 PHASE_NAMES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 
 
@@ -45,33 +48,43 @@ def shared_levels(layout: StepLayout) -> tuple[float, float]:
     return -m, m
 
 
-class ColourLegend(pg.GraphicsLayoutWidget):
-    """The colour bar of the step's shared scale, ticks through format_value."""
+class ColourLegend:
+    """The colour bar of the step's shared scale, its ticks through format_value."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent)
-        self.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
+    def __init__(self, scene: pg.GraphicsScene) -> None:
         self.bar = pg.ColorBarItem(values=(-1, 1), width=16, interactive=False, colorMapMenu=False)
         for key in ("left", "top", "bottom"):
             self.bar.getAxis(key).hide()
+            self.bar.getAxis(key).unlinkFromView()
         self.bar.layout.setContentsMargins(0, 0, 0, 0)
-        self.addItem(self.bar)
-        self.ci.layout.setContentsMargins(0, 12, 0, 12)  # room for the end ticks' labels
-        self.setFixedWidth(90)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        scene.addItem(self.bar)
+        self._shown: tuple[object, ...] | None = None
+        self._rect = QRectF()
 
-    def set_scale(self, levels: tuple[float, float], theme: Theme, precision: int) -> None:
+    def set_scale(self, levels: tuple[float, float], theme: Theme, precision: int, font) -> None:
+        key = (levels, theme.name, precision, font.pixelSize())
+        if key == self._shown:
+            return  # relabelling the axis is the costliest part of a step
+        self._shown = key
         lo, hi = levels
-        self.setBackground(theme.window)
         self.bar.setColorMap(theme.colormap())
         self.bar.setLevels(values=(lo, hi))
         axis = self.bar.axis
         axis.setTextPen(theme.text)
         axis.setPen(theme.muted)
-        hi_text = format_value(hi, precision)
-        ticks = [(lo, format_value(lo, precision)), (0.0, "0"), (hi, f"+{hi_text}")]
+        ticks = [
+            (lo, format_value(lo, precision)),
+            (0.0, "0"),
+            (hi, f"+{format_value(hi, precision)}"),
+        ]
         axis.setTicks([ticks, []])
-        axis.setStyle(tickFont=self.font())
+        axis.setStyle(tickFont=font)
+
+    def place(self, x: float, y: float, height: float) -> None:
+        rect = QRectF(round(x), round(y), LEGEND_W, round(height))
+        if rect != self._rect:
+            self._rect = rect
+            self.bar.setGeometry(rect)
 
 
 class StepView(QWidget):
@@ -82,34 +95,29 @@ class StepView(QWidget):
         self.heading = QLabel(self)
         self.heading.setObjectName("stepHeading")
         self.heading.setWordWrap(True)
-        self.views = [MatrixView(k, self) for k in range(SLOTS)]
-        self.ops = [QLabel(self) for _ in range(SLOTS + 1)]
-        self.legend = ColourLegend(self)
-        for lbl in self.ops:
-            lbl.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        row = QHBoxLayout()
-        row.setSpacing(10)
-        row.addStretch(1)
-        for k in range(SLOTS):
-            row.addWidget(self.ops[k], 0, Qt.AlignmentFlag.AlignVCenter)
-            row.addWidget(self.views[k], 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.ops[SLOTS], 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addSpacing(16)
-        row.addWidget(self.legend, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addStretch(1)
+        self.canvas = pg.GraphicsView(self, background=current_theme().window)
+        self.canvas.setObjectName("stepCanvas")
+        self.canvas.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
+        self.canvas.setAntialiasing(False)  # cells are axis-aligned; text stays antialiased
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        scene = self.canvas.scene()
+        self.matrices = [MatrixItem(k, scene) for k in range(SLOTS)]
+        self.ops = [QGraphicsTextItem() for _ in range(SLOTS + 1)]
+        for op in self.ops:
+            scene.addItem(op)
+        self.legend = ColourLegend(scene)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 12, 18, 12)
+        outer.setContentsMargins(18, 12, 18, 8)
+        outer.setSpacing(4)
         outer.addWidget(self.heading)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(1)
+        outer.addWidget(self.canvas, 1)
         self.scale = 1.0  # type size factor: 1 at a desk, larger in presenter mode
         self.layout_: StepLayout | None = None
         self.levels = (-1.0, 1.0)
-        for view in self.views:
-            view.plot.cellHovered.connect(self._on_cell_hovered)
-            view.plot.cellClicked.connect(self._on_cell_clicked)
-            view.plot.hoverLeft.connect(self._on_hover_left)
+        self._op_html = [""] * (SLOTS + 1)
+        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self._hovered: tuple[int, int, int] | None = None
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.traceRecomputed.connect(self.refresh)
         doc.sessionReplaced.connect(self.refresh)
@@ -136,66 +144,100 @@ class StepView(QWidget):
         layout = step_layout(step)
         self.layout_ = layout
         self.levels = shared_levels(layout)
-        cmap = theme.colormap()
+        lut = theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
         precision = self.doc.precision
+        self.canvas.setBackground(theme.window)
         self.heading.setText(
             f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
             f"{step_heading(step)}</span>"
         )
         n = len(layout.matrices)
         op_px = round(30 * self.scale)
-        for k, lbl in enumerate(self.ops):
+        for k, op in enumerate(self.ops):
             text = layout.texts[k] if k <= n else ""
-            lbl.setText(f"<span style='font-size:{op_px}px'>{text}</span>" if text else "")
-            lbl.setVisible(bool(text))
-        for k, view in enumerate(self.views):
+            html = (
+                f"<span style='font-size:{op_px}px; color:{theme.text}'>{text}</span>"
+                if text
+                else ""
+            )
+            if html != self._op_html[k]:
+                self._op_html[k] = html
+                op.setHtml(html)
+            op.setVisible(bool(text))
+        big, small = round(15 * self.scale), round(12 * self.scale)
+        for k, item in enumerate(self.matrices):
             if k >= n:
-                view.hide()
+                item.set_visible(False)
                 continue
             shown = layout.matrices[k]
-            with QSignalBlocker(view.plot):
-                view.plot.set_matrix(
-                    shown.values,
-                    self.levels,
-                    cmap,
-                    precision,
-                    theme,
-                    shown.fade_from_row,
-                    shown.fade_from_col,
-                )
-            view.set_caption(shown.label, shown.shape, shown.note, theme, self.scale)
-            view.show()
-        self.legend.set_scale(self.levels, theme, precision)
+            item.set_matrix(
+                shown.values,
+                self.levels,
+                lut,
+                precision,
+                theme,
+                shown.fade_from_row,
+                shown.fade_from_col,
+            )
+            note = (
+                f"<div style='font-size:{small}px; color:{theme.muted}'>{shown.note}</div>"
+                if shown.note
+                else ""
+            )
+            item.set_caption(
+                f"<div align='center' style='color:{theme.text}'>"
+                f"<div style='font-size:{big}px; font-weight:bold'>{shown.label}</div>"
+                f"<div style='font-size:{small}px; color:{theme.muted}'>{shown.shape}</div>"
+                f"{note}</div>"
+            )
+            item.set_visible(True)
+        font = self.font()
+        font.setPixelSize(round(13 * self.scale))
+        self.legend.set_scale(self.levels, theme, precision, font)
         self.fit_cells()
         self._refresh_outlines()
 
     def fit_cells(self) -> None:
-        """Size the cells to the space the view has now."""
+        """Size the cells to the space the canvas has now and lay the equation out."""
         layout = self.layout_
         if layout is None:
             return
-        shapes = [m.values.shape for m in layout.matrices]
-        ops_w = sum(lbl.sizeHint().width() + 10 for lbl in self.ops if lbl.isVisibleTo(self))
-        caption_h = max(v.caption.sizeHint().height() for v in self.views[: len(shapes)])
-        avail_w = self.width() - 36 - ops_w - self.legend.width() - 40 - 2 * MARGIN * len(shapes)
-        avail_h = (
-            self.height() - 24 - self.heading.sizeHint().height() - caption_h - 2 * MARGIN - 24
-        )
-        avail_w, avail_h = max(avail_w, 40), max(avail_h, 40)
+        n = len(layout.matrices)
+        items = self.matrices[:n]
+        ops = [op for op in self.ops if op.isVisible()]
+        width, height = self.canvas.width(), self.canvas.height()
+        ops_w = sum(op.boundingRect().width() for op in ops)
+        gaps = GAP * (n + len(ops) + 1)
+        caption_h = max(item.caption.boundingRect().height() for item in items)
+        avail_w = max(width - ops_w - gaps - LEGEND_W - 2 * MARGIN * n - 24, 40)
+        avail_h = max(height - caption_h - 2 * MARGIN - 16, 40)
+        shapes = [item.shape for item in items]
         total_cols = sum(c for _, c in shapes)
         tallest = max(r for r, _ in shapes)
         px = min(avail_w / total_cols, avail_h / tallest, MAX_CELL_PX * self.scale)
         if px >= MIN_SHARED_CELL_PX:
-            sizes = [px] * len(shapes)
+            sizes = [px] * n
         else:  # big matrices: each gets an equal share of the width, as a colour image
-            share = avail_w / len(shapes)
+            share = avail_w / n
             sizes = [min(share / c, avail_h / r, MAX_CELL_PX) for r, c in shapes]
-        for view, cell_px in zip(self.views, sizes, strict=False):
-            view.plot.set_cell_px(cell_px)
-        self.legend.setFixedHeight(
-            max(140, min(round(max(r * s for (r, _), s in zip(shapes, sizes, strict=True))), 440))
-            + 24
-        )
+        boxes = [item.size_for(p) for item, p in zip(items, sizes, strict=True)]
+        total = sum(w for w, _ in boxes) + ops_w + gaps + LEGEND_W
+        x = max((width - total) / 2, 0)
+        mid = (height - caption_h) / 2
+        texts = [op for op in self.ops[: n + 1]]
+        for k in range(n + 1):
+            op = texts[k]
+            if op.isVisible():
+                r = op.boundingRect()
+                op.setPos(round(x), round(mid - r.height() / 2))
+                x += r.width() + GAP
+            if k < n:
+                w, h = boxes[k]
+                items[k].place(x, mid - h / 2, sizes[k])
+                x += w + GAP
+        tallest_px = max(h for _, h in boxes)
+        legend_h = max(140.0, min(tallest_px, 440.0)) + 24
+        self.legend.place(x + GAP, mid - legend_h / 2, legend_h)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -222,9 +264,42 @@ class StepView(QWidget):
                     for k, shown in enumerate(layout.matrices):
                         if shown.operand.name == ref.operand and not shown.is_result:
                             marks[k].add(shown.to_shown(ref.row, ref.col))
-        for k, view in enumerate(self.views[: len(layout.matrices)]):
-            view.plot.set_outlines(marks[k], theme)
-            view.plot.set_selected(selected.get(k), theme)
+        for k, item in enumerate(self.matrices[: len(layout.matrices)]):
+            item.set_outlines(marks[k], theme)
+            item.set_selected(selected.get(k), theme)
+
+    # --- the mouse ----------------------------------------------------------------------------
+    def _cell_under(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
+        layout = self.layout_
+        if layout is None:
+            return None
+        for k, item in enumerate(self.matrices[: len(layout.matrices)]):
+            cell = item.cell_at(scene_pos)
+            if cell is not None:
+                return k, *cell
+        return None
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        hit = self._cell_under(scene_pos)
+        if hit == self._hovered:
+            return
+        self._hovered = hit
+        if hit is None:
+            self.doc.clear_hover()
+        else:
+            self._cell_event(*hit, hover=True)
+
+    def _on_mouse_clicked(self, event: object) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            return
+        hit = self._cell_under(event.scenePos())  # type: ignore[attr-defined]
+        if hit is not None:
+            self._cell_event(*hit, hover=False)
+
+    def leaveEvent(self, event: object) -> None:
+        super().leaveEvent(event)  # type: ignore[arg-type]
+        self._hovered = None
+        self.doc.clear_hover()
 
     def _cell_event(self, k: int, row: int, col: int, hover: bool) -> None:
         layout = self.layout_
@@ -237,8 +312,8 @@ class StepView(QWidget):
             return
         if hover:
             self.doc.hover_cell(target, *cell)
-            view = self.views[k]
-            view.plot.setToolTip("" if view.numbers_visible() else self.cell_tooltip(shown, *cell))
+            item = self.matrices[k]
+            item.image.setToolTip("" if item.numbers_visible() else self.cell_tooltip(shown, *cell))
         else:
             self.doc.select_cell(target, *cell)
 
@@ -246,36 +321,29 @@ class StepView(QWidget):
         value = format_value(float(shown.operand.value[row, col]), self.doc.precision)
         return f"{shown.operand.label}[{row},{col}] = {value}"
 
-    def _on_cell_hovered(self, slot: int, row: int, col: int) -> None:
-        self._cell_event(slot, row, col, hover=True)
-
-    def _on_cell_clicked(self, slot: int, row: int, col: int) -> None:
-        self._cell_event(slot, row, col, hover=False)
-
-    def _on_hover_left(self, _slot: int) -> None:
-        self.doc.clear_hover()
-
     # --- for tests and tools ------------------------------------------------------------------
-    def matrix_view(self, name: str) -> MatrixView:
-        """The slot showing operand `name` (or RESULT for the step's result)."""
+    def _slot(self, name: str) -> int:
         layout = self.layout_
         assert layout is not None
         for k, shown in enumerate(layout.matrices):
             if (name == RESULT and shown.is_result) or (
                 shown.operand.name == name and not shown.is_result
             ):
-                return self.views[k]
+                return k
         raise KeyError(name)
 
+    def matrix_view(self, name: str) -> MatrixItem:
+        """The slot showing operand `name` (or RESULT for the step's result)."""
+        return self.matrices[self._slot(name)]
+
     def shown(self, name: str) -> Shown:
-        layout = self.layout_
-        assert layout is not None
-        for shown in layout.matrices:
-            if (name == RESULT and shown.is_result) or (
-                shown.operand.name == name and not shown.is_result
-            ):
-                return shown
-        raise KeyError(name)
+        assert self.layout_ is not None
+        return self.layout_.matrices[self._slot(name)]
+
+    def cell_point(self, name: str, i: int, j: int, at: tuple[float, float] = (0.5, 0.5)):
+        """Cell (i, j) of matrix `name` in the canvas viewport's coordinates (a QPoint)."""
+        scene = self.matrix_view(name).cell_scene_pos(i, j, at)
+        return self.canvas.mapFromScene(scene)
 
     def cell_text(self, row: int, col: int, name: str = RESULT) -> str:
         return self.matrix_view(name).cell_text(row, col)

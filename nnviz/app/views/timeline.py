@@ -69,6 +69,7 @@ class Timeline(QTreeWidget):
         with QSignalBlocker(self):
             self.clear()
             self._items = []
+            self._bold = None
             bold = QFont(self.font())
             bold.setBold(True)
             groups: dict[str, QTreeWidgetItem] = {}
@@ -117,13 +118,22 @@ class Timeline(QTreeWidget):
 
     def _highlight(self) -> None:
         with QSignalBlocker(self):
-            for n, item in enumerate(self._items):
-                font = item.font(0)
-                font.setBold(n == self.doc.step_index or item.parent() is None)
-                item.setFont(0, font)
+            previous = getattr(self, "_bold", None)
+            if previous is not None and previous < len(self._items):
+                self._set_bold(self._items[previous], previous == self.doc.step_index)
             current = self._items[self.doc.step_index]
+            self._set_bold(current, True)
+            self._bold = self.doc.step_index
             self.setCurrentItem(current)
             self.scrollToItem(current)
+
+    @staticmethod
+    def _set_bold(item: QTreeWidgetItem, bold: bool) -> None:
+        font = item.font(0)
+        bold = bold or item.parent() is None  # group titles stay bold
+        if font.bold() != bold:
+            font.setBold(bold)
+            item.setFont(0, font)
 
     def item_for(self, step_id: str) -> QTreeWidgetItem:
         """The entry of step `step_id` (for tests and tools)."""
