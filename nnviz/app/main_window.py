@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.document import Document
+from nnviz.app.icons import nav_icon
 from nnviz.app.keys import KEYMAP, SteppingKeys
 from nnviz.app.startup import ensure_app
+from nnviz.app.theme import current_theme
 from nnviz.app.views.equation_panel import EquationPanel, cost_text
 from nnviz.app.views.explanation_panel import ExplanationPanel
 from nnviz.app.views.loss_plot import LossPlot
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self._refresh_icons()
         self.keys = SteppingKeys(self, doc)
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.iterationChanged.connect(self._on_iteration_changed)
@@ -114,13 +117,13 @@ class MainWindow(QMainWindow):
             "Steps", "timelineDock", self.timeline, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.network = QLabel(
-            "The layer diagram will live here:\nneurons as nodes, weights as edges,\n"
+            "The layer diagram will live here: neurons as nodes, weights as edges, "
             "the current layer lit."
         )
         self.network.setObjectName("networkPlaceholder")
         self.network.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.network.setWordWrap(True)
-        self.network.setMinimumSize(260, 200)
+        self.network.setMinimumSize(160, 120)
         self.network_dock = self._dock(
             "Network", "networkDock", self.network, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -131,8 +134,17 @@ class MainWindow(QMainWindow):
             self.loss_plot,
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
-        self.resizeDocks([self.timeline_dock], [250], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.network_dock, self.loss_dock], [320, 320], Qt.Orientation.Horizontal)
+        self.apply_default_dock_sizes()
+
+    def apply_default_dock_sizes(self) -> None:
+        """Side panels in proportion to the window, so the step keeps most of the width."""
+        w = max(self.width(), 800)
+        left = max(205, round(w * 0.15))
+        self.resizeDocks([self.timeline_dock], [left], Qt.Orientation.Horizontal)
+        right = max(180, round(w * 0.18))
+        self.resizeDocks(
+            [self.network_dock, self.loss_dock], [right, right], Qt.Orientation.Horizontal
+        )
 
     def _action(
         self,
@@ -171,18 +183,10 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         # The stepping keys are routed by keys.SteppingKeys (they must leave editors alone);
         # these actions are for the toolbar and the menu, so they carry no shortcut.
-        self.first_action = self._action(
-            "First step", d.first_step, icon=sp.SP_MediaSkipBackward, tip="First step (Home)"
-        )
-        self.prev_action = self._action(
-            "Previous step", d.prev_step, icon=sp.SP_MediaSeekBackward, tip="Previous step (Left)"
-        )
-        self.next_action = self._action(
-            "Next step", d.next_step, icon=sp.SP_MediaSeekForward, tip="Next step (Right)"
-        )
-        self.last_action = self._action(
-            "Last step", d.last_step, icon=sp.SP_MediaSkipForward, tip="Last step (End)"
-        )
+        self.first_action = self._action("First step", d.first_step, tip="First step (Home)")
+        self.prev_action = self._action("Previous step", d.prev_step, tip="Previous step (Left)")
+        self.next_action = self._action("Next step", d.next_step, tip="Next step (Right)")
+        self.last_action = self._action("Last step", d.last_step, tip="Last step (End)")
         self.next_iteration_action = self._action(
             "Next iteration", d.next_iteration, tip="Next iteration (N)"
         )
@@ -461,8 +465,19 @@ class MainWindow(QMainWindow):
     def toggle_dark(self) -> None:
         self.set_theme("dark" if self.dark_action.isChecked() else "light")
 
+    def _refresh_icons(self) -> None:
+        colour = current_theme().text
+        for kind, action in (
+            ("first", self.first_action),
+            ("prev", self.prev_action),
+            ("next", self.next_action),
+            ("last", self.last_action),
+        ):
+            action.setIcon(nav_icon(kind, colour))
+
     def set_theme(self, name: str) -> None:
         ensure_app(name)
+        self._refresh_icons()
         with QSignalBlocker(self.dark_action):
             self.dark_action.setChecked(name == "dark")
         for view in (self.step_view, self.equation_panel, self.explanation_panel, self.loss_plot):
@@ -497,6 +512,7 @@ class MainWindow(QMainWindow):
     # --- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         self.resize(*FIRST_RUN_SIZE)
+        self.apply_default_dock_sizes()
         if not self.persist:
             return
         s = self._settings()

@@ -57,6 +57,7 @@ def prepared_window(
         window = MainWindow(doc, persist=False)
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         window.setFixedSize(width, height)
+        window.apply_default_dock_sizes()
         if presenter:
             window.set_presenter(True, full_screen=False)
         window.show()

@@ -26,6 +26,12 @@ MIN_FONT_PX = 9.0
 MAX_FONT_PX = 24.0
 MIN_TEXT_CELL_PX = 18.0  # below this the numbers hide (and a tooltip gives them)
 MIN_GRID_CELL_PX = 7.0
+MAX_MEASURED_CELLS = 600  # wider cells for long numbers only where numbers can show
+
+
+def font_px_for(cell_h: float) -> float:
+    """The size of a cell's number for a cell `cell_h` pixels tall."""
+    return max(MIN_FONT_PX, min(MAX_FONT_PX, cell_h * 0.36))
 
 
 def cell_rects(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -90,13 +96,23 @@ class CellOverlay(pg.GraphicsObject):
         if len(rows) * len(cols) > 2500:
             return None
         longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
-        size = min(MAX_FONT_PX, cell_h * 0.36, cell_w * 0.36)
+        size = font_px_for(cell_h)
         while size >= MIN_FONT_PX:
             self._font.setPixelSize(round(size))
             if QFontMetricsF(self._font).horizontalAdvance(longest) <= cell_w - 6:
                 return self._font
             size -= 1
         return None
+
+    def widest(self, font_px: float) -> float:
+        """The width of the widest number at `font_px` (0 when there are too many to show)."""
+        if self._values.size == 0 or self._values.size > MAX_MEASURED_CELLS:
+            return 0.0
+        rows, cols = self._values.shape
+        texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
+        self._font.setPixelSize(round(font_px))
+        metrics = QFontMetricsF(self._font)
+        return max(metrics.horizontalAdvance(t) for t in texts)
 
     def paint(self, p: QPainter, *args: object) -> None:
         rows, cols = self._values.shape
@@ -121,9 +137,7 @@ class CellOverlay(pg.GraphicsObject):
         self.numbers_drawn = font is not None
         if font is not None:
             p.setFont(font)
-            light, dark = QColor("#ffffff"), QColor("#111111")
-            if self._theme.name == "dark":
-                light, dark = QColor("#ffffff"), QColor("#f0f0f0")
+            light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
             vis_rows, vis_cols = self._visible()
             for i in vis_rows:
                 for j in vis_cols:
@@ -150,7 +164,7 @@ class MatrixItem:
         self.plot.layout.setSpacing(0)
         self.vb = self.plot.getViewBox()
         self.vb.invertY(True)
-        self.vb.setAspectLocked(True)
+        self.vb.setAspectLocked(False)  # cells may be wider than tall, to fit long numbers
         self.vb.setDefaultPadding(0)
         self.vb.setMouseEnabled(False, False)
         self.vb.sigRangeChangedManually.connect(self._on_zoomed)
@@ -177,7 +191,7 @@ class MatrixItem:
         self._caption_html = ""
         self._geometry = QRectF()
         self._fitted: tuple[object, ...] | None = None  # (shape, px) the view was last fitted to
-        self.px = 0.0
+        self.px = (0.0, 0.0)  # a cell's width and height in pixels
         self.outlined: set[tuple[int, int]] = set()
 
     # --- content ----------------------------------------------------------------------------
@@ -234,22 +248,28 @@ class MatrixItem:
     def shape(self) -> tuple[int, int]:
         return self._shape
 
-    def size_for(self, px: float) -> tuple[float, float]:
-        """The plot's size in scene pixels when each cell is `px` pixels square."""
+    def size_for(self, cw: float, ch: float) -> tuple[float, float]:
+        """The plot's size in scene pixels when each cell is `cw` × `ch` pixels."""
         rows, cols = self._shape
-        return max(1, round(cols * px)) + 2 * MARGIN, max(1, round(rows * px)) + 2 * MARGIN
+        return max(1, round(cols * cw)) + 2 * MARGIN, max(1, round(rows * ch)) + 2 * MARGIN
 
-    def place(self, x: float, y: float, px: float) -> None:
-        """Put the plot's top-left at (x, y) with `px`-pixel cells, the caption under it."""
-        w, h = self.size_for(px)
+    def cell_width(self, ch: float) -> float:
+        """How wide cells `ch` tall must be for the widest number to fit (at least square)."""
+        if ch < MIN_TEXT_CELL_PX:
+            return ch
+        return max(ch, self.overlay.widest(font_px_for(ch)) + 14)
+
+    def place(self, x: float, y: float, cw: float, ch: float) -> None:
+        """Put the plot's top-left at (x, y) with `cw` × `ch` cells, the caption under it."""
+        w, h = self.size_for(cw, ch)
         rect = QRectF(round(x), round(y), w, h)
         if rect != self._geometry:
             self._geometry = rect
             self.plot.setGeometry(rect)
-        self.px = px
-        if self._fitted != (self._shape, px):
+        self.px = (cw, ch)
+        if self._fitted != (self._shape, self.px):
             self.fit_view()
-        readable = px >= MIN_TEXT_CELL_PX
+        readable = ch >= MIN_TEXT_CELL_PX
         self.vb.setMouseEnabled(not readable, not readable)
         # Clipping to the ViewBox is only needed when the matrix can be zoomed past its box;
         # otherwise it sends every paint through Qt's slow clipped path.
@@ -260,11 +280,17 @@ class MatrixItem:
     def fit_view(self) -> None:
         """Show the whole matrix (undoing any zoom)."""
         rows, cols = self._shape
-        pad = MARGIN / (self.px or 1.0)
+        cw, ch = self.px
+        px, py = MARGIN / (cw or 1.0), MARGIN / (ch or 1.0)
         self.vb.setLimits(
-            xMin=-pad, xMax=cols + pad, yMin=-pad, yMax=rows + pad, maxXRange=cols + 2 * pad
+            xMin=-px,
+            xMax=cols + px,
+            yMin=-py,
+            yMax=rows + py,
+            maxXRange=cols + 2 * px,
+            maxYRange=rows + 2 * py,
         )
-        self.vb.setRange(xRange=(-pad, cols + pad), yRange=(-pad, rows + pad), padding=0)
+        self.vb.setRange(xRange=(-px, cols + px), yRange=(-py, rows + py), padding=0)
         self._fitted = (self._shape, self.px)
 
     def _on_zoomed(self, *_args: object) -> None:

@@ -24,7 +24,7 @@ SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 MAX_CELL_PX = 76.0
 MIN_SHARED_CELL_PX = 6.0  # below this each matrix gets its own cell size
 GAP = 14  # px between a matrix and an operator
-LEGEND_W = 78
+LEGEND_W = 84
 PHASE_NAMES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 
 
@@ -56,7 +56,8 @@ class ColourLegend:
         for key in ("left", "top", "bottom"):
             self.bar.getAxis(key).hide()
             self.bar.getAxis(key).unlinkFromView()
-        self.bar.layout.setContentsMargins(0, 0, 0, 0)
+        self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
+        self.bar.axis.setWidth(LEGEND_W - 24)  # room for "+0.6041" beside the bar
         scene.addItem(self.bar)
         self._shown: tuple[object, ...] | None = None
         self._rect = QRectF()
@@ -152,18 +153,7 @@ class StepView(QWidget):
             f"{step_heading(step)}</span>"
         )
         n = len(layout.matrices)
-        op_px = round(30 * self.scale)
-        for k, op in enumerate(self.ops):
-            text = layout.texts[k] if k <= n else ""
-            html = (
-                f"<span style='font-size:{op_px}px; color:{theme.text}'>{text}</span>"
-                if text
-                else ""
-            )
-            if html != self._op_html[k]:
-                self._op_html[k] = html
-                op.setHtml(html)
-            op.setVisible(bool(text))
+        self._set_operators(layout, theme)
         big, small = round(15 * self.scale), round(12 * self.scale)
         for k, item in enumerate(self.matrices):
             if k >= n:
@@ -197,30 +187,56 @@ class StepView(QWidget):
         self.fit_cells()
         self._refresh_outlines()
 
+    def _set_operators(self, layout: StepLayout, theme: Theme) -> None:
+        """The operators between the matrices, smaller when the canvas is narrow."""
+        n = len(layout.matrices)
+        op_px = round(min(30.0, max(17.0, self.canvas.width() / 36)) * self.scale)
+        for k, op in enumerate(self.ops):
+            text = layout.texts[k] if k <= n else ""
+            html = (
+                f"<span style='font-size:{op_px}px; color:{theme.text}'>{text}</span>"
+                if text
+                else ""
+            )
+            if html != self._op_html[k]:
+                self._op_html[k] = html
+                op.setHtml(html)
+            op.setVisible(bool(text))
+
     def fit_cells(self) -> None:
         """Size the cells to the space the canvas has now and lay the equation out."""
         layout = self.layout_
         if layout is None:
             return
+        self._set_operators(layout, current_theme())
         n = len(layout.matrices)
         items = self.matrices[:n]
         ops = [op for op in self.ops if op.isVisible()]
         width, height = self.canvas.width(), self.canvas.height()
         ops_w = sum(op.boundingRect().width() for op in ops)
-        gaps = GAP * (n + len(ops) + 1)
+        gap = GAP if width >= 800 else GAP // 2
+        gaps = gap * (n + len(ops) + 1)
         caption_h = max(item.caption.boundingRect().height() for item in items)
         avail_w = max(width - ops_w - gaps - LEGEND_W - 2 * MARGIN * n - 24, 40)
         avail_h = max(height - caption_h - 2 * MARGIN - 16, 40)
         shapes = [item.shape for item in items]
-        total_cols = sum(c for _, c in shapes)
         tallest = max(r for r, _ in shapes)
-        px = min(avail_w / total_cols, avail_h / tallest, MAX_CELL_PX * self.scale)
-        if px >= MIN_SHARED_CELL_PX:
-            sizes = [px] * n
+        total_cols = sum(c for _, c in shapes)
+        ch = min(avail_w / total_cols, avail_h / tallest, MAX_CELL_PX * self.scale)
+        if ch >= MIN_SHARED_CELL_PX:
+            # One cell height for all; cells widen to fit their longest number, and the
+            # height shrinks until the widths fit too.
+            for _ in range(6):
+                widths = [item.cell_width(ch) for item in items]
+                used = sum(c * w for (_, c), w in zip(shapes, widths, strict=True))
+                if used <= avail_w:
+                    break
+                ch *= max(0.6, avail_w / used)
+            cells = [(w, ch) for w in widths]
         else:  # big matrices: each gets an equal share of the width, as a colour image
             share = avail_w / n
-            sizes = [min(share / c, avail_h / r, MAX_CELL_PX) for r, c in shapes]
-        boxes = [item.size_for(p) for item, p in zip(items, sizes, strict=True)]
+            cells = [(p, p) for p in (min(share / c, avail_h / r, MAX_CELL_PX) for r, c in shapes)]
+        boxes = [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
         total = sum(w for w, _ in boxes) + ops_w + gaps + LEGEND_W
         x = max((width - total) / 2, 0)
         mid = (height - caption_h) / 2
@@ -230,14 +246,14 @@ class StepView(QWidget):
             if op.isVisible():
                 r = op.boundingRect()
                 op.setPos(round(x), round(mid - r.height() / 2))
-                x += r.width() + GAP
+                x += r.width() + gap
             if k < n:
                 w, h = boxes[k]
-                items[k].place(x, mid - h / 2, sizes[k])
-                x += w + GAP
+                items[k].place(x, mid - h / 2, *cells[k])
+                x += w + gap
         tallest_px = max(h for _, h in boxes)
-        legend_h = max(140.0, min(tallest_px, 440.0)) + 24
-        self.legend.place(x + GAP, mid - legend_h / 2, legend_h)
+        legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
+        self.legend.place(x + gap, max(4.0, mid - legend_h / 2), legend_h)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
