@@ -5,8 +5,8 @@ it, the timeline left, the network and the loss right; menus, toolbar and status
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -31,6 +31,7 @@ from nnviz.app.theme import current_theme
 from nnviz.app.views.equation_panel import EquationPanel, cost_text
 from nnviz.app.views.explanation_panel import ExplanationPanel
 from nnviz.app.views.loss_plot import LossPlot
+from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.step_view import StepView
 from nnviz.app.views.timeline import Timeline
 from nnviz.core.errors import NnvizError
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         self.doc = doc
         self.persist = persist  # read and write QSettings (geometry, recent files)
         self.presenter = False
+        self._restored = False
+        self._shown_once = False
         self.setObjectName("mainWindow")
         self._build_central()
         self._build_docks()
@@ -116,14 +119,7 @@ class MainWindow(QMainWindow):
         self.timeline_dock = self._dock(
             "Steps", "timelineDock", self.timeline, Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        self.network = QLabel(
-            "The layer diagram will live here: neurons as nodes, weights as edges, "
-            "the current layer lit."
-        )
-        self.network.setObjectName("networkPlaceholder")
-        self.network.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.network.setWordWrap(True)
-        self.network.setMinimumSize(160, 120)
+        self.network = NetworkView(self.doc)
         self.network_dock = self._dock(
             "Network", "networkDock", self.network, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -145,6 +141,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.network_dock, self.loss_dock], [right, right], Qt.Orientation.Horizontal
         )
+        h = max(self.height(), 600)
+        self.resizeDocks(
+            [self.network_dock, self.loss_dock],
+            [round(h * 0.5), round(h * 0.4)],
+            Qt.Orientation.Vertical,
+        )
+        self.splitter.setSizes([round(h * 0.58), round(h * 0.34)])
 
     def _action(
         self,
@@ -482,6 +485,7 @@ class MainWindow(QMainWindow):
             self.dark_action.setChecked(name == "dark")
         for view in (self.step_view, self.equation_panel, self.explanation_panel, self.loss_plot):
             view.refresh()
+        self.network.rebuild()
         if self.persist:
             self._settings().setValue("theme", name)
 
@@ -519,6 +523,7 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         state = s.value("window/state")
         splitter = s.value("window/splitter")
+        self._restored = isinstance(state, QByteArray) and not state.isEmpty()
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
@@ -542,6 +547,13 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._restored:  # docks and the splitter take sizes only once shown
+                QTimer.singleShot(0, self.apply_default_dock_sizes)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persist and not self.maybe_save():

@@ -63,6 +63,9 @@ def prepared_window(
         window.show()
         for _ in range(3):  # layouts and ViewBox ranges settle lazily
             app.processEvents()
+        if not presenter:
+            window.apply_default_dock_sizes()  # docks and splitter size only once shown
+            app.processEvents()
         window.step_view.fit_cells()
         app.processEvents()
         yield window

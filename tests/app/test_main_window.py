@@ -262,3 +262,15 @@ def test_big_network_shows_as_a_colour_image_with_hidden_numbers(qtbot, qapp):
     r, c = doc.hover.row, doc.hover.col  # cells under a pixel wide: within one of the aim
     assert doc.hover.target == "W1" and abs(r - 5) <= 1 and abs(c - 7) <= 1
     assert w.image.toolTip() == f"W⁽¹⁾[{r},{c}] = {format_value(s.W[0][c, r])}"
+
+
+def test_the_diagram_lights_the_unit_or_weight_of_the_selected_cell(qtbot, window, doc):
+    net = window.network
+    doc.select_cell(RESULT, 0, 2)  # P⁽¹⁾[0,2]: sample 1, unit h₃ (row convention)
+    assert net.outlined_units() == {(1, 2)}
+    assert net.outlined_edges() == {(1, 2, 0), (1, 2, 1)}  # x₁→h₃ and x₂→h₃
+    doc.go_to("backward.1.grad_W")  # ∂L/∂W⁽¹⁾[1,2] is the weight x₂→h₃
+    doc.select_cell(RESULT, 1, 2)
+    assert net.outlined_edges() == {(1, 2, 1)}
+    doc.clear_selection()
+    assert net.outlined_units() == set() and net.outlined_edges() == set()

@@ -36,6 +36,10 @@ class LossPlot(pg.PlotWidget):
         self.curve = item.plot([], [], symbol="o", symbolSize=6)
         self.marker = pg.ScatterPlotItem(size=13)
         item.addItem(self.marker)
+        self.hint = pg.TextItem(
+            "Step past the last step (or press N)\nto run the next iteration.", anchor=(0, 0)
+        )
+        item.addItem(self.hint)
         self.setMinimumHeight(140)
         self.scene().sigMouseClicked.connect(self._on_clicked)
         doc.iterationChanged.connect(self._on_iteration_changed)
@@ -63,7 +67,13 @@ class LossPlot(pg.PlotWidget):
             axis.setTextPen(theme.text)
             axis.setPen(theme.muted)
         self.setToolTip(f"iteration {k}: loss {format_value(self.doc.loss, self.doc.precision)}")
-        self.getPlotItem().setXRange(0.5, max(xs[-1] if xs else 1, 5) + 0.5, padding=0)
+        item = self.getPlotItem()
+        item.setXRange(0.5, max(xs[-1] if xs else 1, 5) + 0.5, padding=0)
+        top = max(ys) if ys else 1.0
+        item.setYRange(0.0, top * 1.15 if top > 0 else 1.0, padding=0)
+        self.hint.setColor(theme.muted)
+        self.hint.setPos(1.3, top * 1.1 if top > 0 else 1.0)
+        self.hint.setVisible(len(points) < 2)
 
     def _on_clicked(self, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
