@@ -107,13 +107,13 @@ class NetworkView(QGraphicsView):
                     continue
                 pos[(layer, unit)] = p
         for layer in range(1, depth + 1):
-            W = s.W[layer - 1]  # (units, sources): read, not computed
-            scale = float(np.abs(W).max()) or 1.0
+            weights = s.W[layer - 1]  # (units, sources): read, not computed
+            scale = float(np.abs(weights).max()) or 1.0
             for unit in columns[layer]:
                 for source in columns[layer - 1]:
                     if unit is None or source is None:
                         continue
-                    w = float(W[unit, source])
+                    w = float(weights[unit, source])
                     a, b = pos[(layer - 1, source)], pos[(layer, unit)]
                     line = scene.addLine(a.x() + R, a.y(), b.x() - R, b.y())
                     colour = QColor(theme.map_stops[-2] if w > 0 else theme.map_stops[1])
