@@ -274,3 +274,14 @@ def test_the_diagram_lights_the_unit_or_weight_of_the_selected_cell(qtbot, windo
     assert net.outlined_edges() == {(1, 2, 1)}
     doc.clear_selection()
     assert net.outlined_units() == set() and net.outlined_edges() == set()
+
+
+def test_the_diagram_explains_a_unit_and_a_weight_on_hover(qtbot, window, doc):
+    net = window.network
+    node = net._nodes[(1, 2)].rect().center()  # h₃
+    assert net.tooltip_at(node) == f"h₃ = {format_value(doc.trace.forward.A[0][2, 0])} (sample 1)"
+    line = next(e for e in net._edges if (e.layer, e.unit, e.source) == (2, 1, 0)).item.line()
+    near_h1 = line.p1() + (line.p2() - line.p1()) * 0.2  # clear of the crossing edges
+    assert (
+        net.tooltip_at(near_h1) == f"h₁ → ŷ₂: weight {format_value(-0.3)}"
+    )  # W⁽²⁾[0,1], row convention
