@@ -285,3 +285,20 @@ def test_the_diagram_explains_a_unit_and_a_weight_on_hover(qtbot, window, doc):
     assert (
         net.tooltip_at(near_h1) == f"h₁ → ŷ₂: weight {format_value(-0.3)}"
     )  # W⁽²⁾[0,1], row convention
+
+
+@pytest.mark.parametrize("sid", ["forward.1.matmul", "update.2.W", "backward.2.grad_b"])
+def test_the_legend_labels_both_ends_of_the_shared_scale(qtbot, window, doc, sid):
+    from PySide6.QtGui import QImage, QPainter
+
+    doc.go_to(sid)
+    lo, hi = window.step_view.levels
+    assert lo == -hi and hi == max(
+        float(np.abs(m.operand.value).max()) for m in window.step_view.layout_.matrices
+    )
+    axis = window.step_view.legend.bar.axis
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    drawn = [text for _, _, text in axis.generateDrawSpecs(painter)[2]]
+    painter.end()
+    assert drawn == [format_value(lo), "0", f"+{format_value(hi)}"]

@@ -25,7 +25,7 @@ MAX_CELL_PX = 76.0
 MIN_SHARED_CELL_PX = 6.0  # below this each matrix gets its own cell size
 SCALAR_CELL_PX = 56.0  # a 1×1 result (the loss) is always big enough for its number
 GAP = 14  # px between a matrix and an operator
-LEGEND_W = 84
+LEGEND_W = 100
 PHASE_NAMES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 
 
@@ -74,13 +74,14 @@ class ColourLegend:
         axis = self.bar.axis
         axis.setTextPen(theme.text)
         axis.setPen(theme.muted)
+        inside = 1 - 1e-4  # an end tick exactly at the range's end can round out of it
         ticks = [
-            (lo, format_value(lo, precision)),
+            (lo * inside, format_value(lo, precision)),
             (0.0, "0"),
-            (hi, f"+{format_value(hi, precision)}"),
+            (hi * inside, f"+{format_value(hi, precision)}"),
         ]
         axis.setTicks([ticks, []])
-        axis.setStyle(tickFont=font)
+        axis.setStyle(tickFont=font, hideOverlappingLabels=False)
 
     def place(self, x: float, y: float, height: float) -> None:
         rect = QRectF(round(x), round(y), LEGEND_W, round(height))
