@@ -90,13 +90,8 @@ class SteppingKeys(QObject):
         self.enabled = True
         app = QApplication.instance()
         assert app is not None
+        # A child of the window: Qt drops it from the application's filters when it dies.
         app.installEventFilter(self)
-        window.destroyed.connect(self._on_window_destroyed)
-
-    def _on_window_destroyed(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not self.enabled:

@@ -42,16 +42,42 @@ def doc(qapp, seed_session):
 
 
 @pytest.fixture
-def window(qtbot, doc) -> Iterator[object]:
-    """The main window on seed 001's network, shown offscreen at a fixed size."""
+def open_window(qtbot, qapp) -> Iterator[object]:
+    """Make shown main windows, held until the test's teardown.
+
+    pytest-qt keeps only weak references: a window whose last reference is a test's local
+    would be destroyed mid-test (or before pytest-qt's last event processing), and a
+    pyqtgraph scene destroyed while it has paints pending can crash. So the fixture holds
+    them, then closes and deletes them while the QApplication runs.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     from nnviz.app.main_window import MainWindow
 
-    win = MainWindow(doc, persist=False)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
+    made: list[MainWindow] = []
+
+    def make(doc, *, persist: bool = False, size: tuple[int, int] | None = (1400, 900)):
+        win = MainWindow(doc, persist=persist)
+        qtbot.addWidget(win)
+        made.append(win)
+        if size is not None:
+            win.resize(*size)
+            win.show()
+            qtbot.waitExposed(win)
+        return win
+
+    yield make
+    for win in made:
+        win.close()
+        win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+
+
+@pytest.fixture
+def window(open_window, doc):
+    """The main window on seed 001's network, shown offscreen at a fixed size."""
+    return open_window(doc)
 
 
 @pytest.fixture

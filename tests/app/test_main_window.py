@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from nnviz.app.document import RESULT, Document
-from nnviz.app.main_window import MainWindow
 from nnviz.core.explain import explain
 from nnviz.core.formatting import format_value
 from nnviz.core.session import load_session
@@ -121,14 +120,10 @@ def test_hovering_a_result_cell_explains_it_and_leaving_clears_it(qtbot, window,
     assert window.explanation_panel.lines() == []
 
 
-def test_column_convention_outlines_W_row_and_X_column(qtbot, qapp):
+def test_column_convention_outlines_W_row_and_X_column(qtbot, open_window):
     session = load_session(example_path("column-batch"))
     doc = Document(session)
-    win = MainWindow(doc, persist=False)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(doc)
     view = win.step_view
     qtbot.mouseClick(view.canvas.viewport(), LEFT, pos=view.cell_point(RESULT, 2, 3))
     assert _outlined(win, "W1") == {(2, 0), (2, 1)}
@@ -136,16 +131,10 @@ def test_column_convention_outlines_W_row_and_X_column(qtbot, qapp):
     assert win.explanation_panel.lines() == explain(doc.step, 2, 3).lines()
 
 
-def test_row_convention_shows_the_operands_transposed(qtbot, qapp):
+def test_row_convention_shows_the_operands_transposed(qtbot, open_window):
     column = load_session(example_path("column-batch"))
     row = replace(column, convention="row")  # the same numbers, the other convention
-    views = {}
-    for s in (column, row):
-        doc = Document(s)
-        win = MainWindow(doc, persist=False)
-        qtbot.addWidget(win)
-        win.show()
-        views[s.convention] = win.step_view
+    views = {s.convention: open_window(Document(s)).step_view for s in (column, row)}
     for name in ("A0", "W1", RESULT):
         c = views["column"].matrix_view(name).image.image
         r = views["row"].matrix_view(name).image.image
@@ -217,22 +206,20 @@ def test_f1_lists_the_keymap_and_f5_toggles_presenter_mode(qtbot, window):
     assert window.timeline_dock.isVisible() and window.toolbar.isVisible()
 
 
-def test_geometry_and_recent_files_are_remembered(qtbot, qapp, seed_session, tmp_path):
+def test_geometry_and_recent_files_are_remembered(qtbot, open_window, seed_session, tmp_path):
     doc = Document(seed_session)
-    win = MainWindow(doc, persist=True)
-    qtbot.addWidget(win)
+    win = open_window(doc, persist=True, size=None)
     win.resize(640, 480)  # within the offscreen screen (restoreGeometry keeps it on screen)
     out = tmp_path / "mine.nnviz.json"
     assert doc.save_as(str(out))
     assert win.recent_files()[0] == str(out.resolve())
     win.close()
-    again = MainWindow(Document(seed_session), persist=True)
-    qtbot.addWidget(again)
+    again = open_window(Document(seed_session), persist=True, size=None)
     assert (again.width(), again.height()) == (640, 480)
     assert again.recent_files()[0] == str(out.resolve())
 
 
-def test_big_network_shows_as_a_colour_image_with_hidden_numbers(qtbot, qapp):
+def test_big_network_shows_as_a_colour_image_with_hidden_numbers(qtbot, open_window):
     from nnviz.core.session import build_session
 
     rng = np.random.default_rng(1)
@@ -246,11 +233,7 @@ def test_big_network_shows_as_a_colour_image_with_hidden_numbers(qtbot, qapp):
         init={"scheme": "he", "seed": 0},
     )
     doc = Document(s)
-    win = MainWindow(doc, persist=False)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(doc)
     w = win.step_view.matrix_view("W1")
     assert w.image.image.shape == (784, 128)
     assert not w.numbers_visible()
