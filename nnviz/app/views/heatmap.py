@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
 
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
@@ -221,6 +221,7 @@ class MatrixItem:
         self.vb.addItem(self._selected)
         self.caption = QGraphicsTextItem()
         self.caption.setZValue(1)
+        self.caption.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         scene.addItem(self.plot)
         scene.addItem(self.caption)
         self._shape: tuple[int, int] = (0, 0)

@@ -12,7 +12,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGraphicsTextItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsTextItem,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme, current_theme
@@ -59,6 +66,7 @@ class ColourLegend:
             self.bar.getAxis(key).unlinkFromView()
         self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
         self.bar.axis.setWidth(LEGEND_W - 24)  # room for "+0.6041" beside the bar
+        self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         scene.addItem(self.bar)
         self._shown: tuple[object, ...] | None = None
         self._rect = QRectF()
@@ -107,6 +115,8 @@ class StepView(QWidget):
         self.matrices = [MatrixItem(k, scene) for k in range(SLOTS)]
         self.ops = [QGraphicsTextItem() for _ in range(SLOTS + 1)]
         for op in self.ops:
+            # Painted from a pixmap until its text changes: rich text is slow to lay out.
+            op.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             scene.addItem(op)
         self.legend = ColourLegend(scene)
         outer = QVBoxLayout(self)
