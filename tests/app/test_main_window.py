@@ -285,3 +285,34 @@ def test_the_legend_labels_both_ends_of_the_shared_scale(qtbot, window, doc, sid
     drawn = [text for _, _, text in axis.generateDrawSpecs(painter)[2]]
     painter.end()
     assert drawn == [format_value(lo), "0", f"+{format_value(hi)}"]
+
+
+def test_save_as_through_the_dialog_writes_the_session_on_screen(
+    qtbot, window, doc, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "mine"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    doc.set_cell("W", layer=1, i=0, j=0, value=0.25)
+    assert window.isWindowModified()
+    press(qtbot, window, Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # no path yet: Save As
+    saved = tmp_path / "mine.nnviz.json"
+    assert doc.file_path == str(saved) and not window.isWindowModified()
+    assert load_session(saved) == doc.session
+
+
+def test_esc_leaves_presenter_mode_and_the_dark_theme_recolours(qtbot, window, doc):
+    from nnviz.app.theme import current_theme
+
+    press(qtbot, window, Key.Key_F5)
+    assert window.presenter and not window.toolbar.isVisible()
+    assert window.step_view.scale > 1
+    press(qtbot, window, Key.Key_Escape)
+    assert not window.presenter and window.step_view.scale == 1
+    window.set_theme("dark")
+    try:
+        assert current_theme().name == "dark"
+        assert window.step_view.canvas.backgroundBrush().color().name() == current_theme().window
+    finally:
+        window.set_theme("light")
