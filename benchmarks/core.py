@@ -142,10 +142,10 @@ def in_process(repeat: int) -> None:
             with threadpool_limits(threads, user_api="blas"):
                 traced = timed(lambda s=s: build_trace(s), repeat)
                 n = 50
-                per_train = timed(lambda s=s: train(s, n), max(repeat // 10, 3)) / n
+                per_train = timed(lambda s=s, n=n: train(s, n), max(repeat // 10, 3)) / n
                 W, b = [w.copy() for w in s.W], [v.copy() for v in s.b]
                 step = numpy_iteration(s)
-                per_numpy = timed(lambda: step(W, b), repeat)
+                per_numpy = timed(lambda step=step, W=W, b=b: step(W, b), repeat)
             print(
                 f"{name:<24}{threads:>8}{traced * 1e3:>10.3f}ms{per_train * 1e3:>10.3f}ms"
                 f"{per_numpy * 1e3:>10.3f}ms{per_train / per_numpy:>12.2f}×"
