@@ -305,7 +305,7 @@ def _loss_terms(step: Step) -> tuple[list[Term], str]:
             else:
                 m = z.max()
                 lse = m + math.log(float(np.exp(z - m).sum()))
-                value = float((y * (lse - z)).sum())
+                value = float((y * np.where(y != 0, lse - z, 0.0)).sum())
                 parts = [f"{_cell('Y', *c)}·(lse − {_cell('Z', *c)})" for c in cells]
                 tpl = " + ".join("{}·(" + format_value(lse) + " − {})" for _ in cells)
                 numbers = tuple(float(v) for pair in zip(y, z, strict=True) for v in pair)
