@@ -229,7 +229,8 @@ def explain(step: Step, row: int, col: int) -> Explanation:
             dA, Z = step.operands
             g, z = float(dA.value[i, j]), float(Z.value[i, j])
             act = ACTIVATIONS[step.activation or "identity"]
-            fp = float(act.prime(np.array([[z]]))[0, 0])
+            zz = np.array([[z]])
+            fp = float(act.prime(zz, act.f(zz))[0, 0])
             sym = f"{_cell(dA.symbol, i, j)}·{act.symbol}′({_cell(Z.symbol, i, j)})"
             terms = [_single([(dA, i, j), (Z, i, j)], g * fp, sym, "{}·{}", (g, fp))]
             value, layout = g * fp, one
@@ -304,7 +305,7 @@ def _loss_terms(step: Step) -> tuple[list[Term], str]:
             else:
                 m = z.max()
                 lse = m + math.log(float(np.exp(z - m).sum()))
-                value = float((y * (lse - z)).sum())
+                value = float((y * np.where(y != 0, lse - z, 0.0)).sum())
                 parts = [f"{_cell('Y', *c)}·(lse − {_cell('Z', *c)})" for c in cells]
                 tpl = " + ".join("{}·(" + format_value(lse) + " − {})" for _ in cells)
                 numbers = tuple(float(v) for pair in zip(y, z, strict=True) for v in pair)

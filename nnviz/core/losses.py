@@ -45,8 +45,12 @@ def per_sample_bce(Z: Mat, A: Mat, Y: Mat) -> Mat:
 
 
 def per_sample_cross_entropy(Z: Mat, A: Mat, Y: Mat) -> Mat:
-    """ℓ_s = −Σ_i y_is log softmax(z)_is = Σ_i y_is (logsumexp(z_s) − z_is)."""
-    return (Y * (logsumexp(Z) - Z)).sum(axis=0)
+    """ℓ_s = −Σ_i y_is log softmax(z)_is = Σ_i y_is (logsumexp(z_s) − z_is).
+
+    A unit the sample does not target (y = 0) adds exactly 0, even where its log-probability
+    is −∞ in float64 (0·∞ would make the loss NaN).
+    """
+    return (Y * np.where(Y != 0, logsumexp(Z) - Z, 0.0)).sum(axis=0)
 
 
 @dataclass(frozen=True, slots=True)

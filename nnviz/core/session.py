@@ -176,6 +176,28 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def _is_finite(v: int | float) -> bool:
+    """Finite and within float64: a JSON integer like 10**400 is neither NaN nor ∞ but too big."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
+
+
+def _number_text(v: int | float) -> str:
+    text = json.dumps(v)
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
+
+
+def _check_number(v: Any, where: str) -> None:
+    if not _is_number(v):
+        raise NnvizError(f"{where}: expected a number, got {json.dumps(v)}")
+    if not _is_finite(v):
+        raise NnvizError(
+            f"{where}: {_number_text(v)} is not a finite number within float64 (about ±1.8e308)"
+        )
+
+
 def _shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape)
 
@@ -192,10 +214,7 @@ def _matrix(value: Any, where: str, expected: tuple[int, int], why: str) -> Mat:
         raise NnvizError(f"{where} is {_shape_text(shape)} but {why} need {_shape_text(expected)}")
     for i, row in enumerate(value):
         for j, v in enumerate(row):
-            if not _is_number(v):
-                raise NnvizError(f"{where}[{i}][{j}]: expected a number, got {json.dumps(v)}")
-            if not math.isfinite(v):
-                raise NnvizError(f"{where}[{i}][{j}]: {v} is not a finite number")
+            _check_number(v, f"{where}[{i}][{j}]")
     return np.array(value, dtype=np.float64)
 
 
@@ -205,10 +224,7 @@ def _vector(value: Any, where: str, n: int, why: str) -> Mat:
     if len(value) != n:
         raise NnvizError(f"{where} has {len(value)} numbers but {why} need {n}")
     for i, v in enumerate(value):
-        if not _is_number(v):
-            raise NnvizError(f"{where}[{i}]: expected a number, got {json.dumps(v)}")
-        if not math.isfinite(v):
-            raise NnvizError(f"{where}[{i}]: {v} is not a finite number")
+        _check_number(v, f"{where}[{i}]")
     return np.array(value, dtype=np.float64)
 
 
@@ -290,8 +306,9 @@ def session_from_dict(doc: Any) -> Session:
     check_network(layers, activations, loss)
     reduction = _choice(doc, "reduction", REDUCTIONS)
     lr = doc["learning_rate"]
-    if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
-        raise NnvizError(f"learning_rate: expected a positive number, got {json.dumps(lr)}")
+    if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
+        got = _number_text(lr) if _is_number(lr) else json.dumps(lr)
+        raise NnvizError(f"learning_rate: expected a positive finite number, got {got}")
     if not isinstance(doc["train_biases"], bool):
         raise NnvizError(
             f"train_biases: expected true or false, got {json.dumps(doc['train_biases'])}"
@@ -407,6 +424,10 @@ def parse_session_text(text: str) -> Session:
         raise NnvizError(f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
     except RecursionError:
         raise NnvizError("not a session: the JSON is nested too deeply") from None
+    except NnvizError:
+        raise
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        raise NnvizError(f"not a session: {str(e).split(';')[0]}") from None
     return session_from_dict(doc)
 
 
