@@ -206,6 +206,8 @@ def check_plugin(
     platform: str, folder: Path, find_missing: Callable[[Path], list[str]]
 ) -> PluginCheck:
     plugin = folder / f"libq{platform}.so"
+    if not plugin.is_file() and platform.startswith("wayland"):
+        plugin = folder / "libqwayland.so"  # one plugin serves wayland, wayland-egl, ...
     if not plugin.is_file():
         return PluginCheck(platform, None, ())
     return PluginCheck(platform, plugin, tuple(dict.fromkeys(find_missing(plugin))))

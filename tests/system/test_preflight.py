@@ -175,6 +175,12 @@ def test_a_wayland_plugin_that_cannot_load_falls_back_to_xcb_as_qt_does(plugins)
     assert "sudo apt-get install libwayland-cursor0" in str(e.value)
 
 
+def test_wayland_variants_are_served_by_the_one_wayland_plugin(plugins):
+    missing = lacking()
+    run({"QT_QPA_PLATFORM": "wayland-egl", "WAYLAND_DISPLAY": "wayland-0"}, plugins, missing)
+    assert missing.asked == ["libqwayland.so"]
+
+
 def test_a_platform_qt_does_not_have_is_named_with_those_it_has(plugins):
     with pytest.raises(NnvizError) as e:
         run({"QT_QPA_PLATFORM": "xbc", "DISPLAY": ":0"}, plugins, lacking())
