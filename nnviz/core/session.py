@@ -49,7 +49,12 @@ OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
 
 
 def _frozen(a: Any) -> Mat:
-    arr = np.array(a, dtype=np.float64)
+    """A read-only C-contiguous float64 copy.
+
+    C order always: a row-convention file is transposed on load, and a Fortran-ordered copy
+    makes BLAS sum in another order, so the two conventions would differ in the last bit.
+    """
+    arr = np.array(a, dtype=np.float64, order="C")
     arr.flags.writeable = False
     return arr
 
