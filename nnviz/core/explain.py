@@ -143,7 +143,7 @@ def _activation_term(step: Step, i: int, j: int) -> tuple[Term, str]:
     name = step.activation or "identity"
     act = ACTIVATIONS[name]
     if name == "softmax":
-        col = Z.value[:, j] if step.batch_axis == 1 else Z.value[j, :]
+        col = Z.value[:, j] if step.batch_axis == 1 else Z.value[i, :]
         unit = i if step.batch_axis == 1 else j
         sample = j if step.batch_axis == 1 else i
         cells = [(u, sample) if step.batch_axis == 1 else (sample, u) for u in range(col.size)]
