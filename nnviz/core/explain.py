@@ -229,7 +229,8 @@ def explain(step: Step, row: int, col: int) -> Explanation:
             dA, Z = step.operands
             g, z = float(dA.value[i, j]), float(Z.value[i, j])
             act = ACTIVATIONS[step.activation or "identity"]
-            fp = float(act.prime(np.array([[z]]))[0, 0])
+            zz = np.array([[z]])
+            fp = float(act.prime(zz, act.f(zz))[0, 0])
             sym = f"{_cell(dA.symbol, i, j)}·{act.symbol}′({_cell(Z.symbol, i, j)})"
             terms = [_single([(dA, i, j), (Z, i, j)], g * fp, sym, "{}·{}", (g, fp))]
             value, layout = g * fp, one

@@ -18,7 +18,7 @@ POINTS = np.array([[-4.0, -2.5, -1.0, -0.3, -0.01, 0.01, 0.2, 0.7, 1.5, 3.0, 4.5
 def test_derivative_matches_central_differences(name):
     act = ACTIVATIONS[name]
     numeric = (act.f(POINTS + H) - act.f(POINTS - H)) / (2 * H)
-    assert_allclose(act.prime(POINTS), numeric, rtol=1e-8, atol=1e-10)
+    assert_allclose(act.prime(POINTS, act.f(POINTS)), numeric, rtol=1e-8, atol=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -39,8 +39,12 @@ def test_values_match_the_textbook_formula(name, f):
 def test_kinks_take_the_design_values():
     """DESIGN §1: relu′(0) = 0, leaky_relu′(z ≤ 0) = 0.01."""
     Z = np.array([[0.0, -0.0, -3.0, 1e-300, -1e-300]])
-    assert ACTIVATIONS["relu"].prime(Z).tolist() == [[0.0, 0.0, 0.0, 1.0, 0.0]]
-    assert ACTIVATIONS["leaky_relu"].prime(Z).tolist() == [[0.01, 0.01, 0.01, 1.0, 0.01]]
+    assert ACTIVATIONS["relu"].prime(Z, ACTIVATIONS["relu"].f(Z)).tolist() == [
+        [0.0, 0.0, 0.0, 1.0, 0.0]
+    ]
+    assert ACTIVATIONS["leaky_relu"].prime(Z, ACTIVATIONS["leaky_relu"].f(Z)).tolist() == [
+        [0.01, 0.01, 0.01, 1.0, 0.01]
+    ]
     assert LEAKY_SLOPE == 0.01
     assert ACTIVATIONS["leaky_relu"].f(np.array([[-2.0, 0.0, 3.0]])).tolist() == [[-0.02, 0.0, 3.0]]
 
@@ -48,7 +52,8 @@ def test_kinks_take_the_design_values():
 def test_sigmoid_is_exact_at_the_extremes_without_warnings():
     with strict_numpy(underflow=False):
         s = sigmoid(np.array([[1000.0, -1000.0, 800.0, -800.0]]))
-        ds = ACTIVATIONS["sigmoid"].prime(np.array([[1000.0, -1000.0]]))
+        big = np.array([[1000.0, -1000.0]])
+        ds = ACTIVATIONS["sigmoid"].prime(big, ACTIVATIONS["sigmoid"].f(big))
     assert s.tolist() == [[1.0, 0.0, 1.0, 0.0]]
     assert ds.tolist() == [[0.0, 0.0]]
 
@@ -63,7 +68,8 @@ def test_sigmoid_keeps_relative_precision_for_large_negative_z():
 def test_tanh_saturates_exactly():
     with strict_numpy(underflow=False):
         assert ACTIVATIONS["tanh"].f(np.array([[1000.0, -1000.0]])).tolist() == [[1.0, -1.0]]
-        assert ACTIVATIONS["tanh"].prime(np.array([[1000.0, -1000.0]])).tolist() == [[0.0, 0.0]]
+        big = np.array([[1000.0, -1000.0]])
+        assert ACTIVATIONS["tanh"].prime(big, np.tanh(big)).tolist() == [[0.0, 0.0]]
 
 
 def test_softmax_of_large_logits_is_exact():
@@ -87,7 +93,7 @@ def test_softmax_is_per_sample_and_shift_invariant():
 def test_softmax_derivative_is_not_offered_alone():
     """Softmax only ever appears fused with cross-entropy (DESIGN §1)."""
     with pytest.raises(NotImplementedError):
-        ACTIVATIONS["softmax"].prime(np.zeros((2, 1)))
+        ACTIVATIONS["softmax"].prime(np.zeros((2, 1)), np.full((2, 1), 0.5))
     assert not ACTIVATIONS["softmax"].elementwise
     assert all(ACTIVATIONS[name].elementwise for name in ELEMENTWISE)
 
