@@ -10,7 +10,6 @@ from nnviz.core.activations import ACTIVATIONS, softmax
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import CellRef, explain
 from nnviz.core.formatting import format_value
-from nnviz.core.losses import softplus
 from nnviz.core.session import build_session
 from nnviz.core.trace import build_trace
 from tests.core.support import EXAMPLES, PROPERTY, example, in_convention, sessions
@@ -46,7 +45,8 @@ def _term_value(step, term, at):
         return step.k * (n[0] - n[1])
     if kind == "delta":
         g, z = at(term.refs[0]), at(term.refs[1])
-        fp = float(ACTIVATIONS[step.activation].prime(np.array([[z]]))[0, 0])
+        act, zz = ACTIVATIONS[step.activation], np.array([[z]])
+        fp = float(act.prime(zz, act.f(zz))[0, 0])
         assert n == (g, fp)
         return g * fp
     if kind in ("W", "b"):
@@ -57,11 +57,14 @@ def _term_value(step, term, at):
     first, second = np.array(cells[0::2]), np.array(cells[1::2])
     if step.loss == "half_sse":  # refs pair A and Y cells
         return 0.5 * float(((first - second) ** 2).sum())
-    if step.loss == "bce":  # refs pair Z and Y cells
-        return float((softplus(first) - second * first).sum())
-    z, y = first, second  # cross-entropy: Z and Y cells
-    lse = z.max() + math.log(float(np.exp(z - z.max()).sum()))
-    return float((y * (lse - z)).sum())
+    if step.loss == "bce":  # refs pair Z and Y cells; log(1 + e^z) by logaddexp
+        z, y = first, second
+        return float(((1 - y) * np.logaddexp(0, z) + y * np.logaddexp(0, -z)).sum())
+    y, z = first, second  # cross-entropy: refs pair Y and Z cells
+    top = int(z.argmax())
+    rest = np.delete(z, top) - z[top]
+    log_softmax = (z - z[top]) - math.log1p(float(np.exp(rest).sum()))
+    return float(-(y[y != 0] * log_softmax[y != 0]).sum())
 
 
 def check_cell(step, i, j):
