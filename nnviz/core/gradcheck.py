@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.core.network import backward, forward, output_loss
+from nnviz.core.network import backward, forward, output_loss, quiet
 from nnviz.core.session import Session, layer_name
 from nnviz.core.types import Mat
 
@@ -30,14 +30,16 @@ class ParameterCheck:
 
 
 def _loss(s: Session, W: tuple[Mat, ...], b: tuple[Mat, ...]) -> float:
-    fwd = forward(W, b, s.X, s.activations)
-    return output_loss(fwd, s.Y, s.loss, s.reduction)
+    with quiet():
+        fwd = forward(W, b, s.X, s.activations)
+        return output_loss(fwd, s.Y, s.loss, s.reduction)
 
 
 def gradcheck(s: Session, epsilon: float = EPSILON) -> list[ParameterCheck]:
     """(L(θ + ε) − L(θ − ε)) / 2ε for each entry of each W and b, beside backprop's value."""
-    fwd = forward(s.W, s.b, s.X, s.activations)
-    bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+    with quiet():
+        fwd = forward(s.W, s.b, s.X, s.activations)
+        bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
     W = [w.copy() for w in s.W]
     b = [v.copy() for v in s.b]
     checks = []

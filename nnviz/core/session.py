@@ -12,7 +12,8 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,12 @@ OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
 
 
 def _frozen(a: Any) -> Mat:
-    arr = np.array(a, dtype=np.float64)
+    """A read-only C-contiguous float64 copy.
+
+    C order always: a row-convention file is transposed on load, and a Fortran-ordered copy
+    makes BLAS sum in another order, so the two conventions would differ in the last bit.
+    """
+    arr = np.array(a, dtype=np.float64, order="C")
     arr.flags.writeable = False
     return arr
 
@@ -176,6 +182,28 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def _is_finite(v: int | float) -> bool:
+    """Finite and within float64: a JSON integer like 10**400 is neither NaN nor ∞ but too big."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
+
+
+def _number_text(v: int | float) -> str:
+    text = json.dumps(v)
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
+
+
+def _check_number(v: Any, where: str) -> None:
+    if not _is_number(v):
+        raise NnvizError(f"{where}: expected a number, got {json.dumps(v)}")
+    if not _is_finite(v):
+        raise NnvizError(
+            f"{where}: {_number_text(v)} is not a finite number within float64 (about ±1.8e308)"
+        )
+
+
 def _shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape)
 
@@ -192,10 +220,7 @@ def _matrix(value: Any, where: str, expected: tuple[int, int], why: str) -> Mat:
         raise NnvizError(f"{where} is {_shape_text(shape)} but {why} need {_shape_text(expected)}")
     for i, row in enumerate(value):
         for j, v in enumerate(row):
-            if not _is_number(v):
-                raise NnvizError(f"{where}[{i}][{j}]: expected a number, got {json.dumps(v)}")
-            if not math.isfinite(v):
-                raise NnvizError(f"{where}[{i}][{j}]: {v} is not a finite number")
+            _check_number(v, f"{where}[{i}][{j}]")
     return np.array(value, dtype=np.float64)
 
 
@@ -205,10 +230,7 @@ def _vector(value: Any, where: str, n: int, why: str) -> Mat:
     if len(value) != n:
         raise NnvizError(f"{where} has {len(value)} numbers but {why} need {n}")
     for i, v in enumerate(value):
-        if not _is_number(v):
-            raise NnvizError(f"{where}[{i}]: expected a number, got {json.dumps(v)}")
-        if not math.isfinite(v):
-            raise NnvizError(f"{where}[{i}]: {v} is not a finite number")
+        _check_number(v, f"{where}[{i}]")
     return np.array(value, dtype=np.float64)
 
 
@@ -290,8 +312,9 @@ def session_from_dict(doc: Any) -> Session:
     check_network(layers, activations, loss)
     reduction = _choice(doc, "reduction", REDUCTIONS)
     lr = doc["learning_rate"]
-    if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
-        raise NnvizError(f"learning_rate: expected a positive number, got {json.dumps(lr)}")
+    if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
+        got = _number_text(lr) if _is_number(lr) else json.dumps(lr)
+        raise NnvizError(f"learning_rate: expected a positive finite number, got {got}")
     if not isinstance(doc["train_biases"], bool):
         raise NnvizError(
             f"train_biases: expected true or false, got {json.dumps(doc['train_biases'])}"
@@ -407,6 +430,10 @@ def parse_session_text(text: str) -> Session:
         raise NnvizError(f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
     except RecursionError:
         raise NnvizError("not a session: the JSON is nested too deeply") from None
+    except NnvizError:
+        raise
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        raise NnvizError(f"not a session: {str(e).split(';')[0]}") from None
     return session_from_dict(doc)
 
 
@@ -484,18 +511,37 @@ def _dump_matrix(m: list[list[float]], indent: str) -> str:
     return "[\n" + ",\n".join(f"{indent}  {r}" for r in rows) + f"\n{indent}]"
 
 
+def _new_temp_file(p: Path) -> tuple[int, Path]:
+    """A new file beside `p`, opened for writing with the umask's usual mode.
+
+    Not `tempfile.mkstemp`: its files are 0600, so every save would make the session private.
+    """
+    for _ in range(100):
+        tmp = p.with_name(f".{p.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {p}")
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it: all or nothing."""
+    """Write to a temporary file beside `path`, fsync, then rename over it: all or nothing.
+
+    A file that already exists keeps its permissions; a new one gets the umask's.
+    """
     p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    fd, tmp = _new_temp_file(p)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            if p.exists():
+                os.chmod(tmp, stat.S_IMODE(p.stat().st_mode))
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
