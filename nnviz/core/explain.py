@@ -12,7 +12,7 @@ import numpy as np
 from nnviz.core.activations import ACTIVATIONS, LEAKY_SLOPE
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
-from nnviz.core.losses import softplus
+from nnviz.core.losses import logsumexp, per_unit_bce, per_unit_cross_entropy
 from nnviz.core.steps import Step
 
 SHOWN_TERMS = 6  # longer sums show their first terms and the last, and say how many
@@ -143,7 +143,7 @@ def _activation_term(step: Step, i: int, j: int) -> tuple[Term, str]:
     name = step.activation or "identity"
     act = ACTIVATIONS[name]
     if name == "softmax":
-        col = Z.value[:, j] if step.batch_axis == 1 else Z.value[j, :]
+        col = Z.value[:, j] if step.batch_axis == 1 else Z.value[i, :]
         unit = i if step.batch_axis == 1 else j
         sample = j if step.batch_axis == 1 else i
         cells = [(u, sample) if step.batch_axis == 1 else (sample, u) for u in range(col.size)]
@@ -298,25 +298,27 @@ def _loss_terms(step: Step) -> tuple[list[Term], str]:
             assert Z is not None
             z = np.array([Z.value[c] for c in cells])
             if loss == "bce":
-                value = float((softplus(z) - y * z).sum())
+                value = float(per_unit_bce(z, y).sum())
                 parts = [f"bce({_cell('Z', *c)}, {_cell('Y', *c)})" for c in cells]
                 tpl = " + ".join("bce({}, {})" for _ in cells)
                 numbers = tuple(float(v) for pair in zip(z, y, strict=True) for v in pair)
+                refs = tuple(CellRef(op.name, *c) for c in cells for op in (Z, Y))
             else:
-                m = z.max()
-                lse = m + math.log(float(np.exp(z - m).sum()))
-                value = float((y * np.where(y != 0, lse - z, 0.0)).sum())
+                value = float(per_unit_cross_entropy(z[:, None], y[:, None]).sum())
+                lse = float(logsumexp(z[:, None])[0, 0])
                 parts = [f"{_cell('Y', *c)}·(lse − {_cell('Z', *c)})" for c in cells]
-                tpl = " + ".join("{}·(" + format_value(lse) + " − {})" for _ in cells)
-                numbers = tuple(float(v) for pair in zip(y, z, strict=True) for v in pair)
-            refs = tuple(CellRef(op.name, *c) for c in cells for op in (Z, Y))
+                tpl = " + ".join("{}·({} − {})" for _ in cells)
+                numbers = tuple(
+                    float(v) for yz in zip(y, z, strict=True) for v in (yz[0], lse, yz[1])
+                )
+                refs = tuple(CellRef(op.name, *c) for c in cells for op in (Y, Z))
             sym = "(" + " + ".join(parts) + ")"
             tpl = "(" + tpl + ")"
         terms.append(Term(refs, value, sym, tpl, numbers))
     notes = {
         "half_sse": "one term per sample: ½ Σ over its output units of (a − y)²",
-        "bce": "one term per sample; bce(z, y) = softplus(z) − y·z "
-        "= −[y log σ(z) + (1−y) log(1−σ(z))]",
+        "bce": "one term per sample; bce(z, y) = −[y log σ(z) + (1−y) log(1−σ(z))] "
+        "= (1−y)·softplus(z) + y·softplus(−z)",
         "cross_entropy": "one term per sample; lse = log Σᵢ e^(zᵢ), "
         "so −Σ y log softmax(z) = Σ y·(lse − z)",
     }

@@ -12,7 +12,8 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,12 @@ OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
 
 
 def _frozen(a: Any) -> Mat:
-    arr = np.array(a, dtype=np.float64)
+    """A read-only C-contiguous float64 copy.
+
+    C order always: a row-convention file is transposed on load, and a Fortran-ordered copy
+    makes BLAS sum in another order, so the two conventions would differ in the last bit.
+    """
+    arr = np.array(a, dtype=np.float64, order="C")
     arr.flags.writeable = False
     return arr
 
@@ -505,18 +511,37 @@ def _dump_matrix(m: list[list[float]], indent: str) -> str:
     return "[\n" + ",\n".join(f"{indent}  {r}" for r in rows) + f"\n{indent}]"
 
 
+def _new_temp_file(p: Path) -> tuple[int, Path]:
+    """A new file beside `p`, opened for writing with the umask's usual mode.
+
+    Not `tempfile.mkstemp`: its files are 0600, so every save would make the session private.
+    """
+    for _ in range(100):
+        tmp = p.with_name(f".{p.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {p}")
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it: all or nothing."""
+    """Write to a temporary file beside `path`, fsync, then rename over it: all or nothing.
+
+    A file that already exists keeps its permissions; a new one gets the umask's.
+    """
     p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    fd, tmp = _new_temp_file(p)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            if p.exists():
+                os.chmod(tmp, stat.S_IMODE(p.stat().st_mode))
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -79,12 +79,22 @@ def sessions(
     convention: str | None = None,
     lo: float = -1.0,
     hi: float = 1.0,
+    generic: bool = False,
 ) -> Session:
     """A random valid session: shapes, activations, loss/reduction pair and values.
 
     Built through `build_session` (so through the file's validation) with every matrix given
-    in the drawn convention.
+    in the drawn convention. `generic`: the values come from a seeded NumPy generator rather
+    than from Hypothesis, which likes 0, 1 and repeated values: those make exactly symmetric
+    networks whose zero gradients central differences only see as rounding noise.
     """
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1))) if generic else None
+
+    def mat(shape: tuple[int, ...], low: float = lo, high: float = hi) -> np.ndarray:
+        if rng is not None:
+            return rng.uniform(low, high, shape)
+        return draw(matrix(shape, low, high))
+
     depth = draw(st.integers(1, max_depth))
     layers = tuple(draw(st.integers(1, max_units)) for _ in range(depth + 1))
     output, loss = draw(st.sampled_from(pairs))
@@ -93,16 +103,16 @@ def sessions(
     activations = (*(draw(st.sampled_from(hidden)) for _ in range(depth - 1)), output)
     B = draw(st.integers(1, max_batch))
     conv = convention or draw(st.sampled_from(("column", "row")))
-    X = draw(matrix((layers[0], B), lo, hi))
+    X = mat((layers[0], B), lo, hi)
     if loss == "half_sse":
-        Y = draw(matrix((layers[-1], B), lo, hi))
+        Y = mat((layers[-1], B), lo, hi)
     elif loss == "bce":
-        Y = draw(matrix((layers[-1], B), 0.0, 1.0))
+        Y = mat((layers[-1], B), 0.0, 1.0)
     else:  # one distribution per sample: weights normalised, so each column sums to 1
-        raw = draw(matrix((layers[-1], B), 0.0, 1.0)) + 0.01
+        raw = mat((layers[-1], B), 0.0, 1.0) + 0.01
         Y = raw / raw.sum(axis=0, keepdims=True)
-    W = [draw(matrix((n, m), lo, hi)) for m, n in pairwise(layers)]
-    b = [draw(matrix((n,), lo, hi)) for n in layers[1:]]
+    W = [mat((n, m), lo, hi) for m, n in pairwise(layers)]
+    b = [mat((n,), lo, hi) for n in layers[1:]]
 
     def show(M: np.ndarray) -> np.ndarray:
         return M.T if conv == "row" else M
