@@ -2,9 +2,14 @@
 (install time and size, start-up times) that these tests measure and print at the end."""
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.system.xserver import Display
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,4 +30,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if FIGURES:
         terminalreporter.section("nnviz system figures (measured, not asserted)")
         for name, value in FIGURES.items():
-            terminalreporter.write_line(f"{name:<42} {value}")
+            terminalreporter.write_line(f"{name:<48} {value}")
+
+
+@pytest.fixture
+def display(tmp_path: Path) -> Iterator["Display"]:
+    """A fresh Xvfb for one test; fails (never skips) when Xvfb or xdotool is missing."""
+    from tests.system.xserver import xvfb
+
+    with xvfb(tmp_path / "xvfb.log") as server:
+        yield server
