@@ -6,10 +6,12 @@ outside the checkout, so nothing can come from the source tree.
 """
 
 import json
+import shutil
 import struct
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +65,7 @@ def _megabytes(folder: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     root = tmp_path_factory.mktemp("wheel")
     t0 = time.perf_counter()
     _pip("wheel", "--no-deps", "-q", "-w", str(root / "dist"), str(REPO))
@@ -85,7 +87,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         FIGURES[f"  of which {part}"] = f"{_megabytes(site / part):.1f} MB"
     cwd = root / "elsewhere"
     cwd.mkdir()
-    return Installed(venv, site, cwd)
+    yield Installed(venv, site, cwd)
+    shutil.rmtree(venv)  # 330 MB; pytest keeps its last three temporary folders
 
 
 def test_the_installed_nnviz_is_the_wheel_not_the_checkout(installed):
