@@ -525,3 +525,33 @@ def test_sessions_are_read_only_and_compare_by_value():
 def test_layer_names():
     assert layer_name("W", 2) == "W⁽²⁾"
     assert layer_name("b", 10) == "b⁽¹⁰⁾"
+
+
+def test_build_session_takes_numpy_values_and_tuples():
+    """A notebook passes NumPy scalars and arrays of any float type; they are plain numbers."""
+    s = build_session(
+        layers=np.array([2, 1]),
+        activations=("identity",),
+        X=np.array([[1.0], [2.0]], dtype=np.float32),
+        Y=((0.5,),),
+        W=(np.array([[0.25, np.float32(0.5)]]),),
+        b=[np.zeros(1, dtype=np.float32)],
+        learning_rate=np.float32(0.5),
+        train_biases=np.bool_(False),
+    )
+    assert s.layers == (2, 1) and all(type(n) is int for n in s.layers)
+    assert s.X.dtype == np.float64 and s.X.tolist() == [[1.0], [2.0]]
+    assert (s.learning_rate, s.train_biases) == (0.5, False)
+    assert build_trace(s).step("forward.1.matmul").result.value.tolist() == [[1.25]]
+
+
+def test_a_refusal_names_any_python_value():
+    with pytest.raises(NnvizError, match=r"X\[0\]\[0\]: expected a number, got <object"):
+        build_session(
+            layers=[1, 1],
+            activations=["identity"],
+            X=[[object()]],
+            Y=[[0.0]],
+            W=[[[1.0]]],
+            b=[[0.0]],
+        )
