@@ -15,10 +15,11 @@ import ctypes
 import importlib.util
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
@@ -80,10 +81,11 @@ class PluginCheck:
     platform: str
     plugin: Path | None
     missing: tuple[str, ...]
+    unreachable: str = ""  # the display no server answers on, for xcb
 
     @property
     def loads(self) -> bool:
-        return self.plugin is not None and not self.missing
+        return self.plugin is not None and not self.missing and not self.unreachable
 
 
 def ensure_platform(
@@ -91,11 +93,13 @@ def ensure_platform(
     system: str | None = None,
     missing_libraries: Callable[[Path], list[str]] | None = None,
     plugin_dir: Path | None = None,
+    x_server: Callable[[str], bool | None] | None = None,
 ) -> None:
     """Raise NnvizError when Qt cannot open a window here; do nothing when it can.
 
     The arguments exist for the tests: by default the process environment, `sys.platform`,
-    `ldd` on the plugin and the installed PySide6's plugin folder.
+    `ldd` on the plugin, the installed PySide6's plugin folder, and a connection attempt to
+    the local X server's socket.
     """
     env = os.environ if env is None else env
     system = sys.platform if system is None else system
@@ -113,6 +117,8 @@ def ensure_platform(
         if folder is None:
             return  # no PySide6 found: the import fails later with Python's own message
         check = check_plugin(name, folder, find_missing)
+        if name == "xcb" and (x_server or x_server_reachable)(env["DISPLAY"]) is False:
+            check = replace(check, unreachable=env["DISPLAY"])
         if check.loads:
             return
         failed.append(check)
@@ -157,6 +163,30 @@ def no_display_message(env: Mapping[str, str]) -> str:
     )
 
 
+def x_server_reachable(display: str, socket_dir: Path = Path("/tmp/.X11-unix")) -> bool | None:
+    """Whether an X server accepts connections on a local DISPLAY (`:N`, `unix:N`).
+
+    None for a display this cannot judge (`host:N` over TCP, as `ssh -X` sets): Qt tries it.
+    Linux X servers listen on an abstract socket and on a file in /tmp/.X11-unix; either will do.
+    """
+    host, sep, rest = display.rpartition(":")
+    number = rest.split(".", 1)[0]
+    if not sep or host not in ("", "unix") or not number.isdigit():
+        return None
+    # A bare connect, never the X handshake: a client that never reached "running" does not
+    # count, so closing it cannot make a lone X server (xvfb-run, xinit) reset under Qt.
+    path = str(socket_dir / f"X{number}")
+    for address in ("\0" + path, path):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(2)
+            try:
+                s.connect(address)
+            except OSError:
+                continue
+            return True
+    return False
+
+
 def platforms_dir() -> Path | None:
     """PySide6's `Qt/plugins/platforms`, found without importing PySide6 (that loads Qt)."""
     try:
@@ -176,6 +206,8 @@ def check_plugin(
     platform: str, folder: Path, find_missing: Callable[[Path], list[str]]
 ) -> PluginCheck:
     plugin = folder / f"libq{platform}.so"
+    if not plugin.is_file() and platform.startswith("wayland"):
+        plugin = folder / "libqwayland.so"  # one plugin serves wayland, wayland-egl, ...
     if not plugin.is_file():
         return PluginCheck(platform, None, ())
     return PluginCheck(platform, plugin, tuple(dict.fromkeys(find_missing(plugin))))
@@ -235,6 +267,13 @@ def plugin_message(checks: list[PluginCheck], folder: Path, env: Mapping[str, st
             )
             continue
         what = "X11" if check.platform == "xcb" else check.platform
+        if check.unreachable:
+            lines.append(
+                f"cannot open a window: DISPLAY={check.unreachable} but no X server answers "
+                "there (is the desktop session still running? is DISPLAY from another one?)"
+            )
+        if not check.missing:
+            continue
         lines.append(
             f"cannot open a window: Qt's {check.platform!r} platform plugin ({what}) needs "
             f"system libraries that are missing: {', '.join(check.missing)}"

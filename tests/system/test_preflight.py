@@ -5,6 +5,7 @@ list of missing libraries comes from a fake, except where a test runs the real p
 real ctypes fallback on libraries that exist (libc) or cannot (a made-up name).
 """
 
+import socket
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,13 @@ import pytest
 
 from nnviz import cli, preflight
 from nnviz.core.errors import NnvizError
-from nnviz.preflight import ensure_platform, install_line, parse_ldd, platform_candidates
+from nnviz.preflight import (
+    ensure_platform,
+    install_line,
+    parse_ldd,
+    platform_candidates,
+    x_server_reachable,
+)
 
 # What `ldd libqxcb.so` printed on a Debian 12 machine without libxcb-icccm4 and
 # libxcb-keysyms1 (PySide6 6.12, shortened): ldd lists a library once per library needing it.
@@ -52,8 +59,14 @@ def lacking(*sonames: str):
     return missing
 
 
-def run(env: dict[str, str], plugins: Path, missing, system: str = "linux") -> None:
-    ensure_platform(env=env, system=system, missing_libraries=missing, plugin_dir=plugins)
+def run(env: dict[str, str], plugins: Path, missing, system: str = "linux", x_up=True) -> None:
+    ensure_platform(
+        env=env,
+        system=system,
+        missing_libraries=missing,
+        plugin_dir=plugins,
+        x_server=lambda display: x_up,
+    )
 
 
 def test_missing_xcb_libraries_are_named_with_the_exact_install_line(plugins):
@@ -117,10 +130,30 @@ def test_the_cli_prints_the_message_and_exits_2_before_importing_the_app(
     monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
     monkeypatch.setattr(preflight, "platforms_dir", lambda: plugins)
     monkeypatch.setattr(preflight, "missing_shared_libraries", lacking("libxcb-keysyms.so.1"))
+    monkeypatch.setattr(preflight, "x_server_reachable", lambda display: True)
     assert cli.main(["--example", "seed001-network"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("nnviz: cannot open a window: Qt's 'xcb' platform plugin")
     assert "sudo apt-get install libxcb-keysyms1\n" in err
+
+
+def test_a_display_no_x_server_answers_on_is_named(plugins):
+    with pytest.raises(NnvizError) as e:
+        run({"DISPLAY": ":5"}, plugins, lacking(), x_up=False)
+    assert str(e.value).startswith("cannot open a window: DISPLAY=:5 but no X server answers")
+    run({"DISPLAY": "remote:10.0"}, plugins, lacking(), x_up=None)  # cannot tell: let Qt try
+
+
+def test_x_server_reachable_connects_to_the_display_socket(tmp_path):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(tmp_path / "X7"))
+        server.listen(4)
+        assert x_server_reachable(":7", socket_dir=tmp_path) is True
+        assert x_server_reachable("unix:7.0", socket_dir=tmp_path) is True
+        assert x_server_reachable(":8", socket_dir=tmp_path) is False
+    assert x_server_reachable(":7", socket_dir=tmp_path) is False  # closed: refused
+    assert x_server_reachable("localhost:10.0", socket_dir=tmp_path) is None
+    assert x_server_reachable("", socket_dir=tmp_path) is None
 
 
 def test_wayland_is_tried_first_and_needs_no_xcb(plugins):
@@ -140,6 +173,12 @@ def test_a_wayland_plugin_that_cannot_load_falls_back_to_xcb_as_qt_does(plugins)
     with pytest.raises(NnvizError) as e:
         run({"WAYLAND_DISPLAY": "wayland-0"}, plugins, missing)
     assert "sudo apt-get install libwayland-cursor0" in str(e.value)
+
+
+def test_wayland_variants_are_served_by_the_one_wayland_plugin(plugins):
+    missing = lacking()
+    run({"QT_QPA_PLATFORM": "wayland-egl", "WAYLAND_DISPLAY": "wayland-0"}, plugins, missing)
+    assert missing.asked == ["libqwayland.so"]
 
 
 def test_a_platform_qt_does_not_have_is_named_with_those_it_has(plugins):

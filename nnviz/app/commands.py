@@ -1,0 +1,64 @@
+"""Undo commands: one small class per edit kind. Each holds key, old and new value, and its
+`redo`/`undo` only call the Document (QUndoStack.push runs `redo` at once: never apply first).
+"""
+
+# ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from nnviz.core.formatting import format_value
+from nnviz.core.session import layer_name
+
+if TYPE_CHECKING:
+    from nnviz.app.document import Document
+
+SET_CELL_ID = 1001
+
+
+def matrix_label(matrix: str, layer: int | None) -> str:
+    return layer_name(matrix, layer) if matrix in ("W", "b") and layer is not None else matrix
+
+
+class SetCellCommand(QUndoCommand):
+    """One cell of W⁽ˡ⁾, b⁽ˡ⁾, X or Y; typing into the same cell merges into one step."""
+
+    def __init__(
+        self,
+        doc: "Document",
+        iteration: int,
+        matrix: str,
+        layer: int | None,
+        i: int,
+        j: int,
+        old: float,
+        new: float,
+    ) -> None:
+        super().__init__()
+        self.doc = doc
+        self.key = (iteration, matrix, layer, i, j)
+        self.old, self.new = old, new
+        self._set_text()
+
+    def _set_text(self) -> None:
+        _, matrix, layer, i, j = self.key
+        self.setText(f"set {matrix_label(matrix, layer)}[{i},{j}] to {format_value(self.new)}")
+
+    def id(self) -> int:
+        return SET_CELL_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetCellCommand) or other.key != self.key:
+            return False
+        self.new = other.new
+        self._set_text()
+        if self.new == self.old:
+            self.setObsolete(True)
+        return True
+
+    def redo(self) -> None:
+        self.doc.apply_cell(*self.key, self.new)
+
+    def undo(self) -> None:
+        self.doc.apply_cell(*self.key, self.old)

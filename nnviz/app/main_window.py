@@ -1,0 +1,537 @@
+"""The main window: the step view in the centre with the equation and the derivation under
+it, the timeline left, the network and the loss right; menus, toolbar and status bar."""
+
+# ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.app.document import Document
+from nnviz.app.keys import KEYMAP, SteppingKeys
+from nnviz.app.startup import ensure_app
+from nnviz.app.views.equation_panel import EquationPanel, cost_text
+from nnviz.app.views.explanation_panel import ExplanationPanel
+from nnviz.app.views.loss_plot import LossPlot
+from nnviz.app.views.step_view import StepView
+from nnviz.app.views.timeline import Timeline
+from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_value
+from nnviz.core.session import load_session
+from nnviz.resources import example_names, example_path
+
+MAX_RECENT = 8
+FIRST_RUN_SIZE = (1400, 900)
+FILE_FILTER = "nnviz sessions (*.nnviz.json);;JSON files (*.json);;All files (*)"
+PRESENTER_SCALE = 1.45
+CONVENTION_TEXT = {"row": "X·W (rows are samples)", "column": "W·X (columns are samples)"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, doc: Document, *, persist: bool = True, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.persist = persist  # read and write QSettings (geometry, recent files)
+        self.presenter = False
+        self.setObjectName("mainWindow")
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.keys = SteppingKeys(self, doc)
+        doc.cursorMoved.connect(self._on_cursor_moved)
+        doc.iterationChanged.connect(self._on_iteration_changed)
+        doc.traceRecomputed.connect(self._refresh_chrome)
+        doc.sessionReplaced.connect(self._refresh_chrome)
+        doc.modifiedChanged.connect(self._on_modified_changed)
+        doc.filePathChanged.connect(self._on_file_path_changed)
+        doc.openRefused.connect(self._on_open_refused)
+        doc.saveRefused.connect(self._on_save_refused)
+        doc.editRefused.connect(self._on_edit_refused)
+        doc.precisionChanged.connect(self._on_precision_changed)
+        self._refresh_chrome()
+        self._restore_settings()
+
+    # --- construction ---------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.step_view = StepView(self.doc)
+        self.equation_panel = EquationPanel(self.doc)
+        self.explanation_panel = ExplanationPanel(self.doc)
+        bottom = QFrame()
+        bottom.setObjectName("bottomPanel")
+        bottom.setFrameShape(QFrame.Shape.StyledPanel)
+        bottom.setAutoFillBackground(True)
+        bottom.setBackgroundRole(bottom.backgroundRole().Base)
+        inner = QVBoxLayout(bottom)
+        inner.setContentsMargins(20, 14, 20, 14)
+        inner.setSpacing(14)
+        inner.addWidget(self.equation_panel)
+        inner.addWidget(self.explanation_panel, 1)
+        self.bottom = bottom
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("centreSplitter")
+        self.splitter.addWidget(self.step_view)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.timeline = Timeline(self.doc)
+        self.timeline_dock = self._dock(
+            "Steps", "timelineDock", self.timeline, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.network = QLabel(
+            "The layer diagram will live here:\nneurons as nodes, weights as edges,\n"
+            "the current layer lit."
+        )
+        self.network.setObjectName("networkPlaceholder")
+        self.network.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.network.setWordWrap(True)
+        self.network.setMinimumSize(260, 200)
+        self.network_dock = self._dock(
+            "Network", "networkDock", self.network, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.loss_plot = LossPlot(self.doc)
+        self.loss_dock = self._dock(
+            "Loss over iterations",
+            "lossDock",
+            self.loss_plot,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        self.resizeDocks([self.timeline_dock], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.network_dock, self.loss_dock], [320, 320], Qt.Orientation.Horizontal)
+
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: QStyle.StandardPixmap | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        d = self.doc
+        self.open_action = self._action(
+            "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, sp.SP_DialogOpenButton
+        )
+        self.save_action = self._action(
+            "&Save", self.save, QKeySequence.StandardKey.Save, sp.SP_DialogSaveButton
+        )
+        self.save_as_action = self._action("Save &As…", self.save_as, "Ctrl+Shift+S")
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.undo_action = d.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = d.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # The stepping keys are routed by keys.SteppingKeys (they must leave editors alone);
+        # these actions are for the toolbar and the menu, so they carry no shortcut.
+        self.first_action = self._action(
+            "First step", d.first_step, icon=sp.SP_MediaSkipBackward, tip="First step (Home)"
+        )
+        self.prev_action = self._action(
+            "Previous step", d.prev_step, icon=sp.SP_MediaSeekBackward, tip="Previous step (Left)"
+        )
+        self.next_action = self._action(
+            "Next step", d.next_step, icon=sp.SP_MediaSeekForward, tip="Next step (Right)"
+        )
+        self.last_action = self._action(
+            "Last step", d.last_step, icon=sp.SP_MediaSkipForward, tip="Last step (End)"
+        )
+        self.next_iteration_action = self._action(
+            "Next iteration", d.next_iteration, tip="Next iteration (N)"
+        )
+        self.prev_iteration_action = self._action(
+            "Previous iteration", d.prev_iteration, tip="Previous iteration (Shift+N)"
+        )
+        self.presenter_action = self._action("&Presenter mode", self.toggle_presenter, "F5")
+        self.presenter_action.setCheckable(True)
+        self.leave_presenter_action = self._action("Leave presenter mode", self.leave_presenter)
+        self.leave_presenter_action.setShortcut(QKeySequence("Esc"))
+        self.leave_presenter_action.setEnabled(False)  # Esc keeps its meaning elsewhere
+        self.dark_action = self._action("&Dark theme", self.toggle_dark)
+        self.dark_action.setCheckable(True)
+        self.keys_action = self._action(
+            "&Keyboard shortcuts", self.show_keys, QKeySequence.StandardKey.HelpContents
+        )
+        self.about_action = self._action("&About nnviz", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.examples_menu = file_menu.addMenu("Open &Example")
+        for name in example_names():
+            act = self.examples_menu.addAction(name)
+            act.setData(name)
+        self.examples_menu.triggered.connect(self._on_example_chosen)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.triggered.connect(self._on_recent_chosen)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        go_menu = bar.addMenu("&Go")
+        for act in (
+            self.first_action,
+            self.prev_action,
+            self.next_action,
+            self.last_action,
+            self.prev_iteration_action,
+            self.next_iteration_action,
+        ):
+            go_menu.addAction(act)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.presenter_action)
+        view_menu.addAction(self.dark_action)
+        view_menu.addSeparator()
+        for dock in (self.timeline_dock, self.network_dock, self.loss_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.keys_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Stepping", self)
+        tb.setObjectName("steppingToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.addAction(self.open_action)
+        tb.addAction(self.save_action)
+        tb.addSeparator()
+        for act in (self.first_action, self.prev_action, self.next_action, self.last_action):
+            tb.addAction(act)
+        for act in (self.first_action, self.prev_action, self.next_action, self.last_action):
+            tb.widgetForAction(act).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        tb.addSeparator()
+        self.counter = QLabel()
+        self.counter.setObjectName("iterationCounter")
+        self.counter.setContentsMargins(8, 0, 8, 0)
+        tb.addWidget(self.counter)
+        tb.addSeparator()
+        digits = QWidget()
+        row = QHBoxLayout(digits)
+        row.setContentsMargins(8, 0, 8, 0)
+        row.addWidget(QLabel("digits"))
+        self.precision_box = QSpinBox()
+        self.precision_box.setObjectName("precisionBox")
+        self.precision_box.setRange(1, 10)
+        self.precision_box.setValue(self.doc.precision)
+        self.precision_box.setToolTip("significant digits shown in cells and sums")
+        self.precision_box.valueChanged.connect(self.doc.set_precision)
+        row.addWidget(self.precision_box)
+        tb.addWidget(digits)
+        tb.addSeparator()
+        self.convention_label = QLabel()
+        self.convention_label.setObjectName("conventionLabel")
+        self.convention_label.setContentsMargins(8, 0, 8, 0)
+        tb.addWidget(self.convention_label)
+        self.toolbar = tb
+        self.addToolBar(tb)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("stepStatus")
+        self.statusBar().addWidget(self.status_label, 1)
+
+    # --- refresh ---------------------------------------------------------------------------
+    def _on_cursor_moved(self, _index: int) -> None:
+        self._refresh_chrome()
+
+    def _on_iteration_changed(self, _iteration: int) -> None:
+        self._refresh_chrome()
+
+    def _on_precision_changed(self, digits: int) -> None:
+        with QSignalBlocker(self.precision_box):
+            self.precision_box.setValue(digits)
+        self._refresh_chrome()
+
+    def _on_modified_changed(self, _modified: bool) -> None:
+        self._refresh_title()
+
+    def _on_file_path_changed(self, path: str) -> None:
+        if path:
+            self._remember_recent(path)
+        self._refresh_title()
+
+    def _refresh_title(self) -> None:
+        self.setWindowTitle(f"{self.doc.display_name}[*] — nnviz")
+        self.setWindowModified(self.doc.modified)
+
+    def _refresh_chrome(self) -> None:
+        d, step = self.doc, self.doc.step
+        loss = format_value(d.loss, d.precision)
+        self.counter.setText(
+            f"iteration <b>{d.iteration}</b> · step {d.step_index + 1} of {d.step_count}"
+            f" · loss <b>{loss}</b>"
+        )
+        conv = d.session.convention
+        self.convention_label.setText(f"convention: <b>{CONVENTION_TEXT[conv]}</b>")
+        self.status_label.setText(f"{step.id} — {step.title} — {cost_text(step)}")
+        self.prev_action.setEnabled(d.step_index > 0 or d.iteration > d.first_kept_iteration)
+        self.first_action.setEnabled(d.step_index > 0)
+        self.last_action.setEnabled(d.step_index < d.step_count - 1)
+        self.prev_iteration_action.setEnabled(d.iteration > d.first_kept_iteration)
+        self._refresh_title()
+
+    # --- files ------------------------------------------------------------------------------
+    def _settings(self) -> QSettings:
+        return QSettings()
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the session on screen (saved, discarded or unchanged)."""
+        if not self.doc.modified:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self.doc.display_name}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = str(Path(self.doc.file_path).parent) if self.doc.file_path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session", start, FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        """Open a file; a broken one is reported in a dialog and nothing changes."""
+        return self.doc.open_file(path)
+
+    def open_example(self, name: str) -> bool:
+        if not self.maybe_save():
+            return False
+        try:
+            session = load_session(example_path(name))
+        except NnvizError as e:
+            self._on_open_refused(str(e))
+            return False
+        self.doc.replace_session(session, None)
+        return True
+
+    def save(self) -> bool:
+        if self.doc.file_path is None:
+            return self.save_as()
+        return self.doc.save()
+
+    def save_as(self) -> bool:
+        start = self.doc.file_path or f"{self.doc.display_name}.nnviz.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the session", start, FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".nnviz.json"
+        return self.doc.save_as(path)
+
+    def _on_example_chosen(self, action: QAction) -> None:
+        self.open_example(str(action.data()))
+
+    def _on_recent_chosen(self, action: QAction) -> None:
+        path = action.data()
+        if path and self.maybe_save():
+            self.open_path(str(path))
+
+    def recent_files(self) -> list[str]:
+        if not self.persist:
+            return []
+        value = self._settings().value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_recent(self, path: str) -> None:
+        if not self.persist:
+            return
+        path = str(Path(path).resolve())
+        recent = [p for p in self.recent_files() if p != path]
+        self._settings().setValue("recentFiles", [path, *recent][:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        for path in recent:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setData(path)
+            act.setToolTip(path)
+
+    def _on_open_refused(self, message: str) -> None:
+        QMessageBox.warning(self, "Cannot open this session", message)
+
+    def _on_save_refused(self, message: str) -> None:
+        QMessageBox.warning(self, "Cannot save", message)
+
+    def _on_edit_refused(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # --- view -------------------------------------------------------------------------------
+    def toggle_presenter(self) -> None:
+        self.set_presenter(not self.presenter)
+
+    def leave_presenter(self) -> None:
+        if self.presenter:
+            self.set_presenter(False)
+
+    def set_presenter(self, on: bool, full_screen: bool = True) -> None:
+        """Presenter mode: only the step, its equation and its sum, in large type."""
+        if on == self.presenter:
+            return
+        self.presenter = on
+        self.leave_presenter_action.setEnabled(on)
+        with QSignalBlocker(self.presenter_action):
+            self.presenter_action.setChecked(on)
+        if on:
+            self._docks_before = [d for d in self._docks() if d.isVisible()]
+            for dock in self._docks():
+                dock.hide()
+        else:
+            for dock in getattr(self, "_docks_before", self._docks()):
+                dock.show()
+        self.toolbar.setVisible(not on)
+        self.menuBar().setVisible(not on)
+        scale = PRESENTER_SCALE if on else 1.0
+        for view in (self.step_view, self.equation_panel, self.explanation_panel):
+            view.set_scale(scale)
+        if full_screen:
+            if on:
+                self.showFullScreen()
+            else:
+                self.showNormal()
+
+    def _docks(self) -> list[QDockWidget]:
+        return [self.timeline_dock, self.network_dock, self.loss_dock]
+
+    def toggle_dark(self) -> None:
+        self.set_theme("dark" if self.dark_action.isChecked() else "light")
+
+    def set_theme(self, name: str) -> None:
+        ensure_app(name)
+        with QSignalBlocker(self.dark_action):
+            self.dark_action.setChecked(name == "dark")
+        for view in (self.step_view, self.equation_panel, self.explanation_panel, self.loss_plot):
+            view.refresh()
+        if self.persist:
+            self._settings().setValue("theme", name)
+
+    def show_keys(self) -> None:
+        rows = "".join(
+            f"<tr><td style='padding:3px 14px 3px 0'><b>{k}</b></td><td>{v}</td></tr>"
+            for k, v in KEYMAP
+        )
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<table>{rows}</table><p>The stepping keys step only while the focus is not in "
+            "an editor (a text field or a table cell), where they keep their usual meaning.</p>"
+        )
+        box.setObjectName("keysDialog")
+        box.open()
+        self.keys_dialog = box
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About nnviz",
+            "<b>nnviz</b>: step through a small neural network's forward pass, loss, backward "
+            "pass and update, one matrix operation at a time.",
+        )
+
+    # --- settings ---------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        self.resize(*FIRST_RUN_SIZE)
+        if not self.persist:
+            return
+        s = self._settings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        splitter = s.value("window/splitter")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                w = min(FIRST_RUN_SIZE[0], screen.width())
+                h = min(FIRST_RUN_SIZE[1], screen.height())
+                self.resize(w, h)
+                self.move(screen.center() - self.rect().center())
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        if s.value("theme") == "dark":
+            self.set_theme("dark")
+
+    def save_settings(self) -> None:
+        if not self.persist:
+            return
+        s = self._settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.persist and not self.maybe_save():
+            event.ignore()
+            return
+        if self.presenter:
+            self.set_presenter(False, full_screen=False)
+        self.save_settings()
+        event.accept()

@@ -1,0 +1,110 @@
+"""The equation panel: the step's equation as mathematics, the same with this step's shapes,
+its cost, and the focused cell's value."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.app.document import RESULT, Document
+from nnviz.app.startup import SERIF
+from nnviz.app.theme import current_theme
+from nnviz.app.views.mathtext import math_html
+from nnviz.app.views.step_layout import step_layout
+from nnviz.core.formatting import format_value
+from nnviz.core.steps import Step
+
+
+def shapes_text(step: Step) -> str:
+    """`(4×2) · (2×3) → 4×3`: the equation's operands with the shapes they are drawn in."""
+    layout = step_layout(step)
+    parts = [f"({m.shape})" for m in layout.matrices[:-1]]
+    if step.product is not None:
+        body = " · ".join(parts)
+    elif step.kind == "bias":
+        body = " + ".join(parts)
+    elif step.kind in ("W", "b"):
+        body = " − η · ".join(parts)
+    else:
+        body = ", ".join(parts)
+    result = layout.matrices[-1].shape
+    return f"{body} → {result}"
+
+
+def cost_text(step: Step) -> str:
+    noun = "multiply-adds" if step.product is not None else "operations"
+    if step.kind == "grad_b":
+        noun = "additions"
+    n = step.cost
+    return f"{n:,} {noun if n != 1 else noun.rstrip('s')}".replace(",", "\u202f")
+
+
+class EquationPanel(QWidget):
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.equation = QLabel(self)
+        self.equation.setObjectName("equation")
+        self.equation.setTextFormat(Qt.TextFormat.RichText)
+        self.shapes = QLabel(self)
+        self.shapes.setObjectName("shapes")
+        self.cell = QLabel(self)
+        self.cell.setObjectName("cellValue")
+        self.cell.setTextFormat(Qt.TextFormat.RichText)
+        for lbl in (self.equation, self.shapes, self.cell):
+            lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lbl.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.equation)
+        layout.addWidget(self.shapes)
+        layout.addWidget(self.cell)
+        self.scale = 1.0
+        doc.cursorMoved.connect(self._on_cursor_moved)
+        doc.traceRecomputed.connect(self.refresh)
+        doc.sessionReplaced.connect(self.refresh)
+        doc.selectionChanged.connect(self.refresh)
+        doc.hoverChanged.connect(self.refresh)
+        doc.precisionChanged.connect(self._on_precision_changed)
+        self.refresh()
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = scale
+        self.refresh()
+
+    def _on_cursor_moved(self, _index: int) -> None:
+        self.refresh()
+
+    def _on_precision_changed(self, _digits: int) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        step, theme = self.doc.step, current_theme()
+        size = round(28 * self.scale)
+        self.equation.setText(
+            f"<span style='font-family:\"{SERIF}\"; font-size:{size}px'>"
+            f"{math_html(step.equation)}</span>"
+        )
+        small = round(14 * self.scale)
+        self.shapes.setText(
+            f"<span style='font-size:{small}px'>{shapes_text(step)}"
+            f"&nbsp;&nbsp;&nbsp;&nbsp;<span style='color:{theme.muted}'>"
+            f"{cost_text(step)}</span></span>"
+        )
+        self.cell.setText(self._cell_html(small))
+
+    def _cell_html(self, size: int) -> str:
+        cell = self.doc.focus_cell()
+        if cell is None:
+            return (
+                f"<span style='font-size:{size}px; color:{current_theme().muted}'>"
+                "Hover or click a cell to see where its number comes from.</span>"
+            )
+        step = self.doc.step
+        op = step.result if cell.target == RESULT else step.operand(cell.target)
+        value = format_value(float(op.value[cell.row, cell.col]), self.doc.precision)
+        role = "selected" if cell == self.doc.selection else "under the pointer"
+        return (
+            f"<span style='font-size:{size}px'>{math_html(op.label)}[{cell.row},{cell.col}]"
+            f" = <b>{value}</b> <span style='color:{current_theme().muted}'>({role}; "
+            "rows and columns count from 0)</span></span>"
+        )

@@ -1,0 +1,130 @@
+"""The timeline: the iteration's steps grouped like the seeds' flowcharts, FORWARD / LOSS /
+BACKWARD / UPDATE and by layer; the step on screen highlighted; a click jumps to a step."""
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from nnviz.app.document import Document
+from nnviz.core.activations import ACTIVATIONS
+from nnviz.core.session import layer_name
+from nnviz.core.steps import Step
+
+STEP_ROLE = Qt.ItemDataRole.UserRole
+SHORT = {
+    "matmul": "multiply",
+    "bias": "add bias",
+    "activation": "activate",
+    "output_grad": "output error",
+    "delta": "δ",
+    "grad_W": "gradient",
+    "grad_b": "gradient",
+    "backprop": "propagate",
+    "W": "update",
+    "b": "update",
+}
+
+
+def short_label(step: Step) -> str:
+    """`multiply  X · W⁽¹⁾`, `activate  σ(Z⁽¹⁾)`, `δ⁽²⁾`, `update  W⁽²⁾`."""
+    if step.kind == "loss":
+        return f"loss  {step.equation.split(' = ', 1)[-1]}"
+    rhs = step.equation.split(" = ", 1)[-1].split(" ← ", 1)[0]
+    if step.kind in ("matmul", "backprop"):
+        return f"{SHORT[step.kind]}  {rhs}"
+    if step.kind == "bias":
+        return f"add bias  + {layer_name('b', step.layer or 0)}"
+    if step.kind == "activation":
+        act = ACTIVATIONS[step.activation or "identity"]
+        return f"activate  {act.symbol}({layer_name('Z', step.layer or 0)})"
+    if step.kind in ("grad_W", "grad_b", "output_grad"):
+        return f"{SHORT[step.kind]}  {step.result.label}"
+    if step.kind == "delta":
+        return f"δ  {step.result.label}" + ("  (fused)" if step.fused else "")
+    return f"update  {step.equation.split(' ← ', 1)[0]}"
+
+
+class Timeline(QTreeWidget):
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.setObjectName("timeline")
+        self.setHeaderHidden(True)
+        self.setColumnCount(1)
+        self.setIndentation(14)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._items: list[QTreeWidgetItem] = []
+        self.itemClicked.connect(self._on_item_clicked)
+        self.itemActivated.connect(self._on_item_clicked)
+        doc.sessionReplaced.connect(self.rebuild)
+        doc.cursorMoved.connect(self._on_cursor_moved)
+        doc.iterationChanged.connect(self._on_iteration_changed)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        with QSignalBlocker(self):
+            self.clear()
+            self._items = []
+            bold = QFont(self.font())
+            bold.setBold(True)
+            groups: dict[str, QTreeWidgetItem] = {}
+            layers: dict[tuple[str, int], QTreeWidgetItem] = {}
+            for index, step in enumerate(self.doc.trace.steps):
+                phase = step.phase
+                group = groups.get(phase)
+                if group is None:
+                    title = "LOSS" if phase == "loss" else phase.upper()
+                    group = QTreeWidgetItem(self, [title])
+                    group.setFont(0, bold)
+                    group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    groups[phase] = group
+                parent = group
+                if step.layer is not None and phase in ("forward", "backward"):
+                    key = (phase, step.layer)
+                    parent = layers.get(key)  # type: ignore[assignment]
+                    if parent is None:
+                        parent = QTreeWidgetItem(group, [f"Layer {step.layer}"])
+                        parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                        layers[key] = parent
+                if phase == "loss":
+                    group.setText(0, f"LOSS  {step.equation.split(' = ', 1)[-1]}")
+                    group.setData(0, STEP_ROLE, index)
+                    group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                    group.setToolTip(0, f"{step.id}: {step.title}")
+                    self._items.append(group)
+                    continue
+                item = QTreeWidgetItem(parent, [short_label(step)])
+                item.setData(0, STEP_ROLE, index)
+                item.setToolTip(0, f"{step.id}: {step.title}")
+                self._items.append(item)
+            self.expandAll()
+        self._highlight()
+
+    def _on_item_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        index = item.data(0, STEP_ROLE)
+        if index is not None:
+            self.doc.go_to(int(index))
+
+    def _on_cursor_moved(self, _index: int) -> None:
+        self._highlight()
+
+    def _on_iteration_changed(self, _iteration: int) -> None:
+        self._highlight()
+
+    def _highlight(self) -> None:
+        with QSignalBlocker(self):
+            for n, item in enumerate(self._items):
+                font = item.font(0)
+                font.setBold(n == self.doc.step_index or item.parent() is None)
+                item.setFont(0, font)
+            current = self._items[self.doc.step_index]
+            self.setCurrentItem(current)
+            self.scrollToItem(current)
+
+    def item_for(self, step_id: str) -> QTreeWidgetItem:
+        """The entry of step `step_id` (for tests and tools)."""
+        return self._items[self.doc.trace.index(step_id)]

@@ -1,0 +1,28 @@
+"""Shared by the system tests: a clean environment for child processes, and the figures
+(install time and size, start-up times) that these tests measure and print at the end."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Filled by the tests, printed once after the run: measured, never asserted.
+FIGURES: dict[str, str] = {}
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment minus anything that points Python or Qt somewhere particular."""
+    env = dict(os.environ)
+    for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "QT_QPA_PLATFORM", "PYTHONSTARTUP"):
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.section("nnviz system figures (measured, not asserted)")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name:<42} {value}")
