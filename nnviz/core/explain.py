@@ -5,6 +5,7 @@ it used (so views can outline them), and the terms recompute the cell's value.
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,6 +100,18 @@ class Explanation:
     def refs(self) -> tuple[CellRef, ...]:
         """Every operand cell the terms used, each once, in order."""
         return tuple(dict.fromkeys(r for t in self.terms for r in t.refs))
+
+
+def _sum(values: Iterable[float]) -> float:
+    """The correctly rounded sum (math.fsum), but inf/nan like NumPy where the trace has them.
+
+    fsum raises on inf − inf (ValueError) and when finite terms overflow (OverflowError).
+    """
+    values = list(values)
+    try:
+        return math.fsum(values)
+    except (ValueError, OverflowError):
+        return float(np.sum(values))
 
 
 def _cell(sym: str, i: int, j: int) -> str:
@@ -200,7 +213,7 @@ def explain(step: Step, row: int, col: int) -> Explanation:
     with np.errstate(all="ignore"):
         if step.product is not None:
             terms = _sum_of_products(step, i, j)
-            value, layout = math.fsum(t.value for t in terms), sum_
+            value, layout = _sum(t.value for t in terms), sum_
         elif kind == "bias":
             P, b = step.operands
             bi, bj = (i, 0) if step.batch_axis == 1 else (0, j)
@@ -251,7 +264,7 @@ def explain(step: Step, row: int, col: int) -> Explanation:
                 )
                 for r, c in cells
             ]
-            value, layout = math.fsum(t.value for t in terms), sum_
+            value, layout = _sum(t.value for t in terms), sum_
         elif kind in ("W", "b"):
             P, G = step.operands
             p, g = float(P.value[i, j]), float(G.value[i, j])
@@ -263,7 +276,7 @@ def explain(step: Step, row: int, col: int) -> Explanation:
         elif kind == "loss":
             terms, note = _loss_terms(step)
             k = step.k if step.k is not None else 1.0
-            value = k * math.fsum(t.value for t in terms)
+            value = k * _sum(t.value for t in terms)
             layout = dict(sum_, k=k)
             if k != 1.0:
                 layout |= dict(wrap_symbolic="(1/B)·({})", wrap_numeric="{k}·({})")

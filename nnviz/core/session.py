@@ -153,12 +153,12 @@ def build_session(
         "name": name,
         "description": description,
         "convention": convention,
-        "layers": list(layers),
-        "activations": list(activations),
+        "layers": _as_nested(layers),
+        "activations": _as_nested(activations),
         "loss": loss,
         "reduction": reduction,
-        "learning_rate": learning_rate,
-        "train_biases": train_biases,
+        "learning_rate": _as_nested(learning_rate),
+        "train_biases": _as_nested(train_biases),
         "X": _as_nested(X),
         "Y": _as_nested(Y),
     }
@@ -172,7 +172,12 @@ def build_session(
 
 
 def _as_nested(a: Any) -> Any:
-    return a.tolist() if isinstance(a, np.ndarray) else a
+    """NumPy arrays and scalars, tuples and lists, as the plain lists and numbers of JSON."""
+    if isinstance(a, np.ndarray | np.generic):
+        return a.tolist()
+    if isinstance(a, list | tuple):
+        return [_as_nested(x) for x in a]
+    return a
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -190,14 +195,22 @@ def _is_finite(v: int | float) -> bool:
         return False
 
 
+def _show(v: Any) -> str:
+    """A value as the file would spell it, for messages; any Python object (build_session)."""
+    try:
+        return json.dumps(v, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(v)
+
+
 def _number_text(v: int | float) -> str:
-    text = json.dumps(v)
+    text = _show(v)
     return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
 
 
 def _check_number(v: Any, where: str) -> None:
     if not _is_number(v):
-        raise NnvizError(f"{where}: expected a number, got {json.dumps(v)}")
+        raise NnvizError(f"{where}: expected a number, got {_show(v)}")
     if not _is_finite(v):
         raise NnvizError(
             f"{where}: {_number_text(v)} is not a finite number within float64 (about ±1.8e308)"
@@ -237,7 +250,7 @@ def _vector(value: Any, where: str, n: int, why: str) -> Mat:
 def _choice(doc: dict[str, Any], key: str, choices: tuple[str, ...] | list[str]) -> str:
     v = doc[key]
     if v not in choices or not isinstance(v, str):
-        raise NnvizError(f"{key}: {json.dumps(v)} is not one of {', '.join(choices)}")
+        raise NnvizError(f"{key}: {_show(v)} is not one of {', '.join(choices)}")
     return v
 
 
@@ -273,7 +286,7 @@ def _check_layers(value: Any) -> tuple[int, ...]:
         raise NnvizError(f"layers: {len(value)} layers, more than the limit of {MAX_LAYERS}")
     for i, n in enumerate(value):
         if not isinstance(n, int) or isinstance(n, bool):
-            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {json.dumps(n)}")
+            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {_show(n)}")
         if n < 1:
             raise NnvizError(f"layers[{i}]: a layer needs at least 1 unit, got {n}")
         if n > MAX_UNITS:
@@ -308,17 +321,15 @@ def session_from_dict(doc: Any) -> Session:
     activations = tuple(acts)
     loss = doc["loss"]
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise NnvizError(f"loss: {json.dumps(loss)} is not one of {', '.join(LOSSES)}")
+        raise NnvizError(f"loss: {_show(loss)} is not one of {', '.join(LOSSES)}")
     check_network(layers, activations, loss)
     reduction = _choice(doc, "reduction", REDUCTIONS)
     lr = doc["learning_rate"]
     if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
-        got = _number_text(lr) if _is_number(lr) else json.dumps(lr)
+        got = _number_text(lr) if _is_number(lr) else _show(lr)
         raise NnvizError(f"learning_rate: expected a positive finite number, got {got}")
     if not isinstance(doc["train_biases"], bool):
-        raise NnvizError(
-            f"train_biases: expected true or false, got {json.dumps(doc['train_biases'])}"
-        )
+        raise NnvizError(f"train_biases: expected true or false, got {_show(doc['train_biases'])}")
     for key in ("name", "description"):
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")

@@ -1,6 +1,7 @@
 """Shared helpers and Hypothesis strategies for the core tests. No Qt here, ever."""
 
 import dataclasses
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,9 @@ from nnviz.resources import example_names, example_path
 EXAMPLES = example_names()
 
 # Modest example counts: the whole core suite stays well under 40 s on 2 cores.
+# NNVIZ_HYPOTHESIS_EXAMPLES=1000 runs a longer search (done before each core change).
 PROPERTY = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("NNVIZ_HYPOTHESIS_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

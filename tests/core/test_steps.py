@@ -231,11 +231,14 @@ def test_mean_is_sum_divided_by_the_batch(s):
     B = s.batch
     assert mean.loss == pytest.approx(total.loss / B, rel=1e-12, abs=1e-300)
     assert mean.step("loss").k == 1 / B and total.step("loss").k == 1.0
+    # A − Y that cancels to ~0 leaves rounding, carried back through every layer: judge such
+    # cells by the size of the numbers in play, not by their own
+    scale = max(np.abs(op.value).max() for step in total.steps for op in step.operands)
     for step in mean.steps:
         if step.phase != "backward":
             continue
         other = total.step(step.id).result.value
-        assert_allclose(step.result.value, other / B, rtol=1e-10, atol=1e-300)
+        assert_allclose(step.result.value, other / B, rtol=1e-10, atol=1e-14 * scale)
 
 
 def test_k_is_shown_in_the_output_error():
@@ -295,3 +298,47 @@ def test_one_by_one_layers_and_a_single_sample():
     assert all(step.shape in ((1, 1), ()) for step in t.steps)
     assert [s.cost for s in t.steps if s.phase == "forward"] == [1] * 6
     assert t.step("loss").k == 1.0  # mean over one sample
+
+
+def test_operand_names_labels_and_symbols():
+    t = build_trace(example("xor"))  # column, 2-4-1, bce on a sigmoid output
+    ops = {op.name: op for step in t.steps for op in (*step.operands, step.result)}
+    expected = {
+        "A0": ("X", "X"),
+        "W1": ("W⁽¹⁾", "W"),
+        "P1": ("P⁽¹⁾", "P"),
+        "b2": ("b⁽²⁾", "b"),
+        "Z2": ("Z⁽²⁾", "Z"),
+        "A2": ("A⁽²⁾", "A"),
+        "Y": ("Y", "Y"),
+        "L": ("L", "L"),
+        "delta2": ("δ⁽²⁾", "δ"),
+        "dA1": ("∂L/∂A⁽¹⁾", "dA"),
+        "dW1": ("∂L/∂W⁽¹⁾", "dW"),
+        "db1": ("∂L/∂b⁽¹⁾", "db"),
+        "W2_new": ("W⁽²⁾ (new)", "W′"),
+        "b1_new": ("b⁽¹⁾ (new)", "b′"),
+    }
+    assert {name: (ops[name].label, ops[name].symbol) for name in expected} == expected
+    assert {name for name, op in ops.items() if op.vector} == {
+        "b1",
+        "b2",
+        "db1",
+        "db2",
+        "b1_new",
+        "b2_new",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "operands"),
+    [
+        ("seed001-network", ["A2", "Y"]),  # half_sse from A
+        ("xor", ["Z2", "A2", "Y"]),  # bce from Z, so it is finite for every finite Z
+        ("softmax-classifier", ["Z2", "A2", "Y"]),  # cross-entropy from Z
+    ],
+)
+def test_the_loss_step_reads_z_where_the_loss_is_computed_from_z(name, operands):
+    step = build_trace(example(name)).step("loss")
+    assert [op.name for op in step.operands] == operands
+    assert step.layer is None and step.phase == "loss" and step.scalar
