@@ -9,7 +9,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -284,8 +283,8 @@ def render(args: list[str]) -> int:
     from nnviz.app.render import render_png  # Qt is imported only here
 
     out = Path(a.output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".png", dir=out.parent or ".")
-    os.close(fd)
+    # Qt creates the file itself, so it gets the umask's permissions (mkstemp's would be 0600).
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.png")
     try:
         render_png(
             session,
