@@ -10,6 +10,7 @@ Cells are (i, j) in the session's convention; headers are 1-based labels for peo
 import math
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -219,8 +220,8 @@ class MatrixModel(QAbstractTableModel):
 
     def setData(self, index: Index, value: object, role: int = Role.EditRole) -> bool:
         """A typed value into the Document as one undo step; refusals emit `refused`."""
-        if role != Role.EditRole or not index.isValid():
-            return False
+        if role != Role.EditRole or not index.isValid() or not shiboken6.isValid(self.doc):
+            return False  # (an editor losing focus while the app tears down: nothing to do)
         i, j = index.row(), index.column()
         try:
             if isinstance(value, int | float) and not isinstance(value, bool):
