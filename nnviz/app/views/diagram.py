@@ -727,7 +727,7 @@ class LayerDiagram(QWidget):
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
-            text = self.tooltip_at(e.position())
+            text = self.tooltip_at(e.pos())
             if text:
                 QToolTip.showText(e.globalPos(), text, self)
             else:
