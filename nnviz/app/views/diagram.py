@@ -133,6 +133,7 @@ class LayerDiagram(QWidget):
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 180)
+        self.setAccessibleName("Network diagram")
         self.scale = 1.0
         self.theme: Theme = current_theme()
         self._lut: list[QColor] = []
@@ -142,13 +143,15 @@ class LayerDiagram(QWidget):
         self._wmax_key: int | None = None
         self._wmax = 1.0
         self._hovering = False  # the Document's hover is ours (set from this widget)
-        self.geometry_: Geometry | None = None
-        self.edges: list[EdgeShape] = []
-        self.nodes: list[NodeShape] = []
-        self.texts = Texts()
-        self.sample = 0
-        self.quantity = ACTIVATIONS
-        self.lit_layer: int | None = None
+        self._stale = True  # the picture is rebuilt when next painted or read
+        self._geometry: Geometry | None = None
+        self._edges: list[EdgeShape] = []
+        self._nodes: list[NodeShape] = []
+        self._texts = Texts()
+        self._sample = 0
+        self._quantity = ACTIVATIONS
+        self._lit_layer = 0
+        self._fonts: dict[str, QFont] = {}
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.iterationChanged.connect(self._on_iteration_changed)
         doc.traceRecomputed.connect(self.refresh)
@@ -299,12 +302,62 @@ class LayerDiagram(QWidget):
 
     # --- refresh ------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Rebuild the picture from the Document and schedule one repaint."""
-        with QSignalBlocker(self):
-            self._rebuild()
+        """The Document changed: rebuild the picture once, when it is next painted or read
+        (a step emits several signals; a hover sweep over the heatmaps emits many)."""
+        self._stale = True
         self.update()
 
-    def _fonts(self) -> dict[str, QFont]:
+    def _ensure(self) -> None:
+        if self._stale or current_theme() is not self.theme:  # or the app's theme changed
+            self._stale = False
+            with QSignalBlocker(self):
+                self._rebuild()
+
+    # The picture, as last built from the Document (rebuilt first if stale).
+    @property
+    def geometry_(self) -> Geometry:
+        self._ensure()
+        assert self._geometry is not None  # built by _ensure
+        return self._geometry
+
+    @property
+    def edges(self) -> list[EdgeShape]:
+        self._ensure()
+        return self._edges
+
+    @property
+    def nodes(self) -> list[NodeShape]:
+        self._ensure()
+        return self._nodes
+
+    @property
+    def texts(self) -> Texts:
+        self._ensure()
+        return self._texts
+
+    @property
+    def sample(self) -> int:
+        """The sample the nodes show, from 0."""
+        self._ensure()
+        return self._sample
+
+    @property
+    def quantity(self) -> str:
+        """ACTIVATIONS or DELTA."""
+        self._ensure()
+        return self._quantity
+
+    @property
+    def lit_layer(self) -> int:
+        self._ensure()
+        return self._lit_layer
+
+    @property
+    def fonts(self) -> dict[str, QFont]:
+        self._ensure()
+        return self._fonts
+
+    def _make_fonts(self) -> dict[str, QFont]:
         def font(px: float, bold: bool = False) -> QFont:
             f = QFont(SANS)
             f.setPixelSize(max(7, round(px)))
@@ -330,19 +383,19 @@ class LayerDiagram(QWidget):
         s = trace.session
         sizes, depth, batch = tuple(s.layers), s.depth, s.batch
         mode = DELTA if step.phase == "backward" else ACTIVATIONS
-        self.quantity = mode
+        self._quantity = mode
         marks, keep, sample = self._marks()
         sample = min(max(sample, 0), batch - 1)
-        self.sample = sample
+        self._sample = sample
         lit = step.layer if step.layer is not None else depth
-        self.lit_layer = lit
+        self._lit_layer = lit
         active = {lit}
         if step.layer is not None and (step.product is not None or step.kind == "W"):
             active.add(lit - 1)
         lit_edges = step.layer  # the loss lights the output units, no weights
 
-        fonts = self._fonts()
-        self.fonts = fonts
+        fonts = self._make_fonts()
+        self._fonts = fonts
         fm = {k: QFontMetricsF(f) for k, f in fonts.items()}
         sc = self.scale
         margin = 10 * sc
@@ -359,7 +412,7 @@ class LayerDiagram(QWidget):
         )
         grow = min(max(min(self.width() / 320, self.height() / 360), 1.0), GROW)
         geo = layout(sizes, keep, box, MAX_RADIUS * sc * grow, MAX_SPACING * sc * grow)
-        self.geometry_ = geo
+        self._geometry = geo
         r = geo.radius
         pos = {
             (c.layer, u): QPointF(c.x, y)
@@ -409,7 +462,7 @@ class LayerDiagram(QWidget):
                 )
         # drawn order: pale under lit, marked on top
         edges.sort(key=lambda e: (bool(e.mark), e.lit, e.width))
-        self.edges = edges
+        self._edges = edges
 
         # nodes ---------------------------------------------------------------------------------
         levels = self._node_levels(mode)
@@ -471,10 +524,10 @@ class LayerDiagram(QWidget):
                         outside,
                     )
                 )
-        self.nodes = nodes
+        self._nodes = nodes
 
         # texts ---------------------------------------------------------------------------------
-        t = self.texts = Texts()
+        t = self._texts = Texts()
         t.title = f"Network {'-'.join(map(str, sizes))} · sample {sample + 1} of {batch}"
         if mode == ACTIVATIONS:
             t.subtitle = "nodes: activations A · edges: weights W"
@@ -491,15 +544,12 @@ class LayerDiagram(QWidget):
 
     # --- painting ----------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        if current_theme() is not self.theme:  # the app's theme changed under us
-            self._rebuild()
+        self._ensure()
         theme, sc = self.theme, self.scale
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor(theme.base))
         geo = self.geometry_
-        if geo is None:
-            return
         r = geo.radius
         fonts = self.fonts
         # the lit layer's band
@@ -652,13 +702,11 @@ class LayerDiagram(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._rebuild()
+        self._stale = True
 
     # --- hit testing, hover, clicks --------------------------------------------------------------
     def item_at(self, pos: QPointF | QPoint) -> tuple[str, tuple[int, ...]] | None:
         """("node", (layer, unit)) or ("edge", (l, i, j)) under `pos` (widget coordinates)."""
-        if self.geometry_ is None:
-            return None
         pt = QPointF(pos)
         r = self.geometry_.radius
         for n in self.nodes:
@@ -713,9 +761,12 @@ class LayerDiagram(QWidget):
         item = self.item_at(event.position())
         cell = self._cell_for(*item) if item is not None else None
         if cell is not None:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)  # a click selects it
             self._hovering = True
             self.doc.hover_cell(*cell)
-        elif self._hovering:
+            return
+        self.unsetCursor()
+        if self._hovering:
             self._hovering = False
             self.doc.clear_hover()
 
