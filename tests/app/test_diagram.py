@@ -336,6 +336,19 @@ def test_an_edit_redraws_the_edge(diagram, doc):
     assert e.width > before
 
 
+def test_a_new_session_redraws_the_new_network_and_stepping_writes_nothing(qtbot, diagram, doc):
+    writes = []
+    doc.selectionChanged.connect(lambda: writes.append("selection"))
+    doc.hoverChanged.connect(lambda: writes.append("hover"))
+    for _ in range(doc.step_count):
+        doc.next_step()
+        diagram.repaint()
+    assert writes == []
+    doc.replace_session(load_session(example_path("softmax-classifier")))
+    assert diagram.title() == "Network 2-4-3 · sample 1 of 6"
+    assert len(diagram.nodes) == 2 + 4 + 3 and len(diagram.edges) == 2 * 4 + 4 * 3
+
+
 # --- a big network --------------------------------------------------------------------------
 @pytest.fixture
 def big_doc(qapp):

@@ -14,12 +14,12 @@ change) into a list of shapes that `paintEvent` only draws. Big layers (784-128-
 most MAX_SLOTS nodes per column, a gap marker for the rest, so a step stays fast.
 """
 
-# ruff: noqa: N802, N815 -- Qt's names: signals (itemClicked), overrides (paintEvent)
+# ruff: noqa: N802 -- Qt's names: overrides (paintEvent, mousePressEvent)
 
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -124,8 +124,6 @@ def _readable_on(fill: QColor) -> QColor:
 class LayerDiagram(QWidget):
     """The network of the session on screen. Observes `doc`; writes only focus to it."""
 
-    itemClicked = Signal(str)  # "edge l i j" or "node l u": what was clicked (for tools)
-
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
@@ -138,9 +136,10 @@ class LayerDiagram(QWidget):
         self.theme: Theme = current_theme()
         self._lut: list[QColor] = []
         self._lut_theme = ""
-        self._levels_key: tuple[int, str] | None = None
+        # caches keyed by the objects themselves (an id() can be reused once one is freed)
+        self._levels_of: tuple[object, str] | None = None
         self._levels = 1.0
-        self._wmax_key: int | None = None
+        self._wmax_of: object | None = None
         self._wmax = 1.0
         self._hovering = False  # the Document's hover is ours (set from this widget)
         self._stale = True  # the picture is rebuilt when next painted or read
@@ -263,8 +262,7 @@ class LayerDiagram(QWidget):
         """The largest |value| of the quantity over every layer and sample: one fixed scale,
         so the colours do not drift when the sample or the step changes."""
         trace = self.doc.trace
-        key = (id(trace), mode)
-        if key != self._levels_key:
+        if self._levels_of is None or self._levels_of[0] is not trace or self._levels_of[1] != mode:
             if mode == ACTIVATIONS:
                 arrays = [trace.session.X, *trace.forward.A]
             else:
@@ -274,18 +272,18 @@ class LayerDiagram(QWidget):
                 finite = np.abs(a[np.isfinite(a)])
                 if finite.size:
                     m = max(m, float(finite.max()))
-            self._levels_key, self._levels = key, (m if m > 0 else 1.0)
+            self._levels_of, self._levels = (trace, mode), (m if m > 0 else 1.0)
         return self._levels
 
     def _weight_max(self) -> float:
         s = self.doc.trace.session
-        if id(s) != self._wmax_key:
+        if s is not self._wmax_of:
             m = 0.0
             for w in s.W:
                 finite = np.abs(w[np.isfinite(w)])
                 if finite.size:
                     m = max(m, float(finite.max()))
-            self._wmax_key, self._wmax = id(s), (m if m > 0 else 1.0)
+            self._wmax_of, self._wmax = s, (m if m > 0 else 1.0)
         return self._wmax
 
     @staticmethod
@@ -310,8 +308,7 @@ class LayerDiagram(QWidget):
     def _ensure(self) -> None:
         if self._stale or current_theme() is not self.theme:  # or the app's theme changed
             self._stale = False
-            with QSignalBlocker(self):
-                self._rebuild()
+            self._rebuild()  # reads the Document only: no signal of its own, nothing to block
 
     # The picture, as last built from the Document (rebuilt first if stale).
     @property
@@ -751,9 +748,7 @@ class LayerDiagram(QWidget):
         item = self.item_at(event.position())
         if item is None:
             return
-        what, key = item
-        self.itemClicked.emit(f"{what} {' '.join(map(str, key))}")
-        cell = self._cell_for(what, key)
+        cell = self._cell_for(*item)
         if cell is not None:
             self.doc.select_cell(*cell)
 
