@@ -401,6 +401,20 @@ def test_a_selected_far_weight_is_drawn_and_outlined(qtbot, big_doc):
     assert big_doc.selection == Cell(RESULT, 100, 0)
 
 
+def test_a_focused_product_cell_outlines_every_drawn_weight_into_its_unit(qtbot, big_doc):
+    """P⁽¹⁾[100,2] sums 784 terms: each input drawn gets its edge into h₁₀₁, past the cap."""
+    view = _show(qtbot, big_doc)
+    big_doc.select_cell(RESULT, 100, 2)
+    assert view.sample == 2
+    inputs = view.geometry_.columns[0].units
+    marked = view.marked()
+    assert marked[("node", (1, 100))] == "selected"
+    for j in inputs:
+        assert marked[("edge", (1, 100, j))] == "outlined"
+        assert marked[("node", (0, j))] == "outlined"
+    assert sum(e.key[0] == 1 for e in view.edges) <= MAX_EDGES_SAMPLED + len(inputs)
+
+
 # --- pictures --------------------------------------------------------------------------------
 def _close(a: QColor, b: QColor, tol: int = 10) -> bool:
     return all(abs(x - y) <= tol for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))

@@ -53,6 +53,7 @@ from nnviz.app.views.diagram_layout import (
     unit_of_vector_cell,
     weight_of_cell,
 )
+from nnviz.core.explain import Explanation
 from nnviz.core.formatting import format_value
 from nnviz.core.session import layer_name
 from nnviz.core.steps import Operand, Step
@@ -100,6 +101,16 @@ class NodeShape:
 
 
 @dataclass(slots=True)
+class Outlines:
+    """What the focused result cell's explanation uses: nodes, and edges by the unit they
+    lead into ((layer, i) -> the units j of layer − 1)."""
+
+    explanation: Explanation | None = None
+    nodes: set[NodeKey] = field(default_factory=set)
+    edges: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Texts:
     title: str = ""
     subtitle: str = ""
@@ -140,6 +151,7 @@ class LayerDiagram(QWidget):
         self._levels_of: tuple[object, str] | None = None
         self._levels = 1.0
         self._wmax_of: object | None = None
+        self._outlines_of: Outlines | None = None
         self._wmax = 1.0
         self._hovering = False  # the Document's hover is ours (set from this widget)
         self._stale = True  # the picture is rebuilt when next painted or read
@@ -224,9 +236,9 @@ class LayerDiagram(QWidget):
         op = self._operand(self.doc.step, cell.target)
         return ("", (), None) if op is None else self._place(op, cell.row, cell.col)
 
-    def _marks(self) -> tuple[dict[object, str], dict[int, set[int]], int]:
-        """The items to outline ("selected" for the focused cell's own, "outlined" for the
-        cells its explanation uses), the units each column must draw, and the sample."""
+    def _marks(self) -> tuple[dict[object, str], Outlines, dict[int, set[int]], int]:
+        """The focused cell's own item ("selected"), the items of the cells its explanation
+        uses ("outlined"), the units each column must draw, and the sample."""
         doc = self.doc
         step = doc.step
         marks: dict[object, str] = {}
@@ -248,15 +260,32 @@ class LayerDiagram(QWidget):
                 sample = s
                 break
         expl = doc.explanation() if focus is not None and focus.target == RESULT else None
-        if expl is not None:
-            for ref in expl.refs():
-                op = self._operand(step, ref.operand)
-                if op is None:
+        outlines = self._outlines(step, expl) if expl is not None else Outlines()
+        return marks, outlines, keep, sample
+
+    def _outlines(self, step: Step, expl: Explanation) -> Outlines:
+        """The nodes and edges of the cells an explanation uses; cached per explanation, as
+        the Document caches it (a 784-term sum names 1568 cells: this loop is kept plain)."""
+        cached = self._outlines_of
+        if cached is not None and cached.explanation is expl:
+            return cached
+        s = self.doc.trace.session
+        conv, kinds = s.convention, {op.name: kind_of(op.name, s.depth) for op in step.operands}
+        out = Outlines(expl)
+        for term in expl.terms:
+            for ref in term.refs:
+                kind = kinds.get(ref.operand)
+                if kind is None:
                     continue
-                w, k, _ = self._place(op, ref.row, ref.col)
-                if w and (w, k) not in marks:
-                    marks[(w, k)] = "outlined"
-        return marks, keep, sample
+                if kind.what == WEIGHTS:
+                    i, j = weight_of_cell(conv, ref.row, ref.col)
+                    out.edges.setdefault((kind.layer, i), set()).add(j)
+                elif kind.what == UNITS:
+                    out.nodes.add((kind.layer, unit_of_cell(conv, ref.row, ref.col)[0]))
+                else:
+                    out.nodes.add((kind.layer, unit_of_vector_cell(conv, ref.row, ref.col)))
+        self._outlines_of = out
+        return out
 
     def _node_levels(self, mode: str) -> float:
         """The largest |value| of the quantity over every layer and sample: one fixed scale,
@@ -381,7 +410,7 @@ class LayerDiagram(QWidget):
         sizes, depth, batch = tuple(s.layers), s.depth, s.batch
         mode = DELTA if step.phase == "backward" else ACTIVATIONS
         self._quantity = mode
-        marks, keep, sample = self._marks()
+        marks, outlines, keep, sample = self._marks()
         sample = min(max(sample, 0), batch - 1)
         self._sample = sample
         lit = step.layer if step.layer is not None else depth
@@ -426,8 +455,9 @@ class LayerDiagram(QWidget):
             into, outof = geo.columns[l], geo.columns[l - 1]
             pairs = [(i, j) for i in into.units for j in outof.units]
             sampled = not (into.complete and outof.complete)
-            if sampled and len(pairs) > MAX_EDGES_SAMPLED:  # the strongest, and the focused
+            if sampled and len(pairs) > MAX_EDGES_SAMPLED:  # the strongest, and the marked
                 focused = {k[1:] for (w, k) in marks if w == "edge" and k[0] == l}
+                focused |= {(i, j) for (i, j) in pairs if j in outlines.edges.get((l, i), ())}
                 pairs.sort(key=lambda p: -abs(float(weights[p[0], p[1]])))
                 pairs = pairs[:MAX_EDGES_SAMPLED] + [
                     p for p in pairs[MAX_EDGES_SAMPLED:] if p in focused
@@ -454,7 +484,8 @@ class LayerDiagram(QWidget):
                         sign_colour,
                         width,
                         is_lit,
-                        marks.get(("edge", (l, i, j)), ""),
+                        marks.get(("edge", (l, i, j)))
+                        or ("outlined" if j in outlines.edges.get((l, i), ()) else ""),
                     )
                 )
         # drawn order: pale under lit, marked on top
@@ -516,7 +547,8 @@ class LayerDiagram(QWidget):
                         state,
                         is_active,
                         value_text,
-                        marks.get(("node", (k, u)), ""),
+                        marks.get(("node", (k, u)))
+                        or ("outlined" if (k, u) in outlines.nodes else ""),
                         font,
                         outside,
                     )
