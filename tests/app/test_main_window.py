@@ -274,3 +274,31 @@ def test_the_diagram_lights_the_unit_or_weight_of_the_selected_cell(qtbot, windo
     assert net.outlined_edges() == {(1, 2, 1)}
     doc.clear_selection()
     assert net.outlined_units() == set() and net.outlined_edges() == set()
+
+
+def test_the_diagram_explains_a_unit_and_a_weight_on_hover(qtbot, window, doc):
+    net = window.network
+    node = net._nodes[(1, 2)].rect().center()  # h₃
+    assert net.tooltip_at(node) == f"h₃ = {format_value(doc.trace.forward.A[0][2, 0])} (sample 1)"
+    line = next(e for e in net._edges if (e.layer, e.unit, e.source) == (2, 1, 0)).item.line()
+    near_h1 = line.p1() + (line.p2() - line.p1()) * 0.2  # clear of the crossing edges
+    assert (
+        net.tooltip_at(near_h1) == f"h₁ → ŷ₂: weight {format_value(-0.3)}"
+    )  # W⁽²⁾[0,1], row convention
+
+
+@pytest.mark.parametrize("sid", ["forward.1.matmul", "update.2.W", "backward.2.grad_b"])
+def test_the_legend_labels_both_ends_of_the_shared_scale(qtbot, window, doc, sid):
+    from PySide6.QtGui import QImage, QPainter
+
+    doc.go_to(sid)
+    lo, hi = window.step_view.levels
+    assert lo == -hi and hi == max(
+        float(np.abs(m.operand.value).max()) for m in window.step_view.layout_.matrices
+    )
+    axis = window.step_view.legend.bar.axis
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    drawn = [text for _, _, text in axis.generateDrawSpecs(painter)[2]]
+    painter.end()
+    assert drawn == [format_value(lo), "0", f"+{format_value(hi)}"]

@@ -54,17 +54,30 @@ class CellOverlay(pg.GraphicsObject):
     def __init__(self) -> None:
         super().__init__()
         self._values = np.zeros((0, 0))
-        self._dark = np.zeros((0, 0), dtype=bool)
+        self._levels = (-1.0, 1.0)
+        self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
         self._precision = 4
         self._texts: dict[tuple[int, int], str] = {}
+        self._widest: dict[int, float] = {}  # font px -> width of the widest number
         self._theme = current_theme()
         self._font = QFont(MONO)
         self.numbers_drawn = False  # whether the last paint could show the numbers
 
-    def set_values(self, values: np.ndarray, dark: np.ndarray, precision: int, theme: Theme):
+    def set_values(
+        self,
+        values: np.ndarray,
+        levels: tuple[float, float],
+        lut: np.ndarray,
+        precision: int,
+        theme: Theme,
+    ) -> None:
         self.prepareGeometryChange()
-        self._values, self._dark, self._precision, self._theme = values, dark, precision, theme
+        self._values, self._levels, self._precision, self._theme = values, levels, precision, theme
+        rgb = lut[:, :3].astype(float)
+        luminance = (0.2126 * rgb[:, 0] + 0.7152 * rgb[:, 1] + 0.0722 * rgb[:, 2]) / 255
+        self._dark_lut = luminance < 0.5
         self._texts = {}
+        self._widest: dict[int, float] = {}
         self.update()
 
     def text(self, i: int, j: int) -> str:
@@ -73,6 +86,15 @@ class CellOverlay(pg.GraphicsObject):
         if t is None:
             t = self._texts[key] = format_value(float(self._values[i, j]), self._precision)
         return t
+
+    def _is_dark(self, i: int, j: int) -> bool:
+        """Whether cell (i, j)'s colour is dark (so its number is written in white)."""
+        lo, hi = self._levels
+        n = len(self._dark_lut)
+        if not math.isfinite(float(self._values[i, j])):
+            return False
+        k = int((float(self._values[i, j]) - lo) / (hi - lo) * (n - 1))
+        return bool(self._dark_lut[min(max(k, 0), n - 1)])
 
     def boundingRect(self) -> QRectF:
         rows, cols = self._values.shape
@@ -95,6 +117,14 @@ class CellOverlay(pg.GraphicsObject):
         rows, cols = self._visible()
         if len(rows) * len(cols) > 2500:
             return None
+        if self._values.size <= MAX_MEASURED_CELLS:
+            size = font_px_for(cell_h)
+            while size >= MIN_FONT_PX:
+                if self.widest(size) <= cell_w - 6:
+                    self._font.setPixelSize(round(size))
+                    return self._font
+                size -= 1
+            return None
         longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
         size = font_px_for(cell_h)
         while size >= MIN_FONT_PX:
@@ -108,11 +138,14 @@ class CellOverlay(pg.GraphicsObject):
         """The width of the widest number at `font_px` (0 when there are too many to show)."""
         if self._values.size == 0 or self._values.size > MAX_MEASURED_CELLS:
             return 0.0
-        rows, cols = self._values.shape
-        texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
-        self._font.setPixelSize(round(font_px))
-        metrics = QFontMetricsF(self._font)
-        return max(metrics.horizontalAdvance(t) for t in texts)
+        size = round(font_px)
+        if size not in self._widest:
+            rows, cols = self._values.shape
+            texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
+            self._font.setPixelSize(size)
+            metrics = QFontMetricsF(self._font)
+            self._widest[size] = max(metrics.horizontalAdvance(t) for t in texts)
+        return self._widest[size]
 
     def paint(self, p: QPainter, *args: object) -> None:
         rows, cols = self._values.shape
@@ -142,7 +175,7 @@ class CellOverlay(pg.GraphicsObject):
             for i in vis_rows:
                 for j in vis_cols:
                     c = t.map(QPointF(j + 0.5, i + 0.5))
-                    p.setPen(light if self._dark[i, j] else dark)
+                    p.setPen(light if self._is_dark(i, j) else dark)
                     box = QRectF(c.x() - cell_w / 2, c.y() - cell_h / 2, cell_w, cell_h)
                     p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.text(i, j))
         p.restore()
@@ -155,9 +188,12 @@ class MatrixItem:
     def __init__(self, slot: int, scene: QGraphicsScene) -> None:
         self.slot = slot
         self.plot = pg.PlotItem()
-        for axis in ("left", "bottom", "top", "right"):
-            self.plot.hideAxis(axis)
-            self.plot.getAxis(axis).unlinkFromView()  # hidden axes would relabel every zoom
+        for name in ("left", "bottom", "top", "right"):
+            # Out of the layout altogether: hidden axes still relabel on every resize and zoom.
+            axis = self.plot.getAxis(name)
+            self.plot.hideAxis(name)
+            axis.unlinkFromView()
+            self.plot.layout.removeItem(axis)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.plot.layout.setContentsMargins(0, 0, 0, 0)
@@ -209,11 +245,7 @@ class MatrixItem:
         self.image.setLookupTable(lut)
         self.image.setImage(values, levels=levels, autoLevels=False, autoDownsample=True)
         self.image.setRect(QRectF(0, 0, values.shape[1], values.shape[0]))
-        lo, hi = levels
-        idx = np.clip(((values - lo) / (hi - lo) * (len(lut) - 1)).astype(int), 0, len(lut) - 1)
-        rgb = lut[idx].astype(float)
-        luminance = (0.2126 * rgb[..., 0] + 0.7152 * rgb[..., 1] + 0.0722 * rgb[..., 2]) / 255
-        self.overlay.set_values(values, luminance < 0.5, precision, theme)
+        self.overlay.set_values(values, levels, lut, precision, theme)
         self._set_fade(fade_from_row, fade_from_col, theme)
         self.image.setToolTip("")
 

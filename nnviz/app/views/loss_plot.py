@@ -37,7 +37,7 @@ class LossPlot(pg.PlotWidget):
         self.marker = pg.ScatterPlotItem(size=13)
         item.addItem(self.marker)
         self.hint = pg.TextItem(
-            "Step past the last step (or press N)\nto run the next iteration.", anchor=(0, 0)
+            "Step past the end, or\npress N, to run the\nnext iteration.", anchor=(0, 0)
         )
         item.addItem(self.hint)
         self.setMinimumHeight(140)
@@ -72,7 +72,7 @@ class LossPlot(pg.PlotWidget):
         top = max(ys) if ys else 1.0
         item.setYRange(0.0, top * 1.15 if top > 0 else 1.0, padding=0)
         self.hint.setColor(theme.muted)
-        self.hint.setPos(1.3, top * 1.1 if top > 0 else 1.0)
+        self.hint.setPos(1.25, top * 1.12 if top > 0 else 1.0)
         self.hint.setVisible(len(points) < 2)
 
     def _on_clicked(self, event: object) -> None:

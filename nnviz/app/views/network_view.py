@@ -11,7 +11,7 @@ Wide layers (784 inputs) show their first and last units with an ellipsis betwee
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QToolTip,
     QWidget,
 )
 
@@ -27,8 +28,8 @@ from nnviz.app.theme import Theme, current_theme
 from nnviz.core.formatting import format_value
 from nnviz.core.steps import Step
 
-MAX_SHOWN = 12  # units drawn per layer; wider layers show the first 9 and the last 2
-HEAD, TAIL = 9, 2
+MAX_SHOWN = 10  # units drawn per layer; wider layers show the first 7 and the last 2
+HEAD, TAIL = 7, 2
 DX, DY, R = 130.0, 60.0, 21.0
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -71,7 +72,7 @@ class NetworkView(QGraphicsView):
         self._title: QGraphicsSimpleTextItem | None = None
         self._sample = -1
         doc.sessionReplaced.connect(self.rebuild)
-        doc.traceRecomputed.connect(self.rebuild)
+        doc.traceRecomputed.connect(self.recolour)
         doc.iterationChanged.connect(self._on_iteration_changed)
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.selectionChanged.connect(self.refresh)
@@ -79,7 +80,7 @@ class NetworkView(QGraphicsView):
         self.rebuild()
 
     def _on_iteration_changed(self, _iteration: int) -> None:
-        self.rebuild()
+        self.recolour()
 
     def _on_cursor_moved(self, _index: int) -> None:
         self.refresh()
@@ -107,25 +108,13 @@ class NetworkView(QGraphicsView):
                     continue
                 pos[(layer, unit)] = p
         for layer in range(1, depth + 1):
-            weights = s.W[layer - 1]  # (units, sources): read, not computed
-            scale = float(np.abs(weights).max()) or 1.0
             for unit in columns[layer]:
                 for source in columns[layer - 1]:
                     if unit is None or source is None:
                         continue
-                    w = float(weights[unit, source])
                     a, b = pos[(layer - 1, source)], pos[(layer, unit)]
                     line = scene.addLine(a.x() + R, a.y(), b.x() - R, b.y())
-                    colour = QColor(theme.map_stops[-2] if w > 0 else theme.map_stops[1])
-                    colour.setAlphaF(0.35 + 0.65 * abs(w) / scale)
-                    pen = QPen(colour, 1.0 + 5.0 * abs(w) / scale)
-                    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-                    line.setPen(pen)
-                    line.setToolTip(
-                        f"{unit_label(layer - 1, depth, source)} → {unit_label(layer, depth, unit)}"
-                        f": weight {format_value(w, self.doc.precision)}"
-                    )
-                    self._edges.append(_Edge(layer, unit, source, line, pen))
+                    self._edges.append(_Edge(layer, unit, source, line, QPen()))
         font = QFont(self.font())
         font.setPixelSize(15)
         for (layer, unit), p in pos.items():
@@ -143,9 +132,23 @@ class NetworkView(QGraphicsView):
         self._title = scene.addSimpleText("", title_font)
         self._title.setBrush(QColor(theme.text))
         self._title.setPos(-R, -R - 44)
+        self._fit()
+        self.recolour()
+
+    def recolour(self) -> None:
+        """Edges from this iteration's weights; nodes from its activations."""
+        theme = current_theme()
+        s = self.doc.session
+        scales = [float(np.abs(w).max()) or 1.0 for w in s.W]
+        for e in self._edges:
+            w = float(s.W[e.layer - 1][e.unit, e.source])  # read, not computed
+            scale = scales[e.layer - 1]
+            colour = QColor(theme.map_stops[-2] if w > 0 else theme.map_stops[1])
+            colour.setAlphaF(0.35 + 0.65 * abs(w) / scale)
+            e.pen = QPen(colour, 1.0 + 5.0 * abs(w) / scale)
+            e.pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         self._sample = -1
         self.refresh()
-        self._fit()
 
     # --- refreshing -------------------------------------------------------------------------
     def _focus(self) -> tuple[Step, int | None, int | None, int | None]:
@@ -219,10 +222,38 @@ class NetworkView(QGraphicsView):
                 node.setBrush(QBrush(colour))
                 light = colour.lightnessF() > 0.55
                 self._node_text[(lay, u)].setBrush(QColor("#111111" if light else "#ffffff"))
-                node.setToolTip(
-                    f"{unit_label(layer, s.depth, u)} = {format_value(v, self.doc.precision)}"
-                    f" (sample {sample + 1})"
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Tooltips are written when asked for: a unit's value or a weight."""
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(self.mapToScene(event.pos()))  # type: ignore[attr-defined]
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, p: QPointF) -> str:
+        s, depth, digits = self.doc.session, self.doc.session.depth, self.doc.precision
+        for (layer, unit), node in self._nodes.items():
+            if node.contains(p):
+                values = (
+                    s.X[:, self._sample]
+                    if layer == 0
+                    else self.doc.trace.forward.A[layer - 1][:, self._sample]
                 )
+                value = format_value(float(values[unit]), digits)
+                return f"{unit_label(layer, depth, unit)} = {value} (sample {self._sample + 1})"
+        for e in self._edges:
+            if e.item.contains(p) or e.item.shape().contains(p):
+                w = format_value(float(s.W[e.layer - 1][e.unit, e.source]), digits)
+                src, dst = (
+                    unit_label(e.layer - 1, depth, e.source),
+                    unit_label(e.layer, depth, e.unit),
+                )
+                return f"{src} → {dst}: weight {w}"
+        return ""
 
     def _fit(self) -> None:
         rect = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)

@@ -13,7 +13,7 @@ from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.formatting import format_value
 from nnviz.core.steps import Operand, Step, shape_text
 
-LOSS_NAMES = {"bce": "bce", "cross_entropy": "cross-entropy"}
+LOSS_NAMES = {"bce": "bce", "cross_entropy": "CE"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +86,12 @@ def _result(op: Operand) -> Shown:
 
 
 def _k(step: Step) -> str:
+    """The reduction factor before a bracket: `1/4 · ` for a mean over 4 samples."""
     if step.k is None or step.k == 1:
         return ""
+    n = round(1 / step.k)
+    if n > 0 and abs(n * step.k - 1) < 1e-12:
+        return f"1/{n} · "
     return f"{format_value(step.k)} · "
 
 

@@ -16,15 +16,16 @@ from PySide6.QtWidgets import QGraphicsTextItem, QLabel, QSizePolicy, QVBoxLayou
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.heatmap import MARGIN, MatrixItem
+from nnviz.app.views.heatmap import MARGIN, MIN_TEXT_CELL_PX, MatrixItem
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
 
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 MAX_CELL_PX = 76.0
 MIN_SHARED_CELL_PX = 6.0  # below this each matrix gets its own cell size
+SCALAR_CELL_PX = 56.0  # a 1×1 result (the loss) is always big enough for its number
 GAP = 14  # px between a matrix and an operator
-LEGEND_W = 84
+LEGEND_W = 100
 PHASE_NAMES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 
 
@@ -73,13 +74,14 @@ class ColourLegend:
         axis = self.bar.axis
         axis.setTextPen(theme.text)
         axis.setPen(theme.muted)
+        inside = 1 - 1e-4  # an end tick exactly at the range's end can round out of it
         ticks = [
-            (lo, format_value(lo, precision)),
+            (lo * inside, format_value(lo, precision)),
             (0.0, "0"),
-            (hi, f"+{format_value(hi, precision)}"),
+            (hi * inside, f"+{format_value(hi, precision)}"),
         ]
         axis.setTicks([ticks, []])
-        axis.setStyle(tickFont=font)
+        axis.setStyle(tickFont=font, hideOverlappingLabels=False)
 
     def place(self, x: float, y: float, height: float) -> None:
         rect = QRectF(round(x), round(y), LEGEND_W, round(height))
@@ -225,14 +227,20 @@ class StepView(QWidget):
         ch = min(avail_w / total_cols, avail_h / tallest, MAX_CELL_PX * self.scale)
         if ch >= MIN_SHARED_CELL_PX:
             # One cell height for all; cells widen to fit their longest number, and the
-            # height shrinks until the widths fit too.
-            for _ in range(6):
-                widths = [item.cell_width(ch) for item in items]
-                used = sum(c * w for (_, c), w in zip(shapes, widths, strict=True))
+            # height shrinks until the widths fit too. A lone number (the loss) keeps a
+            # readable cell. If the numbers cannot fit at all, square colour cells instead.
+            square = ch
+            for _ in range(8):
+                cells = [self._cell(item, ch) for item in items]
+                used = sum(c * w for (_, c), (w, _) in zip(shapes, cells, strict=True))
                 if used <= avail_w:
                     break
-                ch *= max(0.6, avail_w / used)
-            cells = [(w, ch) for w in widths]
+                ch *= max(0.7, avail_w / used)
+            if ch < MIN_TEXT_CELL_PX:
+                cells = [
+                    (square, square) if item.shape != (1, 1) else self._cell(item, square)
+                    for item in items
+                ]
         else:  # big matrices: each gets an equal share of the width, as a colour image
             share = avail_w / n
             cells = [(p, p) for p in (min(share / c, avail_h / r, MAX_CELL_PX) for r, c in shapes)]
@@ -254,6 +262,13 @@ class StepView(QWidget):
         tallest_px = max(h for _, h in boxes)
         legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
         self.legend.place(x + gap, max(4.0, mid - legend_h / 2), legend_h)
+
+    @staticmethod
+    def _cell(item: MatrixItem, ch: float) -> tuple[float, float]:
+        """A cell `ch` tall, as wide as its numbers need; a lone number gets a readable cell."""
+        if item.shape == (1, 1):
+            ch = max(ch, SCALAR_CELL_PX)
+        return item.cell_width(ch), ch
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
