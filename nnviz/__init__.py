@@ -10,64 +10,19 @@ The public API, for notebooks and scripts (the CLI and the GUI use the same):
     nnviz.save(r.session, "trained.nnviz.json")
 """
 
-from nnviz.core.errors import NnvizError
-from nnviz.core.explain import Explanation
-from nnviz.core.explain import explain as _explain_step
-from nnviz.core.formatting import format_value
-from nnviz.core.gradcheck import ParameterCheck, gradcheck
-from nnviz.core.session import Session, load_session, save_session
-from nnviz.core.session import build_session as build
-from nnviz.core.steps import Step, step_id
-from nnviz.core.trace import Trace, build_trace
-from nnviz.core.train import TrainingDiverged, TrainResult, train
-from nnviz.resources import example_names, example_path
+from importlib import import_module
 
+# The API loads lazily, so `nnviz --version` and `--help` need not import NumPy.
 __version__ = "0.1.0"
 
-__all__ = [
-    "Explanation",
-    "NnvizError",
-    "ParameterCheck",
-    "Session",
-    "Step",
-    "Trace",
-    "TrainResult",
-    "TrainingDiverged",
-    "__version__",
-    "build",
-    "example",
-    "example_names",
-    "explain",
-    "format_value",
-    "gradcheck",
-    "load",
-    "save",
-    "step_id",
-    "trace",
-    "train",
-]
+
+def __getattr__(name: str) -> object:
+    api = import_module("nnviz.api")
+    if name in api.__all__:
+        return getattr(api, name)
+    raise AttributeError(f"module 'nnviz' has no attribute {name!r}")
 
 
-def load(path: str) -> Session:
-    """Read and validate a session file; NnvizError says what is wrong."""
-    return load_session(path)
-
-
-def save(session: Session, path: str) -> None:
-    """Write a session file atomically."""
-    save_session(session, path)
-
-
-def example(name: str) -> Session:
-    """A built-in example by name (see `example_names()`)."""
-    return load_session(example_path(name))
-
-
-def trace(session: Session) -> Trace:
-    """One iteration, every step computed."""
-    return build_trace(session)
-
-
-def explain(trace: Trace, step: str, row: int, col: int) -> Explanation:
-    """The derivation of one result cell: `explain(trace, "forward.1.matmul", 0, 0)`."""
-    return _explain_step(trace.step(step), row, col)
+def __dir__() -> list[str]:
+    api = import_module("nnviz.api")
+    return sorted([*api.__all__, "__version__"])

@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args and args[0] in VERBS:
             return _run_verb(args[0], args[1:])
         opts = _gui_parser().parse_args(args)
+        from nnviz.preflight import ensure_platform
+
+        ensure_platform()  # a clear message and exit 2 where Qt would abort
         from nnviz.app.launch import launch  # Qt is imported only here
 
         return launch(opts.session, opts.example)

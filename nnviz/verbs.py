@@ -9,7 +9,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -171,12 +170,20 @@ def check(args: list[str]) -> int:
     width = max(len(c.name) for c in checks)
     for c in checks:
         verdict = "ok" if c.passed else "FAILED"
-        print(f"{c.name:<{width}}  worst relative error {c.worst:.2e}  {verdict}")
+        line = f"{c.name:<{width}}  worst relative error {c.worst:.2e}  {verdict}"
+        if c.within_noise:
+            line += (
+                f" ({c.within_noise} near-zero entries within the difference quotient's "
+                f"own error, up to {2 * c.uncertainty.max():.1e})"
+            )
+        print(line)
     failed = [c.name for c in checks if not c.passed]
     if failed:
         print(f"{len(failed)} of {len(checks)} parameters above {TOLERANCE:g}: {', '.join(failed)}")
         return 1
-    print(f"all {len(checks)} parameters below {TOLERANCE:g}")
+    noisy = sum(c.within_noise for c in checks)
+    tail = f"; {noisy} near-zero entries within the difference quotient's error" if noisy else ""
+    print(f"all {len(checks)} parameters below {TOLERANCE:g}{tail}")
     return 0
 
 
@@ -276,8 +283,8 @@ def render(args: list[str]) -> int:
     from nnviz.app.render import render_png  # Qt is imported only here
 
     out = Path(a.output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".png", dir=out.parent or ".")
-    os.close(fd)
+    # Qt creates the file itself, so it gets the umask's permissions (mkstemp's would be 0600).
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.png")
     try:
         render_png(
             session,

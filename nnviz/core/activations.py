@@ -1,7 +1,8 @@
 """Activation functions and their derivatives, in column layout (units × batch).
 
 Each activation keeps its value, its derivative and the formula a person reads together.
-All are exact at the extremes (sigmoid(±1000) is 1 and 0) and raise no NumPy warning.
+All are exact at the extremes (sigmoid(±1000) is 1 and 0). Callers run them inside
+`np.errstate(all="ignore")` once per iteration, so a diverging run shows inf/nan, never a warning.
 """
 
 from collections.abc import Callable
@@ -18,30 +19,30 @@ def _identity(Z: Mat) -> Mat:
     return Z.copy()
 
 
-def _identity_prime(Z: Mat) -> Mat:
+def _identity_prime(Z: Mat, A: Mat) -> Mat:
     return np.ones_like(Z)
 
 
 def sigmoid(Z: Mat) -> Mat:
     """σ(z) = 1 / (1 + e^(−z)), computed from e^(−|z|) so it never overflows."""
     e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    return np.where(Z >= 0, r, e * r)
 
 
-def _sigmoid_prime(Z: Mat) -> Mat:
-    s = sigmoid(Z)
-    return s * (1.0 - s)
+def _sigmoid_prime(Z: Mat, A: Mat) -> Mat:
+    return A * (1.0 - A)
 
 
-def _tanh_prime(Z: Mat) -> Mat:
-    return 1.0 - np.tanh(Z) ** 2
+def _tanh_prime(Z: Mat, A: Mat) -> Mat:
+    return 1.0 - A * A
 
 
 def _relu(Z: Mat) -> Mat:
     return np.maximum(Z, 0.0)
 
 
-def _relu_prime(Z: Mat) -> Mat:
+def _relu_prime(Z: Mat, A: Mat) -> Mat:
     # relu′(0) = 0: the kink takes the left derivative (DESIGN §1).
     return (Z > 0).astype(np.float64)
 
@@ -50,7 +51,7 @@ def _leaky_relu(Z: Mat) -> Mat:
     return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
 
 
-def _leaky_relu_prime(Z: Mat) -> Mat:
+def _leaky_relu_prime(Z: Mat, A: Mat) -> Mat:
     return np.where(Z > 0, 1.0, LEAKY_SLOPE)
 
 
@@ -60,7 +61,7 @@ def softmax(Z: Mat) -> Mat:
     return e / e.sum(axis=0, keepdims=True)
 
 
-def _softmax_prime(Z: Mat) -> Mat:
+def _softmax_prime(Z: Mat, A: Mat) -> Mat:
     # Softmax needs its full Jacobian; nnviz only uses it fused with cross-entropy (DESIGN §1).
     raise NotImplementedError("softmax is only used fused with cross_entropy")
 
@@ -69,7 +70,7 @@ def _softmax_prime(Z: Mat) -> Mat:
 class Activation:
     name: str
     f: Callable[[Mat], Mat]
-    prime: Callable[[Mat], Mat]
+    prime: Callable[[Mat, Mat], Mat]  # f′ given Z and A = f(Z) (A saves recomputing f)
     symbol: str  # the function's name in an equation: σ, tanh, ReLU
     formula: str  # f(z) written out for a person
     elementwise: bool = True

@@ -5,6 +5,7 @@ it used (so views can outline them), and the terms recompute the cell's value.
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +13,7 @@ import numpy as np
 from nnviz.core.activations import ACTIVATIONS, LEAKY_SLOPE
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
-from nnviz.core.losses import softplus
+from nnviz.core.losses import logsumexp, per_unit_bce, per_unit_cross_entropy
 from nnviz.core.steps import Step
 
 SHOWN_TERMS = 6  # longer sums show their first terms and the last, and say how many
@@ -101,6 +102,18 @@ class Explanation:
         return tuple(dict.fromkeys(r for t in self.terms for r in t.refs))
 
 
+def _sum(values: Iterable[float]) -> float:
+    """The correctly rounded sum (math.fsum), but inf/nan like NumPy where the trace has them.
+
+    fsum raises on inf − inf (ValueError) and when finite terms overflow (OverflowError).
+    """
+    values = list(values)
+    try:
+        return math.fsum(values)
+    except (ValueError, OverflowError):
+        return float(np.sum(values))
+
+
 def _cell(sym: str, i: int, j: int) -> str:
     return f"{sym}[{i},{j}]"
 
@@ -143,7 +156,7 @@ def _activation_term(step: Step, i: int, j: int) -> tuple[Term, str]:
     name = step.activation or "identity"
     act = ACTIVATIONS[name]
     if name == "softmax":
-        col = Z.value[:, j] if step.batch_axis == 1 else Z.value[j, :]
+        col = Z.value[:, j] if step.batch_axis == 1 else Z.value[i, :]
         unit = i if step.batch_axis == 1 else j
         sample = j if step.batch_axis == 1 else i
         cells = [(u, sample) if step.batch_axis == 1 else (sample, u) for u in range(col.size)]
@@ -200,7 +213,7 @@ def explain(step: Step, row: int, col: int) -> Explanation:
     with np.errstate(all="ignore"):
         if step.product is not None:
             terms = _sum_of_products(step, i, j)
-            value, layout = math.fsum(t.value for t in terms), sum_
+            value, layout = _sum(t.value for t in terms), sum_
         elif kind == "bias":
             P, b = step.operands
             bi, bj = (i, 0) if step.batch_axis == 1 else (0, j)
@@ -229,7 +242,8 @@ def explain(step: Step, row: int, col: int) -> Explanation:
             dA, Z = step.operands
             g, z = float(dA.value[i, j]), float(Z.value[i, j])
             act = ACTIVATIONS[step.activation or "identity"]
-            fp = float(act.prime(np.array([[z]]))[0, 0])
+            zz = np.array([[z]])
+            fp = float(act.prime(zz, act.f(zz))[0, 0])
             sym = f"{_cell(dA.symbol, i, j)}·{act.symbol}′({_cell(Z.symbol, i, j)})"
             terms = [_single([(dA, i, j), (Z, i, j)], g * fp, sym, "{}·{}", (g, fp))]
             value, layout = g * fp, one
@@ -250,7 +264,7 @@ def explain(step: Step, row: int, col: int) -> Explanation:
                 )
                 for r, c in cells
             ]
-            value, layout = math.fsum(t.value for t in terms), sum_
+            value, layout = _sum(t.value for t in terms), sum_
         elif kind in ("W", "b"):
             P, G = step.operands
             p, g = float(P.value[i, j]), float(G.value[i, j])
@@ -262,7 +276,7 @@ def explain(step: Step, row: int, col: int) -> Explanation:
         elif kind == "loss":
             terms, note = _loss_terms(step)
             k = step.k if step.k is not None else 1.0
-            value = k * math.fsum(t.value for t in terms)
+            value = k * _sum(t.value for t in terms)
             layout = dict(sum_, k=k)
             if k != 1.0:
                 layout |= dict(wrap_symbolic="(1/B)·({})", wrap_numeric="{k}·({})")
@@ -297,25 +311,27 @@ def _loss_terms(step: Step) -> tuple[list[Term], str]:
             assert Z is not None
             z = np.array([Z.value[c] for c in cells])
             if loss == "bce":
-                value = float((softplus(z) - y * z).sum())
+                value = float(per_unit_bce(z, y).sum())
                 parts = [f"bce({_cell('Z', *c)}, {_cell('Y', *c)})" for c in cells]
                 tpl = " + ".join("bce({}, {})" for _ in cells)
                 numbers = tuple(float(v) for pair in zip(z, y, strict=True) for v in pair)
+                refs = tuple(CellRef(op.name, *c) for c in cells for op in (Z, Y))
             else:
-                m = z.max()
-                lse = m + math.log(float(np.exp(z - m).sum()))
-                value = float((y * (lse - z)).sum())
+                value = float(per_unit_cross_entropy(z[:, None], y[:, None]).sum())
+                lse = float(logsumexp(z[:, None])[0, 0])
                 parts = [f"{_cell('Y', *c)}·(lse − {_cell('Z', *c)})" for c in cells]
-                tpl = " + ".join("{}·(" + format_value(lse) + " − {})" for _ in cells)
-                numbers = tuple(float(v) for pair in zip(y, z, strict=True) for v in pair)
-            refs = tuple(CellRef(op.name, *c) for c in cells for op in (Z, Y))
+                tpl = " + ".join("{}·({} − {})" for _ in cells)
+                numbers = tuple(
+                    float(v) for yz in zip(y, z, strict=True) for v in (yz[0], lse, yz[1])
+                )
+                refs = tuple(CellRef(op.name, *c) for c in cells for op in (Y, Z))
             sym = "(" + " + ".join(parts) + ")"
             tpl = "(" + tpl + ")"
         terms.append(Term(refs, value, sym, tpl, numbers))
     notes = {
         "half_sse": "one term per sample: ½ Σ over its output units of (a − y)²",
-        "bce": "one term per sample; bce(z, y) = softplus(z) − y·z "
-        "= −[y log σ(z) + (1−y) log(1−σ(z))]",
+        "bce": "one term per sample; bce(z, y) = −[y log σ(z) + (1−y) log(1−σ(z))] "
+        "= (1−y)·softplus(z) + y·softplus(−z)",
         "cross_entropy": "one term per sample; lse = log Σᵢ e^(zᵢ), "
         "so −Σ y log softmax(z) = Σ y·(lse − z)",
     }

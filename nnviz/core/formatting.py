@@ -2,6 +2,8 @@
 
 import math
 
+from nnviz.core.errors import NnvizError
+
 DEFAULT_PRECISION = 4
 
 
@@ -11,21 +13,25 @@ def format_value(x: float, precision: int = DEFAULT_PRECISION) -> str:
     No trailing zeros (`0.9`, `4`, `-0.0375`), and `-0` is shown as `0`.
     Very large or very small magnitudes use an exponent (`1.5e-07`).
     """
+    if not 1 <= precision <= 17:
+        raise NnvizError(f"precision: expected 1 to 17 significant digits, got {precision}")
     x = float(x)
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
-    rounded = float(f"{x:.{precision - 1}e}")
-    if rounded == 0:
-        return "0"
-    magnitude = abs(rounded)
-    if 1e-4 <= magnitude < 10**precision or (magnitude < 1e16 and rounded == int(rounded)):
-        text = f"{rounded:.{max(precision - 1 - math.floor(math.log10(magnitude)), 0)}f}"
+    if x == 0:
+        return "0"  # −0 too
+    # The number rounded to `precision` digits, as text: float() of it could overflow
+    # (1.5e308 at one digit is 2e+308), so the exponent is read from the text.
+    mantissa, exponent_text = f"{x:.{precision - 1}e}".split("e")
+    exponent = int(exponent_text)
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    whole = exponent >= len(mantissa.lstrip("-").replace(".", "")) - 1  # an integer
+    if -4 <= exponent < precision or (whole and exponent < 16):
+        text = f"{float(f'{mantissa}e{exponent}'):.{max(precision - 1 - exponent, 0)}f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return text
-    mantissa, exponent = f"{rounded:.{precision - 1}e}".split("e")
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{int(exponent):+03d}"
+    return f"{mantissa}e{exponent:+03d}"

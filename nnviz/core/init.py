@@ -4,6 +4,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from nnviz.core.errors import NnvizError
 from nnviz.core.types import Mat
 
 SCHEMES = ("xavier", "he", "uniform")
@@ -28,6 +29,6 @@ def initialise(
         elif scheme == "uniform":
             W.append(rng.uniform(-0.5, 0.5, shape))
         else:
-            raise ValueError(f"unknown scheme {scheme!r}")
+            raise NnvizError(f"init.scheme: {scheme!r} is not one of {', '.join(SCHEMES)}")
         b.append(np.zeros(fan_out))
     return tuple(W), tuple(b)

@@ -2,6 +2,7 @@
 
 Layer l (1-based in the text) is index l − 1 in every tuple here. Training and the trace
 both call these functions, so what the GUI shows is exactly what training computes.
+They overflow quietly to inf/nan: callers wrap a whole iteration in `quiet()` once.
 """
 
 from dataclasses import dataclass
@@ -65,14 +66,13 @@ def forward(
     """P = W·A_prev, Z = P + b (broadcast over the batch columns), A = f(Z)."""
     P, Z, A = [], [], []
     A_prev = X
-    with np.errstate(all="ignore"):  # a diverging run shows inf/nan, never a warning
-        for W_l, b_l, name in zip(W, b, activations, strict=True):
-            P_l = W_l @ A_prev
-            Z_l = P_l + b_l[:, None]
-            A_prev = ACTIVATIONS[name].f(Z_l)
-            P.append(P_l)
-            Z.append(Z_l)
-            A.append(A_prev)
+    for W_l, b_l, name in zip(W, b, activations, strict=True):
+        P_l = W_l @ A_prev
+        Z_l = P_l + b_l[:, None]
+        A_prev = ACTIVATIONS[name].f(Z_l)
+        P.append(P_l)
+        Z.append(Z_l)
+        A.append(A_prev)
     return Forward(tuple(P), tuple(Z), tuple(A))
 
 
@@ -92,29 +92,31 @@ def backward(
     delta: list[Mat] = [np.empty(0)] * L
     dW: list[Mat] = [np.empty(0)] * L
     db: list[Mat] = [np.empty(0)] * L
-    with np.errstate(all="ignore"):
-        fused = is_fused(loss, activations[-1])
-        if not fused:  # only half_sse reaches here: ∂L/∂A = k·(A − Y)
-            dA[-1] = k * (fwd.A[-1] - Y)
-        for i in range(L - 1, -1, -1):
-            if i == L - 1 and fused:
-                delta[i] = k * (fwd.A[i] - Y)
-            else:
-                delta[i] = dA[i] * ACTIVATIONS[activations[i]].prime(fwd.Z[i])
-            A_prev = fwd.A[i - 1] if i > 0 else X
-            dW[i] = delta[i] @ A_prev.T
-            db[i] = delta[i].sum(axis=1)
-            if i > 0:
-                dA[i - 1] = W[i].T @ delta[i]
+    fused = is_fused(loss, activations[-1])
+    if not fused:  # only half_sse reaches here: ∂L/∂A = k·(A − Y)
+        dA[-1] = k * (fwd.A[-1] - Y)
+    for i in range(L - 1, -1, -1):
+        if i == L - 1 and fused:
+            delta[i] = k * (fwd.A[i] - Y)
+        else:
+            delta[i] = dA[i] * ACTIVATIONS[activations[i]].prime(fwd.Z[i], fwd.A[i])
+        A_prev = fwd.A[i - 1] if i > 0 else X
+        dW[i] = delta[i] @ A_prev.T
+        db[i] = delta[i].sum(axis=1)
+        if i > 0:
+            dA[i - 1] = W[i].T @ delta[i]
     return Backward(tuple(dA), tuple(delta), tuple(dW), tuple(db))
 
 
 def output_loss(fwd: Forward, Y: Mat, loss: str, reduction: str) -> float:
-    with np.errstate(all="ignore"):
-        return loss_value(loss, reduction, fwd.Z[-1], fwd.A[-1], Y)
+    return loss_value(loss, reduction, fwd.Z[-1], fwd.A[-1], Y)
 
 
 def update(params: tuple[Mat, ...], grads: tuple[Mat, ...], lr: float) -> tuple[Mat, ...]:
     """θ − η·∂L/∂θ for each parameter."""
-    with np.errstate(all="ignore"):
-        return tuple(p - lr * g for p, g in zip(params, grads, strict=True))
+    return tuple(p - lr * g for p, g in zip(params, grads, strict=True))
+
+
+def quiet() -> np.errstate:
+    """Overflow and 0·inf give inf/nan that the views show; they must not warn."""
+    return np.errstate(all="ignore")

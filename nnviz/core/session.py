@@ -12,7 +12,8 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,12 @@ OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
 
 
 def _frozen(a: Any) -> Mat:
-    arr = np.array(a, dtype=np.float64)
+    """A read-only C-contiguous float64 copy.
+
+    C order always: a row-convention file is transposed on load, and a Fortran-ordered copy
+    makes BLAS sum in another order, so the two conventions would differ in the last bit.
+    """
+    arr = np.array(a, dtype=np.float64, order="C")
     arr.flags.writeable = False
     return arr
 
@@ -147,12 +153,12 @@ def build_session(
         "name": name,
         "description": description,
         "convention": convention,
-        "layers": list(layers),
-        "activations": list(activations),
+        "layers": _as_nested(layers),
+        "activations": _as_nested(activations),
         "loss": loss,
         "reduction": reduction,
-        "learning_rate": learning_rate,
-        "train_biases": train_biases,
+        "learning_rate": _as_nested(learning_rate),
+        "train_biases": _as_nested(train_biases),
         "X": _as_nested(X),
         "Y": _as_nested(Y),
     }
@@ -166,7 +172,12 @@ def build_session(
 
 
 def _as_nested(a: Any) -> Any:
-    return a.tolist() if isinstance(a, np.ndarray) else a
+    """NumPy arrays and scalars, tuples and lists, as the plain lists and numbers of JSON."""
+    if isinstance(a, np.ndarray | np.generic):
+        return a.tolist()
+    if isinstance(a, list | tuple):
+        return [_as_nested(x) for x in a]
+    return a
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -174,6 +185,36 @@ def _as_nested(a: Any) -> Any:
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_finite(v: int | float) -> bool:
+    """Finite and within float64: a JSON integer like 10**400 is neither NaN nor ∞ but too big."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
+
+
+def _show(v: Any) -> str:
+    """A value as the file would spell it, for messages; any Python object (build_session)."""
+    try:
+        return json.dumps(v, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(v)
+
+
+def _number_text(v: int | float) -> str:
+    text = _show(v)
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
+
+
+def _check_number(v: Any, where: str) -> None:
+    if not _is_number(v):
+        raise NnvizError(f"{where}: expected a number, got {_show(v)}")
+    if not _is_finite(v):
+        raise NnvizError(
+            f"{where}: {_number_text(v)} is not a finite number within float64 (about ±1.8e308)"
+        )
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -192,10 +233,7 @@ def _matrix(value: Any, where: str, expected: tuple[int, int], why: str) -> Mat:
         raise NnvizError(f"{where} is {_shape_text(shape)} but {why} need {_shape_text(expected)}")
     for i, row in enumerate(value):
         for j, v in enumerate(row):
-            if not _is_number(v):
-                raise NnvizError(f"{where}[{i}][{j}]: expected a number, got {json.dumps(v)}")
-            if not math.isfinite(v):
-                raise NnvizError(f"{where}[{i}][{j}]: {v} is not a finite number")
+            _check_number(v, f"{where}[{i}][{j}]")
     return np.array(value, dtype=np.float64)
 
 
@@ -205,17 +243,14 @@ def _vector(value: Any, where: str, n: int, why: str) -> Mat:
     if len(value) != n:
         raise NnvizError(f"{where} has {len(value)} numbers but {why} need {n}")
     for i, v in enumerate(value):
-        if not _is_number(v):
-            raise NnvizError(f"{where}[{i}]: expected a number, got {json.dumps(v)}")
-        if not math.isfinite(v):
-            raise NnvizError(f"{where}[{i}]: {v} is not a finite number")
+        _check_number(v, f"{where}[{i}]")
     return np.array(value, dtype=np.float64)
 
 
 def _choice(doc: dict[str, Any], key: str, choices: tuple[str, ...] | list[str]) -> str:
     v = doc[key]
     if v not in choices or not isinstance(v, str):
-        raise NnvizError(f"{key}: {json.dumps(v)} is not one of {', '.join(choices)}")
+        raise NnvizError(f"{key}: {_show(v)} is not one of {', '.join(choices)}")
     return v
 
 
@@ -251,7 +286,7 @@ def _check_layers(value: Any) -> tuple[int, ...]:
         raise NnvizError(f"layers: {len(value)} layers, more than the limit of {MAX_LAYERS}")
     for i, n in enumerate(value):
         if not isinstance(n, int) or isinstance(n, bool):
-            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {json.dumps(n)}")
+            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {_show(n)}")
         if n < 1:
             raise NnvizError(f"layers[{i}]: a layer needs at least 1 unit, got {n}")
         if n > MAX_UNITS:
@@ -286,16 +321,15 @@ def session_from_dict(doc: Any) -> Session:
     activations = tuple(acts)
     loss = doc["loss"]
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise NnvizError(f"loss: {json.dumps(loss)} is not one of {', '.join(LOSSES)}")
+        raise NnvizError(f"loss: {_show(loss)} is not one of {', '.join(LOSSES)}")
     check_network(layers, activations, loss)
     reduction = _choice(doc, "reduction", REDUCTIONS)
     lr = doc["learning_rate"]
-    if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
-        raise NnvizError(f"learning_rate: expected a positive number, got {json.dumps(lr)}")
+    if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
+        got = _number_text(lr) if _is_number(lr) else _show(lr)
+        raise NnvizError(f"learning_rate: expected a positive finite number, got {got}")
     if not isinstance(doc["train_biases"], bool):
-        raise NnvizError(
-            f"train_biases: expected true or false, got {json.dumps(doc['train_biases'])}"
-        )
+        raise NnvizError(f"train_biases: expected true or false, got {_show(doc['train_biases'])}")
     for key in ("name", "description"):
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
@@ -407,6 +441,10 @@ def parse_session_text(text: str) -> Session:
         raise NnvizError(f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
     except RecursionError:
         raise NnvizError("not a session: the JSON is nested too deeply") from None
+    except NnvizError:
+        raise
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        raise NnvizError(f"not a session: {str(e).split(';')[0]}") from None
     return session_from_dict(doc)
 
 
@@ -484,18 +522,37 @@ def _dump_matrix(m: list[list[float]], indent: str) -> str:
     return "[\n" + ",\n".join(f"{indent}  {r}" for r in rows) + f"\n{indent}]"
 
 
+def _new_temp_file(p: Path) -> tuple[int, Path]:
+    """A new file beside `p`, opened for writing with the umask's usual mode.
+
+    Not `tempfile.mkstemp`: its files are 0600, so every save would make the session private.
+    """
+    for _ in range(100):
+        tmp = p.with_name(f".{p.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {p}")
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it: all or nothing."""
+    """Write to a temporary file beside `path`, fsync, then rename over it: all or nothing.
+
+    A file that already exists keeps its permissions; a new one gets the umask's.
+    """
     p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    fd, tmp = _new_temp_file(p)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            if p.exists():
+                os.chmod(tmp, stat.S_IMODE(p.stat().st_mode))
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.losses import LOSSES, is_fused, reduction_factor
-from nnviz.core.network import Backward, Forward, backward, forward, output_loss, update
+from nnviz.core.network import Backward, Forward, backward, forward, output_loss, quiet, update
 from nnviz.core.session import Session, layer_name, to_convention, vector_to_convention
 from nnviz.core.steps import Operand, Product, Step, as_matrix, readonly, step_id
 from nnviz.core.types import Mat
@@ -32,8 +30,9 @@ class Trace:
     def next_session(self) -> Session:
         """The session with the parameters after this iteration's update."""
         s = self.session
-        W = update(s.W, self.backward.dW, s.learning_rate)
-        b = update(s.b, self.backward.db, s.learning_rate) if s.train_biases else s.b
+        with quiet():
+            W = update(s.W, self.backward.dW, s.learning_rate)
+            b = update(s.b, self.backward.db, s.learning_rate) if s.train_biases else s.b
         return s.with_parameters(W, b)
 
 
@@ -320,13 +319,13 @@ class _Builder:
 
 def build_trace(s: Session) -> Trace:
     """Compute one iteration eagerly: every step's operands and result."""
-    fwd = forward(s.W, s.b, s.X, s.activations)
-    loss = output_loss(fwd, s.Y, s.loss, s.reduction)
-    bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
-    build = _Builder(s, fwd, bwd, loss)
     steps: list[Step] = []
     L = s.depth
-    with np.errstate(all="ignore"):
+    with quiet():
+        fwd = forward(s.W, s.b, s.X, s.activations)
+        loss = output_loss(fwd, s.Y, s.loss, s.reduction)
+        bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+        build = _Builder(s, fwd, bwd, loss)
         for l in range(1, L + 1):
             steps += build.forward_steps(l)
         steps.append(build.loss_step())

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.network import backward, forward, output_loss, update
+from nnviz.core.network import backward, forward, output_loss, quiet, update
 from nnviz.core.session import Session
 
 
 def session_loss(s: Session) -> float:
     """The loss of the session's parameters on its batch, without building a trace."""
-    return output_loss(forward(s.W, s.b, s.X, s.activations), s.Y, s.loss, s.reduction)
+    with quiet():
+        return output_loss(forward(s.W, s.b, s.X, s.activations), s.Y, s.loss, s.reduction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +48,22 @@ def train(
         raise NnvizError(f"iterations: expected 0 or more, got {iterations}")
     W, b = s.W, s.b
     losses = np.empty(iterations)
-    for i in range(iterations):
-        fwd = forward(W, b, s.X, s.activations)
-        loss = output_loss(fwd, s.Y, s.loss, s.reduction)
-        if not math.isfinite(loss):
-            done = TrainResult(s.with_parameters(W, b), losses[:i].copy())
-            raise TrainingDiverged(
-                f"training diverged at iteration {i + 1}: the loss is {loss} "
-                f"(try a smaller learning rate than {s.learning_rate:g})",
-                done,
-            )
-        losses[i] = loss
-        bwd = backward(W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
-        W = update(W, bwd.dW, s.learning_rate)
-        if s.train_biases:
-            b = update(b, bwd.db, s.learning_rate)
-        if progress is not None:
-            progress(i + 1, loss)
+    with quiet():
+        for i in range(iterations):
+            fwd = forward(W, b, s.X, s.activations)
+            loss = output_loss(fwd, s.Y, s.loss, s.reduction)
+            if not math.isfinite(loss):
+                done = TrainResult(s.with_parameters(W, b), losses[:i].copy())
+                raise TrainingDiverged(
+                    f"training diverged at iteration {i + 1}: the loss is {loss} "
+                    f"(try a smaller learning rate than {s.learning_rate:g})",
+                    done,
+                )
+            losses[i] = loss
+            bwd = backward(W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+            W = update(W, bwd.dW, s.learning_rate)
+            if s.train_biases:
+                b = update(b, bwd.db, s.learning_rate)
+            if progress is not None:
+                progress(i + 1, loss)
     return TrainResult(s.with_parameters(W, b), losses)

@@ -1,0 +1,190 @@
+"""The layer diagram's pure part: which units are drawn, where, and how a matrix cell names a
+unit or a weight. No Qt, no arithmetic on values: positions and indices only.
+
+Addressing. The core's canonical layout is the column convention: W⁽ˡ⁾ is n_l × n_{l−1} and a
+unit × sample matrix (X, P, Z, A, δ, ∂L/∂A, Y) is n × B. The row convention transposes both,
+so a cell (row, col) of W⁽ˡ⁾ is the weight from unit `row` of layer l−1 to unit `col` of
+layer l there, and a cell of A is (sample, unit). A vector (b, ∂L/∂b) is n × 1 or 1 × n.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_SLOTS = 12  # every unit of a layer up to this many; bigger layers show some and a gap
+
+# What an operand's name says about what it holds (names are the core's: W1, dW2, W1_new,
+# A0, P1, Z1, delta2, dA1, Y, b1, db1, b1_new; L is the loss and maps to nothing).
+_WEIGHTS = re.compile(r"^(?:W|dW)(\d+)(?:_new)?$")
+_UNITS = re.compile(r"^(?:A|P|Z|delta|dA)(\d+)$")
+_VECTOR = re.compile(r"^(?:b|db)(\d+)(?:_new)?$")
+
+WEIGHTS, UNITS, VECTOR = "weights", "units", "vector"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What a matrix holds: a layer's weights, units × samples, or one value per unit."""
+
+    what: str  # WEIGHTS, UNITS or VECTOR
+    layer: int  # the layer the weights lead into, or whose units it holds (0 = the inputs)
+
+
+def kind_of(name: str, depth: int) -> Kind | None:
+    """The Kind of the operand called `name` in a network of `depth` layers."""
+    if name == "Y":
+        return Kind(UNITS, depth)
+    for pattern, what in ((_WEIGHTS, WEIGHTS), (_UNITS, UNITS), (_VECTOR, VECTOR)):
+        m = pattern.match(name)
+        if m:
+            return Kind(what, int(m.group(1)))
+    return None
+
+
+def weight_of_cell(convention: str, row: int, col: int) -> tuple[int, int]:
+    """A cell of W⁽ˡ⁾ in `convention` -> (i, j): the weight from unit j of layer l−1 to unit i."""
+    return (col, row) if convention == "row" else (row, col)
+
+
+def cell_of_weight(convention: str, i: int, j: int) -> tuple[int, int]:
+    """The weight from unit j to unit i -> its cell of W⁽ˡ⁾ in `convention`."""
+    return (j, i) if convention == "row" else (i, j)
+
+
+def unit_of_cell(convention: str, row: int, col: int) -> tuple[int, int]:
+    """A cell of a units × samples matrix in `convention` -> (unit, sample)."""
+    return (col, row) if convention == "row" else (row, col)
+
+
+def cell_of_unit(convention: str, unit: int, sample: int) -> tuple[int, int]:
+    return (sample, unit) if convention == "row" else (unit, sample)
+
+
+def unit_of_vector_cell(convention: str, row: int, col: int) -> int:
+    return col if convention == "row" else row
+
+
+def cell_of_vector_unit(convention: str, unit: int) -> tuple[int, int]:
+    return (0, unit) if convention == "row" else (unit, 0)
+
+
+# --- which units a column draws --------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One place in a column: a unit, or a gap marker standing for `hidden` units."""
+
+    unit: int | None
+    hidden: int = 0
+
+
+def column_slots(n: int, keep: Iterable[int] = (), slots: int = MAX_SLOTS) -> tuple[Slot, ...]:
+    """The slots of an n-unit layer: every unit when n ≤ slots; else the first units, the
+    units in `keep` (the focused ones) and the last one, with a gap marker at each jump, in
+    at most `slots` places."""
+    if n <= slots:
+        return tuple(Slot(u) for u in range(n))
+    extra = sorted({u for u in keep if 0 <= u < n})
+    head = slots - 2
+    while True:
+        units = sorted({*range(head), *extra, n - 1})
+        out: list[Slot] = []
+        prev = -1
+        for u in units:
+            if u - prev > 1:
+                out.append(Slot(None, u - prev - 1))
+            out.append(Slot(u))
+            prev = u
+        if len(out) <= slots or head <= 1:
+            return tuple(out)
+        head -= 1
+
+
+# --- where things go --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Column:
+    layer: int
+    size: int  # units in the layer
+    x: float
+    units: tuple[int, ...]  # the units drawn, in order
+    ys: tuple[float, ...]  # their centres
+    gaps: tuple[tuple[float, int], ...]  # (y, units hidden there) of each gap marker
+
+    @property
+    def complete(self) -> bool:
+        return len(self.units) == self.size
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    columns: tuple[Column, ...]
+    radius: float  # node radius, px
+    spacing: float  # distance between slot centres, px
+    top: float  # the first slot's centre of the tallest column
+    bottom: float  # the last slot's centre of the tallest column
+
+    def position(self, layer: int, unit: int) -> tuple[float, float] | None:
+        col = self.columns[layer]
+        for u, y in zip(col.units, col.ys, strict=True):
+            if u == unit:
+                return col.x, y
+        return None
+
+
+def layout(
+    sizes: tuple[int, ...],
+    keep: dict[int, set[int]],
+    box: tuple[float, float, float, float],
+    max_radius: float,
+    max_spacing: float,
+    slots: int = MAX_SLOTS,
+) -> Geometry:
+    """Columns evenly across `box` (left, top, width, height), slots centred vertically with
+    one spacing for every column, so a 2-unit layer sits in the middle of a 3-unit one."""
+    left, top, width, height = box
+    cols = [column_slots(n, keep.get(k, ()), slots) for k, n in enumerate(sizes)]
+    tallest = max(len(c) for c in cols)
+    spacing = min(max_spacing, height / max(tallest, 1))
+    step_x = width / max(len(sizes) - 1, 1)
+    radius = max(2.0, min(max_radius, spacing * 0.38, step_x * 0.2))
+    mid = top + height / 2
+    columns = []
+    for k, (n, col) in enumerate(zip(sizes, cols, strict=True)):
+        x = left + k * step_x if len(sizes) > 1 else left + width / 2
+        y0 = mid - (len(col) - 1) * spacing / 2
+        units, ys, gaps = [], [], []
+        for s, slot in enumerate(col):
+            y = y0 + s * spacing
+            if slot.unit is None:
+                gaps.append((y, slot.hidden))
+            else:
+                units.append(slot.unit)
+                ys.append(y)
+        columns.append(Column(k, n, x, tuple(units), tuple(ys), tuple(gaps)))
+    return Geometry(
+        tuple(columns),
+        radius,
+        spacing,
+        mid - (tallest - 1) * spacing / 2,
+        mid + (tallest - 1) * spacing / 2,
+    )
+
+
+def distance_to_segment(
+    p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+) -> tuple[float, float]:
+    """(distance from p to the segment a–b, where along it the nearest point is, 0..1)."""
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
+    nx, ny = ax + t * dx - px, ay + t * dy - py
+    return (nx * nx + ny * ny) ** 0.5, t
+
+
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def unit_label(layer: int, unit: int, depth: int) -> str:
+    """x₁, h₁, ŷ₁: 1-based, as a person counts."""
+    stem = "x" if layer == 0 else ("ŷ" if layer == depth else "h")
+    return stem + str(unit + 1).translate(SUBSCRIPT)

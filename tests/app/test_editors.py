@@ -1,0 +1,508 @@
+"""The editors panel driven as a user would: tabs, double-click / F2, typing, Enter, Ctrl+Z,
+Ctrl+C, Ctrl+V, the context menu. Seed 001's network (row convention): X is 4×2, W⁽¹⁾ is
+[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], and forward.1.matmul's P[0,0] = 1·0.1 + 2·0.4 = 0.9."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pytest import approx
+
+from nnviz.app.block_edit import matrix_shape, read_block, session_with_block, set_block
+from nnviz.app.keys import is_editor
+from nnviz.app.views.editors import MatrixEditors
+from nnviz.app.views.matrix_model import axis_labels, describe
+from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_value
+from nnviz.core.session import load_session
+from nnviz.core.steps import step_id
+from nnviz.resources import example_path
+
+MATMUL = step_id("forward", 1, "matmul")
+W_SEED = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]
+
+
+@pytest.fixture
+def editors(qtbot, doc):
+    w = MatrixEditors(doc)
+    qtbot.addWidget(w)
+    w.resize(360, 420)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def column_doc(qapp):
+    from nnviz.app.document import Document
+
+    d = Document(load_session(example_path("column-batch")))
+    yield d
+    d.deleteLater()
+
+
+def qt():
+    from PySide6.QtCore import Qt
+
+    return Qt
+
+
+def click_tab(qtbot, w: MatrixEditors, label: str) -> None:
+    tabs = [w.selector.tabText(k) for k in range(w.selector.count())]
+    k = tabs.index(label)
+    qtbot.mouseClick(w.selector, qt().MouseButton.LeftButton, pos=w.selector.tabRect(k).center())
+    assert w.selector.currentIndex() == k
+
+
+def click_cell(qtbot, w: MatrixEditors, i: int, j: int, modifier=None) -> None:
+    Qt = qt()
+    pos = w.table.visualRect(w.model.index(i, j)).center()
+    mods = modifier if modifier is not None else Qt.KeyboardModifier.NoModifier
+    qtbot.mouseClick(w.table.viewport(), Qt.MouseButton.LeftButton, mods, pos)
+
+
+def open_editor(qtbot, w: MatrixEditors, i: int, j: int, how: str):
+    """Open the cell editor by double-click or F2; return the QLineEdit."""
+    from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+    Qt = qt()
+    if how == "double-click":
+        pos = w.table.visualRect(w.model.index(i, j)).center()
+        click_cell(qtbot, w, i, j)  # a double-click's first press: QTest sends only the second
+        qtbot.mouseDClick(w.table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    else:
+        click_cell(qtbot, w, i, j)
+        qtbot.keyClick(w.table, Qt.Key.Key_F2)
+    assert w.table.state() == QAbstractItemView.State.EditingState
+    editor = w.table.indexWidget(w.model.index(i, j))  # the open editor of that cell
+    assert isinstance(editor, QLineEdit)
+    return editor
+
+
+def type_into_cell(qtbot, w, i, j, text, how="double-click") -> None:
+    Qt = qt()
+    editor = open_editor(qtbot, w, i, j, how)
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # replace it all
+    qtbot.keyClicks(editor, text)
+    commit(qtbot, w, editor)
+
+
+def commit(qtbot, w: MatrixEditors, editor) -> None:
+    """Enter in the cell editor; the delegate commits on the next turn of the event loop."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    qtbot.keyClick(editor, qt().Key.Key_Return)
+    qtbot.waitUntil(lambda: w.table.state() != QAbstractItemView.State.EditingState)
+
+
+def shown(w: MatrixEditors, i: int, j: int) -> str:
+    return w.model.index(i, j).data()
+
+
+def w1(doc) -> list[list[float]]:
+    return [[doc.cell_value("W", 1, i, j) for j in range(3)] for i in range(2)]
+
+
+def ctrl(qtbot, widget, key, shift=False) -> None:
+    Qt = qt()
+    mods = Qt.KeyboardModifier.ControlModifier
+    if shift:
+        mods |= Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(widget, key, mods)
+
+
+# --- typing -------------------------------------------------------------------------------------
+
+
+def test_typing_into_w_recomputes_the_trace_as_one_undo_step(qtbot, editors, doc):
+    Qt = qt()
+    w = editors
+    click_tab(qtbot, w, "X")
+    assert w.model.matrix == ("X", None)
+    click_tab(qtbot, w, "W⁽¹⁾")
+    assert w.model.matrix == ("W", 1)
+    assert doc.result(MATMUL)[0, 0] == approx(0.9)
+    with qtbot.waitSignal(doc.traceRecomputed, timeout=1000):
+        type_into_cell(qtbot, w, 0, 0, "0.25")
+    assert doc.cell_value("W", 1, 0, 0) == 0.25
+    assert doc.result(MATMUL)[0, 0] == approx(1 * 0.25 + 2 * 0.4)  # 1.05
+    assert shown(w, 0, 0) == "0.25"
+    assert doc.undo_stack.count() == 1
+    assert w.message_text() == ""
+
+    w.table.setFocus()
+    ctrl(qtbot, w.table, Qt.Key.Key_Z)
+    assert doc.result(MATMUL)[0, 0] == approx(0.9)
+    assert shown(w, 0, 0) == "0.1"
+    ctrl(qtbot, w.table, Qt.Key.Key_Z, shift=True)
+    assert doc.result(MATMUL)[0, 0] == approx(1.05)
+    assert shown(w, 0, 0) == "0.25"
+
+
+def test_f2_edits_and_retyping_the_same_cell_merges(qtbot, editors, doc):
+    w = editors
+    type_into_cell(qtbot, w, 1, 2, "0.7", how="F2")
+    type_into_cell(qtbot, w, 1, 2, "0.75", how="F2")
+    assert doc.cell_value("W", 1, 1, 2) == 0.75
+    assert doc.undo_stack.count() == 1  # typing into the same cell is one step (STYLE)
+    doc.undo_stack.undo()
+    assert w1(doc) == W_SEED
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "W⁽¹⁾[0,1]: 'abc' is not a number"),
+        ("nan", "W⁽¹⁾[0,1]: 'nan' is not a finite number"),
+        ("-inf", "W⁽¹⁾[0,1]: '-inf' is not a finite number"),
+        ("1e999", "W⁽¹⁾[0,1]: '1e999' is beyond ±1.8e308"),
+        ("0,5", "W⁽¹⁾[0,1]: '0,5' is not a number (use a point for decimals)"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_changes(
+    qtbot, editors, doc, text, message
+):
+    w = editors
+    trace = doc.trace
+    type_into_cell(qtbot, w, 0, 1, text)
+    assert message in w.message_text()
+    assert w.message_text().endswith("Nothing was changed.")
+    assert w.message.isVisible()
+    assert doc.undo_stack.count() == 0
+    assert doc.trace is trace  # not even recomputed
+    assert shown(w, 0, 1) == "0.2"
+    type_into_cell(qtbot, w, 0, 1, "0.3")  # a good edit clears the message
+    assert w.message_text() == ""
+
+
+def test_the_core_refusing_a_value_is_shown_too(qtbot, qapp):
+    """Single Y cells of a cross-entropy session cannot change alone: each sample's
+    targets must sum to 1. The core's message comes through; nothing changes."""
+    from nnviz.app.document import Document
+
+    doc = Document(load_session(example_path("softmax-classifier")))
+    w = MatrixEditors(doc)
+    qtbot.addWidget(w)
+    w.resize(360, 420)
+    w.show()
+    qtbot.waitExposed(w)
+    click_tab(qtbot, w, "Y")
+    type_into_cell(qtbot, w, 0, 0, "0.5")
+    assert "needs each sample's targets to be non-negative and sum to 1" in w.message_text()
+    assert doc.cell_value("Y", None, 0, 0) == 1.0
+    assert doc.undo_stack.count() == 0
+    # ... but a whole row pasted at once is one valid edit, even though cell by cell the
+    # targets would pass through [0, 1, 0] + [1, …] sums of 2.
+    click_cell(qtbot, w, 0, 0)
+    assert w.paste("0\t1\t0")
+    assert [doc.cell_value("Y", None, 0, j) for j in range(3)] == [0.0, 1.0, 0.0]
+    assert doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert [doc.cell_value("Y", None, 0, j) for j in range(3)] == [1.0, 0.0, 0.0]
+    doc.deleteLater()
+
+
+def test_display_is_at_the_documents_precision_and_editing_shows_every_digit(qtbot, editors, doc):
+    w = editors
+    Qt = qt()
+    doc.set_cell("W", 1, 0, 0, value=1 / 3)
+    assert shown(w, 0, 0) == format_value(1 / 3, doc.precision) == "0.3333"
+    assert w.model.index(0, 0).data(Qt.ItemDataRole.EditRole) == "0.3333333333333333"
+    editor = open_editor(qtbot, w, 0, 0, "F2")
+    assert editor.text() == "0.3333333333333333"
+    commit(qtbot, w, editor)  # unchanged text: no new step, nothing lost
+    assert doc.cell_value("W", 1, 0, 0) == 1 / 3
+    assert doc.undo_stack.count() == 1
+    doc.set_precision(2)
+    assert shown(w, 0, 0) == "0.33"
+
+
+# --- headers ------------------------------------------------------------------------------------
+
+
+def headers(w: MatrixEditors):
+    Qt = qt()
+    m = w.model
+    rows = [m.headerData(i, Qt.Orientation.Vertical) for i in range(m.rowCount())]
+    cols = [m.headerData(j, Qt.Orientation.Horizontal) for j in range(m.columnCount())]
+    return rows, cols
+
+
+def test_headers_are_one_based_in_the_row_convention(qtbot, editors):
+    w = editors
+    assert headers(w) == (["x₁", "x₂"], ["h₁", "h₂", "h₃"])  # W⁽¹⁾ 2×3: inputs × units
+    click_tab(qtbot, w, "X")
+    assert headers(w) == (["sample 1", "sample 2", "sample 3", "sample 4"], ["x₁", "x₂"])
+    click_tab(qtbot, w, "b⁽²⁾")
+    assert headers(w) == (["bias"], ["ŷ₁", "ŷ₂"])
+    click_tab(qtbot, w, "Y")
+    assert headers(w) == ([f"sample {k}" for k in range(1, 5)], ["y₁", "y₂"])
+    assert w.info.text() == "4×2 · rows: samples · columns: targets y"
+
+
+def test_headers_follow_the_column_convention():
+    s = load_session(example_path("column-batch"))  # 2-3-2, X is 2×4 (features × samples)
+    assert axis_labels(s, "X", None) == (["x₁", "x₂"], [f"sample {k}" for k in range(1, 5)])
+    assert axis_labels(s, "W", 2) == (["ŷ₁", "ŷ₂"], ["h₁", "h₂", "h₃"])
+    assert axis_labels(s, "b", 1) == (["h₁", "h₂", "h₃"], ["bias"])
+    assert describe(s, "W", 1) == "3×2 · rows: hidden units h · columns: inputs x"
+    assert describe(s, "b", 1) == "3×1 · one bias per unit, rows: hidden units h"
+    assert matrix_shape(s, "Y", None) == (2, 4)
+
+
+# --- paste --------------------------------------------------------------------------------------
+
+
+def test_pasting_a_block_is_one_undo_step(qtbot, editors, doc, qapp):
+    Qt = qt()
+    w = editors
+    recomputed = []
+    doc.traceRecomputed.connect(lambda: recomputed.append(1))
+    qapp.clipboard().setText("0.7\t0.8\n0.9\t1.0\n")
+    click_cell(qtbot, w, 0, 1)
+    ctrl(qtbot, w.table, Qt.Key.Key_V)
+    assert w1(doc) == [[0.1, 0.7, 0.8], [0.4, 0.9, 1.0]]
+    assert len(recomputed) == 1  # one recomputation for the whole block
+    assert doc.undo_stack.count() == 1
+    assert doc.undo_stack.undoText() == "paste 2×2 into W⁽¹⁾[0,1]"
+    assert w.selected_rect() == (0, 1, 2, 2)  # the pasted block is selected
+    assert [shown(w, 1, 1), shown(w, 1, 2)] == ["0.9", "1"]
+    ctrl(qtbot, w.table, Qt.Key.Key_Z)
+    assert w1(doc) == W_SEED
+    assert doc.result(MATMUL)[0, 0] == approx(0.9)
+
+
+def test_a_numpy_literal_pastes_too_and_a_flat_list_runs_down_a_column_vector(
+    qtbot, qapp, column_doc
+):
+    w = MatrixEditors(column_doc)
+    qtbot.addWidget(w)
+    w.show_matrix("W", 1)  # 3×2 in the column convention
+    click_cell(qtbot, w, 0, 0)
+    assert w.paste("np.array([[1.0, 2.0],\n          [3.0, 4.0]])")
+    assert [[column_doc.cell_value("W", 1, i, j) for j in range(2)] for i in range(2)] == [
+        [1.0, 2.0],
+        [3.0, 4.0],
+    ]
+    w.show_matrix("b", 1)  # 3×1
+    assert w.paste("[0.5, -0.5, 0.25]")
+    assert [column_doc.cell_value("b", 1, i, 0) for i in range(3)] == [0.5, -0.5, 0.25]
+    assert column_doc.undo_stack.count() == 2
+
+
+def test_one_number_pasted_over_a_selection_fills_it(qtbot, editors, doc):
+    Qt = qt()
+    w = editors
+    click_cell(qtbot, w, 0, 0)
+    click_cell(qtbot, w, 1, 1, Qt.KeyboardModifier.ShiftModifier)
+    assert w.selected_rect() == (0, 0, 2, 2)
+    assert w.paste("0")
+    assert w1(doc) == [[0.0, 0.0, 0.3], [0.0, 0.0, 0.6]]
+    assert doc.undo_stack.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("cell", "text", "message"),
+    [
+        ((1, 2), "0.7\t0.8\n0.9\t1.0", "W⁽¹⁾: a 2×2 block does not fit from [1,2] in a 2×3 matrix"),
+        ((0, 0), "1 2 3 4", "a 1×4 block does not fit from [0,0] in a 2×3 matrix (room for 2×3)"),
+        ((0, 0), "1\tabc", "pasted row 1, value 2: 'abc' is not a number"),
+        ((0, 0), "[[1, nan]]", "'nan' is not a finite number"),
+        ((0, 0), "1 2\n3", "row 1 has 2 values, row 2 has 1"),
+        ((0, 0), "", "holds no numbers"),
+    ],
+)
+def test_a_paste_that_does_not_fit_is_refused_whole(qtbot, editors, doc, qapp, cell, text, message):
+    Qt = qt()
+    w = editors
+    trace = doc.trace
+    qapp.clipboard().setText(text)
+    click_cell(qtbot, w, *cell)
+    ctrl(qtbot, w.table, Qt.Key.Key_V)
+    assert "Paste" in w.message_text() and "refused" in w.message_text()
+    assert message in w.message_text()
+    assert w1(doc) == W_SEED
+    assert doc.undo_stack.count() == 0
+    assert doc.trace is trace
+
+
+def test_set_block_refuses_what_does_not_fit_and_changes_nothing(doc, qtbot):
+    with qtbot.waitSignal(doc.editRefused) as refused:
+        assert not set_block(doc, "W", 1, 1, 1, [[1.0, 2.0, 3.0]])
+    assert refused.args == [
+        "W⁽¹⁾: a 1×3 block does not fit from [1,1] in a 2×3 matrix (room for 1×2)"
+    ]
+    with pytest.raises(NnvizError, match=r"W⁽¹⁾\[0,1\]: inf is not a finite number"):
+        session_with_block(doc.session, "W", 1, 0, 0, [[1.0, float("inf")]])
+    with pytest.raises(NnvizError, match="layer 3 does not exist"):
+        session_with_block(doc.session, "W", 3, 0, 0, [[1.0]])
+    assert set_block(doc, "W", 1, 0, 0, [[0.1, 0.2]])  # the same numbers: no step at all
+    assert doc.undo_stack.count() == 0
+
+
+def test_a_paste_into_an_earlier_iteration_drops_the_later_ones(doc):
+    assert doc.next_iteration()
+    assert doc.next_iteration()
+    assert doc.last_kept_iteration == 3
+    doc.prev_iteration()
+    assert set_block(doc, "X", None, 0, 0, [[10.0, 20.0]])
+    assert (doc.iteration, doc.last_kept_iteration) == (2, 2)
+    assert doc.cell_value("X", None, 0, 1) == 20.0
+    doc.go_to_iteration(3)
+    doc.undo_stack.undo()  # undo returns to the iteration the paste was made in
+    assert doc.iteration == 2
+    assert doc.cell_value("X", None, 0, 1) == 2.0
+
+
+# --- copy ---------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_copies_the_selected_block_as_tab_separated_text(qtbot, editors, qapp):
+    Qt = qt()
+    w = editors
+    click_cell(qtbot, w, 0, 1)
+    click_cell(qtbot, w, 1, 2, Qt.KeyboardModifier.ShiftModifier)
+    ctrl(qtbot, w.table, Qt.Key.Key_C)
+    assert qapp.clipboard().text() == "0.2\t0.3\n0.5\t0.6"
+
+
+def menu_action(menu, *path: str):
+    for title in path[:-1]:
+        (sub,) = [a.menu() for a in menu.actions() if a.text() == title]
+        menu = sub
+    (action,) = [a for a in menu.actions() if a.text().split("\t")[0] == path[-1]]
+    return action
+
+
+def test_context_menu_copies_the_whole_matrix_and_the_selection_as_each_format(
+    qtbot, editors, doc, qapp
+):
+    w = editors
+    menu = w.context_menu()
+    menu_action(menu, "Copy W⁽¹⁾ as", "NumPy literal").trigger()
+    assert qapp.clipboard().text() == "np.array([[0.1, 0.2, 0.3],\n          [0.4, 0.5, 0.6]])"
+    menu_action(menu, "Copy W⁽¹⁾ as", "CSV").trigger()
+    assert qapp.clipboard().text() == "0.1,0.2,0.3\n0.4,0.5,0.6"
+    click_cell(qtbot, w, 1, 0)
+    doc.set_cell("W", 1, 1, 0, value=1 / 3)
+    menu_action(menu, "Copy selection as", "LaTeX bmatrix (as shown)").trigger()
+    assert qapp.clipboard().text() == "\\begin{bmatrix}\n0.3333\n\\end{bmatrix}"
+    menu_action(menu, "Copy selection as", "TSV (for spreadsheets)").trigger()
+    assert qapp.clipboard().text() == "0.3333333333333333"  # exact: pasting back loses nothing
+    fresh = w.context_menu()
+    undo = menu_action(fresh, "Undo set W⁽¹⁾[1,0] to 0.3333")
+    assert undo.isEnabled()
+    undo.trigger()
+    assert doc.cell_value("W", 1, 1, 0) == 0.4
+    menu.deleteLater()
+    fresh.deleteLater()
+
+
+# --- following the Document ---------------------------------------------------------------------
+
+
+def test_the_table_follows_edits_undo_and_iterations_made_elsewhere(qtbot, editors, doc):
+    w = editors
+    doc.set_cell("W", 1, 0, 2, value=-1.5)
+    assert shown(w, 0, 2) == "-1.5"
+    doc.undo_stack.undo()
+    assert shown(w, 0, 2) == "0.3"
+    updated = doc.trace.step("update.1.W").result.value
+    doc.next_iteration()
+    assert shown(w, 0, 0) == format_value(updated[0, 0], doc.precision)
+    assert shown(w, 0, 0) != "0.1"
+
+
+def test_another_session_rebuilds_the_tabs(qtbot, editors, doc):
+    w = editors
+    click_tab(qtbot, w, "b⁽²⁾")
+    doc.replace_session(load_session(example_path("seed001-matmul")))  # one layer: 2-3
+    tabs = [w.selector.tabText(k) for k in range(w.selector.count())]
+    assert tabs == ["X", "W⁽¹⁾", "b⁽¹⁾", "Y"]
+    assert w.model.matrix == ("W", 1)  # b⁽²⁾ is gone: back to W⁽¹⁾
+    assert w.selector.tabText(w.selector.currentIndex()) == "W⁽¹⁾"
+    click_tab(qtbot, w, "X")
+    doc.replace_session(load_session(example_path("xor")))  # column convention, 2-4-1
+    assert w.model.matrix == ("X", None)  # X is still there: stay on it
+    assert headers(w)[0] == ["x₁", "x₂"]
+
+
+# --- in the main window -------------------------------------------------------------------------
+
+
+def test_in_the_main_window_keys_edit_not_step_and_ctrl_z_undoes_once(qtbot, window, doc):
+    """Docked in the main window: Right in an open cell editor moves its text cursor, not the
+    step; Ctrl+Z in the table undoes exactly one step (the window's Edit → Undo has the same
+    keys: the two must not be ambiguous, which would undo nothing)."""
+    from PySide6.QtWidgets import QDockWidget
+
+    Qt = qt()
+    w = MatrixEditors(doc)
+    dock = QDockWidget("Editors", window)
+    dock.setWidget(w)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: w.isVisible())
+    assert is_editor(w.table)
+    qtbot.keyClick(w.selector, Qt.Key.Key_Right)  # not an editor: the stepping keys are live
+    assert doc.step_index == 1
+    step = doc.step_index
+    editor = open_editor(qtbot, w, 0, 0, "F2")
+    assert is_editor(editor)
+    qtbot.keyClick(editor, Qt.Key.Key_Right)
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    assert doc.step_index == step
+    qtbot.keyClicks(editor, "5")
+    commit(qtbot, w, editor)
+    assert doc.cell_value("W", 1, 0, 0) == 0.5  # "0.1", End, ⌫, "5"
+    assert doc.step_index == step
+    doc.set_cell("W", 1, 1, 1, value=2.0)
+    assert doc.undo_stack.count() == 2
+    w.table.setFocus()
+    ctrl(qtbot, w.table, Qt.Key.Key_Z)
+    assert doc.undo_stack.index() == 1  # one step undone, not zero (ambiguous), not two
+    assert doc.cell_value("W", 1, 1, 1) == 0.5
+
+
+# --- undo restores, whatever is pasted ----------------------------------------------------------
+
+FINITE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+PASTES = st.lists(
+    st.tuples(
+        st.sampled_from([("X", None), ("W", 1), ("b", 1), ("W", 2), ("b", 2), ("Y", None)]),
+        st.integers(0, 3),
+        st.integers(0, 2),
+        st.integers(1, 4),
+        st.integers(1, 3),
+        FINITE,
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(pastes=PASTES)
+def test_undoing_any_pastes_restores_the_session(qapp, seed_session, pastes):
+    """Blocks that fit are one step each; blocks that do not change nothing; undo all."""
+    from nnviz.app.document import Document
+
+    doc = Document(seed_session)
+    steps = 0
+    for (matrix, layer), i, j, r, c, x in pastes:
+        rows, cols = matrix_shape(doc.session, matrix, layer)
+        block = [[x + a - k for k in range(c)] for a in range(r)]
+        fits = i + r <= rows and j + c <= cols
+        before = doc.session
+        assert set_block(doc, matrix, layer, i, j, block) is fits
+        if fits:
+            assert read_block(doc, matrix, layer, i, j, r, c) == tuple(map(tuple, block))
+            steps += before != doc.session
+        else:
+            assert doc.session is before
+    assert doc.undo_stack.count() == steps
+    while doc.undo_stack.canUndo():
+        doc.undo_stack.undo()
+    assert doc.session == seed_session
+    doc.deleteLater()

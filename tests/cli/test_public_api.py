@@ -1,0 +1,59 @@
+"""The small public API that README.md documents: load or build, trace, explain, train, save."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import nnviz
+
+
+def test_readme_walkthrough(tmp_path):
+    s = nnviz.example("xor")
+    t = nnviz.trace(s)
+    assert [step.id for step in t.steps][:3] == [
+        "forward.1.matmul",
+        "forward.1.bias",
+        "forward.1.activation",
+    ]
+    e = nnviz.explain(t, "forward.1.matmul", 0, 0)
+    assert e.text().endswith("= " + nnviz.format_value(t.steps[0].result.value[0, 0]))
+    r = nnviz.train(s, 1000)
+    assert r.losses[-1] < r.losses[0] / 10
+    out = tmp_path / "xor-trained.nnviz.json"
+    nnviz.save(r.session, out)
+    assert nnviz.load(out) == r.session
+
+
+def test_build_from_numpy_arrays_in_the_row_convention():
+    X = np.array([[1, 2], [3, 4], [5, 6], [7, 8]], float)
+    W = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    s = nnviz.build(
+        layers=[2, 3],
+        activations=["identity"],
+        convention="row",
+        X=X,
+        Y=np.zeros((4, 3)),
+        W=[W],
+        b=[np.zeros(3)],
+    )
+    P = nnviz.trace(s).step("forward.1.matmul").result.value
+    assert_allclose(P, X @ W)
+
+
+def test_refusals_are_nnviz_errors():
+    with pytest.raises(nnviz.NnvizError, match="activations"):
+        nnviz.build(
+            layers=[2, 3],
+            activations=["sine"],
+            X=np.zeros((2, 1)),
+            Y=np.zeros((3, 1)),
+            init={"scheme": "he", "seed": 0},
+        )
+    with pytest.raises(nnviz.NnvizError, match="no built-in example 'nope'"):
+        nnviz.example("nope")
+
+
+def test_api_names_are_listed_and_unknown_ones_raise():
+    assert {"load", "save", "build", "trace", "explain", "train", "gradcheck"} <= set(dir(nnviz))
+    with pytest.raises(AttributeError):
+        _ = nnviz.not_a_function

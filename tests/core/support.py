@@ -1,0 +1,134 @@
+"""Shared helpers and Hypothesis strategies for the core tests. No Qt here, ever."""
+
+import dataclasses
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import pairwise
+
+import numpy as np
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from nnviz.core.session import Session, build_session, load_session
+from nnviz.resources import example_names, example_path
+
+EXAMPLES = example_names()
+
+# Modest example counts: the whole core suite stays well under 40 s on 2 cores.
+# NNVIZ_HYPOTHESIS_EXAMPLES=1000 runs a longer search (done before each core change).
+PROPERTY = settings(
+    max_examples=int(os.environ.get("NNVIZ_HYPOTHESIS_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+SMOOTH = ("identity", "sigmoid", "tanh")
+ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
+# The output activation and loss pairs DESIGN §1 accepts.
+PAIRS = (
+    *((a, "half_sse") for a in ELEMENTWISE),
+    ("sigmoid", "bce"),
+    ("softmax", "cross_entropy"),
+)
+SMOOTH_PAIRS = tuple((a, loss) for a, loss in PAIRS if a not in ("relu", "leaky_relu"))
+
+
+def example(name: str) -> Session:
+    return load_session(example_path(name))
+
+
+@contextmanager
+def strict_numpy(underflow: bool = True) -> Iterator[None]:
+    """Fail on any NumPy floating-point warning or error.
+
+    `underflow=False` still lets a result underflow quietly to 0 (e^(−1000) is 0 in float64,
+    the right answer), for functions called bare, outside the core's own errstate.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        if underflow:
+            with np.errstate(all="raise"):
+                yield
+        else:
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                yield
+
+
+def in_convention(s: Session, convention: str) -> Session:
+    """The same session shown in another convention (the canonical arrays are shared)."""
+    return dataclasses.replace(s, convention=convention)
+
+
+def values(lo: float = -1.0, hi: float = 1.0) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+def matrix(shape: tuple[int, ...], lo: float = -1.0, hi: float = 1.0) -> st.SearchStrategy:
+    return arrays(np.float64, shape, elements=values(lo, hi))
+
+
+@st.composite
+def sessions(
+    draw: st.DrawFn,
+    hidden: tuple[str, ...] = ELEMENTWISE,
+    pairs: tuple[tuple[str, str], ...] = PAIRS,
+    max_depth: int = 3,
+    max_units: int = 4,
+    max_batch: int = 4,
+    convention: str | None = None,
+    lo: float = -1.0,
+    hi: float = 1.0,
+    generic: bool = False,
+) -> Session:
+    """A random valid session: shapes, activations, loss/reduction pair and values.
+
+    Built through `build_session` (so through the file's validation) with every matrix given
+    in the drawn convention. `generic`: the values come from a seeded NumPy generator rather
+    than from Hypothesis, which likes 0, 1 and repeated values: those make exactly symmetric
+    networks whose zero gradients central differences only see as rounding noise.
+    """
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1))) if generic else None
+
+    def mat(shape: tuple[int, ...], low: float = lo, high: float = hi) -> np.ndarray:
+        if rng is not None:
+            return rng.uniform(low, high, shape)
+        return draw(matrix(shape, low, high))
+
+    depth = draw(st.integers(1, max_depth))
+    layers = tuple(draw(st.integers(1, max_units)) for _ in range(depth + 1))
+    output, loss = draw(st.sampled_from(pairs))
+    if output == "softmax" and layers[-1] == 1:
+        layers = (*layers[:-1], draw(st.integers(2, max(2, max_units))))
+    activations = (*(draw(st.sampled_from(hidden)) for _ in range(depth - 1)), output)
+    B = draw(st.integers(1, max_batch))
+    conv = convention or draw(st.sampled_from(("column", "row")))
+    X = mat((layers[0], B), lo, hi)
+    if loss == "half_sse":
+        Y = mat((layers[-1], B), lo, hi)
+    elif loss == "bce":
+        Y = mat((layers[-1], B), 0.0, 1.0)
+    else:  # one distribution per sample: weights normalised, so each column sums to 1
+        raw = mat((layers[-1], B), 0.0, 1.0) + 0.01
+        Y = raw / raw.sum(axis=0, keepdims=True)
+    W = [mat((n, m), lo, hi) for m, n in pairwise(layers)]
+    b = [mat((n,), lo, hi) for n in layers[1:]]
+
+    def show(M: np.ndarray) -> np.ndarray:
+        return M.T if conv == "row" else M
+
+    return build_session(
+        layers=layers,
+        activations=activations,
+        X=show(X),
+        Y=show(Y),
+        W=[show(w) for w in W],
+        b=b,
+        convention=conv,
+        loss=loss,
+        reduction=draw(st.sampled_from(("mean", "sum"))),
+        learning_rate=draw(st.sampled_from((0.01, 0.1, 0.5, 1.0))),
+        train_biases=draw(st.booleans()),
+    )

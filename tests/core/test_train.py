@@ -1,0 +1,102 @@
+"""Training: it learns, it is the trace's update repeated, and divergence names its iteration."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from numpy.testing import assert_array_equal
+
+from nnviz.core.errors import NnvizError
+from nnviz.core.trace import build_trace
+from nnviz.core.train import TrainingDiverged, session_loss, train
+from tests.core.support import PROPERTY, example, sessions, strict_numpy
+
+
+def test_xor_really_learns():
+    s = example("xor")
+    result = train(s, 2000)
+    assert result.losses.shape == (2000,)
+    assert result.losses[0] == pytest.approx(build_trace(s).loss, rel=1e-15)
+    assert result.losses[0] > 0.6  # about log 2: it starts knowing nothing
+    assert result.losses[-1] < 0.01
+    assert np.all(np.diff(result.losses[100:]) < 0)  # and then falls steadily
+    A = build_trace(result.session).step("forward.2.activation").result.value
+    assert ((A > 0.5) == (s.Y > 0.5)).all()
+    assert np.abs(A - s.Y).max() < 0.05
+
+
+@pytest.mark.parametrize("name", ["xor", "seed001-network", "softmax-classifier", "column-batch"])
+def test_training_is_the_traces_update_repeated(name):
+    s = example(name)
+    result = train(s, 25)
+    step = s
+    for i in range(25):
+        t = build_trace(step)
+        assert result.losses[i] == t.loss
+        step = t.next_session()
+    for a, b in zip((*result.session.W, *result.session.b), (*step.W, *step.b), strict=True):
+        assert_array_equal(a, b)
+    assert result.session == step
+
+
+@PROPERTY
+@given(sessions(max_depth=2))
+def test_training_matches_the_trace_for_random_sessions(s):
+    result = train(s, 3)
+    step = s
+    for i in range(3):
+        t = build_trace(step)
+        assert result.losses[i] == t.loss or (math.isnan(t.loss) and math.isnan(result.losses[i]))
+        step = t.next_session()
+    assert result.session == step
+
+
+def test_biases_stay_when_they_do_not_train():
+    s = dataclasses.replace(example("seed001-network"), train_biases=False)
+    result = train(s, 10)
+    assert all(np.array_equal(a, b) for a, b in zip(result.session.b, s.b, strict=True))
+    assert result.losses[-1] < result.losses[0]
+
+
+def test_zero_iterations_change_nothing_and_negative_is_refused():
+    s = example("xor")
+    result = train(s, 0)
+    assert result.session == s and result.losses.shape == (0,)
+    with pytest.raises(NnvizError, match="iterations"):
+        train(s, -1)
+
+
+def test_progress_is_reported_after_every_iteration():
+    seen = []
+    result = train(example("seed000-chain"), 5, progress=lambda i, loss: seen.append((i, loss)))
+    assert seen == [(i + 1, result.losses[i]) for i in range(5)]
+
+
+def test_divergence_names_the_iteration():
+    s = dataclasses.replace(example("seed001-matmul"), learning_rate=5.0)
+    # find by hand the first iteration whose loss is not finite
+    step, first_bad = s, None
+    for i in range(1, 2000):
+        loss = session_loss(step)
+        if not math.isfinite(loss):
+            first_bad = i
+            break
+        step = build_trace(step).next_session()
+    assert first_bad is not None and first_bad > 2
+    with strict_numpy(), pytest.raises(TrainingDiverged) as err:
+        train(s, 2000)
+    message = str(err.value)
+    assert f"iteration {first_bad}:" in message
+    assert "learning rate" in message and "5" in message
+    done = err.value.result
+    assert done.losses.shape == (first_bad - 1,)
+    assert np.isfinite(done.losses).all()
+    assert isinstance(err.value, NnvizError)  # the CLI and GUI refuse it like any input
+
+
+def test_training_within_the_limit_finishes_before_diverging():
+    s = dataclasses.replace(example("seed001-matmul"), learning_rate=5.0)
+    result = train(s, 2)  # a diverging run is fine until the loss stops being finite
+    assert result.losses[1] > result.losses[0]
