@@ -28,10 +28,11 @@ from nnviz.app.icons import nav_icon
 from nnviz.app.keys import KEYMAP, SteppingKeys
 from nnviz.app.startup import ensure_app
 from nnviz.app.theme import current_theme
+from nnviz.app.views.diagram import LayerDiagram
+from nnviz.app.views.editors import MatrixEditors
 from nnviz.app.views.equation_panel import EquationPanel, cost_text
 from nnviz.app.views.explanation_panel import ExplanationPanel
 from nnviz.app.views.loss_plot import LossPlot
-from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.step_view import StepView
 from nnviz.app.views.timeline import Timeline
 from nnviz.core.errors import NnvizError
@@ -119,7 +120,7 @@ class MainWindow(QMainWindow):
         self.timeline_dock = self._dock(
             "Steps", "timelineDock", self.timeline, Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        self.network = NetworkView(self.doc)
+        self.network = LayerDiagram(self.doc)
         self.network_dock = self._dock(
             "Network", "networkDock", self.network, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -130,6 +131,12 @@ class MainWindow(QMainWindow):
             self.loss_plot,
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
+        self.editors = MatrixEditors(self.doc)
+        self.editors_dock = self._dock(
+            "Edit W, b, X, Y", "editorsDock", self.editors, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(self.loss_dock, self.editors_dock)
+        self.loss_dock.raise_()
         self.apply_default_dock_sizes()
 
     def apply_default_dock_sizes(self) -> None:
@@ -242,7 +249,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.presenter_action)
         view_menu.addAction(self.dark_action)
         view_menu.addSeparator()
-        for dock in (self.timeline_dock, self.network_dock, self.loss_dock):
+        for dock in (self.timeline_dock, self.network_dock, self.loss_dock, self.editors_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.keys_action)
@@ -463,7 +470,7 @@ class MainWindow(QMainWindow):
                 self.showNormal()
 
     def _docks(self) -> list[QDockWidget]:
-        return [self.timeline_dock, self.network_dock, self.loss_dock]
+        return [self.timeline_dock, self.network_dock, self.loss_dock, self.editors_dock]
 
     def toggle_dark(self) -> None:
         self.set_theme("dark" if self.dark_action.isChecked() else "light")
@@ -485,7 +492,7 @@ class MainWindow(QMainWindow):
             self.dark_action.setChecked(name == "dark")
         for view in (self.step_view, self.equation_panel, self.explanation_panel, self.loss_plot):
             view.refresh()
-        self.network.rebuild()
+        self.network.refresh()
         if self.persist:
             self._settings().setValue("theme", name)
 

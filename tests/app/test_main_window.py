@@ -247,29 +247,6 @@ def test_big_network_shows_as_a_colour_image_with_hidden_numbers(qtbot, open_win
     assert w.image.toolTip() == f"W⁽¹⁾[{r},{c}] = {format_value(s.W[0][c, r])}"
 
 
-def test_the_diagram_lights_the_unit_or_weight_of_the_selected_cell(qtbot, window, doc):
-    net = window.network
-    doc.select_cell(RESULT, 0, 2)  # P⁽¹⁾[0,2]: sample 1, unit h₃ (row convention)
-    assert net.outlined_units() == {(1, 2)}
-    assert net.outlined_edges() == {(1, 2, 0), (1, 2, 1)}  # x₁→h₃ and x₂→h₃
-    doc.go_to("backward.1.grad_W")  # ∂L/∂W⁽¹⁾[1,2] is the weight x₂→h₃
-    doc.select_cell(RESULT, 1, 2)
-    assert net.outlined_edges() == {(1, 2, 1)}
-    doc.clear_selection()
-    assert net.outlined_units() == set() and net.outlined_edges() == set()
-
-
-def test_the_diagram_explains_a_unit_and_a_weight_on_hover(qtbot, window, doc):
-    net = window.network
-    node = net._nodes[(1, 2)].rect().center()  # h₃
-    assert net.tooltip_at(node) == f"h₃ = {format_value(doc.trace.forward.A[0][2, 0])} (sample 1)"
-    line = next(e for e in net._edges if (e.layer, e.unit, e.source) == (2, 1, 0)).item.line()
-    near_h1 = line.p1() + (line.p2() - line.p1()) * 0.2  # clear of the crossing edges
-    assert (
-        net.tooltip_at(near_h1) == f"h₁ → ŷ₂: weight {format_value(-0.3)}"
-    )  # W⁽²⁾[0,1], row convention
-
-
 @pytest.mark.parametrize("sid", ["forward.1.matmul", "update.2.W", "backward.2.grad_b"])
 def test_the_legend_labels_both_ends_of_the_shared_scale(qtbot, window, doc, sid):
     from PySide6.QtGui import QImage, QPainter
@@ -316,3 +293,14 @@ def test_esc_leaves_presenter_mode_and_the_dark_theme_recolours(qtbot, window, d
         assert window.step_view.canvas.backgroundBrush().color().name() == current_theme().window
     finally:
         window.set_theme("light")
+
+
+def test_the_right_docks_hold_the_diagram_the_loss_and_the_editors(qtbot, window, doc):
+    from nnviz.app.views.diagram import LayerDiagram
+    from nnviz.app.views.editors import MatrixEditors
+
+    assert isinstance(window.network_dock.widget(), LayerDiagram)
+    assert isinstance(window.editors_dock.widget(), MatrixEditors)
+    assert window.loss_dock.widget() is window.loss_plot
+    doc.select_cell(RESULT, 0, 2)  # P⁽¹⁾[0,2]: the diagram marks the unit it feeds
+    assert window.network.marked()
