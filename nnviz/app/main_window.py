@@ -131,10 +131,13 @@ class MainWindow(QMainWindow):
             self.loss_plot,
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
-        self.editors = MatrixEditors(self.doc)
+        # Made when first shown: the editors' table sizes its columns to their contents,
+        # which reads every cell of a big matrix on each iteration.
+        self.editors: MatrixEditors | None = None
         self.editors_dock = self._dock(
-            "Edit W, b, X, Y", "editorsDock", self.editors, Qt.DockWidgetArea.RightDockWidgetArea
+            "Edit W, b, X, Y", "editorsDock", QWidget(), Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.editors_dock.visibilityChanged.connect(self._on_editors_visibility)
         self.tabifyDockWidget(self.loss_dock, self.editors_dock)
         self.loss_dock.raise_()
         self.apply_default_dock_sizes()
@@ -155,6 +158,11 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Vertical,
         )
         self.splitter.setSizes([round(h * 0.58), round(h * 0.34)])
+
+    def _on_editors_visibility(self, visible: bool) -> None:
+        if visible and self.editors is None:
+            self.editors = MatrixEditors(self.doc)
+            self.editors_dock.setWidget(self.editors)
 
     def _action(
         self,

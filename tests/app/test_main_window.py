@@ -300,7 +300,9 @@ def test_the_right_docks_hold_the_diagram_the_loss_and_the_editors(qtbot, window
     from nnviz.app.views.editors import MatrixEditors
 
     assert isinstance(window.network_dock.widget(), LayerDiagram)
-    assert isinstance(window.editors_dock.widget(), MatrixEditors)
+    assert window.editors is None  # made when first shown: it is tabbed behind the loss
+    window.editors_dock.raise_()
+    qtbot.waitUntil(lambda: isinstance(window.editors_dock.widget(), MatrixEditors))
     assert window.loss_dock.widget() is window.loss_plot
     doc.select_cell(RESULT, 0, 2)  # P⁽¹⁾[0,2]: the diagram marks the unit it feeds
     assert window.network.marked()
