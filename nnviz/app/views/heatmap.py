@@ -55,6 +55,7 @@ class CellOverlay(pg.GraphicsObject):
         super().__init__()
         self._values = np.zeros((0, 0))
         self._levels = (-1.0, 1.0)
+        self._copies: tuple[int | None, int | None] = (None, None)
         self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
         self._precision = 4
         self._texts: dict[tuple[int, int], str] = {}
@@ -86,6 +87,14 @@ class CellOverlay(pg.GraphicsObject):
         if t is None:
             t = self._texts[key] = format_value(float(self._values[i, j]), self._precision)
         return t
+
+    def set_copies(self, from_row: int | None, from_col: int | None) -> None:
+        """Rows (or columns) from here on are broadcast copies of the first one."""
+        self._copies = (from_row, from_col)
+
+    def _is_copy(self, i: int, j: int) -> bool:
+        from_row, from_col = self._copies
+        return (from_row is not None and i >= from_row) or (from_col is not None and j >= from_col)
 
     def _is_dark(self, i: int, j: int) -> bool:
         """Whether cell (i, j)'s colour is dark (so its number is written in white)."""
@@ -175,7 +184,10 @@ class CellOverlay(pg.GraphicsObject):
             for i in vis_rows:
                 for j in vis_cols:
                     c = t.map(QPointF(j + 0.5, i + 0.5))
-                    p.setPen(light if self._is_dark(i, j) else dark)
+                    colour = light if self._is_dark(i, j) else dark
+                    if self._is_copy(i, j):
+                        colour = QColor(self._theme.muted)  # a broadcast copy: greyed
+                    p.setPen(colour)
                     box = QRectF(c.x() - cell_w / 2, c.y() - cell_h / 2, cell_w, cell_h)
                     p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.text(i, j))
         p.restore()
@@ -247,6 +259,7 @@ class MatrixItem:
         self.image.setImage(values, levels=levels, autoLevels=False, autoDownsample=True)
         self.image.setRect(QRectF(0, 0, values.shape[1], values.shape[0]))
         self.overlay.set_values(values, levels, lut, precision, theme)
+        self.overlay.set_copies(fade_from_row, fade_from_col)
         self._set_fade(fade_from_row, fade_from_col, theme)
         self.image.setToolTip("")
 
