@@ -326,7 +326,8 @@ class MatrixEditors(QWidget):
         menu.setObjectName("editorsMenu")
         menu.addAction("Copy\tCtrl+C", self.copy_selection)
         for title, whole in (("Copy selection as", False), (f"Copy {self.model.label} as", True)):
-            sub = menu.addMenu(title)
+            sub = QMenu(title, menu)  # parented: addMenu(str)'s menu is not kept alive in 6.11
+            menu.addMenu(sub)
             for fmt, name in FORMATS.items():
                 text = f"{name} (as shown)" if fmt == "latex" else name
                 sub.addAction(text, lambda f=fmt, w=whole: self.copy(f, w))
