@@ -257,6 +257,14 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _cell(text: str) -> tuple[int, int]:
+    try:
+        row, col = (int(v) for v in text.split(","))
+    except ValueError:
+        raise NnvizError(f"--cell: expected ROW,COL such as 0,0, got {text!r}") from None
+    return row, col
+
+
 def render(args: list[str]) -> int:
     p = _parser("render", "Draw the window at a step, offscreen, and write a PNG.")
     _add_session(p, required=False)
@@ -267,6 +275,8 @@ def render(args: list[str]) -> int:
     p.add_argument("--theme", choices=("light", "dark"), default="light")
     p.add_argument("--scale", type=float, default=1.0, help="device pixel ratio (2 for HiDPI)")
     p.add_argument("--presenter", action="store_true", help="the presenter (projector) layout")
+    p.add_argument("--cell", metavar="ROW,COL", help="select a result cell (0-based): its "
+                   "operands are outlined and its derivation shown")
     p.add_argument("-o", "--output", required=True, metavar="OUT.png")
     a = p.parse_args(args)
     if (a.session is None) == (a.example is None):
@@ -276,6 +286,7 @@ def render(args: list[str]) -> int:
     if not 0.5 <= a.scale <= 4 or not math.isfinite(a.scale):
         raise NnvizError(f"--scale: expected 0.5 to 4, got {a.scale}")
     size = _size(a.size)
+    cell = _cell(a.cell) if a.cell is not None else None
     session = _load(a.session, a.example)
     if a.iteration < 1:
         raise NnvizError(f"--iteration: iterations count from 1, got {a.iteration}")
@@ -295,6 +306,7 @@ def render(args: list[str]) -> int:
             theme=a.theme,
             scale=a.scale,
             presenter=a.presenter,
+            cell=cell,
         )
         os.replace(tmp, out)
     finally:

@@ -52,3 +52,25 @@ def test_render_refuses_an_unknown_step_and_writes_nothing(tmp_path):
 def test_render_refuses_a_bad_size(tmp_path):
     done = nnviz("render", "--example", "xor", "--size", "big", "-o", str(tmp_path / "x.png"))
     assert done.returncode == 2 and "--size" in done.stderr
+
+
+def test_render_selects_a_cell_and_refuses_one_outside_the_result(tmp_path):
+    out = tmp_path / "cell.png"
+    done = nnviz(
+        "render",
+        "--example",
+        "seed001-network",
+        "--cell",
+        "0,0",
+        "--size",
+        "800x600",
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert png_size(out) == (800, 600)
+    done = nnviz(
+        "render", "--example", "seed001-network", "--cell", "9,0", "-o", str(tmp_path / "never.png")
+    )
+    assert done.returncode == 2 and "[9,0]" in done.stderr
+    assert not (tmp_path / "never.png").exists()
