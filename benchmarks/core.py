@@ -120,15 +120,17 @@ def numpy_iteration(s: Session) -> Callable[[list, list], None]:
     return step
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of one call over `repeat` runs (after a warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
+def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Median seconds of each function, timed in turns so all see the same machine load."""
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, ts in zip(fns, times, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) for ts in times]
 
 
 def in_process(repeat: int) -> None:
@@ -136,19 +138,25 @@ def in_process(repeat: int) -> None:
         f"{'network':<24}{'threads':>8}{'traced':>12}{'train it.':>12}{'numpy it.':>12}"
         f"{'train/numpy':>13}"
     )
+    n = 20  # training iterations per timed call
     for name, make in NETWORKS.items():
         s = make()
         for threads in (1, 2):
-            with threadpool_limits(threads, user_api="blas"):
-                traced = timed(lambda s=s: build_trace(s), repeat)
-                n = 50
-                per_train = timed(lambda s=s, n=n: train(s, n), max(repeat // 10, 3)) / n
+            step = numpy_iteration(s)
+
+            def numpy_n(step=step, s=s) -> None:
+                # From the same start as train(s, n): a run that kept going would diverge.
                 W, b = [w.copy() for w in s.W], [v.copy() for v in s.b]
-                step = numpy_iteration(s)
-                per_numpy = timed(lambda step=step, W=W, b=b: step(W, b), repeat)
+                for _ in range(n):
+                    step(W, b)
+
+            with threadpool_limits(threads, user_api="blas"):
+                traced, trained, plain = interleaved(
+                    [lambda s=s: build_trace(s), lambda s=s: train(s, n), numpy_n], repeat
+                )
             print(
-                f"{name:<24}{threads:>8}{traced * 1e3:>10.3f}ms{per_train * 1e3:>10.3f}ms"
-                f"{per_numpy * 1e3:>10.3f}ms{per_train / per_numpy:>12.2f}×"
+                f"{name:<24}{threads:>8}{traced * 1e3:>10.3f}ms{trained / n * 1e3:>10.3f}ms"
+                f"{plain / n * 1e3:>10.3f}ms{trained / plain:>12.2f}×"
             )
 
 
@@ -235,7 +243,7 @@ def main() -> None:
         if i["user_api"] == "blas"
     ]
     print(f"BLAS: {blas}")
-    in_process(repeat=20 if a.quick else 200)
+    in_process(repeat=5 if a.quick else 40)
     iterations = 50 if a.quick else 500
     print(f"\nwhole process, 784-128-10 batch 64, {iterations} iterations (best of 3):")
     for threads in (1, 2):

@@ -4,6 +4,7 @@ The headless verbs never import Qt, so they start fast and run without a display
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -46,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args and args[0] in VERBS:
             return _run_verb(args[0], args[1:])
         opts = _gui_parser().parse_args(args)
+        # One BLAS thread for the window: while Qt paints on one core, a second BLAS thread
+        # made a 128×784 product up to 6× slower (benchmarks/core.py measures both); the
+        # window's products are small. Set before NumPy loads; a user's own setting wins.
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
         from nnviz.preflight import ensure_platform
 
         ensure_platform()  # a clear message and exit 2 where Qt would abort
