@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -128,3 +129,18 @@ def test_refusal_in_a_real_process_has_no_traceback(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("nnviz: broken.nnviz.json: not valid JSON")
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_the_window_runs_blas_on_one_thread_unless_the_user_chose(monkeypatch):
+    import nnviz.app.launch
+    import nnviz.preflight
+
+    seen = {}
+    monkeypatch.setattr(nnviz.preflight, "ensure_platform", lambda: None)
+    monkeypatch.setattr(
+        nnviz.app.launch, "launch", lambda path, example: seen.update(dict(os.environ)) or 0
+    )
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert main(["--example", "xor"]) == 0
+    assert seen["OPENBLAS_NUM_THREADS"] == "1" and seen["OMP_NUM_THREADS"] == "3"
