@@ -3,15 +3,12 @@ Ctrl+C, Ctrl+V, the context menu. Seed 001's network (row convention): X is 4×2
 [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], and forward.1.matmul's P[0,0] = 1·0.1 + 2·0.4 = 0.9."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from pytest import approx
 
-from nnviz.app.block_edit import matrix_shape, read_block, session_with_block, set_block
+from nnviz.app.document import matrix_shape
 from nnviz.app.keys import is_editor
 from nnviz.app.views.editors import MatrixEditors
 from nnviz.app.views.matrix_model import axis_labels, describe
-from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.session import load_session
 from nnviz.core.steps import step_id
@@ -325,34 +322,6 @@ def test_a_paste_that_does_not_fit_is_refused_whole(qtbot, editors, doc, qapp, c
     assert doc.trace is trace
 
 
-def test_set_block_refuses_what_does_not_fit_and_changes_nothing(doc, qtbot):
-    with qtbot.waitSignal(doc.editRefused) as refused:
-        assert not set_block(doc, "W", 1, 1, 1, [[1.0, 2.0, 3.0]])
-    assert refused.args == [
-        "W⁽¹⁾: a 1×3 block does not fit from [1,1] in a 2×3 matrix (room for 1×2)"
-    ]
-    with pytest.raises(NnvizError, match=r"W⁽¹⁾\[0,1\]: inf is not a finite number"):
-        session_with_block(doc.session, "W", 1, 0, 0, [[1.0, float("inf")]])
-    with pytest.raises(NnvizError, match="layer 3 does not exist"):
-        session_with_block(doc.session, "W", 3, 0, 0, [[1.0]])
-    assert set_block(doc, "W", 1, 0, 0, [[0.1, 0.2]])  # the same numbers: no step at all
-    assert doc.undo_stack.count() == 0
-
-
-def test_a_paste_into_an_earlier_iteration_drops_the_later_ones(doc):
-    assert doc.next_iteration()
-    assert doc.next_iteration()
-    assert doc.last_kept_iteration == 3
-    doc.prev_iteration()
-    assert set_block(doc, "X", None, 0, 0, [[10.0, 20.0]])
-    assert (doc.iteration, doc.last_kept_iteration) == (2, 2)
-    assert doc.cell_value("X", None, 0, 1) == 20.0
-    doc.go_to_iteration(3)
-    doc.undo_stack.undo()  # undo returns to the iteration the paste was made in
-    assert doc.iteration == 2
-    assert doc.cell_value("X", None, 0, 1) == 2.0
-
-
 # --- copy ---------------------------------------------------------------------------------------
 
 
@@ -461,48 +430,3 @@ def test_in_the_main_window_keys_edit_not_step_and_ctrl_z_undoes_once(qtbot, win
     ctrl(qtbot, w.table, Qt.Key.Key_Z)
     assert doc.undo_stack.index() == 1  # one step undone, not zero (ambiguous), not two
     assert doc.cell_value("W", 1, 1, 1) == 0.5
-
-
-# --- undo restores, whatever is pasted ----------------------------------------------------------
-
-FINITE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
-PASTES = st.lists(
-    st.tuples(
-        st.sampled_from([("X", None), ("W", 1), ("b", 1), ("W", 2), ("b", 2), ("Y", None)]),
-        st.integers(0, 3),
-        st.integers(0, 2),
-        st.integers(1, 4),
-        st.integers(1, 3),
-        FINITE,
-    ),
-    min_size=1,
-    max_size=5,
-)
-
-
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(pastes=PASTES)
-def test_undoing_any_pastes_restores_the_session(qapp, seed_session, pastes):
-    """Blocks that fit are one step each; blocks that do not change nothing; undo all."""
-    from nnviz.app.document import Document
-
-    doc = Document(seed_session)
-    steps = 0
-    for (matrix, layer), i, j, r, c, x in pastes:
-        rows, cols = matrix_shape(doc.session, matrix, layer)
-        block = [[x + a - k for k in range(c)] for a in range(r)]
-        fits = i + r <= rows and j + c <= cols
-        before = doc.session
-        assert set_block(doc, matrix, layer, i, j, block) is fits
-        if fits:
-            assert read_block(doc, matrix, layer, i, j, r, c) == tuple(map(tuple, block))
-            steps += before != doc.session
-        else:
-            assert doc.session is before
-    assert doc.undo_stack.count() == steps
-    while doc.undo_stack.canUndo():
-        doc.undo_stack.undo()
-    assert doc.session == seed_session
-    doc.deleteLater()

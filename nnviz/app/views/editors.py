@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.block_edit import set_block
 from nnviz.app.clipboard import FORMATS, format_block, parse_block
 from nnviz.app.commands import matrix_label
 from nnviz.app.document import Document
@@ -304,7 +303,7 @@ class MatrixEditors(QWidget):
         if pasted.shape == (1, 1) and (sel_r, sel_c) != (1, 1):
             values = [[values[0][0]] * sel_c for _ in range(sel_r)]  # fill the selection
         matrix, layer = self.model.matrix
-        edit = lambda: set_block(self.doc, matrix, layer, top, left, values)  # noqa: E731
+        edit = lambda: self.doc.set_block(matrix, layer, top, left, values)  # noqa: E731
         if not self.model.submit_edit(edit, context="Paste refused: "):
             return False
         self._select(top, left, len(values), len(values[0]))

@@ -20,10 +20,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from nnviz.app.block_edit import matrix_shape
 from nnviz.app.clipboard import exact_text, parse_number
 from nnviz.app.commands import matrix_label
-from nnviz.app.document import Document
+from nnviz.app.document import Document, matrix_shape
 from nnviz.app.startup import mono_font
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
