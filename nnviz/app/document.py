@@ -445,8 +445,13 @@ class Document(QObject):
         return True
 
     def cell_value(self, matrix: str, layer: int | None, i: int, j: int) -> float:
-        """An editable cell's value in the iteration on screen, (i, j) in its convention."""
-        return self.block_value(matrix, layer, i, j, 1, 1)[0][0]
+        """An editable cell's value in the iteration on screen, (i, j) in its convention.
+
+        Not `block_value` of a 1×1 block: the editors ask this once per cell they paint."""
+        m = shown_matrix(self.session, matrix, layer)
+        if not (0 <= i < m.shape[0] and 0 <= j < m.shape[1]):
+            _check_fits(self.session, matrix, layer, i, j, 1, 1)  # refuses, saying why
+        return float(m[i, j])
 
     def block_value(self, matrix: str, layer: int | None, i: int, j: int, r: int, c: int) -> Block:
         """The r×c block of the iteration on screen whose top-left cell is (i, j)."""

@@ -430,3 +430,76 @@ def test_in_the_main_window_keys_edit_not_step_and_ctrl_z_undoes_once(qtbot, win
     ctrl(qtbot, w.table, Qt.Key.Key_Z)
     assert doc.undo_stack.index() == 1  # one step undone, not zero (ambiguous), not two
     assert doc.cell_value("W", 1, 1, 1) == 0.5
+
+
+# --- column widths without reading every cell -----------------------------------------------------
+
+
+def assert_no_cell_is_cut(w: MatrixEditors, cells) -> None:
+    """Every column is one width, and each of `cells` fits in it (sizeHintForIndex is what
+    sizing to contents would have given that cell)."""
+    table, model = w.table, w.model
+    (width,) = {table.columnWidth(k) for k in range(model.columnCount())}
+    for i, j in cells:
+        assert table.sizeHintForIndex(model.index(i, j)).width() <= width
+
+
+def test_columns_fit_the_longest_number_and_follow_precision(qtbot, editors, doc):
+    w = editors
+    every = [(i, j) for i in range(2) for j in range(3)]
+    narrow = w.table.columnWidth(0)
+    doc.set_cell("W", 1, 1, 2, value=-0.0001234567)  # "-0.0001235": the longest text
+    assert shown(w, 1, 2) == "-0.0001235"
+    assert_no_cell_is_cut(w, every)
+    assert w.table.columnWidth(0) > narrow
+    doc.set_cell("W", 1, 0, 1, value=1 / 3)
+    doc.set_precision(10)
+    assert shown(w, 0, 1) == "0.3333333333"
+    assert_no_cell_is_cut(w, every)
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    doc.set_precision(4)
+    assert w.table.columnWidth(0) == narrow  # back to the seed's compact width
+    click_tab(qtbot, w, "X")
+    assert_no_cell_is_cut(w, [(i, j) for i in range(4) for j in range(2)])
+
+
+def test_sizing_a_big_matrix_reads_a_bounded_sample_of_cells(qtbot, qapp):
+    """W⁽¹⁾ of a 784-128-10 session holds 100,352 cells: sizing its columns to contents read
+    them all on every new iteration or edit. Now a new iteration reads the cells painted and
+    a sample; one long number anywhere still fits, and so do the longest labels."""
+    import numpy as np
+
+    from nnviz.app.document import Document
+    from nnviz.core.session import build_session
+
+    rng = np.random.default_rng(0)
+    Y = np.zeros((10, 64))
+    Y[rng.integers(0, 10, 64), np.arange(64)] = 1
+    s = build_session(
+        layers=[784, 128, 10],
+        activations=["relu", "softmax"],
+        loss="cross_entropy",
+        X=rng.random((784, 64)),
+        Y=Y,
+        init={"scheme": "he", "seed": 1},
+    )
+    doc = Document(s)
+    w = MatrixEditors(doc)
+    qtbot.addWidget(w)
+    w.resize(360, 420)
+    w.show()
+    qtbot.waitExposed(w)
+    w.show_matrix("W", 1)  # column convention: 128 hidden units × 784 inputs
+    reads = []
+    cell_value = doc.cell_value
+    doc.cell_value = lambda *a: reads.append(a) or cell_value(*a)  # type: ignore[method-assign]
+    doc.next_iteration()
+    qapp.processEvents()  # the repaint of the visible cells
+    assert 0 < len(reads) < 2_000
+    doc.set_cell("W", 1, 100, 700, value=-1234567890123.0)  # far from the sampled cells
+    assert shown(w, 100, 700) == "-1235000000000"
+    assert_no_cell_is_cut(w, [(100, 700)])
+    header = w.table.horizontalHeader()
+    assert header.sectionSizeHint(783) <= w.table.columnWidth(783)  # "x₇₈₄"
+    doc.deleteLater()
