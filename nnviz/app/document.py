@@ -151,7 +151,6 @@ class Document(QObject):
     def __init__(self, session: Session, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._reset(session, path)
         self._precision = 4
 
@@ -167,6 +166,8 @@ class Document(QObject):
         self._hover: Cell | None = None
         self._explained: tuple[object, ...] | None = None
         self._path = path
+        self._saved = session  # what the file holds, as last opened or saved
+        self._modified = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
 
@@ -213,7 +214,17 @@ class Document(QObject):
 
     @property
     def modified(self) -> bool:
-        return not self.undo_stack.isClean()
+        """Save would write something else than the file holds: an edit, or the parameters
+        of another iteration than the one opened or saved (DESIGN §1)."""
+        return self._modified
+
+    def _check_modified(self) -> None:
+        """Called whenever the session on screen may have changed; says so if `modified` did."""
+        s = self.session
+        modified = s is not self._saved and s != self._saved
+        if modified != self._modified:
+            self._modified = modified
+            self.modifiedChanged.emit(modified)
 
     @property
     def precision(self) -> int:
@@ -337,6 +348,7 @@ class Document(QObject):
         self._hover = None
         self._keep_selection_if_present()
         if iteration_changed:
+            self._check_modified()
             self.iterationChanged.emit(iteration)
         self.cursorMoved.emit(index)
 
@@ -477,6 +489,7 @@ class Document(QObject):
         self._index = min(self._index, len(self._trace_of(k).steps) - 1)
         self._hover = None
         self._keep_selection_if_present()
+        self._check_modified()
         if moved:
             self.iterationChanged.emit(k)
             self.cursorMoved.emit(self._index)
@@ -520,10 +533,9 @@ class Document(QObject):
             return False
         changed = path != self._path
         self._path = str(path)
+        self._saved = self.session
         self.undo_stack.setClean()
+        self._check_modified()
         if changed:
             self.filePathChanged.emit(self._path)
         return True
-
-    def _on_clean_changed(self, clean: bool) -> None:
-        self.modifiedChanged.emit(not clean)

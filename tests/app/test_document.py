@@ -16,7 +16,7 @@ from nnviz.app.document import (
     session_with_cell,
 )
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import session_to_dict
+from nnviz.core.session import load_session, session_to_dict
 from nnviz.core.steps import step_id
 from nnviz.core.trace import build_trace
 
@@ -147,6 +147,49 @@ def test_save_writes_the_parameters_on_screen(tmp_path, doc):
     reopened = Document(doc.session)
     assert reopened.open_file(str(out))
     assert reopened.session == doc.session
+
+
+def test_modified_means_save_would_write_something_else(qtbot, tmp_path, doc):
+    """Save writes the parameters of the iteration on screen (DESIGN §1): stepping into
+    another iteration is as much a change as an edit; saving there makes it clean."""
+    marks = []
+    doc.modifiedChanged.connect(marks.append)
+    assert not doc.modified
+    doc.next_iteration()  # iteration 2: Save would write the updated parameters
+    assert doc.modified and marks == [True]
+    doc.prev_iteration()
+    assert not doc.modified and marks == [True, False]
+    doc.go_to_iteration(3)
+    out = tmp_path / "at-3.nnviz.json"
+    assert doc.save_as(str(out))
+    assert not doc.modified and marks == [True, False, True, False]
+    doc.go_to_iteration(1)  # the file now holds iteration 3's parameters
+    assert doc.modified
+    doc.go_to_iteration(3)
+    assert not doc.modified
+    doc.set_cell("X", i=0, j=0, value=10.0)  # an edit at the saved iteration
+    assert doc.modified
+    doc.undo_stack.undo()
+    assert not doc.modified
+    doc.go_to_iteration(5)
+    assert doc.open_file(str(out))  # what is opened is clean, at its iteration 1
+    assert not doc.modified
+    assert doc.session == load_session(out)
+    assert marks[-1] is False
+
+
+def test_the_window_title_marks_another_iteration_unsaved(qtbot, window, doc):
+    assert not window.isWindowModified()
+    with qtbot.waitSignal(doc.modifiedChanged):
+        doc.next_iteration()
+    assert window.isWindowModified()
+    assert window.windowTitle().endswith("[*] — nnviz")
+    doc.prev_iteration()
+    assert not window.isWindowModified()
+    doc.set_cell("W", layer=1, i=0, j=0, value=0.2)
+    assert window.isWindowModified()
+    doc.undo_stack.undo()
+    assert not window.isWindowModified()
 
 
 def test_kept_iterations_are_bounded(monkeypatch, doc):
