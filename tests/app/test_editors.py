@@ -213,6 +213,30 @@ def test_display_is_at_the_documents_precision_and_editing_shows_every_digit(qtb
     assert shown(w, 0, 0) == "0.33"
 
 
+def test_finish_editing_commits_or_drops_an_open_editor(qtbot, editors, doc):
+    """Before "save changes?": what is typed goes in (or not) now, not after the answer."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    Qt = qt()
+    w = editors
+    w.finish_editing()  # nothing open: nothing happens
+    editor = open_editor(qtbot, w, 0, 0, "F2")
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, "0.75")
+    assert not doc.modified  # typed, not committed yet
+    w.finish_editing()
+    assert w.table.state() != QAbstractItemView.State.EditingState
+    assert doc.cell_value("W", 1, 0, 0) == 0.75
+    assert doc.modified and doc.undo_stack.count() == 1
+    editor = open_editor(qtbot, w, 1, 1, "F2")
+    qtbot.keyClicks(editor, "9")
+    w.finish_editing(commit=False)
+    assert w.table.state() != QAbstractItemView.State.EditingState
+    w.table.clearFocus()  # the closed editor does not commit on losing focus either
+    assert doc.cell_value("W", 1, 1, 1) == 0.5
+    assert doc.undo_stack.count() == 1
+
+
 # --- headers ------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QHeaderView,
@@ -254,6 +255,21 @@ class MatrixEditors(QWidget):
 
     def message_text(self) -> str:
         return self.message.text() if self.message.isVisible() else ""
+
+    # --- an open cell editor ---------------------------------------------------------------------
+    def finish_editing(self, commit: bool = True) -> None:
+        """Commit (or drop) what is typed in an open cell editor, and close it. The window
+        calls this before asking "save changes?": else the editor, losing focus to the
+        question, would commit its value after the answer."""
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.table.indexWidget(self.table.currentIndex())
+        if editor is None:
+            return
+        delegate = self.table.itemDelegate()
+        if commit:
+            delegate.commitData.emit(editor)
+        delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     # --- undo -----------------------------------------------------------------------------------
     def undo(self) -> None:
