@@ -10,19 +10,22 @@ from PySide6.QtGui import QUndoCommand
 
 from nnviz.core.formatting import format_value
 from nnviz.core.session import layer_name
+from nnviz.core.steps import shape_text
 
 if TYPE_CHECKING:
     from nnviz.app.document import Document
 
 SET_CELL_ID = 1001
+Block = tuple[tuple[float, ...], ...]  # rows of numbers, in the session's convention
 
 
 def matrix_label(matrix: str, layer: int | None) -> str:
     return layer_name(matrix, layer) if matrix in ("W", "b") and layer is not None else matrix
 
 
-class SetCellCommand(QUndoCommand):
-    """One cell of W⁽ˡ⁾, b⁽ˡ⁾, X or Y; typing into the same cell merges into one step."""
+class EditCommand(QUndoCommand):
+    """A block of W⁽ˡ⁾, b⁽ˡ⁾, X or Y from its top-left cell (i, j), in one iteration: what
+    SetCellCommand and SetBlockCommand share. Never merges."""
 
     def __init__(
         self,
@@ -32,8 +35,8 @@ class SetCellCommand(QUndoCommand):
         layer: int | None,
         i: int,
         j: int,
-        old: float,
-        new: float,
+        old: Block,
+        new: Block,
     ) -> None:
         super().__init__()
         self.doc = doc
@@ -43,7 +46,22 @@ class SetCellCommand(QUndoCommand):
 
     def _set_text(self) -> None:
         _, matrix, layer, i, j = self.key
-        self.setText(f"set {matrix_label(matrix, layer)}[{i},{j}] to {format_value(self.new)}")
+        where = f"{matrix_label(matrix, layer)}[{i},{j}]"
+        shape = (len(self.new), len(self.new[0]))
+        if shape == (1, 1):
+            self.setText(f"set {where} to {format_value(self.new[0][0])}")
+        else:
+            self.setText(f"paste {shape_text(shape)} into {where}")
+
+    def redo(self) -> None:
+        self.doc.apply_block(*self.key, self.new)
+
+    def undo(self) -> None:
+        self.doc.apply_block(*self.key, self.old)
+
+
+class SetCellCommand(EditCommand):
+    """One cell (a 1×1 block) typed in; typing into the same cell merges into one step."""
 
     def id(self) -> int:
         return SET_CELL_ID
@@ -57,8 +75,6 @@ class SetCellCommand(QUndoCommand):
             self.setObsolete(True)
         return True
 
-    def redo(self) -> None:
-        self.doc.apply_cell(*self.key, self.new)
 
-    def undo(self) -> None:
-        self.doc.apply_cell(*self.key, self.old)
+class SetBlockCommand(EditCommand):
+    """A block pasted: one undo step, never merged (a paste is a deliberate act)."""

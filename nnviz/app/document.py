@@ -8,6 +8,8 @@ arrays) and pull what they need; every edit is an undo command (`commands.py`).
 
 # ruff: noqa: N815 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from nnviz.app.commands import Block, EditCommand, SetBlockCommand, SetCellCommand, matrix_label
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import Explanation, explain
 from nnviz.core.session import (
@@ -23,8 +26,10 @@ from nnviz.core.session import (
     save_session,
     session_from_dict,
     session_to_dict,
+    to_convention,
+    vector_to_convention,
 )
-from nnviz.core.steps import Step
+from nnviz.core.steps import Step, shape_text
 from nnviz.core.trace import Trace, build_trace
 
 RESULT = "result"  # a selection's target: the step's result, or an operand's name
@@ -51,31 +56,82 @@ def _finite(s: Session) -> bool:
     return all(np.isfinite(w).all() for w in s.W) and all(np.isfinite(v).all() for v in s.b)
 
 
-def session_with_cell(
-    s: Session, matrix: str, layer: int | None, i: int, j: int, value: float
-) -> Session:
-    """`s` with one cell changed, (i, j) in the session's convention, validated by the core."""
-    if matrix not in EDITABLE:
-        raise NnvizError(f"{matrix}: only {', '.join(EDITABLE)} can be edited")
-    doc = session_to_dict(s)
+def matrix_shape(s: Session, matrix: str, layer: int | None) -> tuple[int, int]:
+    """(rows, columns) of an editable matrix as the session's convention shows it."""
     if matrix in ("W", "b"):
         if layer is None or not 1 <= layer <= s.depth:
             raise NnvizError(f"{matrix}: layer {layer} does not exist (layers 1..{s.depth})")
-        where = f"{matrix}[{layer - 1}]"
-        entry = doc[matrix][layer - 1]
+        n_out, n_in = s.layers[layer], s.layers[layer - 1]
+        shape = (n_out, n_in) if matrix == "W" else (n_out, 1)
+    elif matrix == "X":
+        shape = (s.layers[0], s.batch)
+    elif matrix == "Y":
+        shape = (s.layers[-1], s.batch)
     else:
-        where, entry = matrix, doc[matrix]
+        raise NnvizError(f"{matrix}: only {', '.join(EDITABLE)} can be edited")
+    return (shape[1], shape[0]) if s.convention == "row" else shape
+
+
+def shown_matrix(s: Session, matrix: str, layer: int | None) -> np.ndarray:
+    """An editable matrix as the session's convention shows it (a read-only view)."""
+    matrix_shape(s, matrix, layer)  # refuses what does not exist
     if matrix == "b":
-        along, across = (j, i) if s.convention == "row" else (i, j)
-        if across != 0 or not 0 <= along < len(entry):
-            raise NnvizError(f"{where}: no cell [{i},{j}] in a vector of {len(entry)}")
-        entry[along] = value
-    else:
-        rows, cols = len(entry), len(entry[0])
-        if not (0 <= i < rows and 0 <= j < cols):
-            raise NnvizError(f"{where}: no cell [{i},{j}] in a {rows}×{cols} matrix")
-        entry[i][j] = value
+        return vector_to_convention(s.b[layer - 1], s.convention)  # type: ignore[operator]
+    m = s.W[layer - 1] if matrix == "W" else getattr(s, matrix)  # type: ignore[operator]
+    return to_convention(m, s.convention)
+
+
+def _check_fits(s: Session, matrix: str, layer: int | None, i: int, j: int, r: int, c: int):
+    """Refuse an r×c block from (i, j) that is not inside the matrix."""
+    rows, cols = matrix_shape(s, matrix, layer)
+    label = matrix_label(matrix, layer)
+    if r < 1 or c < 1:
+        raise NnvizError(f"{label}: a block to write must be a non-empty rectangle of numbers")
+    if not (0 <= i < rows and 0 <= j < cols):
+        raise NnvizError(f"{label}: no cell [{i},{j}] in a {shape_text((rows, cols))} matrix")
+    if i + r > rows or j + c > cols:
+        room = shape_text((rows - i, cols - j))
+        raise NnvizError(
+            f"{label}: a {shape_text((r, c))} block does not fit from [{i},{j}] "
+            f"in a {shape_text((rows, cols))} matrix (room for {room})"
+        )
+
+
+def session_with_block(
+    s: Session, matrix: str, layer: int | None, i: int, j: int, block: Sequence[Sequence[float]]
+) -> Session:
+    """`s` with the block whose top-left cell is (i, j) written in, (i, j) and the block in
+    the session's convention; the core validates the edited session once, as a whole.
+
+    A paste is written in one go, not cell by cell: a block valid as a whole can pass through
+    invalid states (a cross-entropy target row [1, 0, 0] → [0, 1, 0] sums to 0 or 2 half-way).
+    """
+    r = len(block)
+    c = len(block[0]) if r else 0
+    if any(len(row) != c for row in block):
+        c = 0  # ragged: refused as not a rectangle
+    _check_fits(s, matrix, layer, i, j, r, c)
+    label = matrix_label(matrix, layer)
+    for a, row in enumerate(block):
+        for k, v in enumerate(row):
+            if not math.isfinite(v):
+                raise NnvizError(f"{label}[{i + a},{j + k}]: {v} is not a finite number")
+    doc = session_to_dict(s)
+    entry = doc[matrix][layer - 1] if matrix in ("W", "b") and layer is not None else doc[matrix]
+    for a, row in enumerate(block):
+        for k, v in enumerate(row):
+            if matrix == "b":  # a flat list: along the row (row convention) or the column
+                entry[j + k if s.convention == "row" else i + a] = float(v)
+            else:
+                entry[i + a][j + k] = float(v)
     return session_from_dict(doc)
+
+
+def session_with_cell(
+    s: Session, matrix: str, layer: int | None, i: int, j: int, value: float
+) -> Session:
+    """`s` with one cell changed: the 1×1 block."""
+    return session_with_block(s, matrix, layer, i, j, ((value,),))
 
 
 class Document(QObject):
@@ -95,7 +151,6 @@ class Document(QObject):
     def __init__(self, session: Session, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._reset(session, path)
         self._precision = 4
 
@@ -111,6 +166,8 @@ class Document(QObject):
         self._hover: Cell | None = None
         self._explained: tuple[object, ...] | None = None
         self._path = path
+        self._saved = session  # what the file holds, as last opened or saved
+        self._modified = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
 
@@ -157,7 +214,17 @@ class Document(QObject):
 
     @property
     def modified(self) -> bool:
-        return not self.undo_stack.isClean()
+        """Save would write something else than the file holds: an edit, or the parameters
+        of another iteration than the one opened or saved (DESIGN §1)."""
+        return self._modified
+
+    def _check_modified(self) -> None:
+        """Called whenever the session on screen may have changed; says so if `modified` did."""
+        s = self.session
+        modified = s is not self._saved and s != self._saved
+        if modified != self._modified:
+            self._modified = modified
+            self.modifiedChanged.emit(modified)
 
     @property
     def precision(self) -> int:
@@ -281,6 +348,7 @@ class Document(QObject):
         self._hover = None
         self._keep_selection_if_present()
         if iteration_changed:
+            self._check_modified()
             self.iterationChanged.emit(iteration)
         self.cursorMoved.emit(index)
 
@@ -353,52 +421,63 @@ class Document(QObject):
     def set_cell(
         self, matrix: str, layer: int | None = None, i: int = 0, j: int = 0, *, value: float
     ) -> bool:
-        """Change one cell of W⁽ˡ⁾, b⁽ˡ⁾, X or Y of the iteration on screen, as one undo step.
+        """Change one cell of W⁽ˡ⁾, b⁽ˡ⁾, X or Y of the iteration on screen, as one undo step
+        (typing into the same cell again merges into it).
 
         (i, j) is in the session's convention. Refused input emits `editRefused` and changes
         nothing. Later iterations are dropped: they are recomputed from the edited one.
         """
-        from nnviz.app.commands import SetCellCommand  # commands call back into the Document
+        return self._push_edit(SetCellCommand, matrix, layer, i, j, ((value,),))
 
+    def set_block(
+        self, matrix: str, layer: int | None, i: int, j: int, block: Sequence[Sequence[float]]
+    ) -> bool:
+        """Write a block (a paste) whose top-left cell is (i, j) as ONE undo step, validated
+        and recomputed once, as a whole; refused whole as `set_cell` refuses a cell."""
+        return self._push_edit(SetBlockCommand, matrix, layer, i, j, block)
+
+    def _push_edit(
+        self,
+        command: type[EditCommand],
+        matrix: str,
+        layer: int | None,
+        i: int,
+        j: int,
+        block: Sequence[Sequence[float]],
+    ) -> bool:
+        new: Block = tuple(tuple(float(v) for v in row) for row in block)
         try:
-            old = self.cell_value(matrix, layer, i, j)
-            session_with_cell(self.session, matrix, layer, i, j, float(value))
+            session_with_block(self.session, matrix, layer, i, j, new)
         except NnvizError as e:
             self.editRefused.emit(str(e))
             return False
-        if old == float(value):
-            return True
-        self.undo_stack.push(
-            SetCellCommand(self, self._iteration, matrix, layer, i, j, old, float(value))
-        )
+        old = self.block_value(matrix, layer, i, j, len(new), len(new[0]))
+        if old != new:
+            self.undo_stack.push(command(self, self._iteration, matrix, layer, i, j, old, new))
         return True
 
     def cell_value(self, matrix: str, layer: int | None, i: int, j: int) -> float:
-        """An editable cell's value in the iteration on screen, (i, j) in its convention."""
-        s = self.session
-        row = s.convention == "row"
-        if matrix in ("W", "b"):
-            if layer is None or not 1 <= layer <= s.depth:
-                raise NnvizError(f"{matrix}: layer {layer} does not exist (layers 1..{s.depth})")
-            if matrix == "W":
-                m = s.W[layer - 1].T if row else s.W[layer - 1]
-            else:
-                v = s.b[layer - 1]
-                m = v[None, :] if row else v[:, None]
-        elif matrix in ("X", "Y"):
-            m = getattr(s, matrix).T if row else getattr(s, matrix)
-        else:
-            raise NnvizError(f"{matrix}: only {', '.join(EDITABLE)} can be edited")
+        """An editable cell's value in the iteration on screen, (i, j) in its convention.
+
+        Not `block_value` of a 1×1 block: the editors ask this once per cell they paint."""
+        m = shown_matrix(self.session, matrix, layer)
         if not (0 <= i < m.shape[0] and 0 <= j < m.shape[1]):
-            raise NnvizError(f"{matrix}: no cell [{i},{j}] in a {m.shape[0]}×{m.shape[1]} matrix")
+            _check_fits(self.session, matrix, layer, i, j, 1, 1)  # refuses, saying why
         return float(m[i, j])
 
-    def apply_cell(
-        self, iteration: int, matrix: str, layer: int | None, i: int, j: int, value: float
+    def block_value(self, matrix: str, layer: int | None, i: int, j: int, r: int, c: int) -> Block:
+        """The r×c block of the iteration on screen whose top-left cell is (i, j)."""
+        _check_fits(self.session, matrix, layer, i, j, r, c)
+        m = shown_matrix(self.session, matrix, layer)
+        return tuple(tuple(row) for row in m[i : i + r, j : j + c].tolist())
+
+    def apply_block(
+        self, iteration: int, matrix: str, layer: int | None, i: int, j: int, block: Block
     ) -> None:
-        """Called by undo commands only: write the cell, drop later iterations, recompute."""
+        """Called by undo commands only: write the block, drop later iterations, recompute
+        once, emit once."""
         k = iteration if self._first <= iteration <= self.last_kept_iteration else self._iteration
-        edited = session_with_cell(self._sessions[k - self._first], matrix, layer, i, j, value)
+        edited = session_with_block(self._sessions[k - self._first], matrix, layer, i, j, block)
         del self._sessions[k - self._first :]
         self._sessions.append(edited)
         for it in [it for it in self._traces if it >= k]:
@@ -410,6 +489,7 @@ class Document(QObject):
         self._index = min(self._index, len(self._trace_of(k).steps) - 1)
         self._hover = None
         self._keep_selection_if_present()
+        self._check_modified()
         if moved:
             self.iterationChanged.emit(k)
             self.cursorMoved.emit(self._index)
@@ -453,10 +533,9 @@ class Document(QObject):
             return False
         changed = path != self._path
         self._path = str(path)
+        self._saved = self.session
         self.undo_stack.setClean()
+        self._check_modified()
         if changed:
             self.filePathChanged.emit(self._path)
         return True
-
-    def _on_clean_changed(self, clean: bool) -> None:
-        self.modifiedChanged.emit(not clean)

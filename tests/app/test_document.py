@@ -8,8 +8,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from nnviz.app.document import RESULT, Document
-from nnviz.core.session import session_to_dict
+from nnviz.app.document import (
+    RESULT,
+    Document,
+    matrix_shape,
+    session_with_block,
+    session_with_cell,
+)
+from nnviz.core.errors import NnvizError
+from nnviz.core.session import load_session, session_to_dict
 from nnviz.core.steps import step_id
 from nnviz.core.trace import build_trace
 
@@ -142,6 +149,49 @@ def test_save_writes_the_parameters_on_screen(tmp_path, doc):
     assert reopened.session == doc.session
 
 
+def test_modified_means_save_would_write_something_else(qtbot, tmp_path, doc):
+    """Save writes the parameters of the iteration on screen (DESIGN §1): stepping into
+    another iteration is as much a change as an edit; saving there makes it clean."""
+    marks = []
+    doc.modifiedChanged.connect(marks.append)
+    assert not doc.modified
+    doc.next_iteration()  # iteration 2: Save would write the updated parameters
+    assert doc.modified and marks == [True]
+    doc.prev_iteration()
+    assert not doc.modified and marks == [True, False]
+    doc.go_to_iteration(3)
+    out = tmp_path / "at-3.nnviz.json"
+    assert doc.save_as(str(out))
+    assert not doc.modified and marks == [True, False, True, False]
+    doc.go_to_iteration(1)  # the file now holds iteration 3's parameters
+    assert doc.modified
+    doc.go_to_iteration(3)
+    assert not doc.modified
+    doc.set_cell("X", i=0, j=0, value=10.0)  # an edit at the saved iteration
+    assert doc.modified
+    doc.undo_stack.undo()
+    assert not doc.modified
+    doc.go_to_iteration(5)
+    assert doc.open_file(str(out))  # what is opened is clean, at its iteration 1
+    assert not doc.modified
+    assert doc.session == load_session(out)
+    assert marks[-1] is False
+
+
+def test_the_window_title_marks_another_iteration_unsaved(qtbot, window, doc):
+    assert not window.isWindowModified()
+    with qtbot.waitSignal(doc.modifiedChanged):
+        doc.next_iteration()
+    assert window.isWindowModified()
+    assert window.windowTitle().endswith("[*] — nnviz")
+    doc.prev_iteration()
+    assert not window.isWindowModified()
+    doc.set_cell("W", layer=1, i=0, j=0, value=0.2)
+    assert window.isWindowModified()
+    doc.undo_stack.undo()
+    assert not window.isWindowModified()
+
+
 def test_kept_iterations_are_bounded(monkeypatch, doc):
     import nnviz.app.document as document
 
@@ -153,12 +203,58 @@ def test_kept_iterations_are_bounded(monkeypatch, doc):
     assert doc.prev_iteration() is False
 
 
+# --- blocks (a paste): one undo step, validated as a whole ----------------------------------
+
+
+def test_set_block_refuses_what_does_not_fit_and_changes_nothing(doc, qtbot):
+    with qtbot.waitSignal(doc.editRefused) as refused:
+        assert not doc.set_block("W", 1, 1, 1, [[1.0, 2.0, 3.0]])
+    assert refused.args == [
+        "W⁽¹⁾: a 1×3 block does not fit from [1,1] in a 2×3 matrix (room for 1×2)"
+    ]
+    with pytest.raises(NnvizError, match=r"W⁽¹⁾\[0,1\]: inf is not a finite number"):
+        session_with_block(doc.session, "W", 1, 0, 0, [[1.0, float("inf")]])
+    with pytest.raises(NnvizError, match="layer 3 does not exist"):
+        session_with_block(doc.session, "W", 3, 0, 0, [[1.0]])
+    assert doc.set_block("W", 1, 0, 0, [[0.1, 0.2]])  # the same numbers: no step at all
+    assert doc.undo_stack.count() == 0
+
+
+def test_a_cell_is_the_one_by_one_block(doc):
+    s = doc.session
+    assert session_with_cell(s, "b", 2, 0, 1, 0.3) == session_with_block(s, "b", 2, 0, 1, [[0.3]])
+    assert session_with_cell(s, "b", 2, 0, 1, 0.3).b[1][1] == 0.3  # row convention: b is 1×n
+    assert doc.set_block("W", 1, 1, 2, [[0.7]])
+    assert doc.undo_stack.undoText() == "set W⁽¹⁾[1,2] to 0.7"
+    doc.set_cell("W", 1, 1, 2, value=0.75)  # typing into the cell a 1×1 paste set: a new step
+    assert doc.undo_stack.count() == 2
+    assert doc.block_value("W", 1, 0, 1, 2, 2) == ((0.2, 0.3), (0.5, 0.75))
+
+
+def test_a_paste_into_an_earlier_iteration_drops_the_later_ones(doc):
+    assert doc.next_iteration()
+    assert doc.next_iteration()
+    assert doc.last_kept_iteration == 3
+    doc.prev_iteration()
+    assert doc.set_block("X", None, 0, 0, [[10.0, 20.0]])
+    assert (doc.iteration, doc.last_kept_iteration) == (2, 2)
+    assert doc.cell_value("X", None, 0, 1) == 20.0
+    doc.go_to_iteration(3)
+    doc.undo_stack.undo()  # undo returns to the iteration the paste was made in
+    assert doc.iteration == 2
+    assert doc.cell_value("X", None, 0, 1) == 2.0
+
+
+MATRICES = [("X", None), ("W", 1), ("b", 1), ("W", 2), ("b", 2), ("Y", None)]
 EDITS = st.lists(
     st.tuples(
-        st.sampled_from(["W1", "W2", "b1", "b2", "X", "Y"]),
+        st.sampled_from(["type", "paste"]),
+        st.sampled_from(MATRICES),
         st.integers(0, 3),
         st.integers(0, 2),
-        st.floats(-5, 5, allow_nan=False),
+        st.integers(1, 4),
+        st.integers(1, 3),
+        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
     ),
     min_size=1,
     max_size=6,
@@ -170,12 +266,25 @@ EDITS = st.lists(
 )
 @given(edits=EDITS)
 def test_undoing_any_edits_restores_the_session(qapp, seed_session, edits):
+    """Cells typed and blocks pasted: those that fit change the session, those that do not
+    change nothing; undoing them all restores the session and its trace."""
     doc = Document(seed_session)
-    shapes = {"W1": (2, 3), "W2": (3, 2), "b1": (1, 3), "b2": (1, 2), "X": (4, 2), "Y": (4, 2)}
-    for key, i, j, value in edits:
-        rows, cols = shapes[key]
-        matrix, layer = (key[0], int(key[1])) if key[0] in "Wb" else (key, None)
-        doc.set_cell(matrix, layer, i % rows, j % cols, value=value)
+    for how, (matrix, layer), i, j, r, c, x in edits:
+        rows, cols = matrix_shape(doc.session, matrix, layer)
+        before = doc.session
+        if how == "type":
+            r = c = 1
+            i, j = i % rows, j % cols
+            assert doc.set_cell(matrix, layer, i, j, value=x)
+            block = [[x]]
+        else:
+            block = [[x + a - k for k in range(c)] for a in range(r)]
+            fits = i + r <= rows and j + c <= cols
+            assert doc.set_block(matrix, layer, i, j, block) is fits
+            if not fits:
+                assert doc.session is before
+                continue
+        assert doc.block_value(matrix, layer, i, j, r, c) == tuple(map(tuple, block))
     while doc.undo_stack.canUndo():
         doc.undo_stack.undo()
     assert doc.session == seed_session

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QHeaderView,
@@ -39,7 +40,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.block_edit import set_block
 from nnviz.app.clipboard import FORMATS, format_block, parse_block
 from nnviz.app.commands import matrix_label
 from nnviz.app.document import Document
@@ -50,6 +50,7 @@ from nnviz.core.errors import NnvizError
 
 Key = QKeySequence.StandardKey
 REDO_KEYS = (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
+LONGEST_MEASURED = 4  # cells (and labels) of the longest text measured to size the columns
 ERROR_COLOURS = {"light": "#a4161a", "dark": "#ff8a80"}  # readable on each theme's window
 
 
@@ -141,10 +142,11 @@ class MatrixEditors(QWidget):
         self.table.setEditTriggers(trig.DoubleClicked | trig.EditKeyPressed | trig.AnyKeyPressed)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # One width for every column, from a sample of cells and the longest labels: sizing
+        # to contents read every cell (1.5 s per iteration for a 128×784 W⁽¹⁾).
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # a compact matrix
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setMinimumSectionSize(64)
-        header.setResizeContentsPrecision(200)  # a 5000-sample X measures 200 rows, not all
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fast for a 5000-sample X
         rows.setDefaultSectionSize(
@@ -170,8 +172,10 @@ class MatrixEditors(QWidget):
         self.model.refused.connect(self.show_refusal)
         self.model.accepted.connect(self.clear_message)
         self.model.modelReset.connect(self._on_model_reset)
+        self.model.dataChanged.connect(self._on_data_changed)
         document.sessionReplaced.connect(self._on_session_replaced)
         self._refresh_info()
+        self.size_columns()
 
     # --- the selector ---------------------------------------------------------------------------
     def _fill_selector(self) -> None:
@@ -208,7 +212,26 @@ class MatrixEditors(QWidget):
     def _on_model_reset(self) -> None:
         self.clear_message()
         self._refresh_info()
+        self.size_columns()
         self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _on_data_changed(self, *_args: object) -> None:
+        self.size_columns()  # new numbers, or the same at another precision
+
+    def size_columns(self) -> None:
+        """Every column as wide as the widest of a few cells of the longest text (the font
+        is monospaced), found in a bounded sample, and of the longest column labels."""
+        model, table = self.model, self.table
+        if not model.columnCount():
+            return
+        header = table.horizontalHeader()
+        cells = model.longest_cells()[:LONGEST_MEASURED]
+        labels = model.longest_column_labels()[:LONGEST_MEASURED]
+        widths = [table.sizeHintForIndex(model.index(i, j)).width() for i, j in cells]
+        widths += [header.sectionSizeHint(k) for k in labels]
+        width = max(*widths, header.minimumSectionSize())
+        if width != header.defaultSectionSize():  # costly: it lays out every section
+            header.setDefaultSectionSize(width)
 
     def _on_session_replaced(self) -> None:
         self._fill_selector()  # the model has already taken the new session's shape
@@ -232,6 +255,21 @@ class MatrixEditors(QWidget):
 
     def message_text(self) -> str:
         return self.message.text() if self.message.isVisible() else ""
+
+    # --- an open cell editor ---------------------------------------------------------------------
+    def finish_editing(self, commit: bool = True) -> None:
+        """Commit (or drop) what is typed in an open cell editor, and close it. The window
+        calls this before asking "save changes?": else the editor, losing focus to the
+        question, would commit its value after the answer."""
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.table.indexWidget(self.table.currentIndex())
+        if editor is None:
+            return
+        delegate = self.table.itemDelegate()
+        if commit:
+            delegate.commitData.emit(editor)
+        delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     # --- undo -----------------------------------------------------------------------------------
     def undo(self) -> None:
@@ -304,7 +342,7 @@ class MatrixEditors(QWidget):
         if pasted.shape == (1, 1) and (sel_r, sel_c) != (1, 1):
             values = [[values[0][0]] * sel_c for _ in range(sel_r)]  # fill the selection
         matrix, layer = self.model.matrix
-        edit = lambda: set_block(self.doc, matrix, layer, top, left, values)  # noqa: E731
+        edit = lambda: self.doc.set_block(matrix, layer, top, left, values)  # noqa: E731
         if not self.model.submit_edit(edit, context="Paste refused: "):
             return False
         self._select(top, left, len(values), len(values[0]))

@@ -10,6 +10,7 @@ Cells are (i, j) in the session's convention; headers are 1-based labels for peo
 import math
 from collections.abc import Callable
 
+import numpy as np
 import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -20,10 +21,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from nnviz.app.block_edit import matrix_shape
 from nnviz.app.clipboard import exact_text, parse_number
 from nnviz.app.commands import matrix_label
-from nnviz.app.document import Document
+from nnviz.app.document import Document, matrix_shape, shown_matrix
 from nnviz.app.startup import mono_font
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
@@ -31,7 +31,10 @@ from nnviz.core.session import Session, layer_name
 from nnviz.core.steps import shape_text
 
 Index = QModelIndex | QPersistentModelIndex
+SAMPLE = 64  # cells read to size the columns: a 128×784 W⁽¹⁾ is not read whole
+EXTREMES = 4  # of each sign, the numbers nearest 0 and farthest from it, also read
 Role = Qt.ItemDataRole
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -114,6 +117,7 @@ class MatrixModel(QAbstractTableModel):
         self._matrix, self._layer = "W", 1
         self._pending = False  # inside our own set_cell: collect the Document's refusal
         self._refusal = ""
+        self._font = mono_font()  # asked for by every cell painted: made once
         self._take_shape()
         document.traceRecomputed.connect(self._on_values_changed)
         document.iterationChanged.connect(self._on_iteration_changed)
@@ -180,6 +184,28 @@ class MatrixModel(QAbstractTableModel):
     def value(self, i: int, j: int) -> float:
         return self.doc.cell_value(self._matrix, self._layer, i, j)
 
+    def longest_cells(self, n: int = SAMPLE) -> list[tuple[int, int]]:
+        """Cells whose text is as long as any cell's, found among at most n + 16 without
+        formatting the whole matrix: an even spread, and of each sign the numbers of largest
+        magnitude (1234567) and nearest 0 (-0.0001234 prints longer than -0.1234)."""
+        m = shown_matrix(self.doc.session, self._matrix, self._layer)
+        flat = m.ravel()
+        picks = list(range(0, flat.size, max(1, flat.size // n)))[:n]
+        for side in (flat > 0, flat < 0):
+            where = np.flatnonzero(side)
+            k = min(EXTREMES, where.size)
+            if k:
+                order = np.argpartition(np.abs(flat[where]), (k - 1, where.size - k))
+                picks += where[order[:k]].tolist() + where[order[-k:]].tolist()
+        lengths = {k: len(format_value(flat[k], self.doc.precision)) for k in picks}
+        longest = max(lengths.values())
+        return [divmod(k, m.shape[1]) for k, n in lengths.items() if n == longest]
+
+    def longest_column_labels(self) -> list[int]:
+        """The columns whose labels are longest (h⁽¹⁾₁₂₈, sample 64)."""
+        longest = max(map(len, self._cols))
+        return [k for k, label in enumerate(self._cols) if len(label) == longest]
+
     def where(self, i: int, j: int) -> str:
         return f"{self.label}[{i},{j}]"
 
@@ -197,9 +223,9 @@ class MatrixModel(QAbstractTableModel):
                 f"row {self._rows[i]}, column {self._cols[j]} (indices from 0 in brackets)"
             )
         if role == Role.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == Role.FontRole:
-            return mono_font()
+            return self._font
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
