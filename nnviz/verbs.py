@@ -275,8 +275,11 @@ def render(args: list[str]) -> int:
     p.add_argument("--theme", choices=("light", "dark"), default="light")
     p.add_argument("--scale", type=float, default=1.0, help="device pixel ratio (2 for HiDPI)")
     p.add_argument("--presenter", action="store_true", help="the presenter (projector) layout")
-    p.add_argument("--cell", metavar="ROW,COL", help="select a result cell (0-based): its "
-                   "operands are outlined and its derivation shown")
+    p.add_argument(
+        "--cell",
+        metavar="ROW,COL",
+        help="select a result cell (0-based): its operands are outlined and its derivation shown",
+    )
     p.add_argument("-o", "--output", required=True, metavar="OUT.png")
     a = p.parse_args(args)
     if (a.session is None) == (a.example is None):

@@ -24,10 +24,9 @@ from nnviz.core.session import (
     Session,
     load_session,
     save_session,
-    session_from_dict,
-    session_to_dict,
     to_convention,
     vector_to_convention,
+    with_block,
 )
 from nnviz.core.steps import Step, shape_text
 from nnviz.core.trace import Trace, build_trace
@@ -116,15 +115,10 @@ def session_with_block(
         for k, v in enumerate(row):
             if not math.isfinite(v):
                 raise NnvizError(f"{label}[{i + a},{j + k}]: {v} is not a finite number")
-    doc = session_to_dict(s)
-    entry = doc[matrix][layer - 1] if matrix in ("W", "b") and layer is not None else doc[matrix]
-    for a, row in enumerate(block):
-        for k, v in enumerate(row):
-            if matrix == "b":  # a flat list: along the row (row convention) or the column
-                entry[j + k if s.convention == "row" else i + a] = float(v)
-            else:
-                entry[i + a][j + k] = float(v)
-    return session_from_dict(doc)
+    try:
+        return with_block(s, matrix, layer, i, j, block)
+    except NnvizError as e:  # the core names the matrix by letter; people read W⁽¹⁾
+        raise NnvizError(str(e).replace(f"{matrix}:", f"{label}:", 1)) from None
 
 
 def session_with_cell(

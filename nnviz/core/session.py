@@ -418,6 +418,53 @@ def _parameters(
     return W, b, init
 
 
+# --- edits ----------------------------------------------------------------------------------
+
+
+def with_block(s: Session, matrix: str, layer: int | None, i: int, j: int, block: Any) -> Session:
+    """`s` with `block` written into X, Y, W⁽ˡ⁾ or b⁽ˡ⁾ from cell (i, j), both in the session's
+    convention; only the edited matrix is copied and checked (finite numbers, and the loss's
+    rules for Y), so an edit costs the size of one matrix, not of the session.
+    """
+    B = np.asarray(block, dtype=np.float64)
+    if B.ndim != 2 or B.size == 0:
+        raise NnvizError(f"{matrix}: a block to write must be a non-empty rectangle of numbers")
+    if not np.isfinite(B).all():
+        a, k = (int(v) for v in np.argwhere(~np.isfinite(B))[0])
+        raise NnvizError(f"{matrix}[{i + a},{j + k}]: {B[a, k]} is not a finite number")
+    if matrix in ("W", "b") and (layer is None or not 1 <= layer <= s.depth):
+        raise NnvizError(f"{matrix}: layer {layer} does not exist (layers 1..{s.depth})")
+    if matrix not in ("W", "b", "X", "Y"):
+        raise NnvizError(f"{matrix}: only X, Y, W and b can be edited")
+    row = s.convention == "row"
+    if matrix == "b":
+        canonical = s.b[layer - 1][:, None]  # type: ignore[index]
+    elif matrix == "W":
+        canonical = s.W[layer - 1]  # type: ignore[index]
+    else:
+        canonical = getattr(s, matrix)
+    M = np.array(canonical)  # a writable copy, column layout
+    shown = M.T if row else M  # a view: writing to it writes M
+    r, c = B.shape
+    if not (i >= 0 and j >= 0 and i + r <= shown.shape[0] and j + c <= shown.shape[1]):
+        raise NnvizError(
+            f"{matrix}: a {r}×{c} block does not fit from [{i},{j}] in a "
+            f"{shown.shape[0]}×{shown.shape[1]} matrix"
+        )
+    shown[i : i + r, j : j + c] = B
+    if matrix == "Y":
+        _check_targets(M, s.loss, s.convention)
+    if matrix == "W":
+        W = list(s.W)
+        W[layer - 1] = M  # type: ignore[index]
+        return s.with_parameters(tuple(W), s.b)
+    if matrix == "b":
+        b = list(s.b)
+        b[layer - 1] = M[:, 0]  # type: ignore[index]
+        return s.with_parameters(s.W, tuple(b))
+    return replace(s, **{matrix: _frozen(M)})
+
+
 # --- files ----------------------------------------------------------------------------------
 
 
