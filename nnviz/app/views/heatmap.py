@@ -13,8 +13,9 @@ from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph import functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
 
 from nnviz.app.startup import MONO
@@ -48,6 +49,75 @@ def cell_rects(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, in
     return [(r, c, 1, 1) for r, c in cells]
 
 
+def argb_table(lut: np.ndarray) -> np.ndarray:
+    """A (n, 3|4) uint8 lookup table as opaque 0xAARRGGBB words, for an RGB32 QImage."""
+    rgb = lut[:, :3].astype(np.uint32)
+    return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
+
+
+def dark_table(lut: np.ndarray) -> np.ndarray:
+    """Per LUT entry: is that colour dark (so a number on it is written in white)?"""
+    rgb = lut[:, :3].astype(float)
+    luminance = (0.2126 * rgb[:, 0] + 0.7152 * rgb[:, 1] + 0.0722 * rgb[:, 2]) / 255
+    return luminance < 0.5
+
+
+class MatrixImage(pg.ImageItem):
+    """An ImageItem that maps its values through the LUT to an RGB32 QImage itself.
+
+    pyqtgraph renders a float image with a LUT as an Indexed8 QImage, rebuilding its colour
+    table (256 qRgb calls) on each render, and Qt converts an indexed image on every draw:
+    about 8× slower to draw than RGB32. The mapping is pyqtgraph's own, cell for cell:
+    index = clip((v − lo) · n / (hi − lo), 0, n − 1), truncated; NaN cells transparent.
+    `image` stays the values (setImage is unchanged), so readers see the numbers.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self._argb: np.ndarray | None = None
+        self._argb_of: object = None
+        super().__init__(*args, **kwargs)
+
+    def setLookupTable(self, lut: object, update: bool = True) -> None:
+        if isinstance(lut, np.ndarray) and lut is not self._argb_of:
+            self._argb, self._argb_of = argb_table(lut), lut
+        super().setLookupTable(lut, update)
+
+    def render(self) -> None:
+        self._unrenderable = True
+        image = self.image
+        if image is None or image.size == 0 or self._argb is None or image.ndim != 2:
+            return
+        if self.autoDownsample:
+            xds, yds = self._computeDownsampleFactors()
+            if xds is None:
+                return
+            if xds > 1:
+                image = fn.downsample(image, xds, axis=1)
+            if yds > 1:
+                image = fn.downsample(image, yds, axis=0)
+            self._lastDownsample = (xds, yds)
+            if image.size == 0:
+                return
+        lo, hi = self.levels
+        table = self._argb
+        n = len(table)
+        scale = n / ((hi - lo) or 1.0)
+        with np.errstate(invalid="ignore", over="ignore"):
+            k = np.clip((image - lo) * scale, 0, n - 1)
+        nan = np.isnan(k)
+        has_nan = bool(nan.any())
+        if has_nan:
+            k[nan] = 0
+        words = table[k.astype(np.intp)]
+        fmt = QImage.Format.Format_RGB32
+        if has_nan:
+            words[nan] = 0  # transparent, as pyqtgraph draws a NaN
+            fmt = QImage.Format.Format_ARGB32
+        self.qimage = fn.ndarray_to_qimage(np.ascontiguousarray(words), fmt)
+        self._renderRequired = False
+        self._unrenderable = False
+
+
 class CellOverlay(pg.GraphicsObject):
     """The grid lines and the number in each cell, painted in device pixels."""
 
@@ -57,6 +127,7 @@ class CellOverlay(pg.GraphicsObject):
         self._levels = (-1.0, 1.0)
         self._copies: tuple[int | None, int | None] = (None, None)
         self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
+        self._dark_of: object = None  # the LUT _dark_lut was made from
         self._precision = 4
         self._texts: dict[tuple[int, int], str] = {}
         self._widest: dict[int, float] = {}  # font px -> width of the widest number
@@ -74,9 +145,8 @@ class CellOverlay(pg.GraphicsObject):
     ) -> None:
         self.prepareGeometryChange()
         self._values, self._levels, self._precision, self._theme = values, levels, precision, theme
-        rgb = lut[:, :3].astype(float)
-        luminance = (0.2126 * rgb[:, 0] + 0.7152 * rgb[:, 1] + 0.0722 * rgb[:, 2]) / 255
-        self._dark_lut = luminance < 0.5
+        if lut is not self._dark_of:
+            self._dark_lut, self._dark_of = dark_table(lut), lut
         self._texts = {}
         self._widest: dict[int, float] = {}
         self.update()
@@ -152,6 +222,9 @@ class CellOverlay(pg.GraphicsObject):
             rows, cols = self._values.shape
             texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
             self._font.setPixelSize(size)
+            if QFontInfo(self._font).fixedPitch():  # the widest is the longest: measure those
+                longest = max(len(t) for t in texts)
+                texts = {t for t in texts if len(t) == longest}
             metrics = QFontMetricsF(self._font)
             self._widest[size] = max(metrics.horizontalAdvance(t) for t in texts)
         return self._widest[size]
@@ -216,7 +289,7 @@ class MatrixItem:
         self.vb.setDefaultPadding(0)
         self.vb.setMouseEnabled(False, False)
         self.vb.sigRangeChangedManually.connect(self._on_zoomed)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = MatrixImage(axisOrder="row-major")
         self.overlay = CellOverlay()
         self.fade = QGraphicsRectItem()
         self.fade.setPen(QPen(Qt.PenStyle.NoPen))

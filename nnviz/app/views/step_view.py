@@ -75,9 +75,10 @@ class ColourLegend:
         key = (levels, theme.name, precision, font.pixelSize())
         if key == self._shown:
             return  # relabelling the axis is the costliest part of a step
+        if self._shown is None or self._shown[1] != theme.name:
+            self.bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per theme only
         self._shown = key
         lo, hi = levels
-        self.bar.setColorMap(theme.colormap())
         self.bar.setLevels(values=(lo, hi))
         axis = self.bar.axis
         axis.setTextPen(theme.text)
@@ -128,6 +129,7 @@ class StepView(QWidget):
         self.layout_: StepLayout | None = None
         self.levels = (-1.0, 1.0)
         self._op_html = [""] * (SLOTS + 1)
+        self._lut: tuple[str, np.ndarray] | None = None  # (theme name, its lookup table)
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
@@ -157,7 +159,7 @@ class StepView(QWidget):
         layout = step_layout(step)
         self.layout_ = layout
         self.levels = shared_levels(layout)
-        lut = theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+        lut = self._lookup_table(theme)
         precision = self.doc.precision
         self.canvas.setBackground(theme.window)
         self.heading.setText(
@@ -198,6 +200,13 @@ class StepView(QWidget):
         self.legend.set_scale(self.levels, theme, precision, font)
         self.fit_cells()
         self._refresh_outlines()
+
+    def _lookup_table(self, theme: Theme) -> np.ndarray:
+        """The theme's colour map as a 256-entry table, made once per theme: the images and
+        the overlays key their own derived tables on this array's identity."""
+        if self._lut is None or self._lut[0] != theme.name:
+            self._lut = (theme.name, theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False))
+        return self._lut[1]
 
     def _set_operators(self, layout: StepLayout, theme: Theme) -> None:
         """The operators between the matrices, smaller when the canvas is narrow."""

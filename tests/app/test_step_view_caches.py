@@ -1,0 +1,85 @@
+"""The step view's shortcuts keep what is shown right: the RGB32 image path maps values like
+pyqtgraph's, and every cache is dropped when what it was made from changes."""
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from nnviz.app.document import RESULT
+from nnviz.app.theme import theme_named
+
+
+def _rgba(image: QImage, x: int, y: int) -> tuple[int, int, int, int]:
+    return QColor.fromRgba(image.pixel(x, y)).getRgb()  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_matrix_image_maps_cells_like_pyqtgraph(qapp, theme):
+    import pyqtgraph as pg
+
+    from nnviz.app.views.heatmap import MatrixImage
+
+    lut = theme_named(theme).colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    values = np.array([[-2.0, -0.3, 0.0], [0.31, 2.0, np.nan], [np.inf, -np.inf, 1e-9]])
+    ours, theirs = MatrixImage(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
+    for item in (ours, theirs):
+        item.setLookupTable(lut)
+        item.setImage(values, levels=(-2.0, 2.0), autoLevels=False)
+        item.render()
+    a = ours.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+    b = theirs.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+    assert (a.width(), a.height()) == (3, 3)
+    assert ours.image is not None and ours.image.shape == (3, 3)  # the values, not colours
+    for i in range(3):
+        for j in range(3):
+            if np.isnan(values[i, j]):
+                assert _rgba(a, j, i)[3] == 0 and _rgba(b, j, i)[3] == 0  # transparent
+            else:
+                assert _rgba(a, j, i) == _rgba(b, j, i), (i, j)
+
+
+def test_a_theme_change_recolours_the_cells(qapp, open_window, doc):
+    win = open_window(doc)
+    item = win.step_view.matrix_view(RESULT)
+    value = float(item.image.image[0, 0])
+    lo, hi = win.step_view.levels
+
+    def drawn(theme: str) -> tuple[int, int, int, int]:
+        qapp.processEvents()
+        item.image.render()
+        want = theme_named(theme).colormap().map((value - lo) / (hi - lo), mode="qcolor")
+        got = QColor.fromRgba(item.image.qimage.pixel(0, 0))
+        return got.getRgb()[:3], want.getRgb()[:3]  # type: ignore[return-value]
+
+    got, want = drawn("light")
+    assert all(abs(g - w) <= 2 for g, w in zip(got, want, strict=True))
+    win.set_theme("dark")
+    try:
+        got_dark, want_dark = drawn("dark")
+        assert want_dark != want
+        assert all(abs(g - w) <= 2 for g, w in zip(got_dark, want_dark, strict=True))
+    finally:
+        win.set_theme("light")
+
+
+def test_widest_number_measures_like_every_number(qapp):
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from nnviz.app.startup import MONO
+    from nnviz.app.views.heatmap import CellOverlay, font_px_for
+    from nnviz.core.formatting import format_value
+
+    values = np.array([[-0.000123456, 12345.678, 1.0], [-1e-12, 0.5, -987.25]])
+    overlay = CellOverlay()
+    lut = theme_named("light").colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    for precision in (2, 4, 7):
+        overlay.set_values(values, (-1.0, 1.0), lut, precision, theme_named("light"))
+        for cell_h in (20.0, 40.0, 60.0):
+            px = font_px_for(cell_h)
+            font = QFont(MONO)
+            font.setPixelSize(round(px))
+            every = max(
+                QFontMetricsF(font).horizontalAdvance(format_value(v, precision))
+                for v in values.ravel()
+            )
+            assert overlay.widest(px) == pytest.approx(every)
