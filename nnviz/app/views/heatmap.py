@@ -266,6 +266,24 @@ class CellOverlay(pg.GraphicsObject):
         p.restore()
 
 
+def strip_plot(plot: pg.PlotItem, keep: Iterable[str] = ()) -> None:
+    """Take a PlotItem's axes (but `keep`), title and button out of its layout and out of
+    the scene: hidden, they would still relabel on every resize and zoom, and the scene
+    would still ask each of them its bounds (a Python call) on every move and paint."""
+    for name in ("left", "bottom", "top", "right"):
+        if name in keep:
+            continue
+        axis = plot.getAxis(name)
+        plot.hideAxis(name)
+        axis.unlinkFromView()
+        plot.layout.removeItem(axis)
+        axis.setParentItem(None)
+    plot.hideButtons()
+    plot.layout.removeItem(plot.titleLabel)
+    plot.titleLabel.setParentItem(None)
+    plot.autoBtn.setParentItem(None)
+
+
 class MatrixItem:
     """A matrix in the step view's scene: its PlotItem (ViewBox + ImageItem + overlays) and its
     caption. Placed by the step view in scene pixels; pans and zooms on its own when big."""
@@ -273,13 +291,7 @@ class MatrixItem:
     def __init__(self, slot: int, scene: QGraphicsScene) -> None:
         self.slot = slot
         self.plot = pg.PlotItem()
-        for name in ("left", "bottom", "top", "right"):
-            # Out of the layout altogether: hidden axes still relabel on every resize and zoom.
-            axis = self.plot.getAxis(name)
-            self.plot.hideAxis(name)
-            axis.unlinkFromView()
-            self.plot.layout.removeItem(axis)
-        self.plot.hideButtons()
+        strip_plot(self.plot)
         self.plot.setMenuEnabled(False)
         self.plot.layout.setContentsMargins(0, 0, 0, 0)
         self.plot.layout.setSpacing(0)

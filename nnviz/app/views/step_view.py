@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.heatmap import MARGIN, MIN_TEXT_CELL_PX, MatrixItem
+from nnviz.app.views.heatmap import MARGIN, MIN_TEXT_CELL_PX, MatrixItem, strip_plot
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
 
@@ -61,9 +61,10 @@ class ColourLegend:
 
     def __init__(self, scene: pg.GraphicsScene) -> None:
         self.bar = pg.ColorBarItem(values=(-1, 1), width=16, interactive=False, colorMapMenu=False)
-        for key in ("left", "top", "bottom"):
+        for key in ("left", "top", "bottom"):  # hidden, they still frame the bar
             self.bar.getAxis(key).hide()
             self.bar.getAxis(key).unlinkFromView()
+        strip_plot(self.bar, keep=("left", "top", "bottom", "right"))
         self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
         self.bar.axis.setWidth(LEGEND_W - 24)  # room for "+0.6041" beside the bar
         self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -129,6 +130,7 @@ class StepView(QWidget):
         self.layout_: StepLayout | None = None
         self.levels = (-1.0, 1.0)
         self._op_html = [""] * (SLOTS + 1)
+        self._background = current_theme().name  # the canvas background's theme
         self._lut: tuple[str, np.ndarray] | None = None  # (theme name, its lookup table)
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
@@ -161,7 +163,10 @@ class StepView(QWidget):
         self.levels = shared_levels(layout)
         lut = self._lookup_table(theme)
         precision = self.doc.precision
-        self.canvas.setBackground(theme.window)
+        if theme.name != self._background:
+            # Only on a theme change: a new background brush repaints the whole viewport.
+            self._background = theme.name
+            self.canvas.setBackground(theme.window)
         self.heading.setText(
             f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
             f"{step_heading(step)}</span>"
