@@ -121,3 +121,57 @@ def test_the_loss_plot_follows_iterations_edits_and_the_theme(qapp, open_window,
     finally:
         win.set_theme("light")
     assert axis.pen().color().name() == theme_named("light").muted
+
+
+def test_kept_text_items_swap_in_and_never_drop_one_on_show(qapp):
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from nnviz.app.views.heatmap import HtmlItems
+
+    scene = QGraphicsScene()
+    pool = HtmlItems(scene, z=1, limit=4)
+    a = pool.show(0, "<b>a</b>")
+    a.show()
+    b = pool.show(0, "<b>b</b>")  # replaces a at place 0, visible as a was
+    assert b.isVisible() and not a.isVisible() and b.toPlainText() == "b"
+    assert pool.show(0, "<b>a</b>") is a and a.isVisible() and not b.isVisible()
+    twin = pool.show(1, "<b>a</b>")  # the same text at another place is another item
+    assert twin is not a and twin.toPlainText() == "a"
+    hidden_slot = pool.show(2, "kept while hidden")
+    for k in range(20):  # many texts: old ones go, never one a place shows now
+        pool.show(3, f"t{k}")
+    for item in (a, twin, hidden_slot, pool.show(3, "t19")):
+        assert item.scene() is scene
+    assert b.scene() is None  # not shown anywhere: dropped
+    assert len([i for i in scene.items() if i.toPlainText()]) <= 5
+
+
+def test_captions_and_operators_follow_every_step_and_the_scale(qapp, open_window, doc):
+    win = open_window(doc)
+    view = win.step_view
+
+    def check() -> None:
+        layout = view.layout_
+        n = len(layout.matrices)
+        for k, item in enumerate(view.matrices):
+            if k < n:
+                shown = layout.matrices[k]
+                assert item.caption.isVisible() and item.caption.scene() is not None
+                assert item.caption.toPlainText().startswith(shown.label)
+                assert shown.shape in item.caption.toPlainText()
+            else:
+                assert not item.caption.isVisible()
+        shown_ops = [op.toPlainText() for op in view.ops if op.isVisible()]
+        assert shown_ops == [t for t in layout.texts if t]
+        assert all(op.scene() is not None for op in view.ops)
+
+    for _ in range(2):  # the second pass shows kept items
+        for index in range(doc.step_count):
+            doc.go_to(index)
+            check()
+    assert "font-size:22px" not in view.matrices[0].caption.toHtml()
+    view.set_scale(1.45)
+    check()
+    assert "font-size:22px" in view.matrices[0].caption.toHtml()  # 15 px × 1.45
+    view.set_scale(1.0)
+    check()

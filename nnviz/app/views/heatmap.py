@@ -266,6 +266,47 @@ class CellOverlay(pg.GraphicsObject):
         p.restore()
 
 
+class HtmlItems:
+    """Rich-text items kept laid out, one per (place, html): setting a QGraphicsTextItem's
+    HTML lays the text out again and drops its cached pixmap, which is slow; a step shows
+    texts seen before (names, shapes, operators), so it swaps in a kept item instead. Past
+    `limit`, the least recently used items not on show go."""
+
+    def __init__(self, scene: QGraphicsScene, z: float, limit: int = 48) -> None:
+        self._scene, self._z, self._limit = scene, z, limit
+        self._items: dict[tuple[object, str], QGraphicsTextItem] = {}
+        self._current: dict[object, QGraphicsTextItem] = {}  # place -> the item there now
+
+    def show(self, place: object, html: str) -> QGraphicsTextItem:
+        """The item for `html` at `place` (an operator's index, say: equal texts can be
+        shown at once), in place of the one there before, visible if that one was."""
+        item = self._items.pop((place, html), None)
+        if item is None:
+            item = QGraphicsTextItem()
+            item.setZValue(self._z)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            item.setHtml(html)
+            item.hide()
+            self._scene.addItem(item)
+            self._evict()
+        self._items[(place, html)] = item  # the most recently used last
+        before = self._current.get(place)
+        if before is not item:
+            if before is not None:
+                item.setVisible(before.isVisible())
+                before.hide()
+            self._current[place] = item
+        return item
+
+    def _evict(self) -> None:
+        current = {id(item) for item in self._current.values()}
+        for key in list(self._items):
+            if len(self._items) < self._limit:
+                return
+            if id(self._items[key]) not in current:
+                self._scene.removeItem(self._items.pop(key))
+
+
 def strip_plot(plot: pg.PlotItem, keep: Iterable[str] = ()) -> None:
     """Take a PlotItem's axes (but `keep`), title and button out of its layout and out of
     the scene: hidden, they would still relabel on every resize and zoom, and the scene
@@ -316,11 +357,9 @@ class MatrixItem:
         self._selected.setZValue(30)
         self._selected.hide()
         self.vb.addItem(self._selected)
-        self.caption = QGraphicsTextItem()
-        self.caption.setZValue(1)
-        self.caption.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._captions = HtmlItems(scene, z=1)
+        self.caption = self._captions.show(None, "")  # the item under the matrix now
         scene.addItem(self.plot)
-        scene.addItem(self.caption)
         self._shape: tuple[int, int] = (0, 0)
         self._caption_html = ""
         self._geometry = QRectF()
@@ -365,7 +404,7 @@ class MatrixItem:
     def set_caption(self, html: str) -> None:
         if html != self._caption_html:
             self._caption_html = html
-            self.caption.setHtml(html)
+            self.caption = self._captions.show(None, html)
 
     @staticmethod
     def _pen(colour: str, width: float) -> QPen:

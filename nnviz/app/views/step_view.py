@@ -14,7 +14,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsTextItem,
     QLabel,
     QSizePolicy,
     QVBoxLayout,
@@ -23,7 +22,13 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.heatmap import MARGIN, MIN_TEXT_CELL_PX, MatrixItem, strip_plot
+from nnviz.app.views.heatmap import (
+    MARGIN,
+    MIN_TEXT_CELL_PX,
+    HtmlItems,
+    MatrixItem,
+    strip_plot,
+)
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
 
@@ -115,11 +120,10 @@ class StepView(QWidget):
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         scene = self.canvas.scene()
         self.matrices = [MatrixItem(k, scene) for k in range(SLOTS)]
-        self.ops = [QGraphicsTextItem() for _ in range(SLOTS + 1)]
-        for op in self.ops:
-            # Painted from a pixmap until its text changes: rich text is slow to lay out.
-            op.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            scene.addItem(op)
+        # Operators kept laid out per text (rich text is slow to lay out), painted from
+        # pixmaps; self.ops[k] is the one before matrix k, hidden when there is none.
+        self._op_items = HtmlItems(scene, z=0)
+        self.ops = [self._op_items.show(k, "") for k in range(SLOTS + 1)]
         self.legend = ColourLegend(scene)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 12, 18, 8)
@@ -226,7 +230,7 @@ class StepView(QWidget):
             )
             if html != self._op_html[k]:
                 self._op_html[k] = html
-                op.setHtml(html)
+                op = self.ops[k] = self._op_items.show(k, html)
             op.setVisible(bool(text))
 
     def fit_cells(self) -> None:
