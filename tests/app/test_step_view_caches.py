@@ -175,3 +175,43 @@ def test_captions_and_operators_follow_every_step_and_the_scale(qapp, open_windo
     assert "font-size:22px" in view.matrices[0].caption.toHtml()  # 15 px × 1.45
     view.set_scale(1.0)
     check()
+
+
+def test_a_quiet_label_still_gets_the_room_its_text_needs(qtbot):
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from nnviz.app.views.quiet_label import QuietLabel
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    label = QLabel("short")
+    label.setWordWrap(True)
+    box = QuietLabel(label)
+    layout.addWidget(box)
+    layout.addStretch(1)
+    host.resize(220, 400)
+    host.show()
+    qtbot.waitExposed(host)
+    one_line = box.height()
+    label.setText("a text long enough to need several lines at this width " * 3)
+    qtbot.waitUntil(lambda: box.height() > 2 * one_line)
+    assert box.height() == label.heightForWidth(box.width())
+    assert label.geometry() == box.rect()
+    label.setText("short again")
+    qtbot.waitUntil(lambda: box.height() == one_line)
+    host.resize(120, 400)  # a minimum width above the width: the box widens the host's minimum
+    label.setText("unbreakable_word_wider_than_the_window")
+    qtbot.waitUntil(lambda: host.minimumSizeHint().width() >= label.minimumSizeHint().width())
+
+
+def test_the_bottom_labels_fit_their_text_at_every_step(qapp, open_window, doc):
+    win = open_window(doc, size=(900, 700))
+    panel = win.equation_panel
+    for index in range(doc.step_count):
+        doc.go_to(index)
+        qapp.processEvents()
+        for label in (panel.equation, panel.shapes, panel.cell, win.step_view.heading):
+            box = label.parentWidget()
+            assert label.geometry() == box.rect()
+            assert box.height() == label.heightForWidth(box.width()), label.objectName()

@@ -29,6 +29,7 @@ from nnviz.app.views.heatmap import (
     MatrixItem,
     strip_plot,
 )
+from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
 
@@ -110,7 +111,7 @@ class StepView(QWidget):
         super().__init__(parent)
         self.doc = doc
         self.setObjectName("stepView")
-        self.heading = QLabel(self)
+        self.heading = QLabel()
         self.heading.setObjectName("stepHeading")
         self.heading.setWordWrap(True)
         self.canvas = pg.GraphicsView(self, background=current_theme().window)
@@ -128,7 +129,7 @@ class StepView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 12, 18, 8)
         outer.setSpacing(4)
-        outer.addWidget(self.heading)
+        outer.addWidget(QuietLabel(self.heading, self))  # a new step relayouts nothing
         outer.addWidget(self.canvas, 1)
         self.scale = 1.0  # type size factor: 1 at a desk, larger in presenter mode
         self.layout_: StepLayout | None = None
