@@ -307,6 +307,14 @@ class HtmlItems:
                 self._scene.removeItem(self._items.pop(key))
 
 
+def flush_scene(scene: QGraphicsScene) -> None:
+    """Move a changed pyqtgraph scene's items now (new view ranges), not while it paints:
+    items moved during a paint are painted again in a second pass (seen on every change
+    of iteration)."""
+    if isinstance(scene, pg.GraphicsScene):
+        scene.prepareForPaint()
+
+
 def strip_plot(plot: pg.PlotItem, keep: Iterable[str] = ()) -> None:
     """Take a PlotItem's axes (but `keep`), title and button out of its layout and out of
     the scene: hidden, they would still relabel on every resize and zoom, and the scene

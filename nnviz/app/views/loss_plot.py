@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.heatmap import flush_scene
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 
@@ -84,6 +85,7 @@ class LossPlot(pg.PlotWidget):
         self._set("range", (x_range, y_range), self._set_range, x_range, y_range)
         hint = (1.25, top * 1.12 if top > 0 else 1.0, len(points) < 2)
         self._set("hint", hint, self._set_hint, *hint)
+        flush_scene(self.scene())
 
     def _set(self, part: str, key: object, setter: Callable[..., None], *args: object) -> None:
         if self._shown.get(part) != key:

@@ -27,6 +27,7 @@ from nnviz.app.views.heatmap import (
     MIN_TEXT_CELL_PX,
     HtmlItems,
     MatrixItem,
+    flush_scene,
     strip_plot,
 )
 from nnviz.app.views.quiet_label import QuietLabel
@@ -291,6 +292,7 @@ class StepView(QWidget):
         tallest_px = max(h for _, h in boxes)
         legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
         self.legend.place(x + gap, max(4.0, mid - legend_h / 2), legend_h)
+        flush_scene(self.canvas.scene())
 
     @staticmethod
     def _cell(item: MatrixItem, ch: float) -> tuple[float, float]:
