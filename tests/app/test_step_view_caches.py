@@ -215,3 +215,23 @@ def test_the_bottom_labels_fit_their_text_at_every_step(qapp, open_window, doc):
             box = label.parentWidget()
             assert label.geometry() == box.rect()
             assert box.height() == label.heightForWidth(box.width()), label.objectName()
+
+
+def test_dark_cells_match_the_per_cell_rule(qapp):
+    from nnviz.app.views.heatmap import CellOverlay
+
+    theme = theme_named("dark")
+    lut = theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(6, 7)) * 2
+    values[0, :4] = [np.nan, np.inf, -np.inf, 1e300]
+    values[1, :3] = [-2.5, 2.5, 0.0]  # at and past the ends of the scale
+    overlay = CellOverlay()
+    overlay.set_values(values, (-2.5, 2.5), lut, 4, theme)
+    want = [[overlay._is_dark(i, j) for j in range(7)] for i in range(6)]
+    assert overlay._dark_cells().tolist() == want
+    assert any(map(any, want)) and not all(map(all, want))
+    overlay.set_values(-values, (-2.5, 2.5), lut, 4, theme)  # new values: made anew
+    assert overlay._dark_cells().tolist() == [
+        [overlay._is_dark(i, j) for j in range(7)] for i in range(6)
+    ]

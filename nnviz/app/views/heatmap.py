@@ -15,7 +15,16 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPen,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
 
 from nnviz.app.startup import MONO
@@ -128,6 +137,7 @@ class CellOverlay(pg.GraphicsObject):
         self._copies: tuple[int | None, int | None] = (None, None)
         self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
         self._dark_of: object = None  # the LUT _dark_lut was made from
+        self._dark: np.ndarray | None = None  # per cell, made when numbers are first drawn
         self._precision = 4
         self._texts: dict[tuple[int, int], str] = {}
         self._widest: dict[int, float] = {}  # font px -> width of the widest number
@@ -149,6 +159,7 @@ class CellOverlay(pg.GraphicsObject):
             self._dark_lut, self._dark_of = dark_table(lut), lut
         self._texts = {}
         self._widest: dict[int, float] = {}
+        self._dark = None
         self.update()
 
     def text(self, i: int, j: int) -> str:
@@ -161,10 +172,6 @@ class CellOverlay(pg.GraphicsObject):
     def set_copies(self, from_row: int | None, from_col: int | None) -> None:
         """Rows (or columns) from here on are broadcast copies of the first one."""
         self._copies = (from_row, from_col)
-
-    def _is_copy(self, i: int, j: int) -> bool:
-        from_row, from_col = self._copies
-        return (from_row is not None and i >= from_row) or (from_col is not None and j >= from_col)
 
     def _is_dark(self, i: int, j: int) -> bool:
         """Whether cell (i, j)'s colour is dark (so its number is written in white)."""
@@ -252,18 +259,59 @@ class CellOverlay(pg.GraphicsObject):
         self.numbers_drawn = font is not None
         if font is not None:
             p.setFont(font)
-            light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
-            vis_rows, vis_cols = self._visible()
-            for i in vis_rows:
-                for j in vis_cols:
-                    c = t.map(QPointF(j + 0.5, i + 0.5))
-                    colour = light if self._is_dark(i, j) else dark
-                    if self._is_copy(i, j):
-                        colour = QColor(self._theme.muted)  # a broadcast copy: greyed
-                    p.setPen(colour)
-                    box = QRectF(c.x() - cell_w / 2, c.y() - cell_h / 2, cell_w, cell_h)
-                    p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.text(i, j))
+            self._paint_numbers(p, t, cell_w, cell_h)
         p.restore()
+
+    def _paint_numbers(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
+        """Each visible cell's number, centred, white on dark cells, near-black on light
+        ones, grey on broadcast copies; one pen change per colour."""
+        dark_cells = self._dark_cells()
+        from_row, from_col = self._copies
+        light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
+        muted = QColor(self._theme.muted)  # a broadcast copy: greyed
+        by_colour: dict[int, tuple[QColor, list[tuple[QRectF, str]]]] = {
+            0: (light, []),
+            1: (dark, []),
+            2: (muted, []),
+        }
+        axis_aligned = t.type().value <= QTransform.TransformationType.TxScale.value
+        m11, m22, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
+        half_w, half_h = cell_w / 2, cell_h / 2
+        vis_rows, vis_cols = self._visible()
+        for i in vis_rows:
+            row_dark = dark_cells[i]
+            row_copy = from_row is not None and i >= from_row
+            for j in vis_cols:
+                if axis_aligned:
+                    cx, cy = m11 * (j + 0.5) + dx, m22 * (i + 0.5) + dy
+                else:
+                    c = t.map(QPointF(j + 0.5, i + 0.5))
+                    cx, cy = c.x(), c.y()
+                if row_copy or (from_col is not None and j >= from_col):
+                    key = 2
+                else:
+                    key = 0 if row_dark[j] else 1
+                box = QRectF(cx - half_w, cy - half_h, cell_w, cell_h)
+                by_colour[key][1].append((box, self.text(i, j)))
+        centre = Qt.AlignmentFlag.AlignCenter
+        for colour, cells in by_colour.values():
+            if cells:
+                p.setPen(colour)
+                for box, text in cells:
+                    p.drawText(box, centre, text)
+
+    def _dark_cells(self) -> np.ndarray:
+        """Per cell: is its colour dark? (index into the LUT as `_is_dark` computes it)."""
+        if self._dark is None:
+            v = np.asarray(self._values, dtype=float)
+            lo, hi = self._levels
+            n = len(self._dark_lut)
+            finite = np.isfinite(v)
+            with np.errstate(invalid="ignore", over="ignore"):
+                x = np.where(finite, (v - lo) / (hi - lo) * (n - 1), 0.0)
+            k = np.clip(np.trunc(x), 0, n - 1).astype(np.intp)  # int(): toward zero
+            self._dark = self._dark_lut[k] & finite
+        return self._dark
 
 
 class HtmlItems:
