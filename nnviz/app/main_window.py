@@ -33,6 +33,7 @@ from nnviz.app.views.editors import MatrixEditors
 from nnviz.app.views.equation_panel import EquationPanel, cost_text
 from nnviz.app.views.explanation_panel import ExplanationPanel
 from nnviz.app.views.loss_plot import LossPlot
+from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_view import StepView
 from nnviz.app.views.timeline import Timeline
 from nnviz.core.errors import NnvizError
@@ -279,7 +280,7 @@ class MainWindow(QMainWindow):
         self.counter = QLabel()
         self.counter.setObjectName("iterationCounter")
         self.counter.setContentsMargins(8, 0, 8, 0)
-        tb.addWidget(self.counter)
+        tb.addWidget(QuietLabel(self.counter, widths_matter=True))  # most steps: same width
         tb.addSeparator()
         digits = QWidget()
         row = QHBoxLayout(digits)
@@ -302,7 +303,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(tb)
         self.status_label = QLabel()
         self.status_label.setObjectName("stepStatus")
-        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addWidget(QuietLabel(self.status_label), 1)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:

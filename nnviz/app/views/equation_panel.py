@@ -8,6 +8,7 @@ from nnviz.app.document import RESULT, Document
 from nnviz.app.startup import SERIF
 from nnviz.app.theme import current_theme
 from nnviz.app.views.mathtext import math_html
+from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import step_layout
 from nnviz.core.formatting import format_value
 from nnviz.core.steps import Step
@@ -55,9 +56,8 @@ class EquationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.equation)
-        layout.addWidget(self.shapes)
-        layout.addWidget(self.cell)
+        for lbl in (self.equation, self.shapes, self.cell):  # a new step relayouts nothing
+            layout.addWidget(QuietLabel(lbl, self))
         self.scale = 1.0
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.traceRecomputed.connect(self.refresh)

@@ -13,8 +13,18 @@ from collections.abc import Iterable
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph import functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPen,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
 
 from nnviz.app.startup import MONO
@@ -48,6 +58,75 @@ def cell_rects(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, in
     return [(r, c, 1, 1) for r, c in cells]
 
 
+def argb_table(lut: np.ndarray) -> np.ndarray:
+    """A (n, 3|4) uint8 lookup table as opaque 0xAARRGGBB words, for an RGB32 QImage."""
+    rgb = lut[:, :3].astype(np.uint32)
+    return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
+
+
+def dark_table(lut: np.ndarray) -> np.ndarray:
+    """Per LUT entry: is that colour dark (so a number on it is written in white)?"""
+    rgb = lut[:, :3].astype(float)
+    luminance = (0.2126 * rgb[:, 0] + 0.7152 * rgb[:, 1] + 0.0722 * rgb[:, 2]) / 255
+    return luminance < 0.5
+
+
+class MatrixImage(pg.ImageItem):
+    """An ImageItem that maps its values through the LUT to an RGB32 QImage itself.
+
+    pyqtgraph renders a float image with a LUT as an Indexed8 QImage, rebuilding its colour
+    table (256 qRgb calls) on each render, and Qt converts an indexed image on every draw:
+    about 8× slower to draw than RGB32. The mapping is pyqtgraph's own, cell for cell:
+    index = clip((v − lo) · n / (hi − lo), 0, n − 1), truncated; NaN cells transparent.
+    `image` stays the values (setImage is unchanged), so readers see the numbers.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self._argb: np.ndarray | None = None
+        self._argb_of: object = None
+        super().__init__(*args, **kwargs)
+
+    def setLookupTable(self, lut: object, update: bool = True) -> None:
+        if isinstance(lut, np.ndarray) and lut is not self._argb_of:
+            self._argb, self._argb_of = argb_table(lut), lut
+        super().setLookupTable(lut, update)
+
+    def render(self) -> None:
+        self._unrenderable = True
+        image = self.image
+        if image is None or image.size == 0 or self._argb is None or image.ndim != 2:
+            return
+        if self.autoDownsample:
+            xds, yds = self._computeDownsampleFactors()
+            if xds is None:
+                return
+            if xds > 1:
+                image = fn.downsample(image, xds, axis=1)
+            if yds > 1:
+                image = fn.downsample(image, yds, axis=0)
+            self._lastDownsample = (xds, yds)
+            if image.size == 0:
+                return
+        lo, hi = self.levels
+        table = self._argb
+        n = len(table)
+        scale = n / ((hi - lo) or 1.0)
+        with np.errstate(invalid="ignore", over="ignore"):
+            k = np.clip((image - lo) * scale, 0, n - 1)
+        nan = np.isnan(k)
+        has_nan = bool(nan.any())
+        if has_nan:
+            k[nan] = 0
+        words = table[k.astype(np.intp)]
+        fmt = QImage.Format.Format_RGB32
+        if has_nan:
+            words[nan] = 0  # transparent, as pyqtgraph draws a NaN
+            fmt = QImage.Format.Format_ARGB32
+        self.qimage = fn.ndarray_to_qimage(np.ascontiguousarray(words), fmt)
+        self._renderRequired = False
+        self._unrenderable = False
+
+
 class CellOverlay(pg.GraphicsObject):
     """The grid lines and the number in each cell, painted in device pixels."""
 
@@ -57,6 +136,8 @@ class CellOverlay(pg.GraphicsObject):
         self._levels = (-1.0, 1.0)
         self._copies: tuple[int | None, int | None] = (None, None)
         self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
+        self._dark_of: object = None  # the LUT _dark_lut was made from
+        self._dark: np.ndarray | None = None  # per cell, made when numbers are first drawn
         self._precision = 4
         self._texts: dict[tuple[int, int], str] = {}
         self._widest: dict[int, float] = {}  # font px -> width of the widest number
@@ -74,11 +155,11 @@ class CellOverlay(pg.GraphicsObject):
     ) -> None:
         self.prepareGeometryChange()
         self._values, self._levels, self._precision, self._theme = values, levels, precision, theme
-        rgb = lut[:, :3].astype(float)
-        luminance = (0.2126 * rgb[:, 0] + 0.7152 * rgb[:, 1] + 0.0722 * rgb[:, 2]) / 255
-        self._dark_lut = luminance < 0.5
+        if lut is not self._dark_of:
+            self._dark_lut, self._dark_of = dark_table(lut), lut
         self._texts = {}
         self._widest: dict[int, float] = {}
+        self._dark = None
         self.update()
 
     def text(self, i: int, j: int) -> str:
@@ -91,10 +172,6 @@ class CellOverlay(pg.GraphicsObject):
     def set_copies(self, from_row: int | None, from_col: int | None) -> None:
         """Rows (or columns) from here on are broadcast copies of the first one."""
         self._copies = (from_row, from_col)
-
-    def _is_copy(self, i: int, j: int) -> bool:
-        from_row, from_col = self._copies
-        return (from_row is not None and i >= from_row) or (from_col is not None and j >= from_col)
 
     def _is_dark(self, i: int, j: int) -> bool:
         """Whether cell (i, j)'s colour is dark (so its number is written in white)."""
@@ -152,6 +229,9 @@ class CellOverlay(pg.GraphicsObject):
             rows, cols = self._values.shape
             texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
             self._font.setPixelSize(size)
+            if QFontInfo(self._font).fixedPitch():  # the widest is the longest: measure those
+                longest = max(len(t) for t in texts)
+                texts = {t for t in texts if len(t) == longest}
             metrics = QFontMetricsF(self._font)
             self._widest[size] = max(metrics.horizontalAdvance(t) for t in texts)
         return self._widest[size]
@@ -179,18 +259,126 @@ class CellOverlay(pg.GraphicsObject):
         self.numbers_drawn = font is not None
         if font is not None:
             p.setFont(font)
-            light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
-            vis_rows, vis_cols = self._visible()
-            for i in vis_rows:
-                for j in vis_cols:
-                    c = t.map(QPointF(j + 0.5, i + 0.5))
-                    colour = light if self._is_dark(i, j) else dark
-                    if self._is_copy(i, j):
-                        colour = QColor(self._theme.muted)  # a broadcast copy: greyed
-                    p.setPen(colour)
-                    box = QRectF(c.x() - cell_w / 2, c.y() - cell_h / 2, cell_w, cell_h)
-                    p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.text(i, j))
+            self._paint_numbers(p, t, cell_w, cell_h)
         p.restore()
+
+    def _paint_numbers(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
+        """Each visible cell's number, centred, white on dark cells, near-black on light
+        ones, grey on broadcast copies; one pen change per colour."""
+        dark_cells = self._dark_cells()
+        from_row, from_col = self._copies
+        light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
+        muted = QColor(self._theme.muted)  # a broadcast copy: greyed
+        by_colour: dict[int, tuple[QColor, list[tuple[QRectF, str]]]] = {
+            0: (light, []),
+            1: (dark, []),
+            2: (muted, []),
+        }
+        axis_aligned = t.type().value <= QTransform.TransformationType.TxScale.value
+        m11, m22, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
+        half_w, half_h = cell_w / 2, cell_h / 2
+        vis_rows, vis_cols = self._visible()
+        for i in vis_rows:
+            row_dark = dark_cells[i]
+            row_copy = from_row is not None and i >= from_row
+            for j in vis_cols:
+                if axis_aligned:
+                    cx, cy = m11 * (j + 0.5) + dx, m22 * (i + 0.5) + dy
+                else:
+                    c = t.map(QPointF(j + 0.5, i + 0.5))
+                    cx, cy = c.x(), c.y()
+                if row_copy or (from_col is not None and j >= from_col):
+                    key = 2
+                else:
+                    key = 0 if row_dark[j] else 1
+                box = QRectF(cx - half_w, cy - half_h, cell_w, cell_h)
+                by_colour[key][1].append((box, self.text(i, j)))
+        centre = Qt.AlignmentFlag.AlignCenter
+        for colour, cells in by_colour.values():
+            if cells:
+                p.setPen(colour)
+                for box, text in cells:
+                    p.drawText(box, centre, text)
+
+    def _dark_cells(self) -> np.ndarray:
+        """Per cell: is its colour dark? (index into the LUT as `_is_dark` computes it)."""
+        if self._dark is None:
+            v = np.asarray(self._values, dtype=float)
+            lo, hi = self._levels
+            n = len(self._dark_lut)
+            finite = np.isfinite(v)
+            with np.errstate(invalid="ignore", over="ignore"):
+                x = np.where(finite, (v - lo) / (hi - lo) * (n - 1), 0.0)
+            k = np.clip(np.trunc(x), 0, n - 1).astype(np.intp)  # int(): toward zero
+            self._dark = self._dark_lut[k] & finite
+        return self._dark
+
+
+class HtmlItems:
+    """Rich-text items kept laid out, one per (place, html): setting a QGraphicsTextItem's
+    HTML lays the text out again and drops its cached pixmap, which is slow; a step shows
+    texts seen before (names, shapes, operators), so it swaps in a kept item instead. Past
+    `limit`, the least recently used items not on show go."""
+
+    def __init__(self, scene: QGraphicsScene, z: float, limit: int = 48) -> None:
+        self._scene, self._z, self._limit = scene, z, limit
+        self._items: dict[tuple[object, str], QGraphicsTextItem] = {}
+        self._current: dict[object, QGraphicsTextItem] = {}  # place -> the item there now
+
+    def show(self, place: object, html: str) -> QGraphicsTextItem:
+        """The item for `html` at `place` (an operator's index, say: equal texts can be
+        shown at once), in place of the one there before, visible if that one was."""
+        item = self._items.pop((place, html), None)
+        if item is None:
+            item = QGraphicsTextItem()
+            item.setZValue(self._z)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            item.setHtml(html)
+            item.hide()
+            self._scene.addItem(item)
+            self._evict()
+        self._items[(place, html)] = item  # the most recently used last
+        before = self._current.get(place)
+        if before is not item:
+            if before is not None:
+                item.setVisible(before.isVisible())
+                before.hide()
+            self._current[place] = item
+        return item
+
+    def _evict(self) -> None:
+        current = {id(item) for item in self._current.values()}
+        for key in list(self._items):
+            if len(self._items) < self._limit:
+                return
+            if id(self._items[key]) not in current:
+                self._scene.removeItem(self._items.pop(key))
+
+
+def flush_scene(scene: QGraphicsScene) -> None:
+    """Move a changed pyqtgraph scene's items now (new view ranges), not while it paints:
+    items moved during a paint are painted again in a second pass (seen on every change
+    of iteration)."""
+    if isinstance(scene, pg.GraphicsScene):
+        scene.prepareForPaint()
+
+
+def strip_plot(plot: pg.PlotItem, keep: Iterable[str] = ()) -> None:
+    """Take a PlotItem's axes (but `keep`), title and button out of its layout and out of
+    the scene: hidden, they would still relabel on every resize and zoom, and the scene
+    would still ask each of them its bounds (a Python call) on every move and paint."""
+    for name in ("left", "bottom", "top", "right"):
+        if name in keep:
+            continue
+        axis = plot.getAxis(name)
+        plot.hideAxis(name)
+        axis.unlinkFromView()
+        plot.layout.removeItem(axis)
+        axis.setParentItem(None)
+    plot.hideButtons()
+    plot.layout.removeItem(plot.titleLabel)
+    plot.titleLabel.setParentItem(None)
+    plot.autoBtn.setParentItem(None)
 
 
 class MatrixItem:
@@ -200,13 +388,7 @@ class MatrixItem:
     def __init__(self, slot: int, scene: QGraphicsScene) -> None:
         self.slot = slot
         self.plot = pg.PlotItem()
-        for name in ("left", "bottom", "top", "right"):
-            # Out of the layout altogether: hidden axes still relabel on every resize and zoom.
-            axis = self.plot.getAxis(name)
-            self.plot.hideAxis(name)
-            axis.unlinkFromView()
-            self.plot.layout.removeItem(axis)
-        self.plot.hideButtons()
+        strip_plot(self.plot)
         self.plot.setMenuEnabled(False)
         self.plot.layout.setContentsMargins(0, 0, 0, 0)
         self.plot.layout.setSpacing(0)
@@ -216,7 +398,7 @@ class MatrixItem:
         self.vb.setDefaultPadding(0)
         self.vb.setMouseEnabled(False, False)
         self.vb.sigRangeChangedManually.connect(self._on_zoomed)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = MatrixImage(axisOrder="row-major")
         self.overlay = CellOverlay()
         self.fade = QGraphicsRectItem()
         self.fade.setPen(QPen(Qt.PenStyle.NoPen))
@@ -231,11 +413,9 @@ class MatrixItem:
         self._selected.setZValue(30)
         self._selected.hide()
         self.vb.addItem(self._selected)
-        self.caption = QGraphicsTextItem()
-        self.caption.setZValue(1)
-        self.caption.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._captions = HtmlItems(scene, z=1)
+        self.caption = self._captions.show(None, "")  # the item under the matrix now
         scene.addItem(self.plot)
-        scene.addItem(self.caption)
         self._shape: tuple[int, int] = (0, 0)
         self._caption_html = ""
         self._geometry = QRectF()
@@ -280,7 +460,7 @@ class MatrixItem:
     def set_caption(self, html: str) -> None:
         if html != self._caption_html:
             self._caption_html = html
-            self.caption.setHtml(html)
+            self.caption = self._captions.show(None, html)
 
     @staticmethod
     def _pen(colour: str, width: float) -> QPen:

@@ -2,12 +2,15 @@
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from nnviz.app.document import Document
-from nnviz.app.theme import current_theme
+from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.heatmap import flush_scene
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 
@@ -41,6 +44,8 @@ class LossPlot(pg.PlotWidget):
         )
         item.addItem(self.hint)
         self.setMinimumHeight(140)
+        self._theme = ""  # the theme the pens were set for
+        self._shown: dict[str, object] = {}  # part -> what it was last set to
         self.scene().sigMouseClicked.connect(self._on_clicked)
         doc.iterationChanged.connect(self._on_iteration_changed)
         doc.traceRecomputed.connect(self.refresh)
@@ -51,29 +56,59 @@ class LossPlot(pg.PlotWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Redraw what changed: the curve when an iteration was reached or recomputed, the
+        marker when the iteration changed, the pens on a theme change. Each pyqtgraph setter
+        repaints and relabels its axis even when given what it has, and the axes' labels
+        are the costliest part of the plot."""
         theme = current_theme()
-        self.setBackground(theme.base)
+        if theme.name != self._theme:
+            self._theme = theme.name
+            self.setBackground(theme.base)
+            for side in ("left", "bottom"):
+                axis = self.getPlotItem().getAxis(side)
+                axis.setTextPen(theme.text)
+                axis.setPen(theme.muted)
+            self.hint.setColor(theme.muted)
+            self._shown = {}
         points = self.doc.losses()
         xs = [k for k, _ in points]
         ys = [v for _, v in points]
+        self._set("curve", points, self._set_curve, xs, ys, theme)
+        k, loss = self.doc.iteration, self.doc.loss
+        self._set("marker", (k, loss), self._set_marker, k, loss, theme)
+        tip = f"iteration {k}: loss {format_value(loss, self.doc.precision)}"
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+        top = max(ys) if ys else 1.0
+        x_range = (0.5, max(xs[-1] if xs else 1, 5) + 0.5)
+        y_range = (0.0, top * 1.15 if top > 0 else 1.0)
+        self._set("range", (x_range, y_range), self._set_range, x_range, y_range)
+        hint = (1.25, top * 1.12 if top > 0 else 1.0, len(points) < 2)
+        self._set("hint", hint, self._set_hint, *hint)
+        flush_scene(self.scene())
+
+    def _set(self, part: str, key: object, setter: Callable[..., None], *args: object) -> None:
+        if self._shown.get(part) != key:
+            self._shown[part] = key
+            setter(*args)
+
+    def _set_curve(self, xs: list[int], ys: list[float], theme: Theme) -> None:
         pen = pg.mkPen(theme.plot_line, width=2)
         self.curve.setData(xs, ys, pen=pen, symbolBrush=theme.plot_line, symbolPen=None)
-        k = self.doc.iteration
+
+    def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
         self.marker.setData(
-            [k], [self.doc.loss], brush=pg.mkBrush(theme.base), pen=pg.mkPen(theme.text, width=2)
+            [k], [loss], brush=pg.mkBrush(theme.base), pen=pg.mkPen(theme.text, width=2)
         )
-        for side in ("left", "bottom"):
-            axis = self.getPlotItem().getAxis(side)
-            axis.setTextPen(theme.text)
-            axis.setPen(theme.muted)
-        self.setToolTip(f"iteration {k}: loss {format_value(self.doc.loss, self.doc.precision)}")
+
+    def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
         item = self.getPlotItem()
-        item.setXRange(0.5, max(xs[-1] if xs else 1, 5) + 0.5, padding=0)
-        top = max(ys) if ys else 1.0
-        item.setYRange(0.0, top * 1.15 if top > 0 else 1.0, padding=0)
-        self.hint.setColor(theme.muted)
-        self.hint.setPos(1.25, top * 1.12 if top > 0 else 1.0)
-        self.hint.setVisible(len(points) < 2)
+        item.setXRange(*x_range, padding=0)
+        item.setYRange(*y_range, padding=0)
+
+    def _set_hint(self, x: float, y: float, visible: bool) -> None:
+        self.hint.setPos(x, y)
+        self.hint.setVisible(visible)
 
     def _on_clicked(self, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]

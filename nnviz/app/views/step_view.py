@@ -14,7 +14,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsTextItem,
     QLabel,
     QSizePolicy,
     QVBoxLayout,
@@ -23,7 +22,15 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.heatmap import MARGIN, MIN_TEXT_CELL_PX, MatrixItem
+from nnviz.app.views.heatmap import (
+    MARGIN,
+    MIN_TEXT_CELL_PX,
+    HtmlItems,
+    MatrixItem,
+    flush_scene,
+    strip_plot,
+)
+from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
 
@@ -61,9 +68,10 @@ class ColourLegend:
 
     def __init__(self, scene: pg.GraphicsScene) -> None:
         self.bar = pg.ColorBarItem(values=(-1, 1), width=16, interactive=False, colorMapMenu=False)
-        for key in ("left", "top", "bottom"):
+        for key in ("left", "top", "bottom"):  # hidden, they still frame the bar
             self.bar.getAxis(key).hide()
             self.bar.getAxis(key).unlinkFromView()
+        strip_plot(self.bar, keep=("left", "top", "bottom", "right"))
         self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
         self.bar.axis.setWidth(LEGEND_W - 24)  # room for "+0.6041" beside the bar
         self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -75,9 +83,10 @@ class ColourLegend:
         key = (levels, theme.name, precision, font.pixelSize())
         if key == self._shown:
             return  # relabelling the axis is the costliest part of a step
+        if self._shown is None or self._shown[1] != theme.name:
+            self.bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per theme only
         self._shown = key
         lo, hi = levels
-        self.bar.setColorMap(theme.colormap())
         self.bar.setLevels(values=(lo, hi))
         axis = self.bar.axis
         axis.setTextPen(theme.text)
@@ -103,7 +112,7 @@ class StepView(QWidget):
         super().__init__(parent)
         self.doc = doc
         self.setObjectName("stepView")
-        self.heading = QLabel(self)
+        self.heading = QLabel()
         self.heading.setObjectName("stepHeading")
         self.heading.setWordWrap(True)
         self.canvas = pg.GraphicsView(self, background=current_theme().window)
@@ -113,21 +122,22 @@ class StepView(QWidget):
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         scene = self.canvas.scene()
         self.matrices = [MatrixItem(k, scene) for k in range(SLOTS)]
-        self.ops = [QGraphicsTextItem() for _ in range(SLOTS + 1)]
-        for op in self.ops:
-            # Painted from a pixmap until its text changes: rich text is slow to lay out.
-            op.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            scene.addItem(op)
+        # Operators kept laid out per text (rich text is slow to lay out), painted from
+        # pixmaps; self.ops[k] is the one before matrix k, hidden when there is none.
+        self._op_items = HtmlItems(scene, z=0)
+        self.ops = [self._op_items.show(k, "") for k in range(SLOTS + 1)]
         self.legend = ColourLegend(scene)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 12, 18, 8)
         outer.setSpacing(4)
-        outer.addWidget(self.heading)
+        outer.addWidget(QuietLabel(self.heading, self))  # a new step relayouts nothing
         outer.addWidget(self.canvas, 1)
         self.scale = 1.0  # type size factor: 1 at a desk, larger in presenter mode
         self.layout_: StepLayout | None = None
         self.levels = (-1.0, 1.0)
         self._op_html = [""] * (SLOTS + 1)
+        self._background = current_theme().name  # the canvas background's theme
+        self._lut: tuple[str, np.ndarray] | None = None  # (theme name, its lookup table)
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
@@ -157,9 +167,12 @@ class StepView(QWidget):
         layout = step_layout(step)
         self.layout_ = layout
         self.levels = shared_levels(layout)
-        lut = theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+        lut = self._lookup_table(theme)
         precision = self.doc.precision
-        self.canvas.setBackground(theme.window)
+        if theme.name != self._background:
+            # Only on a theme change: a new background brush repaints the whole viewport.
+            self._background = theme.name
+            self.canvas.setBackground(theme.window)
         self.heading.setText(
             f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
             f"{step_heading(step)}</span>"
@@ -199,6 +212,13 @@ class StepView(QWidget):
         self.fit_cells()
         self._refresh_outlines()
 
+    def _lookup_table(self, theme: Theme) -> np.ndarray:
+        """The theme's colour map as a 256-entry table, made once per theme: the images and
+        the overlays key their own derived tables on this array's identity."""
+        if self._lut is None or self._lut[0] != theme.name:
+            self._lut = (theme.name, theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False))
+        return self._lut[1]
+
     def _set_operators(self, layout: StepLayout, theme: Theme) -> None:
         """The operators between the matrices, smaller when the canvas is narrow."""
         n = len(layout.matrices)
@@ -212,7 +232,7 @@ class StepView(QWidget):
             )
             if html != self._op_html[k]:
                 self._op_html[k] = html
-                op.setHtml(html)
+                op = self.ops[k] = self._op_items.show(k, html)
             op.setVisible(bool(text))
 
     def fit_cells(self) -> None:
@@ -272,6 +292,7 @@ class StepView(QWidget):
         tallest_px = max(h for _, h in boxes)
         legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
         self.legend.place(x + gap, max(4.0, mid - legend_h / 2), legend_h)
+        flush_scene(self.canvas.scene())
 
     @staticmethod
     def _cell(item: MatrixItem, ch: float) -> tuple[float, float]:

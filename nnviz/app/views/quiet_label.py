@@ -1,0 +1,93 @@
+"""A label whose new text relayouts the window only when it needs other room.
+
+QLabel.setText always calls updateGeometry(), and a layout's activation always calls
+updateGeometry() on its widget (Qt: "ideally only if sizeHint() or sizePolicy() has
+changed"), so each step's new heading or equation re-laid out the step view, the splitter
+and the main window, measuring every word-wrapped rich text on the way: several ms a step.
+QuietLabel holds the QLabel in a box without a layout, which answers for it (size hints,
+height for width) and passes a change on only when the label needs other room: another
+height at its width, or a minimum width above the width it has. The preferred width (which
+only sizes a window on its first show) is passed on only when `widths_matter`, for a label
+whose width follows its text (in a toolbar). For labels that stay shown: hide the
+box, not the label.
+"""
+
+# ruff: noqa: N802 -- Qt's names: overrides (sizeHint, resizeEvent)
+
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+class QuietLabel(QWidget):
+    def __init__(
+        self, label: QLabel, parent: QWidget | None = None, *, widths_matter: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.label = label
+        self.widths_matter = widths_matter
+        label.setParent(self)
+        self.setSizePolicy(label.sizePolicy())
+        self._hints = self._measure()
+
+    def _measure(self) -> tuple[object, ...]:
+        """What the layouts above this box use of the label now: if it changed, they must
+        hear of it."""
+        label = self.label
+        hint, least = label.sizeHint(), label.minimumSizeHint()
+        hfw = label.heightForWidth(self.width()) if label.hasHeightForWidth() else -1
+        widths = (
+            (hint.width(), least.width())
+            if self.widths_matter
+            else (
+                least.width() > self.width(),  # the label would be cut: the box must widen
+            )
+        )
+        # A word-wrapped label's height is its height for its width; its preferred height
+        # (at a width of Qt's choosing) only sizes a window on its first show.
+        return (
+            *widths,
+            hint.height() if hfw < 0 else -1,
+            least.height(),
+            hfw,
+            label.minimumSize(),
+            label.maximumSize(),
+            label.sizePolicy(),
+        )
+
+    def sizeHint(self) -> QSize:
+        return self.label.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self.label.minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return self.label.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        return self.label.heightForWidth(width)
+
+    def event(self, event: QEvent) -> bool:
+        # Posted here by the label's updateGeometry() (this box has no layout).
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._sync()
+            return True
+        return super().event(event)
+
+    def _sync(self) -> None:
+        hints = self._measure()
+        if hints != self._hints:
+            self._hints = hints
+            self.setSizePolicy(self.label.sizePolicy())
+            self.setMinimumSize(self.label.minimumSize())
+            self.setMaximumSize(self.label.maximumSize())
+            self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.label.setGeometry(self.rect())
+        self._hints = self._measure()  # what the layout just used, at this width
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._sync()  # changes made while hidden posted nothing

@@ -1,0 +1,237 @@
+"""The step view's shortcuts keep what is shown right: the RGB32 image path maps values like
+pyqtgraph's, and every cache is dropped when what it was made from changes."""
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from nnviz.app.document import RESULT
+from nnviz.app.theme import theme_named
+
+
+def _rgba(image: QImage, x: int, y: int) -> tuple[int, int, int, int]:
+    return QColor.fromRgba(image.pixel(x, y)).getRgb()  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_matrix_image_maps_cells_like_pyqtgraph(qapp, theme):
+    import pyqtgraph as pg
+
+    from nnviz.app.views.heatmap import MatrixImage
+
+    lut = theme_named(theme).colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    values = np.array([[-2.0, -0.3, 0.0], [0.31, 2.0, np.nan], [np.inf, -np.inf, 1e-9]])
+    ours, theirs = MatrixImage(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
+    for item in (ours, theirs):
+        item.setLookupTable(lut)
+        item.setImage(values, levels=(-2.0, 2.0), autoLevels=False)
+        item.render()
+    a = ours.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+    b = theirs.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+    assert (a.width(), a.height()) == (3, 3)
+    assert ours.image is not None and ours.image.shape == (3, 3)  # the values, not colours
+    for i in range(3):
+        for j in range(3):
+            if np.isnan(values[i, j]):
+                assert _rgba(a, j, i)[3] == 0 and _rgba(b, j, i)[3] == 0  # transparent
+            else:
+                assert _rgba(a, j, i) == _rgba(b, j, i), (i, j)
+
+
+def test_a_theme_change_recolours_the_cells(qapp, open_window, doc):
+    win = open_window(doc)
+    item = win.step_view.matrix_view(RESULT)
+    value = float(item.image.image[0, 0])
+    lo, hi = win.step_view.levels
+
+    def drawn(theme: str) -> tuple[int, int, int, int]:
+        qapp.processEvents()
+        item.image.render()
+        want = theme_named(theme).colormap().map((value - lo) / (hi - lo), mode="qcolor")
+        got = QColor.fromRgba(item.image.qimage.pixel(0, 0))
+        return got.getRgb()[:3], want.getRgb()[:3]  # type: ignore[return-value]
+
+    got, want = drawn("light")
+    assert all(abs(g - w) <= 2 for g, w in zip(got, want, strict=True))
+    win.set_theme("dark")
+    try:
+        got_dark, want_dark = drawn("dark")
+        assert want_dark != want
+        assert all(abs(g - w) <= 2 for g, w in zip(got_dark, want_dark, strict=True))
+    finally:
+        win.set_theme("light")
+
+
+def test_widest_number_measures_like_every_number(qapp):
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from nnviz.app.startup import MONO
+    from nnviz.app.views.heatmap import CellOverlay, font_px_for
+    from nnviz.core.formatting import format_value
+
+    values = np.array([[-0.000123456, 12345.678, 1.0], [-1e-12, 0.5, -987.25]])
+    overlay = CellOverlay()
+    lut = theme_named("light").colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    for precision in (2, 4, 7):
+        overlay.set_values(values, (-1.0, 1.0), lut, precision, theme_named("light"))
+        for cell_h in (20.0, 40.0, 60.0):
+            px = font_px_for(cell_h)
+            font = QFont(MONO)
+            font.setPixelSize(round(px))
+            every = max(
+                QFontMetricsF(font).horizontalAdvance(format_value(v, precision))
+                for v in values.ravel()
+            )
+            assert overlay.widest(px) == pytest.approx(every)
+
+
+def _curve(win) -> list[tuple[float, float]]:
+    xs, ys = win.loss_plot.curve.getData()
+    return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+
+
+def _marker(win) -> tuple[float, float]:
+    xs, ys = win.loss_plot.marker.getData()
+    return float(xs[0]), float(ys[0])
+
+
+def test_the_loss_plot_follows_iterations_edits_and_the_theme(qapp, open_window, doc):
+    win = open_window(doc)
+    first = doc.loss
+    assert _curve(win) == [(1.0, pytest.approx(first))]
+    doc.next_iteration()
+    second = doc.loss
+    assert _curve(win) == [(1.0, pytest.approx(first)), (2.0, pytest.approx(second))]
+    assert _marker(win) == (2.0, pytest.approx(second))
+    assert not win.loss_plot.hint.isVisible()
+    doc.prev_iteration()  # the marker moves back; the curve keeps both points
+    assert _marker(win) == (1.0, pytest.approx(first))
+    assert len(_curve(win)) == 2
+    doc.set_cell("W", layer=1, i=0, j=0, value=0.25)  # a new loss for iteration 1
+    assert doc.loss != pytest.approx(first)
+    assert _marker(win) == (1.0, pytest.approx(doc.loss))
+    assert _curve(win)[0] == (1.0, pytest.approx(doc.loss))
+    axis = win.loss_plot.getPlotItem().getAxis("left")
+    win.set_theme("dark")
+    try:
+        dark = theme_named("dark")
+        assert axis.pen().color().name() == dark.muted
+        assert win.loss_plot.backgroundBrush().color().name() == dark.base
+        assert win.loss_plot.curve.opts["pen"].color().name() == dark.plot_line
+    finally:
+        win.set_theme("light")
+    assert axis.pen().color().name() == theme_named("light").muted
+
+
+def test_kept_text_items_swap_in_and_never_drop_one_on_show(qapp):
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from nnviz.app.views.heatmap import HtmlItems
+
+    scene = QGraphicsScene()
+    pool = HtmlItems(scene, z=1, limit=4)
+    a = pool.show(0, "<b>a</b>")
+    a.show()
+    b = pool.show(0, "<b>b</b>")  # replaces a at place 0, visible as a was
+    assert b.isVisible() and not a.isVisible() and b.toPlainText() == "b"
+    assert pool.show(0, "<b>a</b>") is a and a.isVisible() and not b.isVisible()
+    twin = pool.show(1, "<b>a</b>")  # the same text at another place is another item
+    assert twin is not a and twin.toPlainText() == "a"
+    hidden_slot = pool.show(2, "kept while hidden")
+    for k in range(20):  # many texts: old ones go, never one a place shows now
+        pool.show(3, f"t{k}")
+    for item in (a, twin, hidden_slot, pool.show(3, "t19")):
+        assert item.scene() is scene
+    assert b.scene() is None  # not shown anywhere: dropped
+    assert len([i for i in scene.items() if i.toPlainText()]) <= 5
+
+
+def test_captions_and_operators_follow_every_step_and_the_scale(qapp, open_window, doc):
+    win = open_window(doc)
+    view = win.step_view
+
+    def check() -> None:
+        layout = view.layout_
+        n = len(layout.matrices)
+        for k, item in enumerate(view.matrices):
+            if k < n:
+                shown = layout.matrices[k]
+                assert item.caption.isVisible() and item.caption.scene() is not None
+                assert item.caption.toPlainText().startswith(shown.label)
+                assert shown.shape in item.caption.toPlainText()
+            else:
+                assert not item.caption.isVisible()
+        shown_ops = [op.toPlainText() for op in view.ops if op.isVisible()]
+        assert shown_ops == [t for t in layout.texts if t]
+        assert all(op.scene() is not None for op in view.ops)
+
+    for _ in range(2):  # the second pass shows kept items
+        for index in range(doc.step_count):
+            doc.go_to(index)
+            check()
+    assert "font-size:22px" not in view.matrices[0].caption.toHtml()
+    view.set_scale(1.45)
+    check()
+    assert "font-size:22px" in view.matrices[0].caption.toHtml()  # 15 px × 1.45
+    view.set_scale(1.0)
+    check()
+
+
+def test_a_quiet_label_still_gets_the_room_its_text_needs(qtbot):
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from nnviz.app.views.quiet_label import QuietLabel
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    label = QLabel("short")
+    label.setWordWrap(True)
+    box = QuietLabel(label)
+    layout.addWidget(box)
+    layout.addStretch(1)
+    host.resize(220, 400)
+    host.show()
+    qtbot.waitExposed(host)
+    one_line = box.height()
+    label.setText("a text long enough to need several lines at this width " * 3)
+    qtbot.waitUntil(lambda: box.height() > 2 * one_line)
+    assert box.height() == label.heightForWidth(box.width())
+    assert label.geometry() == box.rect()
+    label.setText("short again")
+    qtbot.waitUntil(lambda: box.height() == one_line)
+    host.resize(120, 400)  # a minimum width above the width: the box widens the host's minimum
+    label.setText("unbreakable_word_wider_than_the_window")
+    qtbot.waitUntil(lambda: host.minimumSizeHint().width() >= label.minimumSizeHint().width())
+
+
+def test_the_bottom_labels_fit_their_text_at_every_step(qapp, open_window, doc):
+    win = open_window(doc, size=(900, 700))
+    panel = win.equation_panel
+    for index in range(doc.step_count):
+        doc.go_to(index)
+        qapp.processEvents()
+        for label in (panel.equation, panel.shapes, panel.cell, win.step_view.heading):
+            box = label.parentWidget()
+            assert label.geometry() == box.rect()
+            assert box.height() == label.heightForWidth(box.width()), label.objectName()
+
+
+def test_dark_cells_match_the_per_cell_rule(qapp):
+    from nnviz.app.views.heatmap import CellOverlay
+
+    theme = theme_named("dark")
+    lut = theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(6, 7)) * 2
+    values[0, :4] = [np.nan, np.inf, -np.inf, 1e300]
+    values[1, :3] = [-2.5, 2.5, 0.0]  # at and past the ends of the scale
+    overlay = CellOverlay()
+    overlay.set_values(values, (-2.5, 2.5), lut, 4, theme)
+    want = [[overlay._is_dark(i, j) for j in range(7)] for i in range(6)]
+    assert overlay._dark_cells().tolist() == want
+    assert any(map(any, want)) and not all(map(all, want))
+    overlay.set_values(-values, (-2.5, 2.5), lut, 4, theme)  # new values: made anew
+    assert overlay._dark_cells().tolist() == [
+        [overlay._is_dark(i, j) for j in range(7)] for i in range(6)
+    ]
