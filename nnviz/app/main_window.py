@@ -351,12 +351,15 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self) -> bool:
         """True when it is fine to drop the session on screen (saved, discarded or unchanged)."""
+        if self.editors is not None:
+            self.editors.finish_editing()  # a value typed in an open cell counts before we ask
         if not self.doc.modified:
             return True
         answer = QMessageBox.question(
             self,
             "Unsaved changes",
-            f"Save the changes to {self.doc.display_name}?",
+            f"Save the changes to {self.doc.display_name}?\n\nSaving writes the parameters of "
+            f"iteration {self.doc.iteration}, the one on screen.",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,

@@ -527,3 +527,29 @@ def test_sizing_a_big_matrix_reads_a_bounded_sample_of_cells(qtbot, qapp):
     header = w.table.horizontalHeader()
     assert header.sectionSizeHint(783) <= w.table.columnWidth(783)  # "x₇₈₄"
     doc.deleteLater()
+
+
+def test_a_value_typed_in_an_open_cell_counts_before_the_window_asks_to_save(
+    qtbot, open_window, doc, monkeypatch
+):
+    """Closing with a cell editor open: the value goes in first, then "Save?" is asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    Qt = qt()
+    win = open_window(doc)
+    win.editors_dock.show()
+    win.editors_dock.raise_()
+    qtbot.waitUntil(lambda: win.editors is not None and win.editors.isVisible())
+    editor = open_editor(qtbot, win.editors, 0, 0, "F2")
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, "0.25")
+    asked: list[str] = []
+
+    def question(parent, title, text, buttons):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert not win.maybe_save()  # cancelled: the window stays
+    assert doc.cell_value("W", 1, 0, 0) == 0.25
+    assert len(asked) == 1 and "parameters of iteration 1" in asked[0]
