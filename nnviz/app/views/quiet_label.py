@@ -18,6 +18,8 @@ from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+MAX_REMEMBERED = 256  # measurements kept per label
+
 
 class QuietLabel(QWidget):
     def __init__(
@@ -28,11 +30,23 @@ class QuietLabel(QWidget):
         self.widths_matter = widths_matter
         label.setParent(self)
         self.setSizePolicy(label.sizePolicy())
+        self._measured: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._hints = self._measure()
 
     def _measure(self) -> tuple[object, ...]:
         """What the layouts above this box use of the label now: if it changed, they must
-        hear of it."""
+        hear of it. Remembered per text, width and font: measuring lays rich text out four
+        times, and a session's steps show the same few dozen texts over and over."""
+        label = self.label
+        key = (label.text(), self.width(), label.font().key(), label.textFormat())
+        hints = self._measured.get(key)
+        if hints is None:
+            if len(self._measured) >= MAX_REMEMBERED:
+                del self._measured[next(iter(self._measured))]
+            hints = self._measured[key] = self._measure_now()
+        return hints
+
+    def _measure_now(self) -> tuple[object, ...]:
         label = self.label
         hint, least = label.sizeHint(), label.minimumSizeHint()
         hfw = label.heightForWidth(self.width()) if label.hasHeightForWidth() else -1
