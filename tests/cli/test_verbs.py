@@ -144,3 +144,16 @@ def test_the_window_runs_blas_on_one_thread_unless_the_user_chose(monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert main(["--example", "xor"]) == 0
     assert seen["OPENBLAS_NUM_THREADS"] == "1" and seen["OMP_NUM_THREADS"] == "3"
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(monkeypatch):
+    """`nnviz examples | head -1`: the pipe closes under the writer; exit 141, no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left
+    pipe = os.fdopen(write_end, "w", buffering=1)  # line-buffered, as a pipe to head would be
+    monkeypatch.setattr(sys, "stdout", pipe)
+    try:
+        assert main(["examples"]) == 141
+        pipe.write("after\n")  # the interpreter's last flush: now quiet
+    finally:
+        pipe.close()
