@@ -49,3 +49,28 @@ def test_the_equation_fits_inside_the_canvas(qapp, open_window, example, sid, si
     used_w = boxes[-1].right() - min(b.left() for b in boxes)
     used_h = max(b.height() for b in boxes[:-1])
     assert used_w > 0.8 * canvas.width() or used_h > 0.6 * canvas.height()
+
+
+def _legend_labels(view) -> list[str]:
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = view.legend.bar.axis
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    drawn = [text for _, _, text in axis.generateDrawSpecs(painter)[2]]
+    painter.end()
+    return drawn
+
+
+def test_presenter_mode_keeps_both_ends_of_the_legend(qapp, open_window):
+    win = _window(qapp, open_window, "seed001-network", "forward.1.matmul", (1024, 768))
+    view = win.step_view
+    lo, hi = view.levels
+    want = [format_value(lo), "0", f"+{format_value(hi)}"]
+    assert _legend_labels(view) == want
+    win.set_presenter(True, full_screen=False)
+    qapp.processEvents()
+    assert _legend_labels(view) == want
+    bar = view.legend.bar.sceneBoundingRect()
+    assert bar.height() > 100 and bar.right() <= view.canvas.width()
+    win.set_presenter(False)
