@@ -74,3 +74,22 @@ def test_presenter_mode_keeps_both_ends_of_the_legend(qapp, open_window):
     bar = view.legend.bar.sceneBoundingRect()
     assert bar.height() > 100 and bar.right() <= view.canvas.width()
     win.set_presenter(False)
+
+
+def test_at_1024_the_loss_hint_wraps_inside_the_plot_and_the_tabs_are_short(qapp, open_window):
+    from PySide6.QtWidgets import QTabBar
+
+    win = _window(qapp, open_window, "xor", "backward.1.delta", (1024, 768))
+    plot = win.loss_plot
+    assert plot.hint.isVisible()
+    inside = plot.getPlotItem().vb.sceneBoundingRect()
+    text = plot.hint.textItem
+    hint = text.mapRectToScene(text.boundingRect())
+    assert hint.right() <= inside.right() + 1 and hint.left() >= inside.left()
+    assert hint.right() <= plot.width()
+    tabs = [bar.tabText(i) for bar in win.findChildren(QTabBar) for i in range(bar.count())]
+    assert {"Loss", "Edit"} <= set(tabs)
+    for bar in win.findChildren(QTabBar):
+        for i in range(bar.count()):  # each tab is wide enough for its title: not elided
+            text_w = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
+            assert bar.tabRect(i).width() >= text_w
