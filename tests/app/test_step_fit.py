@@ -80,6 +80,8 @@ def test_at_1024_the_loss_hint_wraps_inside_the_plot_and_the_tabs_are_short(qapp
     from PySide6.QtWidgets import QTabBar
 
     win = _window(qapp, open_window, "xor", "backward.1.delta", (1024, 768))
+    win.apply_default_dock_sizes()  # as a first run lays the window out
+    qapp.processEvents()
     plot = win.loss_plot
     assert plot.hint.isVisible()
     inside = plot.getPlotItem().vb.sceneBoundingRect()
