@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         )
         self.loss_plot = LossPlot(self.doc)
         self.loss_dock = self._dock(
-            "Loss over iterations",
+            "Loss",  # short: tabbed with the editors in a narrow dock
             "lossDock",
             self.loss_plot,
             Qt.DockWidgetArea.RightDockWidgetArea,
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         # which reads every cell of a big matrix on each iteration.
         self.editors: MatrixEditors | None = None
         self.editors_dock = self._dock(
-            "Edit W, b, X, Y", "editorsDock", QWidget(), Qt.DockWidgetArea.RightDockWidgetArea
+            "Edit", "editorsDock", QWidget(), Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.editors_dock.visibilityChanged.connect(self._on_editors_visibility)
         self.tabifyDockWidget(self.loss_dock, self.editors_dock)

@@ -36,6 +36,7 @@ MIN_FONT_PX = 9.0
 MAX_FONT_PX = 24.0
 MIN_TEXT_CELL_PX = 18.0  # below this the numbers hide (and a tooltip gives them)
 MIN_GRID_CELL_PX = 7.0
+CELL_PAD_PX = 8.0  # a cell is this much wider than its widest number (fit() needs 6)
 MAX_MEASURED_CELLS = 600  # wider cells for long numbers only where numbers can show
 
 
@@ -483,7 +484,7 @@ class MatrixItem:
         """How wide cells `ch` tall must be for the widest number to fit (at least square)."""
         if ch < MIN_TEXT_CELL_PX:
             return ch
-        return max(ch, self.overlay.widest(font_px_for(ch)) + 14)
+        return max(ch, self.overlay.widest(font_px_for(ch)) + CELL_PAD_PX)
 
     def place(self, x: float, y: float, cw: float, ch: float) -> None:
         """Put the plot's top-left at (x, y) with `cw` × `ch` cells, the caption under it."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from nnviz.app.document import Document
@@ -40,7 +41,7 @@ class LossPlot(pg.PlotWidget):
         self.marker = pg.ScatterPlotItem(size=13)
         item.addItem(self.marker)
         self.hint = pg.TextItem(
-            "Step past the end, or\npress N, to run the\nnext iteration.", anchor=(0, 0)
+            "Step past the end, or press N, to run the next iteration.", anchor=(0, 0)
         )
         item.addItem(self.hint)
         self.setMinimumHeight(140)
@@ -109,6 +110,22 @@ class LossPlot(pg.PlotWidget):
     def _set_hint(self, x: float, y: float, visible: bool) -> None:
         self.hint.setPos(x, y)
         self.hint.setVisible(visible)
+        self._wrap_hint()
+
+    def _wrap_hint(self) -> None:
+        """Wrap the hint inside the plot: as wide as the room right of where it starts."""
+        vb = self.getPlotItem().vb
+        box = vb.sceneBoundingRect()
+        left = vb.mapViewToScene(self.hint.pos()).x()
+        width = max(40.0, box.right() - left - 6)
+        if self._shown.get("hint width") != width:
+            self._shown["hint width"] = width
+            self.hint.setTextWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "hint", None) is not None:  # pyqtgraph resizes during __init__
+            self._wrap_hint()
 
     def _on_clicked(self, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]

@@ -8,10 +8,12 @@ colour scale and, when they fit, one cell size, so a cell of W looks like a cell
 
 # ruff: noqa: N802 -- Qt's names: overrides (resizeEvent)
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QLabel,
@@ -38,8 +40,9 @@ SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 MAX_CELL_PX = 76.0
 MIN_SHARED_CELL_PX = 6.0  # below this each matrix gets its own cell size
 SCALAR_CELL_PX = 56.0  # a 1×1 result (the loss) is always big enough for its number
+MIN_SCALAR_CELL_PX = 32.0  # ... and this big when the other matrices need the room
 GAP = 14  # px between a matrix and an operator
-LEGEND_W = 100
+LEGEND_W = 100  # until the first scale is set
 PHASE_NAMES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 
 
@@ -73,7 +76,8 @@ class ColourLegend:
             self.bar.getAxis(key).unlinkFromView()
         strip_plot(self.bar, keep=("left", "top", "bottom", "right"))
         self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
-        self.bar.axis.setWidth(LEGEND_W - 24)  # room for "+0.6041" beside the bar
+        self.width = float(LEGEND_W)  # the bar and its labels, fitted to the labels
+        self.bar.axis.setWidth(LEGEND_W - 24)
         self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         scene.addItem(self.bar)
         self._shown: tuple[object, ...] | None = None
@@ -99,9 +103,13 @@ class ColourLegend:
         ]
         axis.setTicks([ticks, []])
         axis.setStyle(tickFont=font, hideOverlappingLabels=False)
+        label_w = max(QFontMetricsF(font).horizontalAdvance(text) for _, text in ticks)
+        axis_w = math.ceil(label_w) + 14  # the tick, the gap and the widest label
+        axis.setWidth(axis_w)
+        self.width = float(axis_w + 24)  # the bar (16) and a little air
 
     def place(self, x: float, y: float, height: float) -> None:
-        rect = QRectF(round(x), round(y), LEGEND_W, round(height))
+        rect = QRectF(round(x), round(y), self.width, round(height))
         if rect != self._rect:
             self._rect = rect
             self.bar.setGeometry(rect)
@@ -249,24 +257,19 @@ class StepView(QWidget):
         gap = GAP if width >= 800 else GAP // 2
         gaps = gap * (n + len(ops) + 1)
         caption_h = max(item.caption.boundingRect().height() for item in items)
-        avail_w = max(width - ops_w - gaps - LEGEND_W - 2 * MARGIN * n - 24, 40)
+        avail_w = max(width - ops_w - gaps - self.legend.width - 2 * MARGIN * n - 8, 40)
         avail_h = max(height - caption_h - 2 * MARGIN - 16, 40)
         shapes = [item.shape for item in items]
         tallest = max(r for r, _ in shapes)
         total_cols = sum(c for _, c in shapes)
-        ch = min(avail_w / total_cols, avail_h / tallest, MAX_CELL_PX * self.scale)
-        if ch >= MIN_SHARED_CELL_PX:
-            # One cell height for all; cells widen to fit their longest number, and the
-            # height shrinks until the widths fit too. A lone number (the loss) keeps a
-            # readable cell. If the numbers cannot fit at all, square colour cells instead.
-            square = ch
-            for _ in range(8):
-                cells = [self._cell(item, ch) for item in items]
-                used = sum(c * w for (_, c), (w, _) in zip(shapes, cells, strict=True))
-                if used <= avail_w:
-                    break
-                ch *= max(0.7, avail_w / used)
-            if ch < MIN_TEXT_CELL_PX:
+        cap = min(avail_h / tallest, MAX_CELL_PX * self.scale)
+        square = min(avail_w / total_cols, cap)
+        if square >= MIN_SHARED_CELL_PX:
+            # One cell height for all, the tallest that fits the height and, with cells as
+            # wide as their numbers need, the width; if the numbers cannot fit at all,
+            # square colour cells instead. A lone number (the loss) keeps a readable cell.
+            cells = self._text_cells(items, cap, avail_w)
+            if cells is None:
                 cells = [
                     (square, square) if item.shape != (1, 1) else self._cell(item, square)
                     for item in items
@@ -275,7 +278,7 @@ class StepView(QWidget):
             share = avail_w / n
             cells = [(p, p) for p in (min(share / c, avail_h / r, MAX_CELL_PX) for r, c in shapes)]
         boxes = [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
-        total = sum(w for w, _ in boxes) + ops_w + gaps + LEGEND_W
+        total = sum(w for w, _ in boxes) + ops_w + gaps + self.legend.width
         x = max((width - total) / 2, 0)
         mid = (height - caption_h) / 2
         texts = [op for op in self.ops[: n + 1]]
@@ -294,11 +297,31 @@ class StepView(QWidget):
         self.legend.place(x + gap, max(4.0, mid - legend_h / 2), legend_h)
         flush_scene(self.canvas.scene())
 
+    @classmethod
+    def _text_cells(
+        cls, items: list[MatrixItem], cap: float, avail_w: float
+    ) -> list[tuple[float, float]] | None:
+        """The tallest shared cell height, at most `cap`, whose cells (each as wide as its
+        matrix's longest number) fit `avail_w`; None when even the smallest readable one
+        does not. Widths grow with the height, so the first fit going down is the largest.
+        A lone number (the loss) keeps a big cell unless that is what stops the rest."""
+        for scalar_px in (SCALAR_CELL_PX, MIN_SCALAR_CELL_PX):
+            ch = math.floor(cap)
+            while ch >= MIN_TEXT_CELL_PX:
+                cells = [cls._cell(item, ch, scalar_px) for item in items]
+                used = sum(item.shape[1] * w for item, (w, _) in zip(items, cells, strict=True))
+                if used <= avail_w:
+                    return cells
+                ch -= 1
+        return None
+
     @staticmethod
-    def _cell(item: MatrixItem, ch: float) -> tuple[float, float]:
+    def _cell(
+        item: MatrixItem, ch: float, scalar_px: float = SCALAR_CELL_PX
+    ) -> tuple[float, float]:
         """A cell `ch` tall, as wide as its numbers need; a lone number gets a readable cell."""
         if item.shape == (1, 1):
-            ch = max(ch, SCALAR_CELL_PX)
+            ch = max(ch, scalar_px)
         return item.cell_width(ch), ch
 
     def resizeEvent(self, event: QResizeEvent) -> None:
