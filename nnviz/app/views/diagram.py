@@ -53,6 +53,7 @@ from nnviz.app.views.diagram_layout import (
     unit_of_vector_cell,
     weight_of_cell,
 )
+from nnviz.app.views.follow import follow
 from nnviz.core.explain import Explanation
 from nnviz.core.formatting import format_value
 from nnviz.core.session import layer_name
@@ -163,13 +164,7 @@ class LayerDiagram(QWidget):
         self._quantity = ACTIVATIONS
         self._lit_layer = 0
         self._fonts: dict[str, QFont] = {}
-        doc.cursorMoved.connect(self._on_cursor_moved)
-        doc.iterationChanged.connect(self._on_iteration_changed)
-        doc.traceRecomputed.connect(self.refresh)
-        doc.sessionReplaced.connect(self.refresh)
-        doc.selectionChanged.connect(self.refresh)
-        doc.hoverChanged.connect(self.refresh)
-        doc.precisionChanged.connect(self._on_precision_changed)
+        follow(doc, self.refresh, iteration=True)
         self.refresh()
 
     def sizeHint(self) -> QSize:
@@ -177,16 +172,6 @@ class LayerDiagram(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(200, 180)
-
-    # --- signals ---------------------------------------------------------------------------
-    def _on_cursor_moved(self, _index: int) -> None:
-        self.refresh()
-
-    def _on_iteration_changed(self, _iteration: int) -> None:
-        self.refresh()
-
-    def _on_precision_changed(self, _digits: int) -> None:
-        self.refresh()
 
     def set_scale(self, scale: float) -> None:
         """Type and node size factor: 1 at a desk, larger in presenter mode."""

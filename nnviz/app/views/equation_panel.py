@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from nnviz.app.document import RESULT, Document
 from nnviz.app.startup import SERIF
 from nnviz.app.theme import current_theme
+from nnviz.app.views.follow import follow
 from nnviz.app.views.mathtext import math_html
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import step_layout
@@ -59,22 +60,11 @@ class EquationPanel(QWidget):
         for lbl in (self.equation, self.shapes, self.cell):  # a new step relayouts nothing
             layout.addWidget(QuietLabel(lbl, self))
         self.scale = 1.0
-        doc.cursorMoved.connect(self._on_cursor_moved)
-        doc.traceRecomputed.connect(self.refresh)
-        doc.sessionReplaced.connect(self.refresh)
-        doc.selectionChanged.connect(self.refresh)
-        doc.hoverChanged.connect(self.refresh)
-        doc.precisionChanged.connect(self._on_precision_changed)
+        follow(doc, self.refresh)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:
         self.scale = scale
-        self.refresh()
-
-    def _on_cursor_moved(self, _index: int) -> None:
-        self.refresh()
-
-    def _on_precision_changed(self, _digits: int) -> None:
         self.refresh()
 
     def refresh(self) -> None:

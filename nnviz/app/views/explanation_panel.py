@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from nnviz.app.document import Document
 from nnviz.app.startup import MONO
 from nnviz.app.theme import current_theme
+from nnviz.app.views.follow import follow
 from nnviz.app.views.mathtext import math_html
 
 
@@ -33,22 +34,11 @@ class ExplanationPanel(QWidget):
         layout.addStretch(1)
         self.scale = 1.0
         self._lines: list[str] = []
-        doc.cursorMoved.connect(self._on_cursor_moved)
-        doc.traceRecomputed.connect(self.refresh)
-        doc.sessionReplaced.connect(self.refresh)
-        doc.selectionChanged.connect(self.refresh)
-        doc.hoverChanged.connect(self.refresh)
-        doc.precisionChanged.connect(self._on_precision_changed)
+        follow(doc, self.refresh)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:
         self.scale = scale
-        self.refresh()
-
-    def _on_cursor_moved(self, _index: int) -> None:
-        self.refresh()
-
-    def _on_precision_changed(self, _digits: int) -> None:
         self.refresh()
 
     def lines(self) -> list[str]:

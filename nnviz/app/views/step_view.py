@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import (
     MARGIN,
     MIN_TEXT_CELL_PX,
@@ -149,22 +150,11 @@ class StepView(QWidget):
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
-        doc.cursorMoved.connect(self._on_cursor_moved)
-        doc.traceRecomputed.connect(self.refresh)
-        doc.sessionReplaced.connect(self.refresh)
-        doc.precisionChanged.connect(self._on_precision_changed)
-        doc.selectionChanged.connect(self._refresh_outlines)
-        doc.hoverChanged.connect(self._refresh_outlines)
+        follow(doc, self.refresh, self._refresh_outlines)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.refresh()
 
     # --- refresh -----------------------------------------------------------------------------
-    def _on_cursor_moved(self, _index: int) -> None:
-        self.refresh()
-
-    def _on_precision_changed(self, _digits: int) -> None:
-        self.refresh()
-
     def set_scale(self, scale: float) -> None:
         self.scale = scale
         self.refresh()
