@@ -295,14 +295,25 @@ class StepView(QWidget):
         matrix's longest number) fit `avail_w`; None when even the smallest readable one
         does not. Widths grow with the height, so the first fit going down is the largest.
         A lone number (the loss) keeps a big cell unless that is what stops the rest."""
+
+        def fitting(ch: int, scalar_px: float) -> list[tuple[float, float]] | None:
+            cells = [cls._cell(item, ch, scalar_px) for item in items]
+            used = sum(item.shape[1] * w for item, (w, _) in zip(items, cells, strict=True))
+            return cells if used <= avail_w else None
+
         for scalar_px in (SCALAR_CELL_PX, MIN_SCALAR_CELL_PX):
-            ch = math.floor(cap)
-            while ch >= MIN_TEXT_CELL_PX:
-                cells = [cls._cell(item, ch, scalar_px) for item in items]
-                used = sum(item.shape[1] * w for item, (w, _) in zip(items, cells, strict=True))
-                if used <= avail_w:
-                    return cells
-                ch -= 1
+            # Bisect the whole-pixel heights: widths grow with the height (7 tries, not 70).
+            low, high = math.ceil(MIN_TEXT_CELL_PX), math.floor(cap)
+            best = None
+            while low <= high:
+                ch = (low + high) // 2
+                cells = fitting(ch, scalar_px)
+                if cells is None:
+                    high = ch - 1
+                else:
+                    best, low = cells, ch + 1
+            if best is not None:
+                return best
         return None
 
     @staticmethod
