@@ -17,6 +17,8 @@ class Trace:
     loss: float
     forward: Forward
     backward: Backward
+    W_next: tuple[Mat, ...]  # the parameters after this iteration's update
+    b_next: tuple[Mat, ...]
 
     def index(self, sid: str) -> int:
         for i, s in enumerate(self.steps):
@@ -29,11 +31,7 @@ class Trace:
 
     def next_session(self) -> Session:
         """The session with the parameters after this iteration's update."""
-        s = self.session
-        with quiet():
-            W = update(s.W, self.backward.dW, s.learning_rate)
-            b = update(s.b, self.backward.db, s.learning_rate) if s.train_biases else s.b
-        return s.with_parameters(W, b)
+        return self.session.with_parameters(self.W_next, self.b_next)
 
 
 def _k_text(reduction: str) -> str:
@@ -43,8 +41,17 @@ def _k_text(reduction: str) -> str:
 class _Builder:
     """Names and lays out one session's matrices; makes the steps of its trace."""
 
-    def __init__(self, s: Session, fwd: Forward, bwd: Backward, loss: float) -> None:
+    def __init__(
+        self,
+        s: Session,
+        fwd: Forward,
+        bwd: Backward,
+        loss: float,
+        W_next: tuple[Mat, ...],
+        b_next: tuple[Mat, ...],
+    ) -> None:
         self.s, self.fwd, self.bwd, self.loss = s, fwd, bwd, loss
+        self.W_next, self.b_next = W_next, b_next
         self.row = s.convention == "row"
         self.k = reduction_factor(s.reduction, s.batch)
 
@@ -282,7 +289,7 @@ class _Builder:
         lr = s.learning_rate
         Wl = layer_name("W", l)
         dW = self.mat(f"dW{l}", f"∂L/∂{Wl}", "dW", self.bwd.dW[i])
-        W_new = self.mat(f"W{l}_new", f"{Wl} (new)", "W′", s.W[i] - lr * self.bwd.dW[i])
+        W_new = self.mat(f"W{l}_new", f"{Wl} (new)", "W′", self.W_next[i])
         steps = [
             self.step(
                 "update",
@@ -300,7 +307,7 @@ class _Builder:
             bl = layer_name("b", l)
             b = self.vec(f"b{l}", bl, "b", s.b[i])
             db = self.vec(f"db{l}", f"∂L/∂{bl}", "db", self.bwd.db[i])
-            b_new = self.vec(f"b{l}_new", f"{bl} (new)", "b′", s.b[i] - lr * self.bwd.db[i])
+            b_new = self.vec(f"b{l}_new", f"{bl} (new)", "b′", self.b_next[i])
             steps.append(
                 self.step(
                     "update",
@@ -325,7 +332,11 @@ def build_trace(s: Session) -> Trace:
         fwd = forward(s.W, s.b, s.X, s.activations)
         loss = output_loss(fwd, s.Y, s.loss, s.reduction)
         bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
-        build = _Builder(s, fwd, bwd, loss)
+        # The update once, with the function training uses: the update steps show these
+        # matrices and the next iteration starts from them.
+        W_next = update(s.W, bwd.dW, s.learning_rate)
+        b_next = update(s.b, bwd.db, s.learning_rate) if s.train_biases else s.b
+        build = _Builder(s, fwd, bwd, loss, W_next, b_next)
         for l in range(1, L + 1):
             steps += build.forward_steps(l)
         steps.append(build.loss_step())
@@ -333,4 +344,4 @@ def build_trace(s: Session) -> Trace:
             steps += build.backward_steps(l)
         for l in range(L, 0, -1):
             steps += build.update_steps(l)
-    return Trace(s, tuple(steps), loss, fwd, bwd)
+    return Trace(s, tuple(steps), loss, fwd, bwd, W_next, b_next)
