@@ -12,13 +12,15 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import explain as explain_cell
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
 from nnviz.core.gradcheck import TOLERANCE, gradcheck
 from nnviz.core.session import Session, load_session, save_session, write_text_atomic
 from nnviz.core.trace import Trace, build_trace
-from nnviz.core.trace_json import trace_to_dict
+from nnviz.core.trace_json import first_non_finite, trace_to_dict
 from nnviz.core.train import TrainingDiverged, session_loss
 from nnviz.core.train import train as train_session
 from nnviz.resources import example_names, example_path
@@ -86,6 +88,15 @@ def trace(args: list[str]) -> int:
         _write_output(a.output, text)
     else:
         sys.stdout.write(text)
+    overflow = first_non_finite(t)
+    if overflow is not None:  # still a valid trace; say where, so the strings are no surprise
+        step, op = overflow
+        bad = format_value(op.value[~np.isfinite(op.value)][0])
+        print(
+            f"nnviz: note: {step.id}: {op.label} holds {bad} (the numbers overflow); "
+            'the trace writes such numbers as "inf", "-inf" or "nan"',
+            file=sys.stderr,
+        )
     return 0
 
 
