@@ -63,7 +63,12 @@ def _at_iteration(s: Session, k: int) -> Session:
     """The session at iteration k: k − 1 updates from the file's parameters."""
     if k < 1:
         raise NnvizError(f"--iteration: iterations count from 1, got {k}")
-    return train_session(s, k - 1).session if k > 1 else s
+    if k == 1:
+        return s
+    try:
+        return train_session(s, k - 1).session
+    except TrainingDiverged as e:
+        raise NnvizError(f"--iteration {k}: {e}") from None
 
 
 def _write_output(path: str, text: str) -> None:
@@ -150,17 +155,20 @@ def train(args: list[str]) -> int:
         result = train_session(s, a.iterations, bar if bar.live else None)
     except TrainingDiverged as e:
         bar.close()
-        if a.log:
-            _write_log(a.log, e.result.losses)
-        print(f"nnviz: {e}; {a.output} was not written", file=sys.stderr)
+        if e.iteration == 1:  # the file's own numbers overflow: refused like any bad input
+            raise NnvizError(
+                f"{a.session}: the loss of its parameters is {format_value(e.loss)} "
+                "(the numbers overflow); training needs a finite loss to start from"
+            ) from None
+        # Nothing is written, the log neither: a failed run leaves every file as it was.
+        print(f"nnviz: {e}; nothing written", file=sys.stderr)
         return 1
     bar.close()
     final = session_loss(result.session)
     save_session(result.session, a.output)
     if a.log:
         _write_log(a.log, result.losses)
-    before = format_value(result.losses[0]) if len(result.losses) else format_value(final)
-    print(f"loss before: {before}")
+    print(f"loss before: {format_value(result.losses[0])}")
     print(f"loss after {a.iterations} iterations: {format_value(final)}")
     return 0
 
