@@ -185,9 +185,12 @@ def check(args: list[str]) -> int:
     p = _parser("check", "Gradient check: backprop's gradients against central differences.")
     _add_session(p)
     a = p.parse_args(args)
-    checks = gradcheck(_load(a.session))
+    checks = gradcheck(_load(a.session))  # NumbersOverflow (exit 2) for an infinite loss
     width = max(len(c.name) for c in checks)
     for c in checks:
+        if c.unmeasured:
+            print(f"{c.name:<{width}}  CANNOT CHECK: {c.why_unmeasured()}")
+            continue
         verdict = "ok" if c.passed else "FAILED"
         line = f"{c.name:<{width}}  worst relative error {c.worst:.2e}  {verdict}"
         if c.within_noise:
@@ -196,6 +199,13 @@ def check(args: list[str]) -> int:
                 f"own error, up to {2 * c.uncertainty.max():.1e})"
             )
         print(line)
+    unmeasured = [c.name for c in checks if c.unmeasured]
+    if unmeasured:  # the numbers, not backprop, are at fault: refused like bad input
+        why = "overflow" if any(c.overflowed.any() for c in checks) else "are too large"
+        raise NnvizError(
+            f"central differences cannot check {len(unmeasured)} of {len(checks)} parameters "
+            f"({', '.join(unmeasured)}): the numbers {why}"
+        )
     failed = [c.name for c in checks if not c.passed]
     if failed:
         print(f"{len(failed)} of {len(checks)} parameters above {TOLERANCE:g}: {', '.join(failed)}")

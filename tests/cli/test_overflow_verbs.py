@@ -138,3 +138,36 @@ def test_every_verb_refuses_a_file_holding_nan_or_infinity(tmp_path, capsys, ver
     captured = capsys.readouterr()
     assert "not a finite number" in one_line(captured.err) and captured.out == ""
     assert not out.exists()
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def test_check_on_the_diverged_session_says_the_numbers_are_too_large(tmp_path, capsys):
+    """The issue: this session reported "… 1.00e+00 ok … up to 3.6e+298", then passed."""
+    trained = tmp_path / "trained.json"
+    assert main(["train", str(diverging_file(tmp_path)), "-n", "77", "-o", str(trained)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(trained)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "W⁽¹⁾  worst relative error 0.00e+00  ok",
+        "W⁽²⁾  worst relative error 0.00e+00  ok",
+        "b⁽¹⁾  worst relative error 0.00e+00  ok",
+        "b⁽²⁾  CANNOT CHECK: 2 entries too large for a step of ±1e-06 "
+        "(|θ| ≥ 1.626e+153: float64 cannot hold θ ± ε)",
+    ]
+    assert one_line(captured.err) == (
+        "nnviz: central differences cannot check 1 of 4 parameters (b⁽²⁾): "
+        "the numbers are too large\n"
+    )
+
+
+def test_check_refuses_a_session_whose_loss_overflows(tmp_path, capsys):
+    assert main(["check", str(overflowing_file(tmp_path))]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert one_line(captured.err) == (
+        "nnviz: the numbers overflow: the loss is inf at these parameters, "
+        "so there is no gradient to check\n"
+    )
