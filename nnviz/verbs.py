@@ -1,7 +1,8 @@
 """The headless verbs of the `nnviz` command. None of them imports Qt but `render`.
 
 Each takes its argument list and returns an exit code: 0 done, 1 a check failed or training
-diverged, 2 refused input (one message on stderr; no output file written or changed).
+diverged, 2 refused input (one message on stderr; no output file written or changed),
+including numbers that overflow where a verb cannot work with them (train, check).
 """
 
 import argparse
