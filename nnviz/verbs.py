@@ -200,6 +200,9 @@ def check(args: list[str]) -> int:
                 f"own error, up to {2 * c.uncertainty.max():.1e})"
             )
         print(line)
+    failed = [c.name for c in checks if not c.passed and not c.unmeasured]
+    if failed:
+        print(f"{len(failed)} of {len(checks)} parameters above {TOLERANCE:g}: {', '.join(failed)}")
     unmeasured = [c.name for c in checks if c.unmeasured]
     if unmeasured:  # the numbers, not backprop, are at fault: refused like bad input
         why = "overflow" if any(c.overflowed.any() for c in checks) else "are too large"
@@ -207,9 +210,7 @@ def check(args: list[str]) -> int:
             f"central differences cannot check {len(unmeasured)} of {len(checks)} parameters "
             f"({', '.join(unmeasured)}): the numbers {why}"
         )
-    failed = [c.name for c in checks if not c.passed]
     if failed:
-        print(f"{len(failed)} of {len(checks)} parameters above {TOLERANCE:g}: {', '.join(failed)}")
         return 1
     noisy = sum(c.within_noise for c in checks)
     tail = f"; {noisy} near-zero entries within the difference quotient's error" if noisy else ""

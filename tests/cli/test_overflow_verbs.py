@@ -171,3 +171,35 @@ def test_check_refuses_a_session_whose_loss_overflows(tmp_path, capsys):
         "nnviz: the numbers overflow: the loss is inf at these parameters, "
         "so there is no gradient to check\n"
     )
+
+
+def test_check_names_an_overflowing_difference_and_still_reports_a_wrong_gradient(
+    monkeypatch, capsys
+):
+    """L(θ ± ε) overflowing for W⁽¹⁾[0,0], and backprop's ∂L/∂W⁽²⁾ off by 1%: both are said."""
+    import dataclasses
+
+    import nnviz.core.gradcheck as gradcheck_module
+    from nnviz.core.session import load_session
+
+    w0 = load_session(example_path("xor")).W[0][0, 0]
+    real_loss, real_backward = gradcheck_module._loss, gradcheck_module.backward
+
+    def overflow_when_W1_00_moves(session, W, b):
+        return float("inf") if W[0][0, 0] != w0 else real_loss(session, W, b)
+
+    def dW2_off_by_one_percent(*args, **kwargs):
+        bwd = real_backward(*args, **kwargs)
+        return dataclasses.replace(bwd, dW=(bwd.dW[0], bwd.dW[1] * 1.01))
+
+    monkeypatch.setattr(gradcheck_module, "_loss", overflow_when_W1_00_moves)
+    monkeypatch.setattr(gradcheck_module, "backward", dW2_off_by_one_percent)
+    assert main(["check", str(example_path("xor"))]) == 2
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "W⁽¹⁾  CANNOT CHECK: 1 entry whose central difference overflows"
+    assert lines[1].startswith("W⁽²⁾  worst relative error 4.98e-03  FAILED")
+    assert lines[-1] == "1 of 4 parameters above 1e-06: W⁽²⁾"
+    assert one_line(captured.err) == (
+        "nnviz: central differences cannot check 1 of 4 parameters (W⁽¹⁾): the numbers overflow\n"
+    )
