@@ -455,8 +455,8 @@ class MainWindow(QMainWindow):
 
     def _on_training_diverged(self, _iteration: int, message: str) -> None:
         """The Document stayed at the last finite iteration; say why (it names the
-        iteration and suggests a smaller learning rate). Held until the next message."""
-        self.statusBar().showMessage(message[:1].upper() + message[1:])
+        iteration and suggests a smaller learning rate)."""
+        self.statusBar().showMessage(message[:1].upper() + message[1:], 15000)
 
     # --- view -------------------------------------------------------------------------------
     def toggle_presenter(self) -> None:

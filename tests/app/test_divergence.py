@@ -74,7 +74,10 @@ def test_a_session_whose_loss_is_inf_opens_and_the_plot_marks_it(qtbot, open_win
     assert diverged.args[0] == 2
 
 
-@pytest.mark.parametrize(("tab", "cell", "text"), [("X", (1, 0), "1e160"), ("W⁽¹⁾", (0, 0), "1e200")])
+OVERFLOWS = [("X", (1, 0), "1e160"), ("W⁽¹⁾", (0, 0), "1e200")]
+
+
+@pytest.mark.parametrize(("tab", "cell", "text"), OVERFLOWS)
 def test_typing_a_number_whose_loss_overflows_keeps_the_plot_drawn(
     qtbot, open_window, tab, cell, text
 ):
