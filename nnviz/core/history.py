@@ -146,12 +146,18 @@ class History:
         s = self._sessions[-1]
         k = self.last + 1
         lr = s.learning_rate
-        with quiet():
-            fwd = self._forward_of_last()
-            bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
-            W = update(s.W, bwd.dW, lr)  # what build_trace's update steps compute, bit for bit
-            b = update(s.b, bwd.db, lr) if s.train_biases else s.b
+        traced = self._traces.get(self.last)
+        if traced is not None:  # stepping past the last step: the trace has the update
+            W, b = traced.W_next, traced.b_next
+        else:
+            with quiet():
+                fwd = self._forward_of_last()
+                bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+                W = update(s.W, bwd.dW, lr)  # what build_trace's update steps compute
+                b = update(s.b, bwd.db, lr) if s.train_biases else s.b
         hint = f"try a smaller learning rate than {lr:g}"
+        if not math.isfinite(self._losses[-1]):  # an edit overflowed, not the training
+            hint = f"iteration {k - 1}'s loss is already {self._losses[-1]}: try smaller numbers"
         if not (_finite(W) and _finite(b)):
             raise TrainingStopped(
                 k, f"training diverged at iteration {k}: its parameters overflow ({hint})"
@@ -169,9 +175,6 @@ class History:
         s = self._sessions[-1]
         if self._last_forward is not None and self._last_forward[0] is s:
             return self._last_forward[1]
-        cached = self._traces.get(self.last)
-        if cached is not None:
-            return cached.forward
         return _loss(s)[1]
 
     def _keep(self, s: Session, loss: float, protect: int | None) -> None:

@@ -141,7 +141,7 @@ def test_a_session_whose_loss_overflows_is_kept_as_it_is():
         h = History(s)
         assert h.loss(1) == np.inf
         assert h.trace(1).loss == np.inf
-        with pytest.raises(TrainingStopped) as stopped:
+        with pytest.raises(TrainingStopped, match="iteration 1's loss is already inf") as stopped:
             h.advance(1)
         assert stopped.value.iteration == 2
         assert h.last == 1
