@@ -1,5 +1,7 @@
-"""Undo commands: one small class per edit kind. Each holds key, old and new value, and its
-`redo`/`undo` only call the Document (QUndoStack.push runs `redo` at once: never apply first).
+"""Undo commands: one small class per edit kind. Each holds its key, the old and new numbers
+and the whole session before and after (sessions share their unedited arrays), so undo and
+redo restore exactly what the edit was made on, in its own iteration; `redo`/`undo` only call
+the Document (QUndoStack.push runs `redo` at once: never apply first).
 """
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)

@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
 from nnviz.app.document import Document
@@ -98,3 +100,53 @@ def test_an_edit_typed_back_to_its_value_leaves_the_session_bit_for_bit(
     out = tmp_path / "xor.nnviz.json"
     assert doc.save_as(str(out))
     assert "-0" not in json.dumps(json.loads(out.read_text())["b"])
+
+
+ACTIONS = st.lists(
+    st.one_of(
+        st.sampled_from(["N", "Shift+N"]),
+        st.tuples(
+            st.sampled_from([("W", 1, 4, 2), ("b", 1, 4, 1), ("W", 2, 1, 4), ("X", None, 2, 4)]),
+            st.integers(0, 3),
+            st.integers(0, 3),
+            st.sampled_from([0.0, -0.0, 5.0, 7.0, -0.5]),
+        ),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(actions=ACTIONS)
+def test_each_undo_gives_back_the_session_its_edit_was_made_on(qapp, actions):
+    """Edits typed in any iteration, with N / Shift+N between them: undoing them one by one
+    shows, each time, the edit's own iteration holding exactly the session it was made on."""
+    doc = Document(load_session(example_path("xor")))  # column convention
+    made = []  # (the session before, (iteration, matrix, layer, i, j)) of each edit
+    for action in actions:
+        if action == "N":
+            doc.next_iteration()
+        elif action == "Shift+N":
+            doc.prev_iteration()
+        else:
+            (matrix, layer, rows, cols), i, j, value = action
+            i, j = i % rows, j % cols
+            key = (doc.iteration, matrix, layer, i, j)
+            count, before = doc.undo_stack.count(), doc.session
+            merges = count and made[-1][1] == key
+            assert doc.set_cell(matrix, layer, i, j, value=value)
+            if doc.undo_stack.count() > count:
+                made.append((before, key))
+            elif merges and doc.undo_stack.count() < count:
+                made.pop()  # typed back to where it started: gone, and so is its change
+    assert doc.undo_stack.count() == len(made)
+    for before, (iteration, *_) in reversed(made):
+        doc.undo_stack.undo()
+        assert doc.iteration == iteration
+        assert same_bits(doc.session, before)
+        assert doc.loss == build_trace(before).loss or np.isnan(doc.loss)
+    assert same_bits(doc.history.session(doc.history.first), load_session(example_path("xor")))
+    doc.deleteLater()
