@@ -45,6 +45,7 @@ from nnviz.app.commands import matrix_label
 from nnviz.app.document import Document
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
+from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.matrix_model import MatrixModel, describe, editable_matrices
 from nnviz.core.errors import NnvizError
 
@@ -173,7 +174,7 @@ class MatrixEditors(QWidget):
         self.model.accepted.connect(self.clear_message)
         self.model.modelReset.connect(self._on_model_reset)
         self.model.dataChanged.connect(self._on_data_changed)
-        document.sessionReplaced.connect(self._on_session_replaced)
+        follow(document, self._restyle_message, ignore, step=False, rebuild=self._rebuild)
         self._refresh_info()
         self.size_columns()
 
@@ -233,7 +234,8 @@ class MatrixEditors(QWidget):
         if width != header.defaultSectionSize():  # costly: it lays out every section
             header.setDefaultSectionSize(width)
 
-    def _on_session_replaced(self) -> None:
+    def _rebuild(self) -> None:
+        """The steps or shapes changed (another session, a new architecture)."""
         self._fill_selector()  # the model has already taken the new session's shape
         self._refresh_info()
 
@@ -242,9 +244,13 @@ class MatrixEditors(QWidget):
         self.info.setText(describe(self.doc.session, m, layer))
 
     # --- messages -------------------------------------------------------------------------------
-    def show_refusal(self, message: str, changed_nothing: bool = True) -> None:
+    def _restyle_message(self) -> None:
         colour = ERROR_COLOURS.get(current_theme().name, ERROR_COLOURS["light"])
-        self.message.setStyleSheet(f"color: {colour};")
+        if self.message.styleSheet() != f"color: {colour};":
+            self.message.setStyleSheet(f"color: {colour};")
+
+    def show_refusal(self, message: str, changed_nothing: bool = True) -> None:
+        self._restyle_message()
         tail = ". Nothing was changed." if changed_nothing else "."
         self.message.setText(f"⚠ {message}{tail}")
         self.message.show()

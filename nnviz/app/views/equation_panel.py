@@ -60,7 +60,7 @@ class EquationPanel(QWidget):
         for lbl in (self.equation, self.shapes, self.cell):  # a new step relayouts nothing
             layout.addWidget(QuietLabel(lbl, self))
         self.scale = 1.0
-        follow(doc, self.refresh)
+        follow(doc, self.refresh, scale=self.set_scale)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:

@@ -34,7 +34,7 @@ class ExplanationPanel(QWidget):
         layout.addStretch(1)
         self.scale = 1.0
         self._lines: list[str] = []
-        follow(doc, self.refresh)
+        follow(doc, self.refresh, scale=self.set_scale)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:

@@ -122,7 +122,7 @@ class MatrixModel(QAbstractTableModel):
         document.traceRecomputed.connect(self._on_values_changed)
         document.iterationChanged.connect(self._on_iteration_changed)
         document.precisionChanged.connect(self._on_precision_changed)
-        document.sessionReplaced.connect(self._on_session_replaced)
+        document.structureChanged.connect(self._on_session_replaced)
         document.editRefused.connect(self._on_edit_refused)
 
     # --- which matrix -------------------------------------------------------------------------

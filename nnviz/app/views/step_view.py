@@ -150,7 +150,7 @@ class StepView(QWidget):
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
-        follow(doc, self.refresh, self._refresh_outlines)
+        follow(doc, self.refresh, self._refresh_outlines, scale=self.set_scale)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.refresh()
 

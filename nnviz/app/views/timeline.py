@@ -6,6 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from nnviz.app.document import Document
+from nnviz.app.views.follow import follow, ignore
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.session import layer_name
 from nnviz.core.steps import Step
@@ -60,9 +61,7 @@ class Timeline(QTreeWidget):
         self._items: list[QTreeWidgetItem] = []
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)
-        doc.sessionReplaced.connect(self.rebuild)
-        doc.cursorMoved.connect(self._on_cursor_moved)
-        doc.iterationChanged.connect(self._on_iteration_changed)
+        follow(doc, self._highlight, ignore, iteration=True, rebuild=self.rebuild)
         self.rebuild()
 
     def rebuild(self) -> None:
