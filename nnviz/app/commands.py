@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from nnviz.app.guard import guarded
 from nnviz.core.formatting import format_value
 from nnviz.core.session import layer_name
 from nnviz.core.steps import shape_text
@@ -53,9 +54,11 @@ class EditCommand(QUndoCommand):
         else:
             self.setText(f"paste {shape_text(shape)} into {where}")
 
+    @guarded(None)
     def redo(self) -> None:
         self.doc.apply_block(*self.key, self.new)
 
+    @guarded(None)
     def undo(self) -> None:
         self.doc.apply_block(*self.key, self.old)
 
@@ -63,9 +66,11 @@ class EditCommand(QUndoCommand):
 class SetCellCommand(EditCommand):
     """One cell (a 1×1 block) typed in; typing into the same cell merges into one step."""
 
+    @guarded(-1)
     def id(self) -> int:
         return SET_CELL_ID
 
+    @guarded(False)
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetCellCommand) or other.key != self.key:
             return False

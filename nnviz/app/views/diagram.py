@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from nnviz.app.document import RESULT, Cell, Document
+from nnviz.app.guard import guarded
 from nnviz.app.startup import SANS
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.diagram_layout import (
@@ -167,9 +168,11 @@ class LayerDiagram(QWidget):
         follow(doc, self.refresh, iteration=True)
         self.refresh()
 
+    @guarded(QSize())
     def sizeHint(self) -> QSize:
         return QSize(320, 360)
 
+    @guarded(QSize())
     def minimumSizeHint(self) -> QSize:
         return QSize(200, 180)
 
@@ -557,6 +560,7 @@ class LayerDiagram(QWidget):
         self._box = box
 
     # --- painting ----------------------------------------------------------------------------
+    @guarded(None)
     def paintEvent(self, event: QPaintEvent) -> None:
         self._ensure()
         theme, sc = self.theme, self.scale
@@ -714,6 +718,7 @@ class LayerDiagram(QWidget):
                 box = QRectF(x - 60 * sc, y + cfm.height(), 120 * sc, nfm.height())
                 p.drawText(box, Qt.AlignmentFlag.AlignCenter, b)
 
+    @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._stale = True
@@ -758,6 +763,7 @@ class LayerDiagram(QWidget):
                 return target, row, col
         return None
 
+    @guarded(None)
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
@@ -769,6 +775,7 @@ class LayerDiagram(QWidget):
         if cell is not None:
             self.doc.select_cell(*cell)
 
+    @guarded(None)
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         item = self.item_at(event.position())
         cell = self._cell_for(*item) if item is not None else None
@@ -782,12 +789,14 @@ class LayerDiagram(QWidget):
             self._hovering = False
             self.doc.clear_hover()
 
+    @guarded(None)
     def leaveEvent(self, event: QEvent) -> None:
         if self._hovering:
             self._hovering = False
             self.doc.clear_hover()
         super().leaveEvent(event)
 
+    @guarded(False)
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             text = self.tooltip_at(e.pos())

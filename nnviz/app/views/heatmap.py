@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
 
+from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
 from nnviz.core.formatting import format_value
@@ -92,6 +93,7 @@ class MatrixImage(pg.ImageItem):
             self._argb, self._argb_of = argb_table(lut), lut
         super().setLookupTable(lut, update)
 
+    @guarded(None)
     def render(self) -> None:
         self._unrenderable = True
         image = self.image
@@ -183,6 +185,7 @@ class CellOverlay(pg.GraphicsObject):
         k = int((float(self._values[i, j]) - lo) / (hi - lo) * (n - 1))
         return bool(self._dark_lut[min(max(k, 0), n - 1)])
 
+    @guarded(QRectF())
     def boundingRect(self) -> QRectF:
         rows, cols = self._values.shape
         return QRectF(0, 0, cols, rows)
@@ -237,13 +240,20 @@ class CellOverlay(pg.GraphicsObject):
             self._widest[size] = max(metrics.horizontalAdvance(t) for t in texts)
         return self._widest[size]
 
+    @guarded(None)
     def paint(self, p: QPainter, *args: object) -> None:
-        rows, cols = self._values.shape
-        if rows == 0:
+        if self._values.shape[0] == 0:
             return
         t = p.transform()
         cell_w, cell_h = abs(t.m11()), abs(t.m22())
         p.save()
+        try:  # restored even if a number cannot be drawn (the guard logs why)
+            self._paint_cells(p, t, cell_w, cell_h)
+        finally:
+            p.restore()
+
+    def _paint_cells(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
+        rows, cols = self._values.shape
         p.resetTransform()
         if min(cell_w, cell_h) >= MIN_GRID_CELL_PX:
             pen = QPen(QColor(self._theme.grid))
@@ -261,7 +271,6 @@ class CellOverlay(pg.GraphicsObject):
         if font is not None:
             p.setFont(font)
             self._paint_numbers(p, t, cell_w, cell_h)
-        p.restore()
 
     def _paint_numbers(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
         """Each visible cell's number, centred, white on dark cells, near-black on light

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.document import RESULT, Document
+from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import (
@@ -325,6 +326,7 @@ class StepView(QWidget):
             ch = max(ch, scalar_px)
         return item.cell_width(ch), ch
 
+    @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_cells()
@@ -382,6 +384,7 @@ class StepView(QWidget):
         if hit is not None:
             self._cell_event(*hit, hover=False)
 
+    @guarded(None)
     def leaveEvent(self, event: object) -> None:
         super().leaveEvent(event)  # type: ignore[arg-type]
         self._hovered = None
