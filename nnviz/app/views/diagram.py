@@ -446,7 +446,7 @@ class LayerDiagram(QWidget):
             if sampled and len(pairs) > MAX_EDGES_SAMPLED:  # the strongest, and the marked
                 focused = {k[1:] for (w, k) in marks if w == "edge" and k[0] == l}
                 focused |= {(i, j) for (i, j) in pairs if j in outlines.edges.get((l, i), ())}
-                pairs.sort(key=lambda p: -abs(float(weights[p[0], p[1]])))
+                pairs.sort(key=lambda p: -np.nan_to_num(abs(float(weights[p[0], p[1]]))))
                 pairs = pairs[:MAX_EDGES_SAMPLED] + [
                     p for p in pairs[MAX_EDGES_SAMPLED:] if p in focused
                 ]
@@ -511,7 +511,8 @@ class LayerDiagram(QWidget):
                 value_text = ""
                 if values is not None:
                     v = float(values[u, sample])
-                    fill = self._colour(0.5 + 0.5 * v / levels) if np.isfinite(v) else muted
+                    # ±inf at the ends of the map, as in the heatmaps; NaN has no colour
+                    fill = muted if np.isnan(v) else self._colour(0.5 + 0.5 * v / levels)
                     if room_for_values:
                         value_text = format_value(v, precision)
                     border = text

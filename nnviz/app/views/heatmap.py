@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontInfo,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, 
 from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.colour_scale import NO_COLOUR, lut_index, lut_indices
 from nnviz.core.formatting import format_value
 
 MARGIN = 5  # px around the matrix, so outlines on its edge are not clipped
@@ -110,17 +112,11 @@ class MatrixImage(pg.ImageItem):
             self._lastDownsample = (xds, yds)
             if image.size == 0:
                 return
-        lo, hi = self.levels
         table = self._argb
-        n = len(table)
-        scale = n / ((hi - lo) or 1.0)
-        with np.errstate(invalid="ignore", over="ignore"):
-            k = np.clip((image - lo) * scale, 0, n - 1)
-        nan = np.isnan(k)
+        k = lut_indices(image, self.levels, len(table))
+        nan = k == NO_COLOUR
         has_nan = bool(nan.any())
-        if has_nan:
-            k[nan] = 0
-        words = table[k.astype(np.intp)]
+        words = table[k]  # a NaN's NO_COLOUR picks the last entry: made transparent below
         fmt = QImage.Format.Format_RGB32
         if has_nan:
             words[nan] = 0  # transparent, as pyqtgraph draws a NaN
@@ -141,6 +137,8 @@ class CellOverlay(pg.GraphicsObject):
         self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
         self._dark_of: object = None  # the LUT _dark_lut was made from
         self._dark: np.ndarray | None = None  # per cell, made when numbers are first drawn
+        self._nan: np.ndarray | None = None  # per cell: NaN? (made on the first paint)
+        self._finite: np.ndarray | None = None  # per cell: finite? (likewise)
         self._precision = 4
         self._texts: dict[tuple[int, int], str] = {}
         self._widest: dict[int, float] = {}  # font px -> width of the widest number
@@ -163,6 +161,8 @@ class CellOverlay(pg.GraphicsObject):
         self._texts = {}
         self._widest: dict[int, float] = {}
         self._dark = None
+        self._nan: np.ndarray | None = None
+        self._finite: np.ndarray | None = None
         self.update()
 
     def text(self, i: int, j: int) -> str:
@@ -178,12 +178,8 @@ class CellOverlay(pg.GraphicsObject):
 
     def _is_dark(self, i: int, j: int) -> bool:
         """Whether cell (i, j)'s colour is dark (so its number is written in white)."""
-        lo, hi = self._levels
-        n = len(self._dark_lut)
-        if not math.isfinite(float(self._values[i, j])):
-            return False
-        k = int((float(self._values[i, j]) - lo) / (hi - lo) * (n - 1))
-        return bool(self._dark_lut[min(max(k, 0), n - 1)])
+        k = lut_index(float(self._values[i, j]), self._levels, len(self._dark_lut))
+        return k != NO_COLOUR and bool(self._dark_lut[k])
 
     @guarded(QRectF())
     def boundingRect(self) -> QRectF:
@@ -255,6 +251,7 @@ class CellOverlay(pg.GraphicsObject):
     def _paint_cells(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
         rows, cols = self._values.shape
         p.resetTransform()
+        self._paint_nan_cells(p, t)
         if min(cell_w, cell_h) >= MIN_GRID_CELL_PX:
             pen = QPen(QColor(self._theme.grid))
             pen.setWidthF(1.0)
@@ -272,24 +269,63 @@ class CellOverlay(pg.GraphicsObject):
             p.setFont(font)
             self._paint_numbers(p, t, cell_w, cell_h)
 
+    def _nan_cells(self) -> list[tuple[int, int]]:
+        """The visible cells holding NaN (the image leaves them transparent)."""
+        nan = self._nan_mask()
+        if not nan.any():
+            return []
+        rows, cols = self._visible()
+        sub = nan[rows.start : rows.stop, cols.start : cols.stop]
+        return [(int(i) + rows.start, int(j) + cols.start) for i, j in np.argwhere(sub)]
+
+    def _paint_nan_cells(self, p: QPainter, t: QTransform) -> None:
+        """NaN is no colour on the scale: its cells are hatched, so they read as "no number"
+        even when the numbers are too small to print."""
+        cells = self._nan_cells()
+        if not cells:
+            return
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(QColor(self._theme.muted), Qt.BrushStyle.BDiagPattern))
+        for i, j in cells:
+            p.drawRect(t.mapRect(QRectF(j, i, 1, 1)))
+
+    def cell_style(self, i: int, j: int) -> str:
+        """How cell (i, j)'s number is written: "copy" (a broadcast copy, greyed),
+        "nonfinite" (inf, −inf or nan: bold italic) or "plain"."""
+        from_row, from_col = self._copies
+        if (from_row is not None and i >= from_row) or (from_col is not None and j >= from_col):
+            return "copy"
+        return "plain" if math.isfinite(float(self._values[i, j])) else "nonfinite"
+
     def _paint_numbers(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
         """Each visible cell's number, centred, white on dark cells, near-black on light
-        ones, grey on broadcast copies; one pen change per colour."""
+        ones, grey on broadcast copies, bold italic when not finite (inf, nan); one pen
+        change per style."""
         dark_cells = self._dark_cells()
+        finite, nan = self._finite_cells(), self._nan_mask()
         from_row, from_col = self._copies
         light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
         muted = QColor(self._theme.muted)  # a broadcast copy: greyed
-        by_colour: dict[int, tuple[QColor, list[tuple[QRectF, str]]]] = {
-            0: (light, []),
-            1: (dark, []),
-            2: (muted, []),
-        }
+        text = QColor(self._theme.text)  # nan, on its hatched (transparent) cell
+        plain = p.font()
+        loud = QFont(plain)  # inf and nan are not numbers of the scale: they must stand out
+        loud.setBold(True)
+        loud.setItalic(True)
+        styles: list[tuple[QColor, QFont]] = [
+            (light, plain),
+            (dark, plain),
+            (muted, plain),
+            (light, loud),
+            (dark, loud),
+            (text, loud),
+        ]
+        cells: list[list[tuple[QRectF, str]]] = [[] for _ in styles]
         axis_aligned = t.type().value <= QTransform.TransformationType.TxScale.value
         m11, m22, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
         half_w, half_h = cell_w / 2, cell_h / 2
         vis_rows, vis_cols = self._visible()
         for i in vis_rows:
-            row_dark = dark_cells[i]
+            row_dark, row_finite = dark_cells[i], finite[i]
             row_copy = from_row is not None and i >= from_row
             for j in vis_cols:
                 if axis_aligned:
@@ -299,28 +335,37 @@ class CellOverlay(pg.GraphicsObject):
                     cx, cy = c.x(), c.y()
                 if row_copy or (from_col is not None and j >= from_col):
                     key = 2
-                else:
+                elif row_finite[j]:
                     key = 0 if row_dark[j] else 1
+                elif nan[i, j]:
+                    key = 5
+                else:
+                    key = 3 if row_dark[j] else 4
                 box = QRectF(cx - half_w, cy - half_h, cell_w, cell_h)
-                by_colour[key][1].append((box, self.text(i, j)))
+                cells[key].append((box, self.text(i, j)))
         centre = Qt.AlignmentFlag.AlignCenter
-        for colour, cells in by_colour.values():
-            if cells:
+        for (colour, font), boxes in zip(styles, cells, strict=True):
+            if boxes:
                 p.setPen(colour)
-                for box, text in cells:
-                    p.drawText(box, centre, text)
+                p.setFont(font)
+                for box, txt in boxes:
+                    p.drawText(box, centre, txt)
+
+    def _nan_mask(self) -> np.ndarray:
+        if self._nan is None:
+            self._nan = np.isnan(np.asarray(self._values, dtype=float))
+        return self._nan
+
+    def _finite_cells(self) -> np.ndarray:
+        if self._finite is None:
+            self._finite = np.isfinite(np.asarray(self._values, dtype=float))
+        return self._finite
 
     def _dark_cells(self) -> np.ndarray:
-        """Per cell: is its colour dark? (index into the LUT as `_is_dark` computes it)."""
+        """Per cell: is its colour dark? (the LUT entry the image draws it with)."""
         if self._dark is None:
-            v = np.asarray(self._values, dtype=float)
-            lo, hi = self._levels
-            n = len(self._dark_lut)
-            finite = np.isfinite(v)
-            with np.errstate(invalid="ignore", over="ignore"):
-                x = np.where(finite, (v - lo) / (hi - lo) * (n - 1), 0.0)
-            k = np.clip(np.trunc(x), 0, n - 1).astype(np.intp)  # int(): toward zero
-            self._dark = self._dark_lut[k] & finite
+            k = lut_indices(self._values, self._levels, len(self._dark_lut))
+            self._dark = self._dark_lut[k] & (k != NO_COLOUR)
         return self._dark
 
 

@@ -56,7 +56,10 @@ def step_heading(step: object) -> str:
 
 
 def shared_levels(layout: StepLayout) -> tuple[float, float]:
-    """One symmetric scale for every matrix of the step: (−m, m), m the largest magnitude."""
+    """One symmetric scale for every matrix of the step: (−m, m), m the largest magnitude.
+
+    Only finite values count (inf, −inf and nan are shown at the ends and as no colour);
+    all zero, or nothing finite, gives (−1, 1)."""
     m = 0.0
     for shown in layout.matrices:
         v = np.abs(shown.operand.value)
@@ -93,15 +96,18 @@ class ColourLegend:
             self.bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per theme only
         self._shown = key
         lo, hi = levels
-        self.bar.setLevels(values=(lo, hi))
+        # The scale is symmetric, so the bar is the same picture for every m: it keeps the
+        # levels (−1, 1) and only its labels say m. (Given (−1e308, 1e308) pyqtgraph's bar
+        # and axis would work with a span of inf.)
+        self.bar.setLevels(values=(-1.0, 1.0))
         axis = self.bar.axis
         axis.setTextPen(theme.text)
         axis.setPen(theme.muted)
         inside = 1 - 1e-4  # an end tick exactly at the range's end can round out of it
         ticks = [
-            (lo * inside, format_value(lo, precision)),
+            (-inside, format_value(lo, precision)),
             (0.0, "0"),
-            (hi * inside, f"+{format_value(hi, precision)}"),
+            (inside, f"+{format_value(hi, precision)}"),
         ]
         axis.setTicks([ticks, []])
         axis.setStyle(tickFont=font, hideOverlappingLabels=False)
