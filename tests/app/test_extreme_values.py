@@ -198,7 +198,7 @@ def test_the_image_maps_huge_and_non_finite_values_onto_the_scale(qapp):
 def test_numbers_of_every_kind_are_written_and_non_finite_ones_stand_out(qapp):
     """±1e308, ±inf and nan in one matrix: each cell's text and style, and its number's
     colour rule, on the scale (−1e308, 1e308); painting it logs nothing."""
-    from nnviz.app.views.heatmap import CellOverlay
+    from nnviz.app.views.cell_overlay import CellOverlay
 
     values = np.array([[-BIG, 0.0, BIG], [-INF, NAN, INF]])
     overlay = CellOverlay()
@@ -229,7 +229,7 @@ def _paint(overlay, cols: int, rows: int, cell: float) -> QImage:
 
 
 def test_a_nan_cell_is_hatched(qapp):
-    from nnviz.app.views.heatmap import CellOverlay
+    from nnviz.app.views.cell_overlay import CellOverlay
 
     overlay = CellOverlay()
     overlay.set_values(np.array([[NAN, 1.0]]), (-1.0, 1.0), lut(), 4, theme_named("light"))

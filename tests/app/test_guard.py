@@ -63,7 +63,7 @@ def test_the_log_folder_follows_the_platform_without_the_override(qapp, monkeypa
 
 
 def test_an_error_in_a_heatmap_paint_is_survived_and_logged(qtbot, window, doc, log_dir):
-    from nnviz.app.views.heatmap import CellOverlay
+    from nnviz.app.views.cell_overlay import CellOverlay
 
     view = window.step_view
     overlay = view.matrix_view(RESULT).overlay

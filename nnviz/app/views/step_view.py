@@ -25,15 +25,10 @@ from PySide6.QtWidgets import (
 from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX
 from nnviz.app.views.follow import follow
-from nnviz.app.views.heatmap import (
-    MARGIN,
-    MIN_TEXT_CELL_PX,
-    HtmlItems,
-    MatrixItem,
-    flush_scene,
-    strip_plot,
-)
+from nnviz.app.views.heatmap import MARGIN, MatrixItem
+from nnviz.app.views.pg_helpers import HtmlItems, flush_scene, strip_plot
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
