@@ -114,3 +114,47 @@ def test_an_error_in_an_editor_models_data_is_survived_and_logged(qtbot, doc, lo
     text = (log_dir / "errors.log").read_text(encoding="utf-8")
     assert "caught an error in MatrixModel.data" in text
     assert w.model.index(0, 0).data() == "0.1"  # seed 001's W⁽¹⁾[0,0], once the error is gone
+
+
+def overrides() -> list[tuple[str, str]]:
+    """Every method of an nnviz.app class that overrides one of a Qt or pyqtgraph base class
+    (Qt or pyqtgraph's own paint calls it): ("module.Class", "method")."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from PySide6.QtCore import QObject
+
+    import nnviz.app
+
+    qt_type = type(QObject)  # the metaclass of every wrapped Qt class
+    found = []
+    for info in pkgutil.walk_packages(nnviz.app.__path__, "nnviz.app."):
+        module = importlib.import_module(info.name)
+        for name, cls in vars(module).items():
+            if not (inspect.isclass(cls) and cls.__module__ == module.__name__):
+                continue
+            if not isinstance(cls, qt_type):
+                continue
+            for attr, fn in vars(cls).items():
+                if attr.startswith("__") or not callable(fn):
+                    continue
+                if any(attr in vars(base) for base in cls.__mro__[1:] if base is not object):
+                    found.append((f"{module.__name__}.{name}", attr))
+    return found
+
+
+def test_every_qt_override_in_the_app_is_guarded(qapp):
+    found = overrides()
+    assert ("nnviz.app.views.cell_overlay.CellOverlay", "paint") in found
+    assert ("nnviz.app.keys.SteppingKeys", "eventFilter") in found
+    assert ("nnviz.app.views.matrix_model.MatrixModel", "data") in found
+    import importlib
+
+    unguarded = []
+    for where, attr in found:
+        module, cls = where.rsplit(".", 1)
+        fn = vars(getattr(importlib.import_module(module), cls))[attr]
+        if not getattr(fn, "__guarded__", False):
+            unguarded.append(f"{where}.{attr}")
+    assert unguarded == [], "decorate these with @guarded(default): " + ", ".join(unguarded)

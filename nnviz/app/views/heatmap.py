@@ -73,6 +73,7 @@ class MatrixImage(pg.ImageItem):
         self._argb_of: object = None
         super().__init__(*args, **kwargs)
 
+    @guarded(None)
     def setLookupTable(self, lut: object, update: bool = True) -> None:
         if isinstance(lut, np.ndarray) and lut is not self._argb_of:
             self._argb, self._argb_of = argb_table(lut), lut
