@@ -316,3 +316,32 @@ def test_the_diagram_draws_inf_nodes_and_huge_weights_within_bounds(qtbot, qapp)
     view.grab()
     assert all(n.value_text for n in view.nodes if n.key[0] > 0)
     doc.deleteLater()
+
+
+def test_a_downsampled_image_of_huge_values_neither_overflows_nor_warns(qapp):
+    """784 cells of ±1e308 drawn a quarter pixel each: pyqtgraph averages blocks of cells,
+    which for the values themselves overflows (a RuntimeWarning, and inf − inf = nan)."""
+    import warnings
+
+    import pyqtgraph as pg
+
+    from nnviz.app.views.heatmap import MatrixItem
+
+    values = np.where(np.arange(784) < 392, BIG, -BIG).reshape(1, 784)
+    view = pg.GraphicsView()
+    view.resize(400, 120)
+    item = MatrixItem(0, view.scene())
+    item.set_matrix(values, (-BIG, BIG), lut(), 4, theme_named("light"))
+    item.place(0, 0, 0.25, 40)
+    view.show()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.grab()
+        item.image.render()
+    assert item.image._lastDownsample[0] > 1  # the blocks were averaged
+    image = item.image.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+    table = lut()
+    first = QColor.fromRgba(image.pixel(0, 0)).getRgb()[:3]
+    last = QColor.fromRgba(image.pixel(image.width() - 1, 0)).getRgb()[:3]
+    assert first == tuple(table[-1]) and last == tuple(table[0])
+    view.close()

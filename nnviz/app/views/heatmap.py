@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
 from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX, CellOverlay, font_px_for
-from nnviz.app.views.colour_scale import NO_COLOUR, lut_indices
+from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.pg_helpers import HtmlItems, flush_scene, strip_plot
 
 __all__ = ["MARGIN", "MatrixImage", "MatrixItem", "flush_scene"]  # flush_scene: loss_plot's
@@ -85,10 +85,15 @@ class MatrixImage(pg.ImageItem):
         image = self.image
         if image is None or image.size == 0 or self._argb is None or image.ndim != 2:
             return
+        levels = self.levels
         if self.autoDownsample:
             xds, yds = self._computeDownsampleFactors()
             if xds is None:
                 return
+            if xds > 1 or yds > 1:
+                # Average where each value sits on the scale (0..1), not the values: a mean
+                # of 1e308s overflows; ±inf counts as the end of the scale, NaN stays NaN.
+                image, levels = fractions(image, levels), (0.0, 1.0)
             if xds > 1:
                 image = fn.downsample(image, xds, axis=1)
             if yds > 1:
@@ -97,7 +102,7 @@ class MatrixImage(pg.ImageItem):
             if image.size == 0:
                 return
         table = self._argb
-        k = lut_indices(image, self.levels, len(table))
+        k = lut_indices(image, levels, len(table))
         nan = k == NO_COLOUR
         has_nan = bool(nan.any())
         words = table[k]  # a NaN's NO_COLOUR picks the last entry: made transparent below
