@@ -5,7 +5,8 @@ An exception escaping one is reported by the binding from inside C++, and PySide
 crash doing so (a segfault in `storePythonOverrideErrorOrPrint` under
 `QGraphicsView::paintEvent`): one bad number took the window and its unsaved work with it.
 So every override is decorated with `@guarded(default)`: an exception is logged, with its
-traceback, to stderr and to `errors.log` in the app-data folder, and the override returns
+traceback, to `errors.log` in the app-data folder and through sys.excepthook (stderr, or
+pytest-qt's capture in the tests, which then fails the test), and the override returns
 `default` (a paint draws nothing more, a model's data() shows nothing, a filter lets the
 event through), so the window goes on and the next paint tries again.
 
@@ -86,14 +87,15 @@ def report(where: str, exc: BaseException) -> None:
     again = f" (seen {count} times)" if count > 1 else ""
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     head = f"{stamp} nnviz: caught an error in {where}{again}; the window goes on\n"
-    text = head + "".join(traceback.format_exception(exc))
-    if sys.stderr is not None:  # None in a windowed app without a console
-        try:
-            sys.stderr.write(text)
-            sys.stderr.flush()
-        except (OSError, ValueError):
-            pass
-    _append(log, text)
+    _append(log, head + "".join(traceback.format_exception(exc)))
+    try:
+        if sys.stderr is not None:  # None in a windowed app without a console
+            sys.stderr.write(head)
+        # The traceback goes to stderr through sys.excepthook, so a hook that collects
+        # exceptions (pytest-qt's, in the tests) still hears of one the guard caught.
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    except Exception:  # a broken stderr or hook must not undo the guard
+        pass
 
 
 def guarded(default: R) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -28,6 +28,7 @@ def boom(*_args: object, **_kwargs: object) -> object:
     raise RuntimeError("injected for the test")
 
 
+@pytest.mark.qt_no_exception_capture  # the error is injected: the guard must catch it
 def test_a_guarded_function_logs_and_returns_its_default(log_dir, capsys):
     class Thing:
         @guarded(-1)
@@ -42,6 +43,7 @@ def test_a_guarded_function_logs_and_returns_its_default(log_dir, capsys):
     assert "ZeroDivisionError" in capsys.readouterr().err
 
 
+@pytest.mark.qt_no_exception_capture  # the error is injected: the guard must catch it
 def test_a_repeated_error_is_logged_at_1_10_and_100_times(log_dir):
     @guarded(None)
     def paint() -> None:
@@ -62,6 +64,7 @@ def test_the_log_folder_follows_the_platform_without_the_override(qapp, monkeypa
     assert log_path() == Path(where) / "errors.log"
 
 
+@pytest.mark.qt_no_exception_capture  # the error is injected: the guard must catch it
 def test_an_error_in_a_heatmap_paint_is_survived_and_logged(qtbot, window, doc, log_dir):
     from nnviz.app.views.cell_overlay import CellOverlay
 
@@ -83,6 +86,7 @@ def test_an_error_in_a_heatmap_paint_is_survived_and_logged(qtbot, window, doc, 
     assert doc.result(MATMUL)[0, 0] == pytest.approx(0.9)
 
 
+@pytest.mark.qt_no_exception_capture  # the error is injected: the guard must catch it
 def test_an_error_in_the_stepping_keys_filter_is_survived_and_logged(qtbot, window, doc, log_dir):
     from PySide6.QtCore import Qt
 
@@ -99,6 +103,7 @@ def test_an_error_in_the_stepping_keys_filter_is_survived_and_logged(qtbot, wind
     assert doc.step_index == 1  # and the keys work again
 
 
+@pytest.mark.qt_no_exception_capture  # the error is injected: the guard must catch it
 def test_an_error_in_an_editor_models_data_is_survived_and_logged(qtbot, doc, log_dir):
     from nnviz.app.views.editors import MatrixEditors
 
@@ -158,3 +163,18 @@ def test_every_qt_override_in_the_app_is_guarded(qapp):
         if not getattr(fn, "__guarded__", False):
             unguarded.append(f"{where}.{attr}")
     assert unguarded == [], "decorate these with @guarded(default): " + ", ".join(unguarded)
+
+
+def test_a_caught_error_still_reaches_sys_excepthook(log_dir, monkeypatch):
+    """So pytest-qt's capture fails a test whose override raised, though nothing crashed."""
+    import sys
+
+    heard: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _t, exc, _tb: heard.append(exc))
+
+    @guarded(0)
+    def row_count() -> int:
+        raise KeyError("no such matrix")
+
+    assert row_count() == 0
+    assert len(heard) == 1 and isinstance(heard[0], KeyError)
