@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from nnviz.app.guard import guarded
 from nnviz.core.formatting import format_value
 from nnviz.core.session import Session, layer_name
 from nnviz.core.steps import shape_text
@@ -70,9 +71,11 @@ class EditCommand(QUndoCommand):
         else:
             self.setText(f"paste {shape_text(shape)} into {where}")
 
+    @guarded(None)
     def redo(self) -> None:
         self.doc.restore(self.edit.iteration, self.edit.after)
 
+    @guarded(None)
     def undo(self) -> None:
         self.doc.restore(self.edit.iteration, self.edit.before)
 
@@ -80,9 +83,11 @@ class EditCommand(QUndoCommand):
 class SetCellCommand(EditCommand):
     """One cell (a 1×1 block) typed in; typing into the same cell merges into one step."""
 
+    @guarded(-1)
     def id(self) -> int:
         return SET_CELL_ID
 
+    @guarded(False)
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetCellCommand) or other.key != self.key:
             return False

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.icons import nav_icon
 from nnviz.app.keys import KEYMAP, SteppingKeys
 from nnviz.app.startup import ensure_app
@@ -574,6 +575,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
 
+    @guarded(None)
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
@@ -581,6 +583,7 @@ class MainWindow(QMainWindow):
             if not self._restored:  # docks and the splitter take sizes only once shown
                 QTimer.singleShot(0, self.apply_default_dock_sizes)
 
+    @guarded(None)
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persist and not self.maybe_save():
             event.ignore()

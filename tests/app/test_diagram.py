@@ -470,3 +470,27 @@ def test_operand_names_say_what_they_hold():
     assert kind_of("db1", 2).what == kind_of("b1_new", 2).what == "vector"
     assert kind_of("L", 2) is None
     assert unit_label(0, 783, 2) == "x₇₈₄" and unit_label(2, 0, 2) == "ŷ₁"
+
+
+def test_the_scene_model_is_built_without_a_widget(doc):
+    """The picture is data: DiagramScene lays seed 001's 2-3-2 network out on its own, and
+    maps an edge back to the step's cell, with no widget shown."""
+    from nnviz.app.views.diagram_scene import DiagramScene
+
+    scene = DiagramScene(doc)
+    scene.build(320, 360)
+    assert sorted(n.key for n in scene.nodes) == [
+        (0, 0),
+        (0, 1),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (2, 0),
+        (2, 1),
+    ]
+    assert len(scene.edges) == 2 * 3 + 3 * 2
+    assert scene.quantity == ACTIVATIONS and scene.lit_layer == 1
+    assert scene.texts.title == "Network 2-3-2 · sample 1 of 4"
+    widest = max(scene.edges, key=lambda e: e.width)
+    assert widest.key == (1, 2, 1)  # W⁽¹⁾ = [[.1, .2, .3], [.4, .5, .6]]: |0.6| from x₂ to h₃
+    assert scene.cell_for("edge", (1, 2, 1)) == ("W1", 1, 2)  # row convention: W[j, i]

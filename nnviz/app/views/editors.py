@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from nnviz.app.clipboard import FORMATS, format_block, parse_block
 from nnviz.app.commands import matrix_label
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
 from nnviz.app.views.follow import follow, ignore
@@ -63,6 +64,7 @@ def _is_redo(event: QKeyEvent) -> bool:
 class CellDelegate(QStyledItemDelegate):
     """The usual QLineEdit editor, right-aligned in the cells' mono font: no jump on F2."""
 
+    @guarded(None)
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
     ) -> QWidget:
@@ -94,12 +96,14 @@ class MatrixTable(QTableView):
             return e.redo
         return None
 
+    @guarded(False)
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._command(event):  # type: ignore[arg-type]
             event.accept()  # the key comes here as a KeyPress, not to a window shortcut
             return True
         return super().event(event)
 
+    @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:
         command = self._command(event)
         if command is None:
@@ -108,6 +112,7 @@ class MatrixTable(QTableView):
         command()
         event.accept()
 
+    @guarded(None)
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self._editors.context_menu()
         menu.exec(event.globalPos())

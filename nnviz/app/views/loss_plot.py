@@ -16,6 +16,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.heatmap import flush_scene
@@ -37,6 +38,7 @@ def y_top(losses: list[float]) -> float:
 class FormattedAxis(pg.AxisItem):
     """Tick labels through the one formatter."""
 
+    @guarded([])
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [format_value(v * scale, 3) for v in values]
 
@@ -145,6 +147,7 @@ class LossPlot(pg.PlotWidget):
             self._shown["hint width"] = width
             self.hint.setTextWidth(width)
 
+    @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if getattr(self, "hint", None) is not None:  # pyqtgraph resizes during __init__

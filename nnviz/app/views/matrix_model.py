@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from nnviz.app.clipboard import exact_text, parse_number
 from nnviz.app.commands import matrix_label
 from nnviz.app.document import Document, matrix_shape, shown_matrix
+from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
@@ -175,9 +176,11 @@ class MatrixModel(QAbstractTableModel):
             self._refusal = message
 
     # --- QAbstractTableModel ----------------------------------------------------------------------
+    @guarded(0)
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
         return 0 if parent.isValid() else self._shape[0]
 
+    @guarded(0)
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
         return 0 if parent.isValid() else self._shape[1]
 
@@ -209,6 +212,7 @@ class MatrixModel(QAbstractTableModel):
     def where(self, i: int, j: int) -> str:
         return f"{self.label}[{i},{j}]"
 
+    @guarded(None)
     def data(self, index: Index, role: int = Role.DisplayRole) -> object:
         if not index.isValid():
             return None
@@ -228,6 +232,7 @@ class MatrixModel(QAbstractTableModel):
             return self._font
         return None
 
+    @guarded(None)
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
         labels = self._cols if orientation == Qt.Orientation.Horizontal else self._rows
         if not 0 <= section < len(labels):
@@ -239,11 +244,13 @@ class MatrixModel(QAbstractTableModel):
             return f"{labels[section]}: {axis} {section} of {self.label} (indices from 0)"
         return None
 
+    @guarded(Qt.ItemFlag.NoItemFlags)
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
+    @guarded(False)
     def setData(self, index: Index, value: object, role: int = Role.EditRole) -> bool:
         """A typed value into the Document as one undo step; refusals emit `refused`."""
         if role != Role.EditRole or not index.isValid() or not shiboken6.isValid(self.doc):
