@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QWidget
 
@@ -207,9 +207,10 @@ class Autosaver(QObject):
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._write_due)
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        # Edits, undo and redo all recompute the trace. Not the undo stack's indexChanged: it
+        # is also emitted while the stack is destroyed, when this object is half gone.
         for signal in (doc.traceRecomputed, doc.iterationChanged, doc.filePathChanged):
             signal.connect(self._on_changed)
-        doc.undo_stack.indexChanged.connect(self._on_changed)
         doc.modifiedChanged.connect(self._on_modified_changed)
         doc.sessionReplaced.connect(self._on_session_replaced)
         if doc.modified:
@@ -340,6 +341,7 @@ class Autosaver(QObject):
             return
         self._done.emit((str(self.path), "removed", ""))
 
+    @Slot(object)  # a real slot: a queued result for a deleted Autosaver is dropped by Qt
     def _on_done(self, result: tuple[str, str, str]) -> None:
         path, what, error = result
         if what == "failed":
