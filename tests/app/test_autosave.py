@@ -377,3 +377,38 @@ def test_an_autosave_holds_normal_session_json(tmp_path):
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert json.loads(session_to_text(s)) == doc["session"]
     assert (doc["nnviz_autosave"], doc["iteration"], doc["source"]) == (1, 3, "/x.nnviz.json")
+
+
+def test_leftovers_of_a_dead_process_are_claimed_and_a_live_lock_is_respected(tmp_path):
+    folder = tmp_path / "autosave"
+    xor = load_session(example_path("xor"))
+    ours = _write_orphan(folder, xor, pid=os.getpid())  # a previous process with our pid
+    exe = Path(os.readlink("/proc/self/exe")).name  # what QLockFile writes and checks
+    ours.with_suffix(".lock").write_text(f"{os.getpid()}\n{exe}\n{os.uname().nodename}\n")
+    old = _write_orphan(folder, xor, pid=12)  # a lock cut short by the kill, long ago
+    old.with_suffix(".lock").write_text("")
+    os.utime(old.with_suffix(".lock"), (1e9, 1e9))
+    fresh = _write_orphan(folder, xor, pid=13)  # a lock being written right now: alive
+    fresh.with_suffix(".lock").write_text("")
+    temp = folder / ".autosave-99999999-0000abcd.json.1a2b3c4d.tmp"  # a write cut short
+    temp.write_text('{"nnviz_autosave": 1, "sess', encoding="utf-8")
+    orphans, broken = find_orphans(folder)
+    try:
+        assert sorted(o.path for o in orphans) == sorted([ours, old]) and broken == []
+        assert not temp.exists() and fresh.exists()
+    finally:
+        for o in orphans:
+            o.release()
+
+
+def test_a_session_that_edits_cannot_rebuild_opens_as_it_was_and_its_autosave_is_kept(
+    launched, tmp_path
+):
+    """Base and session of different shapes (no edit makes that today): the session opens
+    as autosaved, unmodified, so its autosave stays until it is saved."""
+    other = load_session(example_path("seed001-network"))
+    orphan = _write_orphan(tmp_path / "autosave", other)  # its base is xor
+    restored, _chosen = launched(ask=lambda _snap: Answer.RESTORE)
+    assert _bits(restored.doc.session) == _bits(other) and not restored.doc.modified
+    assert orphan.exists()
+    assert "Save it to keep it" in restored.window.statusBar().currentMessage()
