@@ -262,6 +262,9 @@ class Autosaver(QObject):
     def _write_due(self) -> None:
         if self._closed:
             return
+        if self._pending is not None and not self._pending.done():
+            self._timer.start()  # the last write still runs (a big session): one queued, never more
+            return
         if self.doc.modified:
             self._submit(self._write, self.snapshot())
         elif self._exists:
@@ -270,6 +273,7 @@ class Autosaver(QObject):
     def flush(self) -> None:
         """Write (or remove) now and wait for it: used right after a restore."""
         self._timer.stop()
+        self._wait()
         self._write_due()
         self._wait()
 

@@ -412,3 +412,40 @@ def test_a_session_that_edits_cannot_rebuild_opens_as_it_was_and_its_autosave_is
     assert _bits(restored.doc.session) == _bits(other) and not restored.doc.modified
     assert orphan.exists()
     assert "Save it to keep it" in restored.window.statusBar().currentMessage()
+
+
+def test_while_a_slow_write_runs_changes_wait_for_one_more_write(
+    qtbot, qapp, tmp_path, monkeypatch
+):
+    """A big session takes seconds to write: the writes must not pile up behind it."""
+    import threading
+
+    from nnviz.app import autosave
+
+    release = threading.Event()
+    written: list[str] = []
+
+    def slow_write(path, text):
+        written.append(text)
+        release.wait(30)
+        Path(path).write_text(text, encoding="utf-8")
+
+    monkeypatch.setattr(autosave, "write_text_atomic", slow_write)
+    doc = Document(load_session(example_path("xor")))
+    saver = Autosaver(doc, tmp_path, delay_ms=1)
+    done: list[str] = []
+    saver.written.connect(done.append)
+    try:
+        doc.set_cell("W", 1, 0, 0, value=1.25)
+        qtbot.waitUntil(lambda: len(written) == 1, timeout=5000)  # the worker is writing
+        for v in (2.25, 3.25, 4.25):  # each waits for the timer, which finds the write busy
+            with qtbot.waitSignal(saver._timer.timeout, timeout=5000):
+                doc.set_cell("W", 1, 0, 0, value=v)
+        release.set()
+        qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
+        assert len(written) == 2 and '"W": [[[4.25, ' in written[1]
+        assert '"W": [[[4.25, ' in saver.path.read_text(encoding="utf-8")
+    finally:
+        release.set()
+        saver.close()
+        doc.deleteLater()
