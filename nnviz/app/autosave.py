@@ -20,16 +20,18 @@ folder), else Qt's AppDataLocation (`~/.local/share/nnviz/nnviz` on Linux).
 
 import json
 import os
+import re
 import secrets
 import stat
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QWidget
@@ -41,8 +43,10 @@ from nnviz.core.session import (
     Session,
     session_from_dict,
     session_to_dict,
+    to_convention,
     write_text_atomic,
 )
+from nnviz.core.types import Mat
 
 DATA_DIR_ENV = "NNVIZ_DATA_DIR"
 AUTOSAVE_VERSION = 1
@@ -84,8 +88,50 @@ class Snapshot:
     pid: int
 
 
-def snapshot_to_text(snap: Snapshot) -> str:
-    doc = {
+class MatrixTexts:
+    """The JSON text of each matrix, kept from one write to the next.
+
+    A session's arrays are read-only and an edit makes a new session sharing every array it
+    did not change, so an array object's text never changes: an edit of W re-encodes W only,
+    and `base` shares X and Y with the session. (A 784-128-10 session of 1000 samples took
+    4 s to encode whole.) Used by the one worker thread only.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Mat, str, str]] = {}  # id → (array, convention, text)
+        self._used: dict[int, tuple[Mat, str, str]] = {}
+
+    def text(self, m: Mat, convention: str) -> str:
+        hit = self._texts.get(id(m)) or self._used.get(id(m))
+        if hit is None or hit[0] is not m or hit[1] != convention:
+            hit = (m, convention, json.dumps(to_convention(m, convention).tolist()))
+        self._used[id(m)] = hit  # holding `m` keeps its id from being reused
+        return hit[2]
+
+    def done(self) -> None:
+        """Forget what the last write did not use: at most two sessions' texts are kept."""
+        self._texts, self._used = self._used, {}
+
+
+def _session_json(s: Session, texts: MatrixTexts) -> list[str]:
+    """A session's JSON, as pieces to join: the matrices' texts come from `texts`."""
+    none = np.zeros((0, 0))  # session_to_dict would list every number only to be replaced
+    doc = session_to_dict(replace(s, X=none, Y=none, W=tuple(none for _ in s.W)))
+    token = secrets.token_hex(8)  # stands for a matrix's text; no name can collide with it
+    matrices = {"X": s.X, "Y": s.Y} | {f"W{k}": w for k, w in enumerate(s.W)}
+    for key in ("X", "Y"):
+        if key in doc:  # a session whose data is generated may leave them out
+            doc[key] = f"{token}{key}"
+    doc["W"] = [f"{token}W{k}" for k in range(len(s.W))]
+    pieces = re.split(f'"{token}(\\w+)"', json.dumps(doc, ensure_ascii=False))
+    for n in range(1, len(pieces), 2):  # re.split puts each placeholder's name at odd places
+        pieces[n] = texts.text(matrices[pieces[n]], s.convention)
+    return pieces
+
+
+def snapshot_to_text(snap: Snapshot, texts: MatrixTexts | None = None) -> str:
+    texts = MatrixTexts() if texts is None else texts
+    wrapper = {
         "nnviz_autosave": AUTOSAVE_VERSION,
         "saved_at": snap.saved_at.isoformat(timespec="seconds"),
         "pid": snap.pid,
@@ -93,10 +139,11 @@ def snapshot_to_text(snap: Snapshot) -> str:
         "name": snap.name,
         "iteration": snap.iteration,
         "base_iteration": snap.base_iteration,
-        "session": session_to_dict(snap.session),
-        "base": session_to_dict(snap.base),
     }
-    return json.dumps(doc, ensure_ascii=False) + "\n"
+    head = json.dumps(wrapper, ensure_ascii=False).removesuffix("}")
+    session, base = _session_json(snap.session, texts), _session_json(snap.base, texts)
+    texts.done()
+    return "".join([head, ', "session": ', *session, ', "base": ', *base, "}\n"])
 
 
 def _refuse_constant(name: str) -> None:
@@ -201,6 +248,7 @@ class Autosaver(QObject):
         self._last_error = ""
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-autosave")
         self._pending: Future[None] | None = None
+        self._texts = MatrixTexts()  # the worker's
         self._closed = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -331,7 +379,7 @@ class Autosaver(QObject):
     # --- the worker thread: it touches files only, never Qt objects but `_done` -----------------
     def _write(self, snap: Snapshot) -> None:
         try:
-            write_text_atomic(self.path, snapshot_to_text(snap))
+            write_text_atomic(self.path, snapshot_to_text(snap, self._texts))
         except (OSError, ValueError) as e:
             self._done.emit((str(self.path), "failed", f"{self.path}: cannot write ({e})"))
             return

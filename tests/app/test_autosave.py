@@ -449,3 +449,25 @@ def test_while_a_slow_write_runs_changes_wait_for_one_more_write(
         release.set()
         saver.close()
         doc.deleteLater()
+
+
+@pytest.mark.parametrize("name", ["xor", "seed001-network", "softmax-classifier"])
+def test_reused_matrix_texts_write_exactly_the_session_after_each_edit(name):
+    """The autosave re-encodes only the matrices an edit replaced; what it writes is still
+    exactly the session (both conventions: seed001-network is row, xor column)."""
+    import json
+    from datetime import UTC, datetime
+
+    from nnviz.app.autosave import MatrixTexts, snapshot_from_text
+    from nnviz.core.session import session_to_dict
+
+    base = load_session(example_path(name))
+    texts = MatrixTexts()
+    s = base
+    for value in (-0.0, 1e-300, 2.5):
+        s = session_with_cell(s, "W", 1, 0, 1, value)
+        snap = Snapshot(s, base, 2, 1, None, 'a "name"', datetime.now(UTC), 1)
+        doc = json.loads(snapshot_to_text(snap, texts))
+        assert doc["session"] == session_to_dict(s) and doc["base"] == session_to_dict(base)
+        back = snapshot_from_text(json.dumps(doc))
+        assert _bits(back.session) == _bits(s) and back.name == 'a "name"'
