@@ -373,14 +373,15 @@ class Autosaver(QObject):
 
     def _wait(self) -> None:
         if self._pending is not None:
-            self._pending.result()
+            self._pending.exception()  # waits; the worker says its own errors (`_done`)
             self._pending = None
 
     # --- the worker thread: it touches files only, never Qt objects but `_done` -----------------
     def _write(self, snap: Snapshot) -> None:
         try:
             write_text_atomic(self.path, snapshot_to_text(snap, self._texts))
-        except (OSError, ValueError) as e:
+        except Exception as e:  # disk full, or a bug: said, and the window goes on
+            self._texts = MatrixTexts()
             self._done.emit((str(self.path), "failed", f"{self.path}: cannot write ({e})"))
             return
         self._done.emit((str(self.path), "written", ""))

@@ -84,8 +84,9 @@ def open_windows(
     report: Callable[[Path, str], None] | None = None,
     persist: bool = True,
 ) -> list[Opened]:
-    """Offer the orphaned autosaves back, then show a window on each restored session and,
-    unless one was restored and no file or example was `chosen`, one on `session`."""
+    """Offer the orphaned autosaves back, then show a window on each restored session and
+    one on `session`: unless a session was restored and no file or example was `chosen`, or
+    the chosen file is the one a restored session came from."""
     from nnviz.app.document import Document
     from nnviz.app.restore import ask_restore, offer_restores, report_broken
 
@@ -105,9 +106,14 @@ def open_windows(
                 f"changed, so Save it to keep it (the autosave stays at {r.orphan.path})"
             )
         opened.append(o)
-    if chosen or not opened:
+    if not opened or (chosen and not any(_same_file(o.doc.file_path, path) for o in opened)):
         opened.append(_open(Document(session, path), folder, persist))
     return opened
+
+
+def _same_file(a: str | None, b: str | None) -> bool:
+    """Both name one file (the restored window already shows it: not a second window)."""
+    return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
 
 
 def _open(

@@ -133,7 +133,7 @@ def test_a_killed_window_is_offered_back_and_restored_bit_for_bit(
 
     seen: list[str] = []
     _click_in_next_dialog("restoreButton", seen)
-    [o] = launched(xor_file, chosen=False)  # `nnviz` alone: the restored window only
+    [o] = launched(xor_file)  # `nnviz xor.nnviz.json`: one window, the restored one
 
     text = seen[0]
     assert "autosaved: 20" in text  # the date and time, 2026-12-02 16:04:56
@@ -408,7 +408,7 @@ def test_a_session_that_edits_cannot_rebuild_opens_as_it_was_and_its_autosave_is
     as autosaved, unmodified, so its autosave stays until it is saved."""
     other = load_session(example_path("seed001-network"))
     orphan = _write_orphan(tmp_path / "autosave", other)  # its base is xor
-    restored, _chosen = launched(ask=lambda _snap: Answer.RESTORE)
+    [restored] = launched(chosen=False, ask=lambda _snap: Answer.RESTORE)  # `nnviz` alone
     assert _bits(restored.doc.session) == _bits(other) and not restored.doc.modified
     assert orphan.exists()
     assert "Save it to keep it" in restored.window.statusBar().currentMessage()
@@ -471,3 +471,34 @@ def test_reused_matrix_texts_write_exactly_the_session_after_each_edit(name):
         assert doc["session"] == session_to_dict(s) and doc["base"] == session_to_dict(base)
         back = snapshot_from_text(json.dumps(doc))
         assert _bits(back.session) == _bits(s) and back.name == 'a "name"'
+
+
+def test_a_full_disk_is_said_once_and_the_next_write_after_it_succeeds(
+    qtbot, qapp, tmp_path, monkeypatch
+):
+    from nnviz.app import autosave
+
+    real = autosave.write_text_atomic
+    full = [True]
+
+    def write(path, text):
+        if full[0]:
+            raise OSError(28, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(autosave, "write_text_atomic", write)
+    doc = Document(load_session(example_path("xor")))
+    saver = Autosaver(doc, tmp_path, delay_ms=1)
+    failures: list[str] = []
+    saver.failed.connect(failures.append)
+    try:
+        with qtbot.waitSignal(saver.failed, timeout=5000):
+            doc.set_cell("W", 1, 0, 0, value=2.0)
+        assert "No space left on device" in failures[0]
+        full[0] = False
+        with qtbot.waitSignal(saver.written, timeout=5000):
+            doc.set_cell("W", 1, 0, 0, value=3.0)
+        assert len(failures) == 1 and '"W": [[[3.0, ' in saver.path.read_text(encoding="utf-8")
+    finally:
+        saver.close()
+        doc.deleteLater()
