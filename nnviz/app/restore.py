@@ -126,6 +126,8 @@ def _editable_matrices(s: Session) -> list[tuple[str, int | None]]:
 def _write_differences(doc: Document, target: Session) -> None:
     """Edit the iteration on screen into `target`, one block per matrix that differs (the
     smallest rectangle holding every differing cell), as undoable edits."""
+    if doc.session.layers != target.layers:
+        return  # not an edit of W, b, X, Y
     for matrix, layer in _editable_matrices(target):
         if matrix_shape(doc.session, matrix, layer) != matrix_shape(target, matrix, layer):
             return
@@ -251,7 +253,12 @@ def offer_restores(
         if answer is Answer.DISCARD:
             orphan.remove()
         elif answer is Answer.RESTORE:
-            doc, complete = restored_document(orphan.snapshot)
+            try:
+                doc, complete = restored_document(orphan.snapshot)
+            except NnvizError as e:  # the core accepted both sessions: not expected
+                orphan.release()  # kept as it is for another try
+                report(orphan.path, f"it could not be restored: {e}")
+                continue
             restored.append(Restored(doc, orphan, complete))
         else:
             orphan.release()

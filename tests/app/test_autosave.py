@@ -17,7 +17,7 @@ from nnviz.app.autosave import DATA_DIR_ENV, Autosaver, Snapshot, data_dir, snap
 from nnviz.app.document import Document, session_with_cell
 from nnviz.app.launch import open_windows
 from nnviz.app.restore import Answer, find_orphans
-from nnviz.core.session import load_session, session_to_text
+from nnviz.core.session import build_session, load_session, session_to_text
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 
@@ -161,10 +161,12 @@ def test_a_killed_window_is_offered_back_and_restored_bit_for_bit(
     assert _autosaves(folder) == []
 
 
-def _write_orphan(folder: Path, session, *, source=None, iteration=1, pid=99999999) -> Path:
-    """An autosave with no lock beside it: its process is gone."""
+def _write_orphan(
+    folder: Path, session, *, source=None, iteration=1, pid=99999999, base=None
+) -> Path:
+    """An autosave with no lock beside it: its process is gone. Its base is xor's numbers."""
     folder.mkdir(parents=True, exist_ok=True)
-    base = load_session(example_path("xor"))
+    base = load_session(example_path("xor")) if base is None else base
     from datetime import UTC, datetime
 
     when = datetime(2026, 12, 1, 9, 30, 5, tzinfo=UTC)
@@ -401,13 +403,26 @@ def test_leftovers_of_a_dead_process_are_claimed_and_a_live_lock_is_respected(tm
             o.release()
 
 
+def _net(*layers: int):
+    acts = ["tanh"] * (len(layers) - 2) + ["sigmoid"]
+    data = {"X": [[0, 1], [1, 0]], "Y": [[0, 1]], "init": {"scheme": "xavier", "seed": 1}}
+    return build_session(layers=list(layers), activations=acts, loss="bce", **data)
+
+
+@pytest.mark.parametrize(
+    ("other", "base"),
+    [
+        (lambda: load_session(example_path("seed001-network")), None),  # 2-3-2 against 2-4-1
+        (lambda: _net(2, 1, 1), lambda: _net(2, 1)),  # same X, Y and W⁽¹⁾ shapes, one layer more
+    ],
+)
 def test_a_session_that_edits_cannot_rebuild_opens_as_it_was_and_its_autosave_is_kept(
-    launched, tmp_path
+    launched, tmp_path, other, base
 ):
     """Base and session of different shapes (no edit makes that today): the session opens
     as autosaved, unmodified, so its autosave stays until it is saved."""
-    other = load_session(example_path("seed001-network"))
-    orphan = _write_orphan(tmp_path / "autosave", other)  # its base is xor
+    other = other()
+    orphan = _write_orphan(tmp_path / "autosave", other, base=base() if base else None)
     [restored] = launched(chosen=False, ask=lambda _snap: Answer.RESTORE)  # `nnviz` alone
     assert _bits(restored.doc.session) == _bits(other) and not restored.doc.modified
     assert orphan.exists()
