@@ -26,6 +26,7 @@ from nnviz.core.session import Session
 BROKEN = "broken"
 UNREADABLE_LOCK_SECONDS = 60
 REPLAY_SECONDS = 3.0  # recomputing up to the autosaved iteration: past this, restore at 1
+REPLAY_CHUNK = 1024  # iterations computed between two looks at the clock
 
 
 @dataclass
@@ -139,6 +140,25 @@ def _write_differences(doc: Document, target: Session) -> None:
             doc.set_block(matrix, layer, int(r0), int(c0), want[r0:r1, c0:c1].tolist())
 
 
+def _at_autosaved_iteration(snap: Snapshot) -> Document:
+    """A Document on the file's numbers, moved on to the autosaved iteration (the same
+    numbers as the crashed window) if that takes less than REPLAY_SECONDS; else at 1."""
+    doc = Document(snap.base, snap.source)
+    target = snap.iteration - snap.base_iteration + 1
+    start, k, chunk = time.monotonic(), 1, 1
+    try:
+        while k < target and time.monotonic() - start < REPLAY_SECONDS:
+            k = min(target, k + chunk)
+            doc.go_to_iteration(k)
+            chunk = min(2 * chunk, REPLAY_CHUNK)  # look at the clock often, not every time
+    except NnvizError:  # diverged on the way: not what the crashed window did
+        k = 0
+    if k >= target:
+        return doc
+    doc.deleteLater()
+    return Document(snap.base, snap.source)
+
+
 def restored_document(snap: Snapshot) -> tuple[Document, bool]:
     """A Document holding the autosaved session as a modified, unsaved edit of its file (Save
     still writes to the file it came from; undo goes back to what the file held), at the
@@ -147,18 +167,7 @@ def restored_document(snap: Snapshot) -> tuple[Document, bool]:
     The bool is False when that was not possible (the two differ in more than W, b, X, Y):
     then the session is opened as it was autosaved, unmodified, and the caller keeps the file.
     """
-    doc = Document(snap.base, snap.source)
-    target_iteration = snap.iteration - snap.base_iteration + 1
-    if target_iteration > 1:
-        start = time.monotonic()
-        try:
-            for k in range(2, target_iteration + 1):  # the same numbers as the crashed window
-                doc.go_to_iteration(k)
-                if time.monotonic() - start > REPLAY_SECONDS:
-                    doc.go_to_iteration(1)
-                    break
-        except NnvizError:
-            doc.go_to_iteration(1)
+    doc = _at_autosaved_iteration(snap)
     doc.undo_stack.beginMacro(f"Restore the session autosaved at {snap.saved_at:%H:%M:%S}")
     _write_differences(doc, snap.session)
     doc.undo_stack.endMacro()

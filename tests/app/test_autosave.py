@@ -517,3 +517,25 @@ def test_a_full_disk_is_said_once_and_the_next_write_after_it_succeeds(
     finally:
         saver.close()
         doc.deleteLater()
+
+
+@pytest.mark.parametrize("why", ["out of time", "diverges"])
+def test_an_iteration_that_cannot_be_recomputed_is_restored_at_iteration_1(qapp, monkeypatch, why):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from nnviz.app import restore
+
+    base = load_session(example_path("seed001-network"))
+    if why == "out of time":
+        monkeypatch.setattr(restore, "REPLAY_SECONDS", 0.0)
+    else:  # learning rate 100 diverges before iteration 79 (tests/core/test_history.py)
+        base = replace(base, learning_rate=100.0)
+    edited = session_with_cell(base, "W", 2, 2, 1, 0.125)
+    snap = Snapshot(edited, base, 2**53, 1, "/gone.nnviz.json", "s", datetime.now(UTC), 1)
+    doc, complete = restore.restored_document(snap)
+    try:
+        assert complete and (doc.iteration, doc.modified) == (1, True)
+        assert _bits(doc.session) == _bits(edited) and doc.file_path == "/gone.nnviz.json"
+    finally:
+        doc.deleteLater()
