@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from nnviz.core.convention import matrix_label
 from nnviz.core.formatting import format_value
-from nnviz.core.session import layer_name
 from nnviz.core.steps import shape_text
 
 if TYPE_CHECKING:
@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 
 SET_CELL_ID = 1001
 Block = tuple[tuple[float, ...], ...]  # rows of numbers, in the session's convention
-
-
-def matrix_label(matrix: str, layer: int | None) -> str:
-    return layer_name(matrix, layer) if matrix in ("W", "b") and layer is not None else matrix
 
 
 class EditCommand(QUndoCommand):

@@ -20,6 +20,13 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.core.convention import (  # layer_name and the layout stay importable from here
+    CONVENTIONS,
+    canonical_matrix,
+    check_block,
+    layer_name,
+    to_convention,
+)
 from nnviz.core.errors import NnvizError
 from nnviz.core.init import SCHEMES, initialise
 from nnviz.core.losses import LOSSES, REDUCTIONS
@@ -27,7 +34,6 @@ from nnviz.core.network import check_network
 from nnviz.core.types import Mat
 
 FORMAT_VERSION = 1
-CONVENTIONS = ("column", "row")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_LAYERS = 16
 MAX_UNITS = 4096
@@ -58,15 +64,6 @@ def _frozen(a: Any) -> Mat:
     arr = np.array(a, dtype=np.float64, order="C")
     arr.flags.writeable = False
     return arr
-
-
-def _superscript(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
-def layer_name(symbol: str, layer: int) -> str:
-    """`W⁽²⁾`: a symbol with its layer as a superscript in parentheses."""
-    return f"{symbol}⁽{_superscript(layer)}⁾"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +109,6 @@ class Session:
         return all(a.shape == c.shape and np.array_equal(a, c) for a, c in mats)
 
     __hash__ = None  # type: ignore[assignment]
-
-
-# --- presentation: the one place the row convention is applied -------------------------
-
-
-def to_convention(M: Mat, convention: str) -> Mat:
-    """A column-layout matrix as the session's convention shows it (row: transposed)."""
-    return M.T if convention == "row" else M
-
-
-def vector_to_convention(v: Mat, convention: str) -> Mat:
-    """A 1-D vector as a column n×1 (column convention) or a row 1×n (row convention)."""
-    return v[None, :] if convention == "row" else v[:, None]
 
 
 # --- building a session from arrays -------------------------------------------------------
@@ -424,43 +408,22 @@ def _parameters(
 def with_block(s: Session, matrix: str, layer: int | None, i: int, j: int, block: Any) -> Session:
     """`s` with `block` written into X, Y, W⁽ˡ⁾ or b⁽ˡ⁾ from cell (i, j), both in the session's
     convention; only the edited matrix is copied and checked (finite numbers, and the loss's
-    rules for Y), so an edit costs the size of one matrix, not of the session.
+    rules for Y), so an edit costs the size of one matrix, not of the session. A refusal names
+    the matrix as a person reads it (W⁽¹⁾[0,1]).
     """
-    B = np.asarray(block, dtype=np.float64)
-    if B.ndim != 2 or B.size == 0:
-        raise NnvizError(f"{matrix}: a block to write must be a non-empty rectangle of numbers")
-    if not np.isfinite(B).all():
-        a, k = (int(v) for v in np.argwhere(~np.isfinite(B))[0])
-        raise NnvizError(f"{matrix}[{i + a},{j + k}]: {B[a, k]} is not a finite number")
-    if matrix in ("W", "b") and (layer is None or not 1 <= layer <= s.depth):
-        raise NnvizError(f"{matrix}: layer {layer} does not exist (layers 1..{s.depth})")
-    if matrix not in ("W", "b", "X", "Y"):
-        raise NnvizError(f"{matrix}: only X, Y, W and b can be edited")
-    row = s.convention == "row"
-    if matrix == "b":
-        canonical = s.b[layer - 1][:, None]  # type: ignore[index]
-    elif matrix == "W":
-        canonical = s.W[layer - 1]  # type: ignore[index]
-    else:
-        canonical = getattr(s, matrix)
-    M = np.array(canonical)  # a writable copy, column layout
-    shown = M.T if row else M  # a view: writing to it writes M
-    r, c = B.shape
-    if not (i >= 0 and j >= 0 and i + r <= shown.shape[0] and j + c <= shown.shape[1]):
-        raise NnvizError(
-            f"{matrix}: a {r}×{c} block does not fit from [{i},{j}] in a "
-            f"{shown.shape[0]}×{shown.shape[1]} matrix"
-        )
-    shown[i : i + r, j : j + c] = B
+    B = check_block(s, matrix, layer, i, j, block)
+    M = np.array(canonical_matrix(s, matrix, layer))  # a writable copy, column layout
+    shown = to_convention(M, s.convention)  # a view: writing to it writes M
+    shown[i : i + B.shape[0], j : j + B.shape[1]] = B
     if matrix == "Y":
         _check_targets(M, s.loss, s.convention)
     if matrix == "W":
         W = list(s.W)
-        W[layer - 1] = M  # type: ignore[index]
+        W[layer - 1] = M  # type: ignore[operator]
         return s.with_parameters(tuple(W), s.b)
     if matrix == "b":
         b = list(s.b)
-        b[layer - 1] = M[:, 0]  # type: ignore[index]
+        b[layer - 1] = M[:, 0]  # type: ignore[operator]
         return s.with_parameters(s.W, tuple(b))
     return replace(s, **{matrix: _frozen(M)})
 

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from nnviz.core.activations import ACTIVATIONS
+from nnviz.core.convention import layer_name, to_convention, vector_to_convention
 from nnviz.core.losses import LOSSES, is_fused, reduction_factor
 from nnviz.core.network import Backward, Forward, backward, forward, output_loss, quiet, update
-from nnviz.core.session import Session, layer_name, to_convention, vector_to_convention
+from nnviz.core.session import Session
 from nnviz.core.steps import Operand, Product, Step, as_matrix, readonly, step_id
 from nnviz.core.types import Mat
 
