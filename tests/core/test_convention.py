@@ -53,7 +53,13 @@ def test_matrix_shape_and_shown_matrix_follow_the_convention():
     assert matrix_shape(s, "b", 2) == (1, 2)
     assert shown_matrix(s, "W", 1).tolist() == [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]
     assert shown_matrix(s, "b", 2).shape == (1, 2)
-    col = build_session(layers=[2, 3], activations=["identity"], X=[[1], [2]], Y=[[0], [0], [0]])
+    col = build_session(
+        layers=[2, 3],
+        activations=["identity"],
+        X=[[1], [2]],
+        Y=[[0], [0], [0]],
+        init={"scheme": "xavier", "seed": 0},
+    )
     assert matrix_shape(col, "b", 1) == (3, 1)
     assert matrix_shape(col, "W", 1) == (3, 2)
 
