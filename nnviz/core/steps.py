@@ -5,6 +5,7 @@ view shows them as they are; `product` says how a matrix product reads its opera
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -33,20 +34,68 @@ def step_id(phase: str, layer: int | None = None, kind: str | None = None) -> st
     return f"{phase}.{layer}.{kind}"
 
 
+# What a matrix holds, so a view knows which cell is which unit or weight (convention.py):
+WEIGHTS = "weights"  # a layer's weights: n_l × n_{l−1} in the column layout
+UNITS = "units"  # units × samples: n × B
+VECTOR = "vector"  # one value per unit: b, ∂L/∂b
+
+
+class Role(StrEnum):
+    """What an operand is in the network; with its layer it says which units it holds."""
+
+    INPUT = "input"  # X = A⁽⁰⁾, layer 0
+    WEIGHTS = "weights"
+    BIAS = "bias"
+    PRODUCT = "product"  # P = W·A_prev
+    PRE_ACTIVATION = "pre_activation"  # Z
+    ACTIVATION = "activation"  # A
+    TARGET = "target"  # Y, at the output layer
+    OUTPUT_GRAD = "output_grad"  # ∂L/∂A
+    DELTA = "delta"  # ∂L/∂Z
+    GRAD_W = "grad_W"
+    GRAD_B = "grad_b"
+    UPDATED_W = "updated_W"
+    UPDATED_B = "updated_b"
+    LOSS = "loss"  # the scalar, of no layer
+
+    @property
+    def holds(self) -> str | None:
+        """WEIGHTS, UNITS or VECTOR; None for the loss."""
+        return _HOLDS.get(self)
+
+
+_HOLDS = {
+    **dict.fromkeys((Role.WEIGHTS, Role.GRAD_W, Role.UPDATED_W), WEIGHTS),
+    **dict.fromkeys((Role.BIAS, Role.GRAD_B, Role.UPDATED_B), VECTOR),
+    **dict.fromkeys(
+        (Role.INPUT, Role.PRODUCT, Role.PRE_ACTIVATION, Role.ACTIVATION, Role.TARGET),
+        UNITS,
+    ),
+    **dict.fromkeys((Role.OUTPUT_GRAD, Role.DELTA), UNITS),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Operand:
     """A named matrix in a step, in the session's convention.
 
     name: ASCII, unique in the trace (`W1`, `A0`, `delta2`, `dW2`); label: how a person reads
     it (`W⁽¹⁾`, `X`, `δ⁽²⁾`); symbol: its short name in a derivation (`W`, `X`, `δ`);
-    vector: a bias-like vector (n×1 in the column convention, 1×n in the row convention).
+    role and layer: what it is and where (W⁽²⁾ is WEIGHTS of layer 2, X is INPUT of layer 0,
+    Y is TARGET of the output layer, the loss LOSS of no layer). Nothing parses the name.
     """
 
     name: str
     label: str
     symbol: str
     value: Mat
-    vector: bool = False
+    role: Role
+    layer: int | None
+
+    @property
+    def vector(self) -> bool:
+        """A bias-like vector: n×1 in the column convention, 1×n in the row convention."""
+        return self.role.holds == VECTOR
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -342,3 +342,54 @@ def test_the_loss_step_reads_z_where_the_loss_is_computed_from_z(name, operands)
     step = build_trace(example(name)).step("loss")
     assert [op.name for op in step.operands] == operands
     assert step.layer is None and step.phase == "loss" and step.scalar
+
+
+def test_every_operand_carries_its_role_and_layer():
+    t = build_trace(example("xor"))  # column, 2-4-1
+    ops = {op.name: op for step in t.steps for op in (*step.operands, step.result)}
+    expected = {
+        "A0": ("input", 0),
+        "W1": ("weights", 1),
+        "P1": ("product", 1),
+        "b2": ("bias", 2),
+        "Z2": ("pre_activation", 2),
+        "A1": ("activation", 1),
+        "Y": ("target", 2),
+        "L": ("loss", None),
+        "delta2": ("delta", 2),
+        "dA1": ("output_grad", 1),
+        "dW1": ("grad_W", 1),
+        "db1": ("grad_b", 1),
+        "W2_new": ("updated_W", 2),
+        "b1_new": ("updated_b", 1),
+    }
+    assert {name: (ops[name].role, ops[name].layer) for name in expected} == expected
+    holds = {name: ops[name].role.holds for name in ("W2_new", "dW1", "A0", "dA1", "db1", "L")}
+    assert holds == {
+        "W2_new": "weights",
+        "dW1": "weights",
+        "A0": "units",
+        "dA1": "units",
+        "db1": "vector",
+        "L": None,
+    }
+
+
+@PROPERTY
+@given(sessions(max_depth=4))
+def test_an_operands_layer_gives_its_shape(s):
+    """The role and layer alone say the shape: nothing needs the name."""
+    t = build_trace(s)
+    for step in t.steps:
+        for op in (*step.operands, step.result):
+            holds, l = op.role.holds, op.layer
+            if holds is None:
+                assert op.value.shape == (1, 1)
+                continue
+            if holds == "weights":
+                shape = (s.layers[l], s.layers[l - 1])
+            elif holds == "units":
+                shape = (s.layers[l], s.batch)
+            else:
+                shape = (s.layers[l], 1)
+            assert op.value.shape == (shape[::-1] if s.convention == "row" else shape)

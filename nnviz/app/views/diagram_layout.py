@@ -5,7 +5,6 @@ Addressing: which cell of a matrix is which unit or weight, and the units' names
 convention's (`nnviz.core.convention`); they are importable from here for the diagram.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from nnviz.core.convention import (  # the diagram's addressing, from its one ho
     unit_of_vector_cell,
     weight_of_cell,
 )
+from nnviz.core.steps import UNITS, VECTOR, WEIGHTS, Operand
 
 __all__ = [
     "MAX_SLOTS",
@@ -43,14 +43,6 @@ __all__ = [
 
 MAX_SLOTS = 12  # every unit of a layer up to this many; bigger layers show some and a gap
 
-# What an operand's name says about what it holds (names are the core's: W1, dW2, W1_new,
-# A0, P1, Z1, delta2, dA1, Y, b1, db1, b1_new; L is the loss and maps to nothing).
-_WEIGHTS = re.compile(r"^(?:W|dW)(\d+)(?:_new)?$")
-_UNITS = re.compile(r"^(?:A|P|Z|delta|dA)(\d+)$")
-_VECTOR = re.compile(r"^(?:b|db)(\d+)(?:_new)?$")
-
-WEIGHTS, UNITS, VECTOR = "weights", "units", "vector"
-
 
 @dataclass(frozen=True, slots=True)
 class Kind:
@@ -60,15 +52,14 @@ class Kind:
     layer: int  # the layer the weights lead into, or whose units it holds (0 = the inputs)
 
 
-def kind_of(name: str, depth: int) -> Kind | None:
-    """The Kind of the operand called `name` in a network of `depth` layers."""
-    if name == "Y":
-        return Kind(UNITS, depth)
-    for pattern, what in ((_WEIGHTS, WEIGHTS), (_UNITS, UNITS), (_VECTOR, VECTOR)):
-        m = pattern.match(name)
-        if m:
-            return Kind(what, int(m.group(1)))
-    return None
+def kind_of(op: Operand, depth: int | None = None) -> Kind | None:
+    """The Kind of an operand, from the role and layer the core gave it (None for the loss).
+
+    `depth` is no longer needed (the target Y carries the output layer); kept for callers."""
+    what = op.role.holds
+    if what is None or op.layer is None:
+        return None
+    return Kind(what, op.layer)
 
 
 # --- which units a column draws --------------------------------------------------------------
