@@ -9,6 +9,7 @@ This module also names what a person reads: W⁽²⁾ for a layer's matrix, x₁
 (1-based), so the editors, the diagram and the core's messages say the same thing.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -161,6 +162,59 @@ def canonical_matrix(s: "Session", matrix: str, layer: int | None) -> Mat:
 def shown_matrix(s: "Session", matrix: str, layer: int | None) -> Mat:
     """An editable matrix as the session's convention shows it (a read-only view)."""
     return to_convention(canonical_matrix(s, matrix, layer), s.convention)
+
+
+def editable_matrices(s: "Session") -> list[tuple[str, int | None]]:
+    """What a person can edit, in the order of the forward pass: X, W⁽¹⁾, b⁽¹⁾, …, Y."""
+    out: list[tuple[str, int | None]] = [("X", None)]
+    for layer in range(1, s.depth + 1):
+        out += [("W", layer), ("b", layer)]
+    out.append(("Y", None))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """What runs along one axis of a matrix: a label per row or column, and what they are."""
+
+    labels: tuple[str, ...]  # x₁, x₂ / sample 1, sample 2 (1-based, for people)
+    what: str  # "inputs x", "samples"
+
+
+def _units_axis(s: "Session", layer: int) -> Axis:
+    stem = unit_stem(layer, s.depth)
+    what = "inputs" if layer == 0 else "outputs" if layer == s.depth else "hidden units"
+    labels = tuple(unit_label(layer, k, s.depth) for k in range(s.layers[layer]))
+    return Axis(labels, f"{what} {stem}")
+
+
+def _column_axes(s: "Session", matrix: str, layer: int | None) -> tuple[Axis, Axis]:
+    """The axes of an editable matrix in the column layout: (rows, columns)."""
+    samples = Axis(tuple(sample_label(k) for k in range(s.batch)), "samples")
+    if matrix == "X":
+        return Axis(_units_axis(s, 0).labels, "inputs"), samples
+    if matrix == "Y":
+        return Axis(tuple(target_label(k) for k in range(s.layers[-1])), "targets y"), samples
+    units = _units_axis(s, layer)  # type: ignore[arg-type]
+    if matrix == "W":
+        return units, _units_axis(s, layer - 1)  # type: ignore[operator]
+    return units, Axis(("bias",), "one bias per unit")
+
+
+def matrix_axes(s: "Session", matrix: str, layer: int | None) -> tuple[Axis, Axis]:
+    """The (rows, columns) axes of an editable matrix as the session's convention shows it."""
+    matrix_shape(s, matrix, layer)  # refuses what does not exist
+    return shown_axes(*_column_axes(s, matrix, layer), s.convention)
+
+
+def describe_matrix(s: "Session", matrix: str, layer: int | None) -> str:
+    """One line saying what a matrix holds: `2×3 · rows: inputs x · columns: hidden units h`."""
+    shape = _shape_text(matrix_shape(s, matrix, layer))
+    if matrix == "b":
+        units = _column_axes(s, matrix, layer)[0]
+        return f"{shape} · one bias per unit, {vector_axis(s.convention)}: {units.what}"
+    rows, cols = matrix_axes(s, matrix, layer)
+    return f"{shape} · rows: {rows.what} · columns: {cols.what}"
 
 
 def _shape_text(shape: tuple[int, int]) -> str:

@@ -279,19 +279,8 @@ def _check_layers(value: Any) -> tuple[int, ...]:
 
 
 def _check_targets(Y: Mat, loss: str, convention: str) -> None:
-    """bce needs targets in [0, 1]; cross-entropy needs one distribution per sample."""
-    if loss == "bce" and ((Y < 0) | (Y > 1)).any():
-        raise NnvizError("Y: loss 'bce' needs every target between 0 and 1")
-    if loss == "cross_entropy":
-        sums = Y.sum(axis=0)
-        bad = np.flatnonzero((np.abs(sums - 1) > 1e-9) | (Y < 0).any(axis=0))
-        if bad.size:
-            s = int(bad[0])
-            where = f"row {s}" if convention == "row" else f"column {s}"
-            raise NnvizError(
-                f"Y: loss 'cross_entropy' needs each sample's targets to be non-negative and sum "
-                f"to 1; sample {s + 1} (Y {where}) sums to {sums[s]:g}"
-            )
+    """The loss's rules for its targets (bce: in [0, 1]; cross-entropy: distributions)."""
+    LOSSES[loss].check_targets(Y, convention)
 
 
 def session_from_dict(doc: Any) -> Session:

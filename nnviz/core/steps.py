@@ -1,7 +1,8 @@
 """The step program: one iteration as a fixed sequence of small, named steps (DESIGN §1).
 
 Every step carries its operands and result already in the session's convention, so a
-view shows them as they are; `product` says how a matrix product reads its operands.
+view shows them as they are; `product` says how a matrix product reads its operands. What
+each kind of step and each phase means is described once, in step_kinds.py.
 """
 
 from dataclasses import dataclass
@@ -10,21 +11,6 @@ from enum import StrEnum
 import numpy as np
 
 from nnviz.core.types import Mat
-
-PHASES = ("forward", "loss", "backward", "update")
-KINDS = (
-    "matmul",
-    "bias",
-    "activation",
-    "loss",
-    "output_grad",
-    "delta",
-    "grad_W",
-    "grad_b",
-    "backprop",
-    "W",
-    "b",
-)
 
 
 def step_id(phase: str, layer: int | None = None, kind: str | None = None) -> str:
@@ -133,7 +119,8 @@ class Step:
     activation: str | None = None  # for activation and delta steps
     learning_rate: float | None = None  # for update steps
     k: float | None = None  # the reduction factor, for loss, output_grad and fused δ
-    loss: str | None = None  # for the loss step
+    loss: str | None = None  # for the loss and output_grad steps
+    reduction: str | None = None  # for the loss step
 
     @property
     def shape(self) -> tuple[int, ...]:

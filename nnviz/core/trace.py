@@ -7,6 +7,7 @@ from nnviz.core.convention import layer_name, to_convention, vector_to_conventio
 from nnviz.core.losses import LOSSES, is_fused, reduction_factor
 from nnviz.core.network import Backward, Forward, backward, forward, output_loss, quiet, update
 from nnviz.core.session import Session
+from nnviz.core.step_kinds import loss_expression
 from nnviz.core.steps import Operand, Product, Role, Step, as_matrix, readonly, step_id
 from nnviz.core.types import Mat
 
@@ -158,23 +159,21 @@ class _Builder:
         s, L = self.s, self.s.depth
         loss = LOSSES[s.loss]
         A, Y = self.A(L), self.Y()
-        ops: tuple[Operand, ...] = (A, Y)
-        if s.loss != "half_sse":  # computed from Z, so the loss is finite for every finite Z
-            Z = self.Z(L)
-            ops = (Z, A, Y)
-        k = _k_text(s.reduction)
+        # A loss computed from Z (so finite for every finite Z) shows Z too.
+        ops: tuple[Operand, ...] = (self.Z(L), A, Y) if loss.from_z else (A, Y)
         return self.step(
             "loss",
             None,
             "loss",
             title=f"the loss ({s.loss}, {s.reduction} over the batch)",
-            equation=f"L = {k}Σₛ {loss.formula}".replace("  ", " "),
+            equation=f"L = {loss_expression(s.loss, s.reduction)}",
             operands=ops,
             result=Operand("L", "L", "L", as_matrix(self.loss), Role.LOSS, None),
             cost=s.layers[-1] * s.batch,
             scalar=True,
             k=self.k,
             loss=s.loss,
+            reduction=s.reduction,
         )
 
     # backward -------------------------------------------------------------------------------
@@ -194,6 +193,8 @@ class _Builder:
         steps: list[Step] = []
         fused = l == L and is_fused(s.loss, s.activations[-1])
         k = _k_text(s.reduction)
+        c = LOSSES[s.loss].grad_text(n_l)  # ∂ℓ/∂a = c·(a − y): "2" for sse
+        c = f"·{c}" if c and k else c
         dl, Al, Yl = layer_name("δ", l), layer_name("A", l), "Y"
         if l == L and not fused:
             steps.append(
@@ -202,11 +203,12 @@ class _Builder:
                     l,
                     "output_grad",
                     title="the output error: how the loss changes with the output",
-                    equation=f"∂L/∂{Al} = {k}({Al} − {Yl})",
+                    equation=f"∂L/∂{Al} = {k}{c}({Al} − {Yl})",
                     operands=(self.A(l), self.Y()),
                     result=self.dA(l),
                     cost=n_l * B,
                     k=self.k,
+                    loss=s.loss,
                 )
             )
         act = ACTIVATIONS[s.activations[i]]

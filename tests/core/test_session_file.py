@@ -164,7 +164,7 @@ BOOLEANS = [
 
 UNKNOWN_NAMES = [
     (("activations", 1), "swish", ["activations[1]", "swish", "identity, sigmoid, tanh"]),
-    (("loss",), "mse", ["loss", "mse", "half_sse, bce, cross_entropy"]),
+    (("loss",), "hinge", ["loss", "hinge", "half_sse, sse, mse, bce, cross_entropy"]),
     (("convention",), "diagonal", ["convention", "diagonal", "column, row"]),
     (("reduction",), "average", ["reduction", "average", "mean, sum"]),
     (("wieghts",), [], ["unknown key 'wieghts'"]),

@@ -26,20 +26,16 @@ from nnviz.app.document import Document
 from nnviz.app.startup import mono_font
 from nnviz.core.convention import (
     LAYERED,
+    describe_matrix,
+    editable_matrices,
+    matrix_axes,
     matrix_label,
     matrix_shape,
-    sample_label,
-    shown_axes,
     shown_matrix,
-    target_label,
-    unit_label,
-    unit_stem,
-    vector_axis,
 )
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.session import Session
-from nnviz.core.steps import shape_text
 
 Index = QModelIndex | QPersistentModelIndex
 SAMPLE = 64  # cells read to size the columns: a 128×784 W⁽¹⁾ is not read whole
@@ -48,56 +44,15 @@ Role = Qt.ItemDataRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-def editable_matrices(s: Session) -> list[tuple[str, int | None]]:
-    """What the editors offer, in the order of the forward pass: X, W⁽¹⁾, b⁽¹⁾, …, Y."""
-    out: list[tuple[str, int | None]] = [("X", None)]
-    for layer in range(1, s.depth + 1):
-        out += [("W", layer), ("b", layer)]
-    out.append(("Y", None))
-    return out
-
-
-def unit_labels(s: Session, layer: int) -> list[str]:
-    """x₁.. for the inputs, h₁.. (h⁽ˡ⁾₁.. when several) for hidden units, ŷ₁.. for outputs."""
-    return [unit_label(layer, k, s.depth) for k in range(s.layers[layer])]
-
-
-def _axes(s: Session, matrix: str, layer: int | None) -> tuple[tuple[list[str], str], ...]:
-    """(labels, what they are) of the rows and the columns, in the COLUMN convention."""
-    samples = ([sample_label(k) for k in range(s.batch)], "samples")
-    if matrix == "X":
-        return (unit_labels(s, 0), "inputs"), samples
-    if matrix == "Y":
-        return ([target_label(k) for k in range(s.layers[-1])], "targets y"), samples
-    assert layer is not None  # matrix_shape refused W and b without a layer before this
-    units = (unit_labels(s, layer), _unit_kind(s, layer))
-    if matrix == "W":
-        return units, (unit_labels(s, layer - 1), _unit_kind(s, layer - 1))
-    return units, (["bias"], "one bias per unit")
-
-
-def _unit_kind(s: Session, layer: int) -> str:
-    stem = unit_stem(layer, s.depth)
-    if layer == 0:
-        return f"inputs {stem}"
-    return f"{'outputs' if layer == s.depth else 'hidden units'} {stem}"
-
-
 def axis_labels(s: Session, matrix: str, layer: int | None) -> tuple[list[str], list[str]]:
     """Row and column header labels (1-based, for people) in the session's convention."""
-    matrix_shape(s, matrix, layer)  # refuses what does not exist
-    rows, cols = shown_axes(*_axes(s, matrix, layer), s.convention)
-    return rows[0], cols[0]
+    rows, cols = matrix_axes(s, matrix, layer)
+    return list(rows.labels), list(cols.labels)
 
 
 def describe(s: Session, matrix: str, layer: int | None) -> str:
     """One line saying what the table holds: `2×3 · rows: inputs x · columns: hidden units h`."""
-    shape = shape_text(matrix_shape(s, matrix, layer))
-    units, _ = _axes(s, matrix, layer)
-    if matrix == "b":
-        return f"{shape} · one bias per unit, {vector_axis(s.convention)}: {units[1]}"
-    rows, cols = shown_axes(*_axes(s, matrix, layer), s.convention)
-    return f"{shape} · rows: {rows[1]} · columns: {cols[1]}"
+    return describe_matrix(s, matrix, layer)
 
 
 class MatrixModel(QAbstractTableModel):
