@@ -22,7 +22,8 @@ from nnviz.core.convention import check_block, shown_matrix
 from nnviz.core.convention import matrix_shape as matrix_shape
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import Explanation, explain
-from nnviz.core.session import Session, load_session, save_session, with_block
+from nnviz.core.session import Session, with_block
+from nnviz.core.session_file import load_session, save_session
 from nnviz.core.steps import Step
 from nnviz.core.trace import Trace, build_trace
 

@@ -6,7 +6,7 @@ from numpy.testing import assert_array_equal
 
 from nnviz.app.views.mathtext import math_html
 from nnviz.app.views.step_layout import step_layout
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 
@@ -62,7 +62,7 @@ def test_equations_become_rich_text_with_real_superscripts():
 
 
 def _session(loss: str, output: str):
-    from nnviz.core.session import build_session
+    from nnviz.core.session_file import build_session
 
     return build_session(
         layers=[2, 3],

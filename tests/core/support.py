@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from nnviz.core.session import Session, build_session, load_session
+from nnviz.core.session import Session
+from nnviz.core.session_file import build_session, load_session
 from nnviz.resources import example_names, example_path
 
 EXAMPLES = example_names()

@@ -17,7 +17,7 @@ from nnviz.core.convention import (
     weight_of_cell,
 )
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import build_session, load_session
+from nnviz.core.session_file import build_session, load_session
 from nnviz.resources import example_path
 
 

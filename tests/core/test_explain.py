@@ -10,7 +10,7 @@ from nnviz.core.activations import ACTIVATIONS, softmax
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import CellRef, explain
 from nnviz.core.formatting import format_value
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from tests.core.support import EXAMPLES, PROPERTY, example, in_convention, sessions
 

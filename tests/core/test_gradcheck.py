@@ -8,8 +8,8 @@ from hypothesis import given
 from numpy.testing import assert_allclose
 
 import nnviz.core.gradcheck as gradcheck_module
+from nnviz.core.convention import layer_name
 from nnviz.core.gradcheck import EPSILON, TOLERANCE, gradcheck, relative_error
-from nnviz.core.session import layer_name
 from nnviz.core.train import session_loss
 from tests.core.support import EXAMPLES, PROPERTY, SMOOTH, SMOOTH_PAIRS, example, sessions
 
@@ -98,7 +98,7 @@ def test_gradcheck_leaves_the_session_alone():
 def test_a_trained_network_passes_where_gradients_are_rounding_noise():
     # After long training the gradients are ~1e-10: the plain relative error is large there
     # only because the difference quotient's rounding noise is of that size.
-    from nnviz.core.session import load_session
+    from nnviz.core.session_file import load_session
     from nnviz.core.train import train
     from nnviz.resources import example_path
 

@@ -7,7 +7,7 @@ import pytest
 
 from nnviz.core.explain import explain
 from nnviz.core.gradcheck import gradcheck
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.train import TrainingDiverged, session_loss, train
 from tests.core.support import EXAMPLES, example, strict_numpy

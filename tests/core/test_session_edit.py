@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from nnviz.core.convention import to_convention, vector_to_convention
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import load_session, session_from_dict, session_to_dict, with_block
+from nnviz.core.session import with_block
+from nnviz.core.session_file import load_session, session_from_dict, session_to_dict
 from nnviz.resources import example_names, example_path
 
 

@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 from nnviz.core.explain import explain
 from nnviz.core.gradcheck import gradcheck
 from nnviz.core.losses import LOSSES
-from nnviz.core.session import build_session, load_session, session_to_text
+from nnviz.core.session_file import build_session, load_session, session_to_text
 from nnviz.core.trace import build_trace
 from nnviz.core.trace_json import trace_to_dict
 from tests.core.test_explain import check_every_cell

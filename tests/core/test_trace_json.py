@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.trace_json import trace_to_dict
 from tests.core.support import PROPERTY, sessions
