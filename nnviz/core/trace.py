@@ -31,6 +31,14 @@ class Trace:
     def step(self, sid: str) -> Step:
         return self.steps[self.index(sid)]
 
+    def reached(self, index: int, role: Role, layer: int) -> bool:
+        """Whether step `index` or one before it computed the `role` matrix of `layer` (A⁽²⁾ is
+        reached at forward.2.activation, δ⁽¹⁾ at backward.1.delta): what a view may show as
+        known at that step, asked by role instead of by step kind."""
+        return any(
+            s.result.role == role and s.result.layer == layer for s in self.steps[: index + 1]
+        )
+
     def next_session(self) -> Session:
         """The session with the parameters after this iteration's update."""
         return self.session.with_parameters(self.W_next, self.b_next)

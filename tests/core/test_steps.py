@@ -393,3 +393,14 @@ def test_an_operands_layer_gives_its_shape(s):
             else:
                 shape = (s.layers[l], 1)
             assert op.value.shape == (shape[::-1] if s.convention == "row" else shape)
+
+
+def test_a_trace_says_which_matrices_a_step_has_reached():
+    t = build_trace(example("seed001-network"))  # 2 layers, half_sse: output_grad then δ⁽²⁾
+    act = t.index("forward.2.activation")
+    assert not t.reached(act - 1, "activation", 2) and t.reached(act, "activation", 2)
+    assert t.reached(act, "activation", 1)
+    delta = t.index("backward.2.delta")
+    assert not t.reached(delta - 1, "delta", 2)  # at the output error δ⁽²⁾ is not yet known
+    assert t.reached(delta, "delta", 2) and not t.reached(delta, "delta", 1)
+    assert t.reached(len(t.steps) - 1, "delta", 1)
