@@ -79,6 +79,11 @@ def to_convention(M: Mat, convention: str) -> Mat:
     return M.T if convention == "row" else M
 
 
+def from_convention(M: Mat, convention: str) -> Mat:
+    """A matrix as the session's convention shows it (a file's), in the column layout."""
+    return M.T if convention == "row" else M
+
+
 def vector_to_convention(v: Mat, convention: str) -> Mat:
     """A 1-D vector as a column n×1 (column convention) or a row 1×n (row convention)."""
     return v[None, :] if convention == "row" else v[:, None]

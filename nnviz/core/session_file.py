@@ -18,7 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.core.convention import CONVENTIONS, layer_name, to_convention
+from nnviz.core.convention import (
+    CONVENTIONS,
+    batch_axis,
+    from_convention,
+    layer_name,
+    shown_axes,
+    to_convention,
+)
 from nnviz.core.errors import NnvizError
 from nnviz.core.init import SCHEMES, initialise
 from nnviz.core.losses import LOSSES, REDUCTIONS
@@ -239,12 +246,11 @@ def session_from_dict(doc: Any) -> Session:
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
 
-    row = convention == "row"
     n_in, n_out = layers[0], layers[-1]
     X_doc = doc["X"]
     if not isinstance(X_doc, list) or not X_doc or not isinstance(X_doc[0], list):
         raise NnvizError("X: expected a matrix (a list of rows)")
-    batch = len(X_doc) if row else len(X_doc[0])
+    batch = (len(X_doc), len(X_doc[0]))[batch_axis(convention)]
     if batch < 1:
         raise NnvizError("X: the batch is empty")
     if batch > MAX_BATCH:
@@ -253,7 +259,7 @@ def session_from_dict(doc: Any) -> Session:
         raise NnvizError(f"X: {batch * n_in} numbers, more than the limit of {MAX_X_NUMBERS}")
 
     def expect(rows: int, cols: int) -> tuple[int, int]:
-        return (cols, rows) if row else (rows, cols)
+        return shown_axes(rows, cols, convention)
 
     layout = f"layers {list(layers)} in the {convention} convention"
     X = _matrix(X_doc, "X", expect(n_in, batch), f"{n_in} inputs × {batch} samples in {layout}")
@@ -262,7 +268,7 @@ def session_from_dict(doc: Any) -> Session:
     )
 
     W, b, init = _parameters(doc, layers, convention, layout)
-    X, Y = (X.T, Y.T) if row else (X, Y)
+    X, Y = from_convention(X, convention), from_convention(Y, convention)
     check_targets(Y, loss, convention)
     return Session(
         convention=convention,
@@ -315,9 +321,9 @@ def _parameters(
     for i in range(L):
         n_l, n_prev = layers[i + 1], layers[i]
         name = layer_name("W", i + 1)
-        expected = (n_prev, n_l) if convention == "row" else (n_l, n_prev)
+        expected = shown_axes(n_l, n_prev, convention)
         M = _matrix(doc["W"][i], f"{name} (W[{i}] in the file)", expected, layout)
-        W.append(M.T if convention == "row" else M)
+        W.append(from_convention(M, convention))
         bname = layer_name("b", i + 1)
         b.append(_vector(doc["b"][i], f"{bname} (b[{i}] in the file)", n_l, layout))
     return W, b, init

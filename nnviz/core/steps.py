@@ -10,6 +10,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from nnviz.core.convention import batch_axis
 from nnviz.core.types import Mat
 
 
@@ -130,7 +131,7 @@ class Step:
     @property
     def batch_axis(self) -> int:
         """The axis of samples in this step's matrices: 1 (column) or 0 (row)."""
-        return 0 if self.convention == "row" else 1
+        return batch_axis(self.convention)
 
     def operand(self, name: str) -> Operand:
         for op in (*self.operands, self.result):
