@@ -14,7 +14,7 @@ import numpy as np
 from nnviz.core.activations import ACTIVATIONS, Activation
 from nnviz.core.formatting import format_value
 from nnviz.core.losses import LOSSES
-from nnviz.core.steps import Operand, Step
+from nnviz.core.steps import Operand, Role, Step
 from nnviz.core.terms import Term, cell_text, term, total
 
 # --- what explain returns for one cell, before explain.py puts the name and result to it ------
@@ -283,9 +283,9 @@ def loss_expression(loss: str, reduction: str) -> str:
 def _loss_cell(step: Step, i: int, j: int) -> CellTerms:
     """L = k · Σ_s ℓ_s: one term per sample, the loss's own."""
     loss = LOSSES[step.loss or "half_sse"]
-    ops = {op.role.value: op for op in step.operands}
-    A, Y = ops["activation"], ops["target"]
-    Z = ops.get("pre_activation")
+    ops = {op.role: op for op in step.operands}
+    A, Y = ops[Role.ACTIVATION], ops[Role.TARGET]
+    Z = ops.get(Role.PRE_ACTIVATION)
     names = (Z.name if Z else "", A.name, Y.name)
     axis = step.batch_axis
     B, n = A.value.shape[axis], A.value.shape[1 - axis]
