@@ -15,7 +15,7 @@ from nnviz.core.activations import ACTIVATIONS, Activation
 from nnviz.core.formatting import format_value
 from nnviz.core.losses import LOSSES
 from nnviz.core.steps import Operand, Role, Step
-from nnviz.core.terms import Term, cell_text, term, total
+from nnviz.core.terms import CellRef, Term, cell_text, term, total
 
 # --- what explain returns for one cell, before explain.py puts the name and result to it ------
 SUM = " + "
@@ -122,7 +122,8 @@ def _product_cell(step: Step, i: int, j: int) -> CellTerms:
         ri, rj = (j, k) if p.right_transposed else (k, j)
         a, b = float(left.value[li, lj]), float(right.value[ri, rj])
         sym = f"{cell_text(left.symbol, li, lj)}·{cell_text(right.symbol, ri, rj)}"
-        terms.append(term([(left.name, li, lj), (right.name, ri, rj)], a * b, sym, "{}·{}", (a, b)))
+        refs = (CellRef(left.name, li, lj), CellRef(right.name, ri, rj))  # the hot loop
+        terms.append(Term(refs, a * b, sym, "{}·{}", (a, b)))
     return CellTerms(tuple(terms), total(t.value for t in terms), SUM)
 
 
