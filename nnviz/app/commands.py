@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoCommand
 
 from nnviz.app.guard import guarded
+from nnviz.core.convention import matrix_label
 from nnviz.core.formatting import format_value
-from nnviz.core.session import Session, layer_name
+from nnviz.core.session import Session
 from nnviz.core.steps import shape_text
 
 if TYPE_CHECKING:
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
 
 SET_CELL_ID = 1001
 Block = tuple[tuple[float, ...], ...]  # rows of numbers, in the session's convention
-
-
-def matrix_label(matrix: str, layer: int | None) -> str:
-    return layer_name(matrix, layer) if matrix in ("W", "b") and layer is not None else matrix
 
 
 @dataclass(frozen=True, slots=True)

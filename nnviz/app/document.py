@@ -9,7 +9,6 @@ what they need; every edit is an undo command (`commands.py`).
 
 # ruff: noqa: N815 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,30 +17,19 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nnviz.app.commands import (
-    Block,
-    Edit,
-    EditCommand,
-    SetBlockCommand,
-    SetCellCommand,
-    matrix_label,
-)
+from nnviz.app.commands import Block, Edit, EditCommand, SetBlockCommand, SetCellCommand
+from nnviz.core.convention import EDITABLE as EDITABLE  # the Document's helpers, as before
+from nnviz.core.convention import check_block, shown_matrix
+from nnviz.core.convention import matrix_shape as matrix_shape
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import Explanation, explain
 from nnviz.core.history import History, TrainingStopped, structure
-from nnviz.core.session import (
-    Session,
-    load_session,
-    save_session,
-    to_convention,
-    vector_to_convention,
-    with_block,
-)
-from nnviz.core.steps import Step, shape_text
+from nnviz.core.session import Session, with_block
+from nnviz.core.session_file import load_session, save_session
+from nnviz.core.steps import Step
 from nnviz.core.trace import Trace
 
 RESULT = "result"  # a selection's target: the step's result, or an operand's name
-EDITABLE = ("W", "b", "X", "Y")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,70 +41,21 @@ class Cell:
     col: int
 
 
-def matrix_shape(s: Session, matrix: str, layer: int | None) -> tuple[int, int]:
-    """(rows, columns) of an editable matrix as the session's convention shows it."""
-    if matrix in ("W", "b"):
-        if layer is None or not 1 <= layer <= s.depth:
-            raise NnvizError(f"{matrix}: layer {layer} does not exist (layers 1..{s.depth})")
-        n_out, n_in = s.layers[layer], s.layers[layer - 1]
-        shape = (n_out, n_in) if matrix == "W" else (n_out, 1)
-    elif matrix == "X":
-        shape = (s.layers[0], s.batch)
-    elif matrix == "Y":
-        shape = (s.layers[-1], s.batch)
-    else:
-        raise NnvizError(f"{matrix}: only {', '.join(EDITABLE)} can be edited")
-    return (shape[1], shape[0]) if s.convention == "row" else shape
-
-
-def shown_matrix(s: Session, matrix: str, layer: int | None) -> np.ndarray:
-    """An editable matrix as the session's convention shows it (a read-only view)."""
-    matrix_shape(s, matrix, layer)  # refuses what does not exist
-    if matrix == "b":
-        return vector_to_convention(s.b[layer - 1], s.convention)  # type: ignore[operator]
-    m = s.W[layer - 1] if matrix == "W" else getattr(s, matrix)  # type: ignore[operator]
-    return to_convention(m, s.convention)
-
-
 def _check_fits(s: Session, matrix: str, layer: int | None, i: int, j: int, r: int, c: int):
-    """Refuse an r×c block from (i, j) that is not inside the matrix."""
-    rows, cols = matrix_shape(s, matrix, layer)
-    label = matrix_label(matrix, layer)
-    if r < 1 or c < 1:
-        raise NnvizError(f"{label}: a block to write must be a non-empty rectangle of numbers")
-    if not (0 <= i < rows and 0 <= j < cols):
-        raise NnvizError(f"{label}: no cell [{i},{j}] in a {shape_text((rows, cols))} matrix")
-    if i + r > rows or j + c > cols:
-        room = shape_text((rows - i, cols - j))
-        raise NnvizError(
-            f"{label}: a {shape_text((r, c))} block does not fit from [{i},{j}] "
-            f"in a {shape_text((rows, cols))} matrix (room for {room})"
-        )
+    """Refuse an r×c block from (i, j) that is not inside the matrix (the core says why)."""
+    check_block(s, matrix, layer, i, j, np.zeros((r, c)) if r > 0 and c > 0 else ())
 
 
 def session_with_block(
     s: Session, matrix: str, layer: int | None, i: int, j: int, block: Sequence[Sequence[float]]
 ) -> Session:
     """`s` with the block whose top-left cell is (i, j) written in, (i, j) and the block in
-    the session's convention; the core validates the edited session once, as a whole.
+    the session's convention; the core checks it and names what is wrong.
 
     A paste is written in one go, not cell by cell: a block valid as a whole can pass through
     invalid states (a cross-entropy target row [1, 0, 0] → [0, 1, 0] sums to 0 or 2 half-way).
     """
-    r = len(block)
-    c = len(block[0]) if r else 0
-    if any(len(row) != c for row in block):
-        c = 0  # ragged: refused as not a rectangle
-    _check_fits(s, matrix, layer, i, j, r, c)
-    label = matrix_label(matrix, layer)
-    for a, row in enumerate(block):
-        for k, v in enumerate(row):
-            if not math.isfinite(v):
-                raise NnvizError(f"{label}[{i + a},{j + k}]: {v} is not a finite number")
-    try:
-        return with_block(s, matrix, layer, i, j, block)
-    except NnvizError as e:  # the core names the matrix by letter; people read W⁽¹⁾
-        raise NnvizError(str(e).replace(f"{matrix}:", f"{label}:", 1)) from None
+    return with_block(s, matrix, layer, i, j, block)
 
 
 def session_with_cell(

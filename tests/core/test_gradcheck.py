@@ -9,9 +9,10 @@ from hypothesis import given
 from numpy.testing import assert_allclose
 
 import nnviz.core.gradcheck as gradcheck_module
+from nnviz.core.convention import layer_name
 from nnviz.core.errors import NnvizError
 from nnviz.core.gradcheck import EPSILON, TOLERANCE, NumbersOverflow, gradcheck, relative_error
-from nnviz.core.session import build_session, layer_name
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.train import session_loss, train
 from tests.core.support import EXAMPLES, PROPERTY, SMOOTH, SMOOTH_PAIRS, example, sessions
@@ -101,7 +102,7 @@ def test_gradcheck_leaves_the_session_alone():
 def test_a_trained_network_passes_where_gradients_are_rounding_noise():
     # After long training the gradients are ~1e-10: the plain relative error is large there
     # only because the difference quotient's rounding noise is of that size.
-    from nnviz.core.session import load_session
+    from nnviz.core.session_file import load_session
     from nnviz.core.train import train
     from nnviz.resources import example_path
 

@@ -8,7 +8,7 @@ import pytest
 
 from nnviz.core.explain import explain
 from nnviz.core.gradcheck import NumbersOverflow, gradcheck
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.trace_json import trace_to_dict
 from nnviz.core.train import TrainingDiverged, session_loss, train

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from hypothesis import given
 
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.trace_json import first_non_finite, json_number, trace_to_dict
 from tests.core.support import PROPERTY, sessions

@@ -167,7 +167,7 @@ class DiagramScene:
         """What a cell of `op` is in the picture: ("edge", (l, i, j), None),
         ("node", (layer, unit), sample or None) or ("", (), None)."""
         s = self.doc.trace.session
-        kind = kind_of(op.name, s.depth)
+        kind = kind_of(op, s.depth)
         conv = s.convention
         if kind is None:
             return "", (), None
@@ -218,7 +218,7 @@ class DiagramScene:
         if cached is not None and cached.explanation is expl:
             return cached
         s = self.doc.trace.session
-        conv, kinds = s.convention, {op.name: kind_of(op.name, s.depth) for op in step.operands}
+        conv, kinds = s.convention, {op.name: kind_of(op, s.depth) for op in step.operands}
         out = Outlines(expl)
         for term in expl.terms:
             for ref in term.refs:
@@ -480,7 +480,7 @@ class DiagramScene:
         s = self.doc.trace.session
         conv = s.convention
         for target, op in self._operands(step):
-            kind = kind_of(op.name, s.depth)
+            kind = kind_of(op, s.depth)
             if kind is None:
                 continue
             if what == "edge" and kind.what == WEIGHTS and kind.layer == key[0]:
