@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from nnviz.core.session import Session, build_session, save_session
+from nnviz.core.session import Session
+from nnviz.core.session_file import build_session, save_session
 from nnviz.core.trace import build_trace
 from nnviz.core.train import train
 

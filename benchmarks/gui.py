@@ -73,7 +73,7 @@ def cold_start(runs: int = 5) -> list[float]:
 def big_session():
     import numpy as np
 
-    from nnviz.core.session import build_session
+    from nnviz.core.session_file import build_session
 
     rng = np.random.default_rng(0)
     return build_session(
@@ -142,7 +142,7 @@ def main() -> None:
         f"cold start to first painted window: median {statistics.median(starts):.3f} s, "
         f"best {min(starts):.3f} s over {len(starts)} runs (goal ≤ 1.0 s)"
     )
-    from nnviz.core.session import load_session
+    from nnviz.core.session_file import load_session
     from nnviz.resources import DEFAULT_EXAMPLE, example_path
 
     for session, goal in ((load_session(example_path(DEFAULT_EXAMPLE)), 16), (big_session(), 50)):

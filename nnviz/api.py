@@ -5,8 +5,9 @@ from nnviz.core.explain import Explanation
 from nnviz.core.explain import explain as _explain_step
 from nnviz.core.formatting import format_value
 from nnviz.core.gradcheck import NumbersOverflow, ParameterCheck, gradcheck
-from nnviz.core.session import Session, load_session, save_session
-from nnviz.core.session import build_session as build
+from nnviz.core.session import Session
+from nnviz.core.session_file import build_session as build
+from nnviz.core.session_file import load_session, save_session
 from nnviz.core.steps import Step, step_id
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.train import TrainingDiverged, TrainResult, train

@@ -19,7 +19,8 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.explain import explain as explain_cell
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
 from nnviz.core.gradcheck import TOLERANCE, gradcheck
-from nnviz.core.session import Session, load_session, save_session, write_text_atomic
+from nnviz.core.session import Session
+from nnviz.core.session_file import load_session, save_session, write_text_atomic
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.trace_json import first_non_finite, trace_to_dict
 from nnviz.core.train import TrainingDiverged, session_loss

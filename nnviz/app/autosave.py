@@ -32,23 +32,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QWidget
 
 from nnviz.app.document import Document
+from nnviz.app.guard import app_data_dir
+from nnviz.core.convention import to_convention
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import (
+from nnviz.core.session import Session
+from nnviz.core.session_file import (
     MAX_FILE_BYTES,
-    Session,
     session_from_dict,
     session_to_dict,
-    to_convention,
     write_text_atomic,
 )
 from nnviz.core.types import Mat
 
-DATA_DIR_ENV = "NNVIZ_DATA_DIR"
 AUTOSAVE_VERSION = 1
 DELAY_MS = 1000
 PREFIX = "autosave-"
@@ -58,17 +58,8 @@ WRAPPER_KEYS = ("nnviz_autosave", "saved_at", "pid", "source", "name", "iteratio
 WRAPPER_KEYS += ("base_iteration", "session", "base")
 
 
-def data_dir() -> Path:
-    """nnviz's own folder for files that are not the user's documents (autosaves, logs)."""
-    env = os.environ.get(DATA_DIR_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(loc) if loc else Path.home() / ".nnviz"
-
-
 def autosave_dir() -> Path:
-    return data_dir() / "autosave"
+    return app_data_dir() / "autosave"
 
 
 # --- the file ---------------------------------------------------------------------------------

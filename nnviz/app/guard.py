@@ -38,9 +38,9 @@ _seen: dict[tuple[str, str, str, str, int], int] = {}
 def app_data_dir() -> Path:
     """The platform's folder for nnviz's own files: $NNVIZ_DATA_DIR if set, else Qt's
     AppDataLocation, else $XDG_DATA_HOME/nnviz (~/.local/share/nnviz)."""
-    override = os.environ.get(DATA_DIR_ENV)
+    override = os.environ.get(DATA_DIR_ENV, "").strip()
     if override:
-        return Path(override)
+        return Path(override).expanduser()
     try:
         from PySide6.QtCore import QStandardPaths
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import Session, load_session
+from nnviz.core.session import Session
+from nnviz.core.session_file import load_session
 from nnviz.resources import DEFAULT_EXAMPLE, example_path
 
 if TYPE_CHECKING:  # Qt is imported only once the session is loaded

@@ -39,7 +39,7 @@ from nnviz.app.views.step_view import StepView
 from nnviz.app.views.timeline import Timeline
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.resources import example_names, example_path
 
 MAX_RECENT = 8

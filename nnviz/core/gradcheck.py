@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.core.convention import layer_name
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.network import backward, forward, output_loss, quiet
-from nnviz.core.session import Session, layer_name
+from nnviz.core.session import Session
 from nnviz.core.types import Mat
 
 EPSILON = 1e-6

@@ -10,16 +10,15 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.core.convention import (  # layer_name stays importable from here
+from nnviz.core.convention import (
     canonical_matrix,
     check_block,
-    layer_name,
     to_convention,
 )
 from nnviz.core.losses import LOSSES
 from nnviz.core.types import Mat
 
-__all__ = ["Session", "check_targets", "layer_name", "with_block"]
+__all__ = ["Session", "check_targets", "frozen_array", "with_block"]
 
 
 def frozen_array(a: Any) -> Mat:
@@ -109,31 +108,3 @@ def with_block(s: Session, matrix: str, layer: int | None, i: int, j: int, block
         b[layer - 1] = M[:, 0]  # type: ignore[operator]
         return s.with_parameters(s.W, tuple(b))
     return replace(s, **{matrix: frozen_array(M)})
-
-
-# The file format's names, importable from here as they were before session_file.py
-# held them (nnviz.api, the CLI and the window import `load_session` from here).
-_FILE_FORMAT = (
-    "FORMAT_VERSION",
-    "MAX_BATCH",
-    "MAX_FILE_BYTES",
-    "MAX_LAYERS",
-    "MAX_UNITS",
-    "MAX_X_NUMBERS",
-    "build_session",
-    "load_session",
-    "parse_session_text",
-    "save_session",
-    "session_from_dict",
-    "session_to_dict",
-    "session_to_text",
-    "write_text_atomic",
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FILE_FORMAT:
-        from nnviz.core import session_file
-
-        return getattr(session_file, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

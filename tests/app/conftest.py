@@ -27,7 +27,7 @@ def qapp(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def seed_session():
-    from nnviz.core.session import load_session
+    from nnviz.core.session_file import load_session
 
     return load_session(example_path(DEFAULT_EXAMPLE))
 

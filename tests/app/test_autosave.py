@@ -13,11 +13,12 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from nnviz.app.autosave import DATA_DIR_ENV, Autosaver, Snapshot, data_dir, snapshot_to_text
+from nnviz.app.autosave import Autosaver, Snapshot, snapshot_to_text
 from nnviz.app.document import Document, session_with_cell
+from nnviz.app.guard import DATA_DIR_ENV, app_data_dir
 from nnviz.app.launch import open_windows
 from nnviz.app.restore import Answer, find_orphans
-from nnviz.core.session import build_session, load_session, session_to_text
+from nnviz.core.session_file import build_session, load_session, session_to_text
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 
@@ -366,9 +367,9 @@ def test_a_folder_that_cannot_be_written_is_said_once_and_nothing_crashes(
 
 def test_the_data_folder_is_the_environment_s_when_set(qapp, monkeypatch, tmp_path):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "d"))
-    assert data_dir() == tmp_path / "d"
+    assert app_data_dir() == tmp_path / "d"
     monkeypatch.delenv(DATA_DIR_ENV)
-    assert data_dir().parts[-2:] == ("nnviz", "nnviz")  # Qt's AppDataLocation
+    assert app_data_dir().parts[-2:] == ("nnviz", "nnviz")  # Qt's AppDataLocation
 
 
 def test_an_autosave_holds_normal_session_json(tmp_path):
@@ -474,7 +475,7 @@ def test_reused_matrix_texts_write_exactly_the_session_after_each_edit(name):
     from datetime import UTC, datetime
 
     from nnviz.app.autosave import MatrixTexts, snapshot_from_text
-    from nnviz.core.session import session_to_dict
+    from nnviz.core.session_file import session_to_dict
 
     base = load_session(example_path(name))
     texts = MatrixTexts()

@@ -18,7 +18,7 @@ from nnviz.app.theme import theme_named
 from nnviz.app.views.diagram import ACTIVATIONS, DELTA, MAX_EDGES_SAMPLED, LayerDiagram
 from nnviz.app.views.diagram_layout import MAX_SLOTS, column_slots, kind_of, unit_label
 from nnviz.core.formatting import format_value
-from nnviz.core.session import build_session, load_session
+from nnviz.core.session_file import build_session, load_session
 from nnviz.core.steps import step_id
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from nnviz.app.document import Document
 from nnviz.app.views.loss_plot import y_top
 from nnviz.core.history import History
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 from tests.app.test_editors import click_tab, type_into_cell

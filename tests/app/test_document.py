@@ -16,7 +16,7 @@ from nnviz.app.document import (
     session_with_cell,
 )
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import load_session, session_to_dict
+from nnviz.core.session_file import load_session, session_to_dict
 from nnviz.core.steps import step_id
 from nnviz.core.trace import build_trace
 

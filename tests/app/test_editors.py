@@ -10,7 +10,7 @@ from nnviz.app.keys import is_editor
 from nnviz.app.views.editors import MatrixEditors
 from nnviz.app.views.matrix_model import axis_labels, describe
 from nnviz.core.formatting import format_value
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.steps import step_id
 from nnviz.resources import example_path
 
@@ -495,7 +495,7 @@ def test_sizing_a_big_matrix_reads_a_bounded_sample_of_cells(qtbot, qapp):
     import numpy as np
 
     from nnviz.app.document import Document
-    from nnviz.core.session import build_session
+    from nnviz.core.session_file import build_session
 
     rng = np.random.default_rng(0)
     Y = np.zeros((10, 64))

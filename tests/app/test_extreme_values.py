@@ -28,7 +28,7 @@ from nnviz.app.guard import DATA_DIR_ENV
 from nnviz.app.render import paint_window, prepared_window, render_png
 from nnviz.app.theme import theme_named
 from nnviz.core.formatting import format_value
-from nnviz.core.session import session_from_dict
+from nnviz.core.session_file import session_from_dict
 from nnviz.core.steps import step_id
 from nnviz.resources import example_path
 

@@ -12,7 +12,7 @@ from nnviz.app.views.explanation_panel import ExplanationPanel
 from nnviz.app.views.loss_plot import LossPlot
 from nnviz.app.views.step_view import StepView
 from nnviz.app.views.timeline import Timeline
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 

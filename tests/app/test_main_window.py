@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 from nnviz.app.document import RESULT, Document
 from nnviz.core.explain import explain
 from nnviz.core.formatting import format_value
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.steps import step_id
 from nnviz.resources import example_path
 
@@ -220,7 +220,7 @@ def test_geometry_and_recent_files_are_remembered(qtbot, open_window, seed_sessi
 
 
 def test_big_network_shows_as_a_colour_image_with_hidden_numbers(qtbot, open_window):
-    from nnviz.core.session import build_session
+    from nnviz.core.session_file import build_session
 
     rng = np.random.default_rng(1)
     s = build_session(

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.steps import step_id
 from nnviz.resources import example_path
 

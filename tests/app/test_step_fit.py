@@ -5,7 +5,7 @@ from PySide6.QtCore import QRectF
 
 from nnviz.app.document import RESULT, Document
 from nnviz.core.formatting import format_value
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
 
 

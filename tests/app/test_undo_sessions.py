@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
 from nnviz.app.document import Document
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 from tests.app.test_editors import click_tab, ctrl, type_into_cell

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nnviz.cli import main
-from nnviz.core.session import build_session, save_session
+from nnviz.core.session_file import build_session, save_session
 from nnviz.resources import example_path
 
 
@@ -180,7 +180,7 @@ def test_check_names_an_overflowing_difference_and_still_reports_a_wrong_gradien
     import dataclasses
 
     import nnviz.core.gradcheck as gradcheck_module
-    from nnviz.core.session import load_session
+    from nnviz.core.session_file import load_session
 
     w0 = load_session(example_path("xor")).W[0][0, 0]
     real_loss, real_backward = gradcheck_module._loss, gradcheck_module.backward

@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from nnviz.cli import main
-from nnviz.core.session import build_session, load_session, save_session
+from nnviz.core.session_file import build_session, load_session, save_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path, resource
 from tests.cli.conftest import ALL_EXAMPLES

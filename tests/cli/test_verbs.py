@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from nnviz.cli import main
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.train import train
 from nnviz.resources import example_names, example_path
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from numpy.testing import assert_array_equal
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.train import TrainingDiverged, session_loss, train
 from tests.core.support import PROPERTY, example, sessions, strict_numpy

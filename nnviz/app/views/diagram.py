@@ -44,8 +44,8 @@ from nnviz.app.views.diagram_scene import (
     Texts,
 )
 from nnviz.app.views.follow import follow
+from nnviz.core.convention import layer_name
 from nnviz.core.formatting import format_value
-from nnviz.core.session import layer_name
 
 __all__ = [
     "ACTIVATIONS",

@@ -37,10 +37,10 @@ from nnviz.app.views.diagram_layout import (
     unit_of_vector_cell,
     weight_of_cell,
 )
+from nnviz.core.convention import layer_name
 from nnviz.core.explain import Explanation
 from nnviz.core.formatting import format_value
-from nnviz.core.session import layer_name
-from nnviz.core.steps import Operand, Step
+from nnviz.core.steps import Operand, Role, Step
 
 ACTIVATIONS, DELTA = "activations", "δ"
 MAX_EDGES_SAMPLED = 48  # per layer, the strongest, when a column shows only some units
@@ -263,17 +263,13 @@ class DiagramScene:
             self._wmax_of, self._wmax = s, (m if m > 0 else 1.0)
         return self._wmax
 
-    @staticmethod
-    def _computed(step: Step, mode: str, layer: int, depth: int) -> bool:
-        """Whether the iteration has computed this layer's value by this step."""
-        l = step.layer
-        if mode == ACTIVATIONS:
-            if step.phase != "forward" or layer == 0:
-                return True
-            assert l is not None
-            return layer < l or (layer == l and step.kind == "activation")
-        assert l is not None  # backward steps have a layer
-        return layer > l or (layer == l and step.kind != "output_grad")
+    def _computed(self, mode: str, layer: int) -> bool:
+        """Whether the iteration has computed this layer's value by the step on screen: the
+        trace says which step made it (X is given, not computed)."""
+        if mode == ACTIVATIONS and layer == 0:
+            return True
+        role = Role.ACTIVATION if mode == ACTIVATIONS else Role.DELTA
+        return self.doc.trace.reached(self.doc.step_index, role, layer)
 
     def make_fonts(self) -> dict[str, QFont]:
         def font(px: float, bold: bool = False) -> QFont:
@@ -309,7 +305,9 @@ class DiagramScene:
         lit = step.layer if step.layer is not None else depth
         self.lit_layer = lit
         active = {lit}
-        if step.layer is not None and (step.product is not None or step.kind == "W"):
+        if step.layer is not None and any(
+            op.role.holds == WEIGHTS for op in (*step.operands, step.result)
+        ):  # the step reads or writes the weights into the lit layer
             active.add(lit - 1)
         lit_edges = step.layer  # the loss lights the output units, no weights
 
@@ -395,7 +393,7 @@ class DiagramScene:
             is_active = k in active
             if mode == DELTA and k == 0:
                 state, values = "none", None
-            elif self._computed(step, mode, k, depth):
+            elif self._computed(mode, k):
                 state = "value"
                 if mode == ACTIVATIONS:
                     values = s.X if k == 0 else trace.forward.A[k - 1]

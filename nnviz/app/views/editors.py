@@ -41,13 +41,13 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.clipboard import FORMATS, format_block, parse_block
-from nnviz.app.commands import matrix_label
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.matrix_model import MatrixModel, describe, editable_matrices
+from nnviz.core.convention import matrix_label
 from nnviz.core.errors import NnvizError
 
 Key = QKeySequence.StandardKey

@@ -22,9 +22,9 @@ from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
 from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX, CellOverlay, font_px_for
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
-from nnviz.app.views.pg_helpers import HtmlItems, flush_scene, strip_plot
+from nnviz.app.views.pg_helpers import HtmlItems, strip_plot
 
-__all__ = ["MARGIN", "MatrixImage", "MatrixItem", "flush_scene"]  # flush_scene: loss_plot's
+__all__ = ["MARGIN", "MatrixImage", "MatrixItem"]
 
 MARGIN = 5  # px around the matrix, so outlines on its edge are not clipped
 CELL_PAD_PX = 8.0  # a cell is this much wider than its widest number (fit() needs 6)

@@ -19,7 +19,7 @@ from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow, ignore
-from nnviz.app.views.heatmap import flush_scene
+from nnviz.app.views.pg_helpers import flush_scene
 from nnviz.core.formatting import format_value
 
 HEADROOM = 1.15  # the y axis reaches this far above the largest finite loss
