@@ -585,10 +585,12 @@ class MainWindow(QMainWindow):
 
     @guarded(None)
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Refused until the work is saved or let go: if asking raises (the guard logs it),
+        # the window stays open with its work instead of closing unsaved.
+        event.ignore()
         if self.persist and not self.maybe_save():
-            event.ignore()
             return
+        event.accept()
         if self.presenter:
             self.set_presenter(False, full_screen=False)
         self.save_settings()
-        event.accept()

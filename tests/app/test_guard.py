@@ -178,3 +178,20 @@ def test_a_caught_error_still_reaches_sys_excepthook(log_dir, monkeypatch):
 
     assert row_count() == 0
     assert len(heard) == 1 and isinstance(heard[0], KeyError)
+
+
+@pytest.mark.qt_no_exception_capture  # the error is injected: the guard must catch it
+def test_an_error_while_asking_to_save_keeps_the_window_and_its_work(
+    qtbot, open_window, doc, log_dir
+):
+    """closeEvent is guarded: if "save changes?" raises, the window must stay open with its
+    edit rather than close unsaved (an accepted close event is Qt's default)."""
+    win = open_window(doc, persist=True)
+    doc.set_cell("W", 1, 0, 0, value=0.25)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(type(win), "maybe_save", boom)
+        assert not win.close()
+    assert win.isVisible()
+    assert doc.modified and doc.cell_value("W", 1, 0, 0) == 0.25
+    assert "RuntimeError: injected for the test" in (log_dir / "errors.log").read_text("utf-8")
+    win.persist = False  # let the fixture close it without asking
