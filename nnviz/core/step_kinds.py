@@ -409,18 +409,20 @@ class Phase:
     """A phase as the timeline groups it, like the seeds' flowcharts."""
 
     name: str
-    title: str  # FORWARD
+    title: str  # FORWARD, the timeline's group heading
+    word: str  # Forward, in a sentence or a heading
     by_layer: bool  # its steps are grouped by layer
     single: bool = False  # one step, which its group heading stands for (the loss)
+    backward: bool = False  # its steps compute δ: a view of the units shows δ, not A
 
 
 PHASES: dict[str, Phase] = {
     p.name: p
     for p in (
-        Phase("forward", "FORWARD", by_layer=True),
-        Phase("loss", "LOSS", by_layer=False, single=True),
-        Phase("backward", "BACKWARD", by_layer=True),
-        Phase("update", "UPDATE", by_layer=False),
+        Phase("forward", "FORWARD", "Forward", by_layer=True),
+        Phase("loss", "LOSS", "Loss", by_layer=False, single=True),
+        Phase("backward", "BACKWARD", "Backward", by_layer=True, backward=True),
+        Phase("update", "UPDATE", "Update", by_layer=False),
     )
 }
 

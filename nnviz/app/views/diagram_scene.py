@@ -40,6 +40,7 @@ from nnviz.app.views.diagram_layout import (
 from nnviz.core.convention import layer_name
 from nnviz.core.explain import Explanation
 from nnviz.core.formatting import format_value
+from nnviz.core.step_kinds import phase_of
 from nnviz.core.steps import Operand, Role, Step
 
 ACTIVATIONS, DELTA = "activations", "δ"
@@ -297,7 +298,7 @@ class DiagramScene:
         trace, step = doc.trace, doc.step
         s = trace.session
         sizes, depth, batch = tuple(s.layers), s.depth, s.batch
-        mode = DELTA if step.phase == "backward" else ACTIVATIONS
+        mode = DELTA if phase_of(step).backward else ACTIVATIONS
         self.quantity = mode
         marks, outlines, keep, sample = self._marks()
         sample = min(max(sample, 0), batch - 1)

@@ -32,6 +32,8 @@ from nnviz.app.views.pg_helpers import HtmlItems, flush_scene, strip_plot
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
+from nnviz.core.step_kinds import phase_of
+from nnviz.core.steps import Step
 
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 MAX_CELL_PX = 76.0
@@ -40,14 +42,12 @@ SCALAR_CELL_PX = 56.0  # a 1×1 result (the loss) is always big enough for its n
 MIN_SCALAR_CELL_PX = 32.0  # ... and this big when the other matrices need the room
 GAP = 14  # px between a matrix and an operator
 LEGEND_W = 100  # until the first scale is set
-PHASE_NAMES = {"forward": "Forward", "loss": "Loss", "backward": "Backward", "update": "Update"}
 
 
-def step_heading(step: object) -> str:
-    phase = PHASE_NAMES.get(step.phase, step.phase)  # type: ignore[attr-defined]
-    layer = step.layer  # type: ignore[attr-defined]
-    where = f"{phase} · layer {layer}" if layer is not None else phase
-    return f"{where} · {step.title}"  # type: ignore[attr-defined]
+def step_heading(step: Step) -> str:
+    phase = phase_of(step).word
+    where = f"{phase} · layer {step.layer}" if step.layer is not None else phase
+    return f"{where} · {step.title}"
 
 
 def shared_levels(layout: StepLayout) -> tuple[float, float]:
