@@ -4,7 +4,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.explain import Explanation
 from nnviz.core.explain import explain as _explain_step
 from nnviz.core.formatting import format_value
-from nnviz.core.gradcheck import ParameterCheck, gradcheck
+from nnviz.core.gradcheck import NumbersOverflow, ParameterCheck, gradcheck
 from nnviz.core.session import Session, load_session, save_session
 from nnviz.core.session import build_session as build
 from nnviz.core.steps import Step, step_id
@@ -15,6 +15,7 @@ from nnviz.resources import example_names, example_path
 __all__ = [
     "Explanation",
     "NnvizError",
+    "NumbersOverflow",
     "ParameterCheck",
     "Session",
     "Step",

@@ -1,7 +1,8 @@
 """The headless verbs of the `nnviz` command. None of them imports Qt but `render`.
 
 Each takes its argument list and returns an exit code: 0 done, 1 a check failed or training
-diverged, 2 refused input (one message on stderr; no output file written or changed).
+diverged, 2 refused input (one message on stderr; no output file written or changed),
+including numbers that overflow where a verb cannot work with them (train, check).
 """
 
 import argparse
@@ -12,13 +13,15 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import explain as explain_cell
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
 from nnviz.core.gradcheck import TOLERANCE, gradcheck
 from nnviz.core.session import Session, load_session, save_session, write_text_atomic
 from nnviz.core.trace import Trace, build_trace
-from nnviz.core.trace_json import trace_to_dict
+from nnviz.core.trace_json import first_non_finite, trace_to_dict
 from nnviz.core.train import TrainingDiverged, session_loss
 from nnviz.core.train import train as train_session
 from nnviz.resources import example_names, example_path
@@ -61,7 +64,12 @@ def _at_iteration(s: Session, k: int) -> Session:
     """The session at iteration k: k − 1 updates from the file's parameters."""
     if k < 1:
         raise NnvizError(f"--iteration: iterations count from 1, got {k}")
-    return train_session(s, k - 1).session if k > 1 else s
+    if k == 1:
+        return s
+    try:
+        return train_session(s, k - 1).session
+    except TrainingDiverged as e:
+        raise NnvizError(f"--iteration {k}: {e}") from None
 
 
 def _write_output(path: str, text: str) -> None:
@@ -86,6 +94,15 @@ def trace(args: list[str]) -> int:
         _write_output(a.output, text)
     else:
         sys.stdout.write(text)
+    overflow = first_non_finite(t)
+    if overflow is not None:  # still a valid trace; say where, so the strings are no surprise
+        step, op = overflow
+        bad = format_value(op.value[~np.isfinite(op.value)][0])
+        print(
+            f"nnviz: note: {step.id}: {op.label} holds {bad} (the numbers overflow); "
+            'the trace writes such numbers as "inf", "-inf" or "nan"',
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -139,17 +156,20 @@ def train(args: list[str]) -> int:
         result = train_session(s, a.iterations, bar if bar.live else None)
     except TrainingDiverged as e:
         bar.close()
-        if a.log:
-            _write_log(a.log, e.result.losses)
-        print(f"nnviz: {e}; {a.output} was not written", file=sys.stderr)
+        if e.iteration == 1:  # the file's own numbers overflow: refused like any bad input
+            raise NnvizError(
+                f"{a.session}: the loss of its parameters is {format_value(e.loss)} "
+                "(the numbers overflow); training needs a finite loss to start from"
+            ) from None
+        # Nothing is written, the log neither: a failed run leaves every file as it was.
+        print(f"nnviz: {e}; nothing written", file=sys.stderr)
         return 1
     bar.close()
     final = session_loss(result.session)
     save_session(result.session, a.output)
     if a.log:
         _write_log(a.log, result.losses)
-    before = format_value(result.losses[0]) if len(result.losses) else format_value(final)
-    print(f"loss before: {before}")
+    print(f"loss before: {format_value(result.losses[0])}")
     print(f"loss after {a.iterations} iterations: {format_value(final)}")
     return 0
 
@@ -166,9 +186,12 @@ def check(args: list[str]) -> int:
     p = _parser("check", "Gradient check: backprop's gradients against central differences.")
     _add_session(p)
     a = p.parse_args(args)
-    checks = gradcheck(_load(a.session))
+    checks = gradcheck(_load(a.session))  # NumbersOverflow (exit 2) for an infinite loss
     width = max(len(c.name) for c in checks)
     for c in checks:
+        if c.unmeasured:
+            print(f"{c.name:<{width}}  CANNOT CHECK: {c.why_unmeasured()}")
+            continue
         verdict = "ok" if c.passed else "FAILED"
         line = f"{c.name:<{width}}  worst relative error {c.worst:.2e}  {verdict}"
         if c.within_noise:
@@ -177,9 +200,17 @@ def check(args: list[str]) -> int:
                 f"own error, up to {2 * c.uncertainty.max():.1e})"
             )
         print(line)
-    failed = [c.name for c in checks if not c.passed]
+    failed = [c.name for c in checks if not c.passed and not c.unmeasured]
     if failed:
         print(f"{len(failed)} of {len(checks)} parameters above {TOLERANCE:g}: {', '.join(failed)}")
+    unmeasured = [c.name for c in checks if c.unmeasured]
+    if unmeasured:  # the numbers, not backprop, are at fault: refused like bad input
+        why = "overflow" if any(c.overflowed.any() for c in checks) else "are too large"
+        raise NnvizError(
+            f"central differences cannot check {len(unmeasured)} of {len(checks)} parameters "
+            f"({', '.join(unmeasured)}): the numbers {why}"
+        )
+    if failed:
         return 1
     noisy = sum(c.within_noise for c in checks)
     tail = f"; {noisy} near-zero entries within the difference quotient's error" if noisy else ""

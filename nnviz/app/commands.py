@@ -1,15 +1,20 @@
-"""Undo commands: one small class per edit kind. Each holds key, old and new value, and its
-`redo`/`undo` only call the Document (QUndoStack.push runs `redo` at once: never apply first).
+"""Undo commands: one small class per edit kind. Each holds its key, the old and new numbers
+and the whole session before and after (sessions share their unedited arrays), so undo and
+redo restore exactly what the edit was made on, in its own iteration; `redo`/`undo` only call
+the Document (QUndoStack.push runs `redo` at once: never apply first).
 """
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from nnviz.app.guard import guarded
+from nnviz.core.convention import matrix_label
 from nnviz.core.formatting import format_value
-from nnviz.core.session import layer_name
+from nnviz.core.session import Session
 from nnviz.core.steps import shape_text
 
 if TYPE_CHECKING:
@@ -19,60 +24,78 @@ SET_CELL_ID = 1001
 Block = tuple[tuple[float, ...], ...]  # rows of numbers, in the session's convention
 
 
-def matrix_label(matrix: str, layer: int | None) -> str:
-    return layer_name(matrix, layer) if matrix in ("W", "b") and layer is not None else matrix
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A block written from cell (i, j) of W⁽ˡ⁾, b⁽ˡ⁾, X or Y in one iteration: the numbers
+    (for the text and for merging) and the whole session before and after, so that undo and
+    redo give back exactly the session the edit was made on, bit for bit."""
+
+    iteration: int
+    matrix: str
+    layer: int | None
+    i: int
+    j: int
+    old: Block
+    new: Block
+    before: Session
+    after: Session
+
+    @property
+    def key(self) -> tuple[int, str, int | None, int, int]:
+        return (self.iteration, self.matrix, self.layer, self.i, self.j)
 
 
 class EditCommand(QUndoCommand):
-    """A block of W⁽ˡ⁾, b⁽ˡ⁾, X or Y from its top-left cell (i, j), in one iteration: what
-    SetCellCommand and SetBlockCommand share. Never merges."""
+    """An Edit on the undo stack: what SetCellCommand and SetBlockCommand share. Never
+    merges."""
 
-    def __init__(
-        self,
-        doc: "Document",
-        iteration: int,
-        matrix: str,
-        layer: int | None,
-        i: int,
-        j: int,
-        old: Block,
-        new: Block,
-    ) -> None:
+    def __init__(self, doc: "Document", edit: Edit) -> None:
         super().__init__()
         self.doc = doc
-        self.key = (iteration, matrix, layer, i, j)
-        self.old, self.new = old, new
+        self.edit = edit
         self._set_text()
 
+    @property
+    def key(self) -> tuple[int, str, int | None, int, int]:
+        return self.edit.key
+
     def _set_text(self) -> None:
-        _, matrix, layer, i, j = self.key
-        where = f"{matrix_label(matrix, layer)}[{i},{j}]"
-        shape = (len(self.new), len(self.new[0]))
+        e = self.edit
+        where = f"{matrix_label(e.matrix, e.layer)}[{e.i},{e.j}]"
+        shape = (len(e.new), len(e.new[0]))
         if shape == (1, 1):
-            self.setText(f"set {where} to {format_value(self.new[0][0])}")
+            self.setText(f"set {where} to {format_value(e.new[0][0])}")
         else:
             self.setText(f"paste {shape_text(shape)} into {where}")
 
+    @guarded(None)
     def redo(self) -> None:
-        self.doc.apply_block(*self.key, self.new)
+        self.doc.restore(self.edit.iteration, self.edit.after)
 
+    @guarded(None)
     def undo(self) -> None:
-        self.doc.apply_block(*self.key, self.old)
+        self.doc.restore(self.edit.iteration, self.edit.before)
 
 
 class SetCellCommand(EditCommand):
     """One cell (a 1×1 block) typed in; typing into the same cell merges into one step."""
 
+    @guarded(-1)
     def id(self) -> int:
         return SET_CELL_ID
 
+    @guarded(False)
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetCellCommand) or other.key != self.key:
             return False
-        self.new = other.new
+        self.edit = replace(self.edit, new=other.edit.new, after=other.edit.after)
         self._set_text()
-        if self.new == self.old:
+        if self.edit.new == self.edit.old:
+            # Typed back to the original number: the stack drops this command without
+            # undoing it, so give back the session as it was, bit for bit (a -0 typed over
+            # a 0 must not stay behind).
             self.setObsolete(True)
+            self.undo()
         return True
 
 

@@ -1,14 +1,14 @@
 """The Document: the single source of truth of the window.
 
-It owns the session of every iteration reached (bounded), the trace of the iteration on
-screen, the cursor (iteration, step), the selected and hovered cells, the QUndoStack, the
-file path and the modified flag. Views observe its signals (past tense, carrying ids, never
-arrays) and pull what they need; every edit is an undo command (`commands.py`).
+It owns the cursor (iteration, step), the selected and hovered cells, the QUndoStack, the
+file path and the modified flag, and what the views are drawn with (theme, scale); the
+iterations reached, their losses and traces are the core's History (`core/history.py`).
+Views observe its signals (past tense, carrying ids, never arrays; one meaning each) and pull
+what they need; every edit is an undo command (`commands.py`).
 """
 
 # ruff: noqa: N815 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,25 +17,19 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nnviz.app.commands import Block, EditCommand, SetBlockCommand, SetCellCommand, matrix_label
+from nnviz.app.commands import Block, Edit, EditCommand, SetBlockCommand, SetCellCommand
+from nnviz.core.convention import EDITABLE as EDITABLE  # the Document's helpers, as before
+from nnviz.core.convention import check_block, shown_matrix
+from nnviz.core.convention import matrix_shape as matrix_shape
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import Explanation, explain
-from nnviz.core.session import (
-    Session,
-    load_session,
-    save_session,
-    to_convention,
-    vector_to_convention,
-    with_block,
-)
-from nnviz.core.steps import Step, shape_text
-from nnviz.core.trace import Trace, build_trace
+from nnviz.core.history import History, TrainingStopped, structure
+from nnviz.core.session import Session, with_block
+from nnviz.core.session_file import load_session, save_session
+from nnviz.core.steps import Step
+from nnviz.core.trace import Trace
 
 RESULT = "result"  # a selection's target: the step's result, or an operand's name
-EDITABLE = ("W", "b", "X", "Y")
-MAX_KEPT_BYTES = 32 * 2**20  # parameters of past iterations: oldest dropped past this
-MAX_KEPT_ITERATIONS = 10_000
-TRACE_CACHE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,78 +41,21 @@ class Cell:
     col: int
 
 
-def _parameter_bytes(s: Session) -> int:
-    return sum(w.nbytes for w in s.W) + sum(v.nbytes for v in s.b)
-
-
-def _finite(s: Session) -> bool:
-    return all(np.isfinite(w).all() for w in s.W) and all(np.isfinite(v).all() for v in s.b)
-
-
-def matrix_shape(s: Session, matrix: str, layer: int | None) -> tuple[int, int]:
-    """(rows, columns) of an editable matrix as the session's convention shows it."""
-    if matrix in ("W", "b"):
-        if layer is None or not 1 <= layer <= s.depth:
-            raise NnvizError(f"{matrix}: layer {layer} does not exist (layers 1..{s.depth})")
-        n_out, n_in = s.layers[layer], s.layers[layer - 1]
-        shape = (n_out, n_in) if matrix == "W" else (n_out, 1)
-    elif matrix == "X":
-        shape = (s.layers[0], s.batch)
-    elif matrix == "Y":
-        shape = (s.layers[-1], s.batch)
-    else:
-        raise NnvizError(f"{matrix}: only {', '.join(EDITABLE)} can be edited")
-    return (shape[1], shape[0]) if s.convention == "row" else shape
-
-
-def shown_matrix(s: Session, matrix: str, layer: int | None) -> np.ndarray:
-    """An editable matrix as the session's convention shows it (a read-only view)."""
-    matrix_shape(s, matrix, layer)  # refuses what does not exist
-    if matrix == "b":
-        return vector_to_convention(s.b[layer - 1], s.convention)  # type: ignore[operator]
-    m = s.W[layer - 1] if matrix == "W" else getattr(s, matrix)  # type: ignore[operator]
-    return to_convention(m, s.convention)
-
-
 def _check_fits(s: Session, matrix: str, layer: int | None, i: int, j: int, r: int, c: int):
-    """Refuse an r×c block from (i, j) that is not inside the matrix."""
-    rows, cols = matrix_shape(s, matrix, layer)
-    label = matrix_label(matrix, layer)
-    if r < 1 or c < 1:
-        raise NnvizError(f"{label}: a block to write must be a non-empty rectangle of numbers")
-    if not (0 <= i < rows and 0 <= j < cols):
-        raise NnvizError(f"{label}: no cell [{i},{j}] in a {shape_text((rows, cols))} matrix")
-    if i + r > rows or j + c > cols:
-        room = shape_text((rows - i, cols - j))
-        raise NnvizError(
-            f"{label}: a {shape_text((r, c))} block does not fit from [{i},{j}] "
-            f"in a {shape_text((rows, cols))} matrix (room for {room})"
-        )
+    """Refuse an r×c block from (i, j) that is not inside the matrix (the core says why)."""
+    check_block(s, matrix, layer, i, j, np.zeros((r, c)) if r > 0 and c > 0 else ())
 
 
 def session_with_block(
     s: Session, matrix: str, layer: int | None, i: int, j: int, block: Sequence[Sequence[float]]
 ) -> Session:
     """`s` with the block whose top-left cell is (i, j) written in, (i, j) and the block in
-    the session's convention; the core validates the edited session once, as a whole.
+    the session's convention; the core checks it and names what is wrong.
 
     A paste is written in one go, not cell by cell: a block valid as a whole can pass through
     invalid states (a cross-entropy target row [1, 0, 0] → [0, 1, 0] sums to 0 or 2 half-way).
     """
-    r = len(block)
-    c = len(block[0]) if r else 0
-    if any(len(row) != c for row in block):
-        c = 0  # ragged: refused as not a rectangle
-    _check_fits(s, matrix, layer, i, j, r, c)
-    label = matrix_label(matrix, layer)
-    for a, row in enumerate(block):
-        for k, v in enumerate(row):
-            if not math.isfinite(v):
-                raise NnvizError(f"{label}[{i + a},{j + k}]: {v} is not a finite number")
-    try:
-        return with_block(s, matrix, layer, i, j, block)
-    except NnvizError as e:  # the core names the matrix by letter; people read W⁽¹⁾
-        raise NnvizError(str(e).replace(f"{matrix}:", f"{label}:", 1)) from None
+    return with_block(s, matrix, layer, i, j, block)
 
 
 def session_with_cell(
@@ -132,47 +69,56 @@ class Document(QObject):
     cursorMoved = Signal(int)  # the step index, in the iteration on screen
     iterationChanged = Signal(int)  # the iteration on screen, from 1
     traceRecomputed = Signal()  # the iteration on screen was recomputed after an edit
-    sessionReplaced = Signal()  # another session opened: every view rebuilds
+    sessionReplaced = Signal()  # another session opened (a file, an example)
+    structureChanged = Signal()  # the steps or their shapes changed: every view rebuilds
     selectionChanged = Signal()
     hoverChanged = Signal()
-    editRefused = Signal(str)
+    editRefused = Signal(str)  # an edit was refused; nothing changed
+    trainingDiverged = Signal(int, str)  # the iteration not reached, and why
     openRefused = Signal(str)
     saveRefused = Signal(str)
     modifiedChanged = Signal(bool)
     filePathChanged = Signal(str)
     precisionChanged = Signal(int)
+    themeChanged = Signal(str)  # the theme's name
+    scaleChanged = Signal(float)  # the type size factor: 1 at a desk, larger on a projector
 
     def __init__(self, session: Session, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self._reset(session, path)
+        self._reset(History(session), path)
         self._precision = 4
+        self._theme = "light"
+        self._scale = 1.0
 
     # --- state ----------------------------------------------------------------------------
-    def _reset(self, session: Session, path: str | None) -> None:
-        self._sessions: list[Session] = [session]
-        self._first = 1  # the iteration number of _sessions[0]
+    def _reset(self, history: History, path: str | None) -> None:
+        self._history = history
         self._iteration = 1
         self._index = 0
-        self._traces: dict[int, Trace] = {}
-        self._losses: dict[int, float] = {}
         self._selection: Cell | None = None
         self._hover: Cell | None = None
-        self._explained: tuple[object, ...] | None = None
+        # (trace, step index, row, col) -> its explanation; the trace compared by identity
+        self._explained: tuple[Trace, int, int, int, Explanation] | None = None
         self._path = path
-        self._saved = session  # what the file holds, as last opened or saved
+        self._saved = history.session(1)  # what the file holds, as last opened or saved
         self._modified = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
 
     @property
+    def history(self) -> History:
+        """The iterations reached (read it; change it only through the Document)."""
+        return self._history
+
+    @property
     def session(self) -> Session:
         """The session of the iteration on screen (its parameters are what Save writes)."""
-        return self._sessions[self._iteration - self._first]
+        return self._history.session(self._iteration)
 
     @property
     def trace(self) -> Trace:
-        return self._trace_of(self._iteration)
+        return self._history.trace(self._iteration)
 
     @property
     def iteration(self) -> int:
@@ -180,11 +126,11 @@ class Document(QObject):
 
     @property
     def first_kept_iteration(self) -> int:
-        return self._first
+        return self._history.first
 
     @property
     def last_kept_iteration(self) -> int:
-        return self._first + len(self._sessions) - 1
+        return self._history.last
 
     @property
     def step_index(self) -> int:
@@ -200,7 +146,7 @@ class Document(QObject):
 
     @property
     def loss(self) -> float:
-        return self.trace.loss
+        return self._history.loss(self._iteration)
 
     @property
     def file_path(self) -> str | None:
@@ -231,29 +177,37 @@ class Document(QObject):
             self.precisionChanged.emit(digits)
 
     @property
+    def theme(self) -> str:
+        """The name of the theme the views draw with (the window applies its palette)."""
+        return self._theme
+
+    def set_theme(self, name: str) -> None:
+        if name != self._theme:
+            self._theme = name
+            self.themeChanged.emit(name)
+
+    @property
+    def scale(self) -> float:
+        return self._scale
+
+    def set_scale(self, scale: float) -> None:
+        if scale != self._scale:
+            self._scale = float(scale)
+            self.scaleChanged.emit(self._scale)
+
+    @property
     def display_name(self) -> str:
         if self.session.name:
             return self.session.name
         return Path(self._path).name.removesuffix(".nnviz.json") if self._path else "untitled"
 
     def losses(self) -> list[tuple[int, float]]:
-        """(iteration, loss) of every kept iteration whose trace was computed, in order."""
-        return sorted(self._losses.items())
+        """(iteration, loss) of every kept iteration, in order: no gaps."""
+        return self._history.losses()
 
     def result(self, sid: str) -> np.ndarray:
         """The result of step `sid` in the iteration on screen (read-only)."""
         return self.trace.step(sid).result.value
-
-    def _trace_of(self, iteration: int) -> Trace:
-        trace = self._traces.get(iteration)
-        if trace is None:
-            trace = build_trace(self._sessions[iteration - self._first])
-            if len(self._traces) >= TRACE_CACHE:
-                far = max(self._traces, key=lambda k: abs(k - self._iteration))
-                del self._traces[far]
-            self._traces[iteration] = trace
-            self._losses[iteration] = trace.loss
-        return trace
 
     # --- the cursor -----------------------------------------------------------------------
     def go_to(self, where: int | str) -> None:
@@ -273,8 +227,9 @@ class Document(QObject):
         if self._index > 0:
             self._move(self._iteration, self._index - 1)
             return True
-        if self._iteration > self._first:
-            self._move(self._iteration - 1, len(self._trace_of(self._iteration - 1).steps) - 1)
+        if self._iteration > self._history.first:
+            k = self._iteration - 1
+            self._move(k, len(self._history.trace(k).steps) - 1)
             return True
         return False
 
@@ -285,60 +240,49 @@ class Document(QObject):
         self._move(self._iteration, self.step_count - 1)
 
     def next_iteration(self, index: int | None = None) -> bool:
-        """The next iteration, from this one's updated parameters; same step unless `index`."""
+        """The next iteration, from this one's updated parameters; same step unless `index`.
+        An iteration whose parameters or loss would not be finite is not reached: the
+        Document emits `trainingDiverged` and stays."""
         k = self._iteration + 1
-        if k > self.last_kept_iteration:
-            nxt = self.trace.next_session()
-            if not _finite(nxt):
-                self.editRefused.emit(
-                    f"iteration {k} would have non-finite parameters: training diverged "
-                    f"(learning rate {self.session.learning_rate} is too large for this network)"
-                )
+        if k > self._history.last:
+            try:
+                self._history.advance(1, protect=self._iteration)
+            except TrainingStopped as e:
+                self.trainingDiverged.emit(e.iteration, str(e))
                 return False
-            self._keep(nxt)
         self._move(k, self._index if index is None else index)
         return True
 
     def prev_iteration(self) -> bool:
-        if self._iteration <= self._first:
+        if self._iteration <= self._history.first:
             return False
         self._move(self._iteration - 1, self._index)
         return True
 
     def go_to_iteration(self, k: int) -> None:
-        """Jump to iteration k (from 1), computing the iterations up to it if needed."""
+        """Jump to iteration k (from 1), computing the iterations up to it at training speed
+        if needed. Raises NnvizError (TrainingStopped when training diverges before k, the
+        iterations reached before it kept) and leaves the cursor where it was."""
+        h = self._history
         if k < 1:
             raise NnvizError(f"iterations count from 1, got {k}")
-        if k < self._first:
-            raise NnvizError(f"iteration {k} is no longer kept (the oldest kept is {self._first})")
-        while self.last_kept_iteration < k:
-            nxt = self._trace_of(self.last_kept_iteration).next_session()
-            if not _finite(nxt):
-                raise NnvizError(f"training diverged before iteration {k}")
-            self._keep(nxt, protect=k)
-        self._move(k, min(self._index, len(self._trace_of(k).steps) - 1))
-
-    def _keep(self, s: Session, protect: int | None = None) -> None:
-        """Keep a new last iteration; drop the oldest past the budget, never `protect`."""
-        protect = self._iteration if protect is None else protect
-        self._sessions.append(s)
-        total = sum(_parameter_bytes(x) for x in self._sessions)
-        while len(self._sessions) > 1 and (
-            total > MAX_KEPT_BYTES or len(self._sessions) > MAX_KEPT_ITERATIONS
-        ):
-            if self._first == protect:
-                break  # never drop the iteration on screen
-            total -= _parameter_bytes(self._sessions.pop(0))
-            self._traces.pop(self._first, None)
-            self._losses.pop(self._first, None)
-            self._first += 1
+        if k < h.first:
+            raise NnvizError(f"iteration {k} is no longer kept (the oldest kept is {h.first})")
+        if k > h.last:
+            try:
+                h.advance(k - h.last, protect=k)
+            except TrainingStopped:
+                if self._iteration < h.first:  # the budget dropped the iteration on screen
+                    self._move(h.first, self._index)
+                raise
+        self._move(k, min(self._index, len(h.trace(k).steps) - 1))
 
     def _move(self, iteration: int, index: int) -> None:
         iteration_changed = iteration != self._iteration
         if not iteration_changed and index == self._index:
             return
         self._iteration, self._index = iteration, index
-        self._trace_of(iteration)
+        self._history.trace(iteration)  # built before anyone is told
         self._hover = None
         self._keep_selection_if_present()
         if iteration_changed:
@@ -406,10 +350,13 @@ class Document(QObject):
         cell = self.focus_cell()
         if cell is None or cell.target != RESULT:
             return None
-        key = (id(self.trace), self._index, cell.row, cell.col)
-        if self._explained is None or self._explained[0] != key:
-            self._explained = (key, explain(self.step, cell.row, cell.col))
-        return self._explained[1]  # type: ignore[return-value]
+        trace = self.trace
+        e = self._explained
+        # The trace by identity, held here: an id() could be reused by a later trace.
+        if e is None or e[0] is not trace or e[1:4] != (self._index, cell.row, cell.col):
+            e = (trace, self._index, cell.row, cell.col, explain(self.step, cell.row, cell.col))
+            self._explained = e
+        return e[4]
 
     # --- edits ------------------------------------------------------------------------------
     def set_cell(
@@ -440,14 +387,16 @@ class Document(QObject):
         block: Sequence[Sequence[float]],
     ) -> bool:
         new: Block = tuple(tuple(float(v) for v in row) for row in block)
+        before = self.session
         try:
-            session_with_block(self.session, matrix, layer, i, j, new)
+            after = session_with_block(before, matrix, layer, i, j, new)
         except NnvizError as e:
             self.editRefused.emit(str(e))
             return False
         old = self.block_value(matrix, layer, i, j, len(new), len(new[0]))
-        if old != new:
-            self.undo_stack.push(command(self, self._iteration, matrix, layer, i, j, old, new))
+        if old != new:  # numerically: typing -0 over 0 changes nothing, not even the bits
+            edit = Edit(self._iteration, matrix, layer, i, j, old, new, before, after)
+            self.undo_stack.push(command(self, edit))
         return True
 
     def cell_value(self, matrix: str, layer: int | None, i: int, j: int) -> float:
@@ -465,27 +414,21 @@ class Document(QObject):
         m = shown_matrix(self.session, matrix, layer)
         return tuple(tuple(row) for row in m[i : i + r, j : j + c].tolist())
 
-    def apply_block(
-        self, iteration: int, matrix: str, layer: int | None, i: int, j: int, block: Block
-    ) -> None:
-        """Called by undo commands only: write the block, drop later iterations, recompute
-        once, emit once."""
-        k = iteration if self._first <= iteration <= self.last_kept_iteration else self._iteration
-        edited = session_with_block(self._sessions[k - self._first], matrix, layer, i, j, block)
-        del self._sessions[k - self._first :]
-        self._sessions.append(edited)
-        for it in [it for it in self._traces if it >= k]:
-            del self._traces[it]
-        for it in [it for it in self._losses if it >= k]:
-            del self._losses[it]
-        moved = k != self._iteration
-        self._iteration = k
-        self._index = min(self._index, len(self._trace_of(k).steps) - 1)
+    def restore(self, iteration: int, session: Session) -> None:
+        """Called by undo commands only: make `session` iteration `iteration` (the one the
+        command was made in), drop the later ones, show it; recompute once, emit once."""
+        shape_before = structure(self.session)
+        self._history.put(iteration, session)
+        moved = iteration != self._iteration
+        self._iteration = iteration
+        self._index = min(self._index, len(self.trace.steps) - 1)
         self._hover = None
         self._keep_selection_if_present()
         self._check_modified()
+        if structure(session) != shape_before:
+            self.structureChanged.emit()
         if moved:
-            self.iterationChanged.emit(k)
+            self.iterationChanged.emit(iteration)
             self.cursorMoved.emit(self._index)
         self.traceRecomputed.emit()
 
@@ -502,9 +445,11 @@ class Document(QObject):
 
     def replace_session(self, session: Session, path: str | None = None) -> None:
         was_modified = self.modified
-        build_trace(session)  # a session the core accepted always traces; fail before changing
-        self._reset(session, path)
+        history = History(session)
+        history.trace(1)  # a session the core accepted always traces; fail before changing
+        self._reset(history, path)
         self.sessionReplaced.emit()
+        self.structureChanged.emit()
         self.filePathChanged.emit(path or "")
         self.iterationChanged.emit(1)
         self.cursorMoved.emit(0)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.guard import guarded
+
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
 
@@ -93,6 +95,7 @@ class SteppingKeys(QObject):
         # A child of the window: Qt drops it from the application's filters when it dies.
         app.installEventFilter(self)
 
+    @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not self.enabled:
             return False

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.icons import nav_icon
 from nnviz.app.keys import KEYMAP, SteppingKeys
 from nnviz.app.startup import ensure_app
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self._restored = False
         self._shown_once = False
         self.setObjectName("mainWindow")
+        doc.set_theme(current_theme().name)  # the app's palette, before any view reads it
         self._build_central()
         self._build_docks()
         self._build_actions()
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         doc.openRefused.connect(self._on_open_refused)
         doc.saveRefused.connect(self._on_save_refused)
         doc.editRefused.connect(self._on_edit_refused)
+        doc.trainingDiverged.connect(self._on_training_diverged)
         doc.precisionChanged.connect(self._on_precision_changed)
         self._refresh_chrome()
         self._restore_settings()
@@ -200,6 +203,10 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = d.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # On the window too, not only in the menu bar: presenter mode hides the menu bar,
+        # and a hidden menu's shortcuts do not fire (DESIGN §5: every key in every mode).
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
         # The stepping keys are routed by keys.SteppingKeys (they must leave editors alone);
         # these actions are for the toolbar and the menu, so they carry no shortcut.
         self.first_action = self._action("First step", d.first_step, tip="First step (Home)")
@@ -447,6 +454,11 @@ class MainWindow(QMainWindow):
     def _on_edit_refused(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
+    def _on_training_diverged(self, _iteration: int, message: str) -> None:
+        """The Document stayed at the last finite iteration; say why (it names the
+        iteration and suggests a smaller learning rate)."""
+        self.statusBar().showMessage(message[:1].upper() + message[1:], 15000)
+
     # --- view -------------------------------------------------------------------------------
     def toggle_presenter(self) -> None:
         self.set_presenter(not self.presenter)
@@ -472,9 +484,7 @@ class MainWindow(QMainWindow):
                 dock.show()
         self.toolbar.setVisible(not on)
         self.menuBar().setVisible(not on)
-        scale = PRESENTER_SCALE if on else 1.0
-        for view in (self.step_view, self.equation_panel, self.explanation_panel):
-            view.set_scale(scale)
+        self.doc.set_scale(PRESENTER_SCALE if on else 1.0)  # the views follow it
         if full_screen:
             if on:
                 self.showFullScreen()
@@ -498,13 +508,11 @@ class MainWindow(QMainWindow):
             action.setIcon(nav_icon(kind, colour))
 
     def set_theme(self, name: str) -> None:
-        ensure_app(name)
+        ensure_app(name)  # the palette first: the views read it when the Document says so
+        self.doc.set_theme(name)
         self._refresh_icons()
         with QSignalBlocker(self.dark_action):
             self.dark_action.setChecked(name == "dark")
-        for view in (self.step_view, self.equation_panel, self.explanation_panel, self.loss_plot):
-            view.refresh()
-        self.network.refresh()
         if self.persist:
             self._settings().setValue("theme", name)
 
@@ -567,6 +575,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
 
+    @guarded(None)
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
@@ -574,6 +583,7 @@ class MainWindow(QMainWindow):
             if not self._restored:  # docks and the splitter take sizes only once shown
                 QTimer.singleShot(0, self.apply_default_dock_sizes)
 
+    @guarded(None)
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.persist and not self.maybe_save():
             event.ignore()

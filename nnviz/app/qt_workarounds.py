@@ -22,6 +22,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from nnviz.app.guard import guarded
+
 PAD = 1 << 40
 PROBE_CALLS = 32
 
@@ -29,6 +31,7 @@ _guarded = False
 
 
 class _Probe(QWidget):
+    @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         pass
 

@@ -4,6 +4,7 @@ The window is laid out at `size` logical pixels and painted into an image whose 
 ratio is `scale`, so `scale=2` gives a crisp picture of exactly twice the pixels.
 """
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,5 +115,27 @@ def render_png(
         raise NnvizError(f"scale: expected a positive number, got {scale}")
     with prepared_window(session, step_id, iteration, size, theme, presenter, cell) as window:
         image = paint_window(window, scale)
-    if not image.save(str(out_path), "PNG"):
-        raise NnvizError(f"{out_path}: cannot write the PNG")
+    _write_png_atomic(image, Path(out_path))
+
+
+def _write_png_atomic(image: "QImage", path: Path) -> None:
+    """Encode, write beside `path`, then rename over it: an old picture stays whole if
+    anything fails, and no half-written PNG is left behind."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise NnvizError(f"{path}: cannot encode the PNG")
+    buffer.close()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data.data())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise NnvizError(f"{path}: cannot write the PNG ({e.strerror or e})") from None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.core.formatting import format_value
 from nnviz.core.types import Mat
 
 LEAKY_SLOPE = 0.01
@@ -68,22 +69,63 @@ def _softmax_prime(Z: Mat, A: Mat) -> Mat:
 
 @dataclass(frozen=True, slots=True)
 class Activation:
+    """An activation with everything the trace, explain and the views say about it."""
+
     name: str
     f: Callable[[Mat], Mat]
     prime: Callable[[Mat, Mat], Mat]  # f′ given Z and A = f(Z) (A saves recomputing f)
     symbol: str  # the function's name in an equation: σ, tanh, ReLU
     formula: str  # f(z) written out for a person
-    elementwise: bool = True
+    prime_formula: str  # f′(z) written out, beside `prime`
+    elementwise: bool = True  # softmax is not: each output reads every unit of the sample
+    written: bool = True  # f(z) is written as a call: σ(Z[0,1]); identity writes Z[0,1]
+    words: str = ""  # what explain says of f(z), when not `symbol(z) = formula`
+
+    @property
+    def note(self) -> str:
+        """What explain says of f(z)."""
+        return self.words or f"{self.symbol}(z) = {self.formula}"
+
+    def prime_note(self, z: float) -> str:
+        """What explain says of f′ at z."""
+        return f"{self.symbol}′(z) = {self.prime_formula}, at z = {format_value(z)}"
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("identity", _identity, _identity_prime, "id", "z"),
-        Activation("sigmoid", sigmoid, _sigmoid_prime, "σ", "1/(1+e^(−z))"),
-        Activation("tanh", np.tanh, _tanh_prime, "tanh", "tanh(z)"),
-        Activation("relu", _relu, _relu_prime, "ReLU", "max(0, z)"),
-        Activation("leaky_relu", _leaky_relu, _leaky_relu_prime, "LeakyReLU", "max(0.01·z, z)"),
-        Activation("softmax", softmax, _softmax_prime, "softmax", "e^(z_i)/Σ_k e^(z_k)", False),
+        Activation(
+            "identity",
+            _identity,
+            _identity_prime,
+            "id",
+            "z",
+            "1",
+            written=False,
+            words="identity: f(z) = z",
+        ),
+        Activation("sigmoid", sigmoid, _sigmoid_prime, "σ", "1/(1+e^(−z))", "σ(z)·(1 − σ(z))"),
+        Activation("tanh", np.tanh, _tanh_prime, "tanh", "tanh(z)", "1 − tanh(z)²"),
+        Activation(
+            "relu", _relu, _relu_prime, "ReLU", "max(0, z)", "1 if z > 0 else 0 (0 at the kink)"
+        ),
+        Activation(
+            "leaky_relu",
+            _leaky_relu,
+            _leaky_relu_prime,
+            "LeakyReLU",
+            "max(0.01·z, z)",
+            f"1 if z > 0 else {LEAKY_SLOPE} (also at the kink)",
+        ),
+        Activation(
+            "softmax",
+            softmax,
+            _softmax_prime,
+            "softmax",
+            "e^(z_i)/Σ_k e^(z_k)",
+            "its full Jacobian (only used fused with cross_entropy)",
+            elementwise=False,
+            words="softmax over the sample's units, computed shifted by their maximum",
+        ),
     )
 }

@@ -1,14 +1,18 @@
-"""Loss functions over column-layout outputs (units × batch).
+"""Loss functions over column-layout outputs (units × batch), each described in one place.
 
 The loss is summed over the output units of a sample, then reduced over the batch with
 k = 1/B (`mean`) or k = 1 (`sum`). `bce` and `cross_entropy` are computed from Z
-(softplus, log-sum-exp), so they are finite for every finite Z.
+(softplus, log-sum-exp), so they are finite for every finite Z. A `Loss` holds all the trace,
+backward, explain, validation and the views need: a new loss is a new entry in LOSSES.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.core.errors import NnvizError
+from nnviz.core.terms import Term, cell_text, term
 from nnviz.core.types import Mat
 
 REDUCTIONS = ("mean", "sum")
@@ -48,6 +52,17 @@ def per_sample_half_sse(Z: Mat, A: Mat, Y: Mat) -> Mat:
     return 0.5 * ((A - Y) ** 2).sum(axis=0)
 
 
+def per_sample_sse(Z: Mat, A: Mat, Y: Mat) -> Mat:
+    """ℓ_s = Σ_i (a_is − y_is)², shape (B,)."""
+    return ((A - Y) ** 2).sum(axis=0)
+
+
+def per_sample_mse(Z: Mat, A: Mat, Y: Mat) -> Mat:
+    """ℓ_s = (1/n_L) Σ_i (a_is − y_is)², shape (B,): PyTorch's MSELoss with `mean` when the
+    batch is reduced by its mean too."""
+    return ((A - Y) ** 2).sum(axis=0) / A.shape[0]
+
+
 def per_unit_bce(Z: Mat, Y: Mat) -> Mat:
     """−[y log σ(z) + (1 − y) log(1 − σ(z))] = (1 − y)·softplus(z) + y·softplus(−z).
 
@@ -76,20 +91,169 @@ def per_sample_cross_entropy(Z: Mat, A: Mat, Y: Mat) -> Mat:
     return per_unit_cross_entropy(Z, Y).sum(axis=0)
 
 
+Cells = Sequence[tuple[int, int]]  # one sample's output cells, in the session's convention
+Sample = Callable[[Cells, Mat, Mat, Mat, tuple[str, str, str]], Term]  # (cells, z, a, y, names)
+
+
+# --- per-sample explain terms: the sample's loss with its numbers ---------------------------
+def _squares(cells: Cells, a: Mat, y: Mat, names: tuple[str, str, str]) -> tuple:
+    _, A, Y = names
+    refs = [(op, *c) for c in cells for op in (A, Y)]
+    sym = " + ".join(f"({cell_text('A', *c)} − {cell_text('Y', *c)})²" for c in cells)
+    tpl = " + ".join("({} − {})²" for _ in cells)
+    numbers = tuple(float(v) for pair in zip(a, y, strict=True) for v in pair)
+    return refs, sym, tpl, numbers
+
+
+def _half_sse_term(cells: Cells, z: Mat, a: Mat, y: Mat, names: tuple[str, str, str]) -> Term:
+    refs, sym, tpl, numbers = _squares(cells, a, y, names)
+    return term(refs, 0.5 * float(((a - y) ** 2).sum()), f"½·({sym})", f"½·({tpl})", numbers)
+
+
+def _sse_term(cells: Cells, z: Mat, a: Mat, y: Mat, names: tuple[str, str, str]) -> Term:
+    refs, sym, tpl, numbers = _squares(cells, a, y, names)
+    return term(refs, float(((a - y) ** 2).sum()), f"({sym})", f"({tpl})", numbers)
+
+
+def _mse_term(cells: Cells, z: Mat, a: Mat, y: Mat, names: tuple[str, str, str]) -> Term:
+    refs, sym, tpl, numbers = _squares(cells, a, y, names)
+    n = len(cells)
+    value = float(((a - y) ** 2).sum()) / n
+    return term(refs, value, f"(1/{n})·({sym})", f"(1/{n})·({tpl})", numbers)
+
+
+def _bce_term(cells: Cells, z: Mat, a: Mat, y: Mat, names: tuple[str, str, str]) -> Term:
+    Z, _, Y = names
+    sym = " + ".join(f"bce({cell_text('Z', *c)}, {cell_text('Y', *c)})" for c in cells)
+    tpl = " + ".join("bce({}, {})" for _ in cells)
+    numbers = tuple(float(v) for pair in zip(z, y, strict=True) for v in pair)
+    refs = [(op, *c) for c in cells for op in (Z, Y)]
+    return term(refs, float(per_unit_bce(z, y).sum()), f"({sym})", f"({tpl})", numbers)
+
+
+def _cross_entropy_term(cells: Cells, z: Mat, a: Mat, y: Mat, names: tuple[str, str, str]) -> Term:
+    Z, _, Y = names
+    value = float(per_unit_cross_entropy(z[:, None], y[:, None]).sum())
+    lse = float(logsumexp(z[:, None])[0, 0])
+    sym = " + ".join(f"{cell_text('Y', *c)}·(lse − {cell_text('Z', *c)})" for c in cells)
+    tpl = " + ".join("{}·({} − {})" for _ in cells)
+    numbers = tuple(float(v) for yz in zip(y, z, strict=True) for v in (yz[0], lse, yz[1]))
+    refs = [(op, *c) for c in cells for op in (Y, Z)]
+    return term(refs, value, f"({sym})", f"({tpl})", numbers)
+
+
+# --- what the targets must be ---------------------------------------------------------------
+def _any_targets(Y: Mat, convention: str) -> None:
+    return None
+
+
+def _targets_in_0_1(Y: Mat, convention: str) -> None:
+    if ((Y < 0) | (Y > 1)).any():
+        raise NnvizError("Y: loss 'bce' needs every target between 0 and 1")
+
+
+def _targets_distributions(Y: Mat, convention: str) -> None:
+    sums = Y.sum(axis=0)
+    bad = np.flatnonzero((np.abs(sums - 1) > 1e-9) | (Y < 0).any(axis=0))
+    if bad.size:
+        s = int(bad[0])
+        where = f"row {s}" if convention == "row" else f"column {s}"
+        raise NnvizError(
+            f"Y: loss 'cross_entropy' needs each sample's targets to be non-negative and sum "
+            f"to 1; sample {s + 1} (Y {where}) sums to {sums[s]:g}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Loss:
+    """A loss: its value, its gradient, how it reads, and what its targets must be."""
+
     name: str
-    per_sample: object  # (Z, A, Y) -> (B,)
+    per_sample: Callable[[Mat, Mat, Mat], Mat]  # (Z, A, Y) -> ℓ_s, shape (B,)
     fused_activation: str | None  # the output activation whose δ is k·(A − Y)
-    formula: str  # the per-sample loss written out
+    formula: str  # the per-sample loss written out, in the loss step's equation
+    words: str  # what explain says of its per-sample terms
+    sample_term: Sample  # one sample's loss as an explain Term
+    parts: tuple[str, ...]  # what the step view writes around its operands, before `=`
+    check_targets: Callable[[Mat, str], None] = _any_targets  # (Y column layout, convention)
+    from_z: bool = False  # computed from Z (so finite for every finite Z): Z is an operand
+    # ∂ℓ/∂a = c·(a − y) with c = grad_factor(n_L); None where δ⁽ᴸ⁾ is always fused
+    grad_factor: Callable[[int], float] | None = None
+    grad_text: Callable[[int], str] = lambda n: ""  # c as written before (A − Y): "2"
+
+    def output_grad(self, A: Mat, Y: Mat, k: float) -> Mat:
+        """∂L/∂A = k·c·(A − Y), the reduction's k included."""
+        if self.grad_factor is None:
+            raise NnvizError(f"loss: {self.name!r} is only used fused with its output activation")
+        return (k * self.grad_factor(A.shape[0])) * (A - Y)
+
+
+def _two(n: int) -> float:
+    return 2.0
+
+
+def _one(n: int) -> float:
+    return 1.0
 
 
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("half_sse", per_sample_half_sse, None, "½ Σᵢ (aᵢ − yᵢ)²"),
-        Loss("bce", per_sample_bce, "sigmoid", "−Σᵢ [yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)]"),
-        Loss("cross_entropy", per_sample_cross_entropy, "softmax", "−Σᵢ yᵢ log aᵢ"),
+        Loss(
+            "half_sse",
+            per_sample_half_sse,
+            None,
+            "½ Σᵢ (aᵢ − yᵢ)²",
+            "one term per sample: ½ Σ over its output units of (a − y)²",
+            _half_sse_term,
+            ("½ Σ (", "−", ")² ="),
+            grad_factor=_one,
+        ),
+        Loss(
+            "sse",
+            per_sample_sse,
+            None,
+            "Σᵢ (aᵢ − yᵢ)²",
+            "one term per sample: Σ over its output units of (a − y)²",
+            _sse_term,
+            ("Σ (", "−", ")² ="),
+            grad_factor=_two,
+            grad_text=lambda n: "2",
+        ),
+        Loss(
+            "mse",
+            per_sample_mse,
+            None,
+            "(1/n_L) Σᵢ (aᵢ − yᵢ)²",
+            "one term per sample: the mean over its n_L output units of (a − y)²",
+            _mse_term,
+            ("mean (", "−", ")² ="),
+            grad_factor=lambda n: 2.0 / n,
+            grad_text=lambda n: f"(2/{n})",
+        ),
+        Loss(
+            "bce",
+            per_sample_bce,
+            "sigmoid",
+            "−Σᵢ [yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)]",
+            "one term per sample; bce(z, y) = −[y log σ(z) + (1−y) log(1−σ(z))] "
+            "= (1−y)·softplus(z) + y·softplus(−z)",
+            _bce_term,
+            ("bce(", ",", ",", ") ="),
+            _targets_in_0_1,
+            from_z=True,
+        ),
+        Loss(
+            "cross_entropy",
+            per_sample_cross_entropy,
+            "softmax",
+            "−Σᵢ yᵢ log aᵢ",
+            "one term per sample; lse = log Σᵢ e^(zᵢ), so −Σ y log softmax(z) = Σ y·(lse − z)",
+            _cross_entropy_term,
+            ("CE(", ",", ",", ") ="),
+            _targets_distributions,
+            from_z=True,
+        ),
     )
 }
 

@@ -16,7 +16,8 @@ from nnviz.core.types import Mat
 
 
 def check_network(layers: tuple[int, ...], activations: tuple[str, ...], loss: str) -> None:
-    """Refuse the activation/loss pairs that would need a full Jacobian (DESIGN §1)."""
+    """Refuse the activation/loss pairs that would need a full Jacobian (DESIGN §1): an
+    activation that is not element-wise (softmax) only on the output, fused with its loss."""
     if loss not in LOSSES:
         raise NnvizError(f"loss: unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
     for i, name in enumerate(activations):
@@ -32,17 +33,17 @@ def check_network(layers: tuple[int, ...], activations: tuple[str, ...], loss: s
         )
     output = activations[-1]
     for i, name in enumerate(activations[:-1]):
-        if name == "softmax":
+        if not ACTIVATIONS[name].elementwise:
             raise NnvizError(
-                f"activations[{i}]: softmax is only allowed on the output layer "
-                "(a hidden softmax needs its full Jacobian)"
+                f"activations[{i}]: {name} is only allowed on the output layer "
+                f"(a hidden {name} needs its full Jacobian)"
             )
-    if output == "softmax" and loss != "cross_entropy":
-        raise NnvizError("loss: a softmax output needs loss 'cross_entropy'")
-    if loss == "cross_entropy" and output != "softmax":
-        raise NnvizError("loss: 'cross_entropy' needs a softmax output layer")
-    if loss == "bce" and output != "sigmoid":
-        raise NnvizError("loss: 'bce' needs a sigmoid output layer")
+    needs = LOSSES[loss].fused_activation
+    if not ACTIVATIONS[output].elementwise and needs != output:
+        partner = next(n for n, x in LOSSES.items() if x.fused_activation == output)
+        raise NnvizError(f"loss: a {output} output needs loss {partner!r}")
+    if needs is not None and output != needs:
+        raise NnvizError(f"loss: {loss!r} needs a {needs} output layer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,8 @@ def backward(
     dW: list[Mat] = [np.empty(0)] * L
     db: list[Mat] = [np.empty(0)] * L
     fused = is_fused(loss, activations[-1])
-    if not fused:  # only half_sse reaches here: ∂L/∂A = k·(A − Y)
-        dA[-1] = k * (fwd.A[-1] - Y)
+    if not fused:  # ∂L/∂A⁽ᴸ⁾, the loss's own (k·(A − Y) for half_sse)
+        dA[-1] = LOSSES[loss].output_grad(fwd.A[-1], Y, k)
     for i in range(L - 1, -1, -1):
         if i == L - 1 and fused:
             delta[i] = k * (fwd.A[i] - Y)

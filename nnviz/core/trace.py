@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from nnviz.core.activations import ACTIVATIONS
+from nnviz.core.convention import layer_name, to_convention, vector_to_convention
 from nnviz.core.losses import LOSSES, is_fused, reduction_factor
 from nnviz.core.network import Backward, Forward, backward, forward, output_loss, quiet, update
-from nnviz.core.session import Session, layer_name, to_convention, vector_to_convention
-from nnviz.core.steps import Operand, Product, Step, as_matrix, readonly, step_id
+from nnviz.core.session import Session
+from nnviz.core.step_kinds import loss_expression
+from nnviz.core.steps import Operand, Product, Role, Step, as_matrix, readonly, step_id
 from nnviz.core.types import Mat
 
 
@@ -28,6 +30,14 @@ class Trace:
 
     def step(self, sid: str) -> Step:
         return self.steps[self.index(sid)]
+
+    def reached(self, index: int, role: Role, layer: int) -> bool:
+        """Whether step `index` or one before it computed the `role` matrix of `layer` (A⁽²⁾ is
+        reached at forward.2.activation, δ⁽¹⁾ at backward.1.delta): what a view may show as
+        known at that step, asked by role instead of by step kind."""
+        return any(
+            s.result.role == role and s.result.layer == layer for s in self.steps[: index + 1]
+        )
 
     def next_session(self) -> Session:
         """The session with the parameters after this iteration's update."""
@@ -56,24 +66,38 @@ class _Builder:
         self.k = reduction_factor(s.reduction, s.batch)
 
     # operands -------------------------------------------------------------------------------
-    def mat(self, name: str, label: str, symbol: str, M: Mat) -> Operand:
-        return Operand(name, label, symbol, readonly(to_convention(M, self.s.convention)))
+    def mat(self, name: str, label: str, symbol: str, M: Mat, role: Role, layer: int) -> Operand:
+        value = readonly(to_convention(M, self.s.convention))
+        return Operand(name, label, symbol, value, role, layer)
 
-    def vec(self, name: str, label: str, symbol: str, v: Mat) -> Operand:
-        return Operand(
-            name, label, symbol, readonly(vector_to_convention(v, self.s.convention)), True
-        )
+    def vec(self, name: str, label: str, symbol: str, v: Mat, role: Role, layer: int) -> Operand:
+        value = readonly(vector_to_convention(v, self.s.convention))
+        return Operand(name, label, symbol, value, role, layer)
 
     def A(self, layer: int) -> Operand:
         if layer == 0:
-            return self.mat("A0", "X", "X", self.s.X)
-        return self.mat(f"A{layer}", layer_name("A", layer), "A", self.fwd.A[layer - 1])
+            return self.mat("A0", "X", "X", self.s.X, Role.INPUT, 0)
+        A = self.fwd.A[layer - 1]
+        return self.mat(f"A{layer}", layer_name("A", layer), "A", A, Role.ACTIVATION, layer)
 
     def W(self, layer: int) -> Operand:
-        return self.mat(f"W{layer}", layer_name("W", layer), "W", self.s.W[layer - 1])
+        W = self.s.W[layer - 1]
+        return self.mat(f"W{layer}", layer_name("W", layer), "W", W, Role.WEIGHTS, layer)
+
+    def Z(self, layer: int) -> Operand:
+        Z = self.fwd.Z[layer - 1]
+        return self.mat(f"Z{layer}", layer_name("Z", layer), "Z", Z, Role.PRE_ACTIVATION, layer)
+
+    def dW(self, layer: int) -> Operand:
+        label, dW = f"∂L/∂{layer_name('W', layer)}", self.bwd.dW[layer - 1]
+        return self.mat(f"dW{layer}", label, "dW", dW, Role.GRAD_W, layer)
+
+    def db(self, layer: int) -> Operand:
+        label, db = f"∂L/∂{layer_name('b', layer)}", self.bwd.db[layer - 1]
+        return self.vec(f"db{layer}", label, "db", db, Role.GRAD_B, layer)
 
     def Y(self) -> Operand:
-        return self.mat("Y", "Y", "Y", self.s.Y)
+        return self.mat("Y", "Y", "Y", self.s.Y, Role.TARGET, self.s.depth)
 
     def a_label(self, layer: int) -> str:
         return "X" if layer == 0 else layer_name("A", layer)
@@ -93,7 +117,7 @@ class _Builder:
         s, i = self.s, l - 1
         n_l, n_prev, B = s.layers[l], s.layers[l - 1], s.batch
         W, A_prev = self.W(l), self.A(l - 1)
-        P = self.mat(f"P{l}", layer_name("P", l), "P", self.fwd.P[i])
+        P = self.mat(f"P{l}", layer_name("P", l), "P", self.fwd.P[i], Role.PRODUCT, l)
         Pl, Wl, Al = layer_name("P", l), layer_name("W", l), self.a_label(l - 1)
         if self.row:
             ops, eq, prod = (A_prev, W), f"{Pl} = {Al} · {Wl}", Product(0, False, 1, False)
@@ -111,8 +135,8 @@ class _Builder:
             cost=n_l * n_prev * B,
             product=prod,
         )
-        b = self.vec(f"b{l}", layer_name("b", l), "b", s.b[i])
-        Z = self.mat(f"Z{l}", layer_name("Z", l), "Z", self.fwd.Z[i])
+        b = self.vec(f"b{l}", layer_name("b", l), "b", s.b[i], Role.BIAS, l)
+        Z = self.Z(l)
         bias = self.step(
             "forward",
             l,
@@ -143,33 +167,33 @@ class _Builder:
         s, L = self.s, self.s.depth
         loss = LOSSES[s.loss]
         A, Y = self.A(L), self.Y()
-        ops: tuple[Operand, ...] = (A, Y)
-        if s.loss != "half_sse":  # computed from Z, so the loss is finite for every finite Z
-            Z = self.mat(f"Z{L}", layer_name("Z", L), "Z", self.fwd.Z[L - 1])
-            ops = (Z, A, Y)
-        k = _k_text(s.reduction)
+        # A loss computed from Z (so finite for every finite Z) shows Z too.
+        ops: tuple[Operand, ...] = (self.Z(L), A, Y) if loss.from_z else (A, Y)
         return self.step(
             "loss",
             None,
             "loss",
             title=f"the loss ({s.loss}, {s.reduction} over the batch)",
-            equation=f"L = {k}Σₛ {loss.formula}".replace("  ", " "),
+            equation=f"L = {loss_expression(s.loss, s.reduction)}",
             operands=ops,
-            result=Operand("L", "L", "L", as_matrix(self.loss)),
+            result=Operand("L", "L", "L", as_matrix(self.loss), Role.LOSS, None),
             cost=s.layers[-1] * s.batch,
             scalar=True,
             k=self.k,
             loss=s.loss,
+            reduction=s.reduction,
         )
 
     # backward -------------------------------------------------------------------------------
     def dA(self, layer: int) -> Operand:
         M = self.bwd.dA[layer - 1]
         assert M is not None  # only asked for layers that have it
-        return self.mat(f"dA{layer}", f"∂L/∂{layer_name('A', layer)}", "dA", M)
+        label = f"∂L/∂{layer_name('A', layer)}"
+        return self.mat(f"dA{layer}", label, "dA", M, Role.OUTPUT_GRAD, layer)
 
     def delta(self, layer: int) -> Operand:
-        return self.mat(f"delta{layer}", layer_name("δ", layer), "δ", self.bwd.delta[layer - 1])
+        d = self.bwd.delta[layer - 1]
+        return self.mat(f"delta{layer}", layer_name("δ", layer), "δ", d, Role.DELTA, layer)
 
     def backward_steps(self, l: int) -> list[Step]:
         s, i, L = self.s, l - 1, self.s.depth
@@ -177,6 +201,8 @@ class _Builder:
         steps: list[Step] = []
         fused = l == L and is_fused(s.loss, s.activations[-1])
         k = _k_text(s.reduction)
+        c = LOSSES[s.loss].grad_text(n_l)  # ∂ℓ/∂a = c·(a − y): "2" for sse
+        c = f"·{c}" if c and k else c
         dl, Al, Yl = layer_name("δ", l), layer_name("A", l), "Y"
         if l == L and not fused:
             steps.append(
@@ -185,11 +211,12 @@ class _Builder:
                     l,
                     "output_grad",
                     title="the output error: how the loss changes with the output",
-                    equation=f"∂L/∂{Al} = {k}({Al} − {Yl})",
+                    equation=f"∂L/∂{Al} = {k}{c}({Al} − {Yl})",
                     operands=(self.A(l), self.Y()),
                     result=self.dA(l),
                     cost=n_l * B,
                     k=self.k,
+                    loss=s.loss,
                 )
             )
         act = ACTIVATIONS[s.activations[i]]
@@ -210,7 +237,7 @@ class _Builder:
                 )
             )
         else:
-            Z = self.mat(f"Z{l}", layer_name("Z", l), "Z", self.fwd.Z[i])
+            Z = self.Z(l)
             steps.append(
                 self.step(
                     "backward",
@@ -225,7 +252,7 @@ class _Builder:
                 )
             )
         delta, A_prev = self.delta(l), self.A(l - 1)
-        dW = self.mat(f"dW{l}", f"∂L/∂{layer_name('W', l)}", "dW", self.bwd.dW[i])
+        dW = self.dW(l)
         ap = self.a_label(l - 1)
         if self.row:
             ops, eq = (A_prev, delta), f"∂L/∂{layer_name('W', l)} = {ap}ᵀ · {dl}"
@@ -246,7 +273,7 @@ class _Builder:
                 product=prod,
             )
         )
-        db = self.vec(f"db{l}", f"∂L/∂{layer_name('b', l)}", "db", self.bwd.db[i])
+        db = self.db(l)
         steps.append(
             self.step(
                 "backward",
@@ -288,8 +315,8 @@ class _Builder:
         s, i = self.s, l - 1
         lr = s.learning_rate
         Wl = layer_name("W", l)
-        dW = self.mat(f"dW{l}", f"∂L/∂{Wl}", "dW", self.bwd.dW[i])
-        W_new = self.mat(f"W{l}_new", f"{Wl} (new)", "W′", self.W_next[i])
+        dW = self.dW(l)
+        W_new = self.mat(f"W{l}_new", f"{Wl} (new)", "W′", self.W_next[i], Role.UPDATED_W, l)
         steps = [
             self.step(
                 "update",
@@ -305,9 +332,9 @@ class _Builder:
         ]
         if s.train_biases:
             bl = layer_name("b", l)
-            b = self.vec(f"b{l}", bl, "b", s.b[i])
-            db = self.vec(f"db{l}", f"∂L/∂{bl}", "db", self.bwd.db[i])
-            b_new = self.vec(f"b{l}_new", f"{bl} (new)", "b′", self.b_next[i])
+            b = self.vec(f"b{l}", bl, "b", s.b[i], Role.BIAS, l)
+            db = self.db(l)
+            b_new = self.vec(f"b{l}_new", f"{bl} (new)", "b′", self.b_next[i], Role.UPDATED_B, l)
             steps.append(
                 self.step(
                     "update",

@@ -1,25 +1,55 @@
 """The trace as JSON (DESIGN §1): `{"nnviz_trace": 1, ..., "steps": [...]}`.
 
 Matrices are nested lists in the session's convention; vectors (b, ∂L/∂b, the updated b)
-are flat lists; the loss is a number with shape []. Held to resources/schemas/trace.schema.json.
+are flat lists with a one-entry shape `[n]`; the loss is a number with shape `[]`. JSON has
+no infinity or NaN, so a number that overflowed is written as the string "inf", "-inf" or
+"nan". Held to resources/schemas/trace.schema.json.
 """
 
 import math
 from typing import Any
 
-from nnviz.core.errors import NnvizError
+import numpy as np
+
 from nnviz.core.steps import Operand, Step
 from nnviz.core.trace import Trace
 
 TRACE_FORMAT_VERSION = 1
+NON_FINITE = ("inf", "-inf", "nan")  # how JSON carries a number that overflowed
+
+
+def json_number(x: float) -> float | str:
+    """x itself, or "inf" / "-inf" / "nan" where JSON has no number for it."""
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def _numbers(a: np.ndarray) -> Any:
+    """A list (nested as `a` is) of JSON numbers; the fast path when every entry is finite."""
+    if np.isfinite(a).all():
+        return a.tolist()
+    if a.ndim == 1:
+        return [json_number(v) for v in a]
+    return [_numbers(row) for row in a]
 
 
 def _value(op: Operand, scalar: bool = False) -> Any:
     if scalar:
-        return float(op.value[0, 0])
-    if op.vector:
-        return op.value.ravel().tolist()
-    return op.value.tolist()
+        return json_number(op.value[0, 0])
+    return _numbers(op.value.ravel() if op.vector else op.value)
+
+
+def _shape(step: Step) -> list[int]:
+    """The shape of what is written: [] for the loss, [n] for a flat vector, [rows, cols]."""
+    if step.scalar:
+        return []
+    if step.result.vector:
+        return [step.result.value.size]
+    return list(step.result.value.shape)
 
 
 def step_to_dict(step: Step) -> dict[str, Any]:
@@ -29,28 +59,30 @@ def step_to_dict(step: Step) -> dict[str, Any]:
         "layer": step.layer,
         "title": step.title,
         "equation": step.equation,
-        "shape": list(step.shape),
+        "shape": _shape(step),
         "cost": step.cost,
         "operands": [{"name": op.name, "value": _value(op)} for op in step.operands],
         "result": _value(step.result, step.scalar),
     }
 
 
-def trace_to_dict(trace: Trace) -> dict[str, Any]:
-    """The trace as a JSON-ready dict; NnvizError when a value is not finite (JSON has no NaN)."""
-    s = trace.session
+def first_non_finite(trace: Trace) -> tuple[Step, Operand] | None:
+    """The first step (in trace order) holding a number that overflowed, and which operand."""
     for step in trace.steps:
         for op in (*step.operands, step.result):
-            if not all(math.isfinite(v) for v in op.value.flat):
-                raise NnvizError(
-                    f"{step.id}: {op.label} holds a non-finite value (the numbers overflowed), "
-                    "which JSON cannot carry"
-                )
+            if not np.isfinite(op.value).all():
+                return step, op
+    return None
+
+
+def trace_to_dict(trace: Trace) -> dict[str, Any]:
+    """The trace as a dict that `json.dumps(..., allow_nan=False)` accepts."""
+    s = trace.session
     return {
         "nnviz_trace": TRACE_FORMAT_VERSION,
         "convention": s.convention,
         "loss_function": s.loss,
         "reduction": s.reduction,
-        "loss": trace.loss,
+        "loss": json_number(trace.loss),
         "steps": [step_to_dict(step) for step in trace.steps],
     }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_value
 from nnviz.core.network import backward, forward, output_loss, quiet, update
 from nnviz.core.session import Session
 
@@ -27,11 +28,31 @@ class TrainResult:
 
 
 class TrainingDiverged(NnvizError):
-    """A non-finite loss; `result` holds the run up to the last finite iteration."""
+    """A non-finite loss at `iteration` (1-based: iteration k starts after k − 1 updates).
 
-    def __init__(self, message: str, result: TrainResult) -> None:
+    `result` holds the last parameters whose loss is finite, those of iteration k − 1 (the
+    ones the diverging update started from), and the losses of iterations 1..k − 1. At
+    iteration 1 the given parameters' own loss is not finite: `result` is them, no losses.
+    """
+
+    def __init__(self, message: str, result: TrainResult, iteration: int, loss: float) -> None:
         super().__init__(message)
         self.result = result
+        self.iteration = iteration
+        self.loss = loss  # the non-finite loss: inf or nan
+
+
+def _diverged(s: Session, k: int, loss: float, done: TrainResult) -> TrainingDiverged:
+    if k == 1:
+        what = f"the loss of the given parameters is {format_value(loss)} (the numbers overflow)"
+    else:
+        last = format_value(float(done.losses[-1]))
+        what = (
+            f"the loss after {k - 1} update{'s' if k > 2 else ''} is {format_value(loss)} "
+            f"(iteration {k - 1}'s was {last}); try a smaller learning rate than "
+            f"{s.learning_rate:g}"
+        )
+    return TrainingDiverged(f"training diverged at iteration {k}: {what}", done, k, loss)
 
 
 def train(
@@ -41,24 +62,25 @@ def train(
 ) -> TrainResult:
     """Run `iterations` steps of θ ← θ − η·∂L/∂θ on the whole batch.
 
-    `progress(i, loss)` is called after each iteration. A non-finite loss stops training
-    with TrainingDiverged, naming the iteration (1-based).
+    `progress(i, loss)` is called after each iteration. The returned session's loss is
+    finite: a non-finite loss, before any update or after the last one, stops training with
+    TrainingDiverged, naming the iteration (1-based).
     """
     if iterations < 0:
         raise NnvizError(f"iterations: expected 0 or more, got {iterations}")
     W, b = s.W, s.b
+    last = (W, b)  # the last parameters whose loss is finite
     losses = np.empty(iterations)
     with quiet():
-        for i in range(iterations):
+        for i in range(iterations + 1):
             fwd = forward(W, b, s.X, s.activations)
             loss = output_loss(fwd, s.Y, s.loss, s.reduction)
             if not math.isfinite(loss):
-                done = TrainResult(s.with_parameters(W, b), losses[:i].copy())
-                raise TrainingDiverged(
-                    f"training diverged at iteration {i + 1}: the loss is {loss} "
-                    f"(try a smaller learning rate than {s.learning_rate:g})",
-                    done,
-                )
+                done = TrainResult(s.with_parameters(*last) if i else s, losses[:i].copy())
+                raise _diverged(s, i + 1, loss, done)
+            if i == iterations:  # the loss of the session returned: checked, not recorded
+                break
+            last = (W, b)
             losses[i] = loss
             bwd = backward(W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
             W = update(W, bwd.dW, s.learning_rate)

@@ -20,6 +20,7 @@ from nnviz.app.views.diagram_layout import MAX_SLOTS, column_slots, kind_of, uni
 from nnviz.core.formatting import format_value
 from nnviz.core.session import build_session, load_session
 from nnviz.core.steps import step_id
+from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 
 MATMUL1 = step_id("forward", 1, "matmul")
@@ -463,10 +464,36 @@ def test_column_slots_keep_the_first_the_focused_and_the_last_units():
     assert hidden + len(units) == 784
 
 
-def test_operand_names_say_what_they_hold():
-    assert kind_of("W2", 2).what == kind_of("dW2", 2).what == kind_of("W2_new", 2).what
-    assert (kind_of("A0", 2).what, kind_of("A0", 2).layer) == ("units", 0)
-    assert (kind_of("Y", 3).what, kind_of("Y", 3).layer) == ("units", 3)
-    assert kind_of("db1", 2).what == kind_of("b1_new", 2).what == "vector"
-    assert kind_of("L", 2) is None
+def test_operand_roles_say_what_they_hold():
+    trace = build_trace(load_session(example_path("seed001-network")))  # depth 2
+    op = {o.name: o for s in trace.steps for o in (*s.operands, s.result)}
+    assert kind_of(op["W2"]).what == kind_of(op["dW2"]).what == kind_of(op["W2_new"]).what
+    assert (kind_of(op["A0"]).what, kind_of(op["A0"]).layer) == ("units", 0)
+    assert (kind_of(op["Y"]).what, kind_of(op["Y"]).layer) == ("units", 2)
+    assert kind_of(op["db1"]).what == kind_of(op["b1_new"]).what == "vector"
+    assert kind_of(op["L"]) is None
     assert unit_label(0, 783, 2) == "x₇₈₄" and unit_label(2, 0, 2) == "ŷ₁"
+
+
+def test_the_scene_model_is_built_without_a_widget(doc):
+    """The picture is data: DiagramScene lays seed 001's 2-3-2 network out on its own, and
+    maps an edge back to the step's cell, with no widget shown."""
+    from nnviz.app.views.diagram_scene import DiagramScene
+
+    scene = DiagramScene(doc)
+    scene.build(320, 360)
+    assert sorted(n.key for n in scene.nodes) == [
+        (0, 0),
+        (0, 1),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (2, 0),
+        (2, 1),
+    ]
+    assert len(scene.edges) == 2 * 3 + 3 * 2
+    assert scene.quantity == ACTIVATIONS and scene.lit_layer == 1
+    assert scene.texts.title == "Network 2-3-2 · sample 1 of 4"
+    widest = max(scene.edges, key=lambda e: e.width)
+    assert widest.key == (1, 2, 1)  # W⁽¹⁾ = [[.1, .2, .3], [.4, .5, .6]]: |0.6| from x₂ to h₃
+    assert scene.cell_for("edge", (1, 2, 1)) == ("W1", 1, 2)  # row convention: W[j, i]

@@ -193,9 +193,9 @@ def test_the_window_title_marks_another_iteration_unsaved(qtbot, window, doc):
 
 
 def test_kept_iterations_are_bounded(monkeypatch, doc):
-    import nnviz.app.document as document
+    import nnviz.core.history as history
 
-    monkeypatch.setattr(document, "MAX_KEPT_ITERATIONS", 4)
+    monkeypatch.setattr(history, "MAX_KEPT_ITERATIONS", 4)
     doc.go_to_iteration(10)
     assert doc.first_kept_iteration == 7
     assert doc.last_kept_iteration == 10

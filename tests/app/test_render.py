@@ -53,3 +53,14 @@ def test_render_a_later_iteration_in_presenter_mode(qapp, seed_session, tmp_path
         seed_session, out, step_id="update.1.W", iteration=3, presenter=True, size=(1024, 768)
     )
     assert QImage(str(out)).size().width() == 1024
+
+
+def test_a_png_that_cannot_be_written_leaves_the_old_one_whole(qapp, seed_session, tmp_path):
+    out = tmp_path / "step.png"
+    render_png(seed_session, out, size=(320, 200))
+    before = out.read_bytes()
+    with pytest.raises(NnvizError, match="cannot write the PNG"):
+        render_png(seed_session, tmp_path / "missing" / "step.png", size=(320, 200))
+    render_png(seed_session, out, step_id="loss", size=(320, 200))  # replaced whole
+    assert out.read_bytes() != before and QImage(str(out)).width() == 320
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["step.png"]  # no temporary left

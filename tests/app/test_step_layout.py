@@ -6,7 +6,7 @@ from numpy.testing import assert_array_equal
 
 from nnviz.app.views.mathtext import math_html
 from nnviz.app.views.step_layout import step_layout
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
 
@@ -59,3 +59,54 @@ def test_equations_become_rich_text_with_real_superscripts():
         "∂L/∂<b>W</b><sup>(2)</sup> = <b>A</b><sup>T</sup> · <b>δ</b>"
     )
     assert math_html("a < b") == "a &lt; <b>b</b>"
+
+
+def _session(loss: str, output: str):
+    from nnviz.core.session_file import build_session
+
+    return build_session(
+        layers=[2, 3],
+        activations=[output],
+        X=[[1.0, 2.0], [3.0, 4.0]],
+        Y=[[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]],
+        W=[[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]],
+        b=[[0.0, 0.0, 0.0]],
+        loss=loss,
+    )
+
+
+@pytest.mark.parametrize(
+    ("loss", "output", "texts"),
+    [
+        ("half_sse", "identity", ("1/2 · ½ Σ (", "−", ")² =", "")),
+        ("sse", "identity", ("1/2 · Σ (", "−", ")² =", "")),
+        ("mse", "tanh", ("1/2 · mean (", "−", ")² =", "")),
+        ("bce", "sigmoid", ("1/2 · bce(", ",", ",", ") =", "")),
+        ("cross_entropy", "softmax", ("1/2 · CE(", ",", ",", ") =", "")),
+    ],
+)
+def test_every_loss_lays_out_from_the_core_alone(loss, output, texts):
+    """The view names no loss: the texts come from the loss's own description."""
+    layout = step_layout(build_trace(_session(loss, output)).step("loss"))
+    assert layout.texts == texts
+    assert len(layout.texts) == len(layout.matrices) + 1
+    assert layout.matrices[-1].label == "L" and layout.matrices[-1].shape == "scalar"
+
+
+def test_the_output_error_of_sse_shows_its_factor_2():
+    layout = step_layout(build_trace(_session("sse", "identity")).step("backward.1.output_grad"))
+    assert layout.texts == ("1/2 · 2·(", "−", ") =", "")
+
+
+def test_a_fused_delta_and_grad_b_read_as_their_equations():
+    t = build_trace(_session("bce", "sigmoid"))
+    assert step_layout(t.step("backward.1.delta")).texts == ("1/2 · (", "−", ") =", "")
+    grad_b = step_layout(t.step("backward.1.grad_b"))
+    assert grad_b.texts == ("Σ over the batch", "=", "")
+    assert [m.label for m in grad_b.matrices] == ["δ⁽¹⁾", "∂L/∂b⁽¹⁾"]
+
+
+def test_backprop_draws_the_transposed_weights(trace):
+    W, d, dA = step_layout(trace.step("backward.2.backprop")).matrices  # row: δ · Wᵀ
+    assert (W.label, W.transposed, d.label, dA.label) == ("δ⁽²⁾", False, "W⁽²⁾ᵀ", "∂L/∂A⁽¹⁾")
+    assert d.shape == "2×3"

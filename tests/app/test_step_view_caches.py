@@ -66,7 +66,7 @@ def test_widest_number_measures_like_every_number(qapp):
     from PySide6.QtGui import QFont, QFontMetricsF
 
     from nnviz.app.startup import MONO
-    from nnviz.app.views.heatmap import CellOverlay, font_px_for
+    from nnviz.app.views.cell_overlay import CellOverlay, font_px_for
     from nnviz.core.formatting import format_value
 
     values = np.array([[-0.000123456, 12345.678, 1.0], [-1e-12, 0.5, -987.25]])
@@ -126,7 +126,7 @@ def test_the_loss_plot_follows_iterations_edits_and_the_theme(qapp, open_window,
 def test_kept_text_items_swap_in_and_never_drop_one_on_show(qapp):
     from PySide6.QtWidgets import QGraphicsScene
 
-    from nnviz.app.views.heatmap import HtmlItems
+    from nnviz.app.views.pg_helpers import HtmlItems
 
     scene = QGraphicsScene()
     pool = HtmlItems(scene, z=1, limit=4)
@@ -218,7 +218,7 @@ def test_the_bottom_labels_fit_their_text_at_every_step(qapp, open_window, doc):
 
 
 def test_dark_cells_match_the_per_cell_rule(qapp):
-    from nnviz.app.views.heatmap import CellOverlay
+    from nnviz.app.views.cell_overlay import CellOverlay
 
     theme = theme_named("dark")
     lut = theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)

@@ -57,3 +57,20 @@ def test_api_names_are_listed_and_unknown_ones_raise():
     assert {"load", "save", "build", "trace", "explain", "train", "gradcheck"} <= set(dir(nnviz))
     with pytest.raises(AttributeError):
         _ = nnviz.not_a_function
+
+
+def test_numbers_that_overflow_raise_named_errors():
+    s = nnviz.build(  # finite numbers whose product overflows: the loss is inf
+        layers=[2, 1],
+        activations=["identity"],
+        X=[[1.0], [1.0]],
+        Y=[[0.0]],
+        W=[[[1e308, 1e308]]],
+        b=[[0.0]],
+    )
+    with pytest.raises(nnviz.NumbersOverflow, match="the loss is inf"):
+        nnviz.gradcheck(s)
+    with pytest.raises(nnviz.TrainingDiverged) as err:
+        nnviz.train(s, 10)
+    assert err.value.iteration == 1 and err.value.loss == float("inf")
+    assert isinstance(err.value, nnviz.NnvizError)

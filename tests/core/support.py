@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from nnviz.core.session import Session, build_session, load_session
+from nnviz.core.session import Session
+from nnviz.core.session_file import build_session, load_session
 from nnviz.resources import example_names, example_path
 
 EXAMPLES = example_names()
@@ -28,8 +29,13 @@ PROPERTY = settings(
 SMOOTH = ("identity", "sigmoid", "tanh")
 ELEMENTWISE = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
 # The output activation and loss pairs DESIGN §1 accepts.
+SQUARED = ("half_sse", "sse", "mse")  # any output activation, Y anything
 PAIRS = (
     *((a, "half_sse") for a in ELEMENTWISE),
+    ("identity", "sse"),
+    ("tanh", "sse"),
+    ("identity", "mse"),
+    ("sigmoid", "mse"),
     ("sigmoid", "bce"),
     ("softmax", "cross_entropy"),
 )
@@ -106,7 +112,7 @@ def sessions(
     B = draw(st.integers(1, max_batch))
     conv = convention or draw(st.sampled_from(("column", "row")))
     X = mat((layers[0], B), lo, hi)
-    if loss == "half_sse":
+    if loss in SQUARED:
         Y = mat((layers[-1], B), lo, hi)
     elif loss == "bce":
         Y = mat((layers[-1], B), 0.0, 1.0)

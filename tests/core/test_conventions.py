@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from numpy.testing import assert_array_equal
 
-from nnviz.core.session import build_session, session_to_dict, to_convention
+from nnviz.core.convention import to_convention
+from nnviz.core.session_file import build_session, session_to_dict
 from nnviz.core.trace import build_trace
 from tests.core.support import EXAMPLES, PROPERTY, example, in_convention, sessions
 

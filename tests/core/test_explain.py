@@ -10,7 +10,7 @@ from nnviz.core.activations import ACTIVATIONS, softmax
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import CellRef, explain
 from nnviz.core.formatting import format_value
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from tests.core.support import EXAMPLES, PROPERTY, example, in_convention, sessions
 
@@ -42,7 +42,10 @@ def _term_value(step, term, at):
         return float(ACTIVATIONS[step.activation].f(np.array([[n[0]]]))[0, 0])
     if kind == "output_grad" or (kind == "delta" and step.fused):
         assert n == (at(term.refs[0]), at(term.refs[1]))
-        return step.k * (n[0] - n[1])
+        # ∂ℓ/∂a = c·(a − y): c = 1 for half_sse and a fused δ, 2 for sse, 2/n_L for mse
+        n_out = step.result.value.shape[1 - step.batch_axis]
+        c = {"sse": 2.0, "mse": 2.0 / n_out}.get(step.loss, 1.0) if kind == "output_grad" else 1
+        return step.k * c * (n[0] - n[1])
     if kind == "delta":
         g, z = at(term.refs[0]), at(term.refs[1])
         act, zz = ACTIVATIONS[step.activation], np.array([[z]])
@@ -57,6 +60,10 @@ def _term_value(step, term, at):
     first, second = np.array(cells[0::2]), np.array(cells[1::2])
     if step.loss == "half_sse":  # refs pair A and Y cells
         return 0.5 * float(((first - second) ** 2).sum())
+    if step.loss == "sse":
+        return float(((first - second) ** 2).sum())
+    if step.loss == "mse":  # the mean over the sample's output units
+        return float(((first - second) ** 2).mean())
     if step.loss == "bce":  # refs pair Z and Y cells; log(1 + e^z) by logaddexp
         z, y = first, second
         return float(((1 - y) * np.logaddexp(0, z) + y * np.logaddexp(0, -z)).sum())

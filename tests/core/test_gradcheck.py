@@ -1,6 +1,7 @@
 """Gradient check: backprop against central differences, and the relative-error formula."""
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -8,9 +9,12 @@ from hypothesis import given
 from numpy.testing import assert_allclose
 
 import nnviz.core.gradcheck as gradcheck_module
-from nnviz.core.gradcheck import EPSILON, TOLERANCE, gradcheck, relative_error
-from nnviz.core.session import layer_name
-from nnviz.core.train import session_loss
+from nnviz.core.convention import layer_name
+from nnviz.core.errors import NnvizError
+from nnviz.core.gradcheck import EPSILON, TOLERANCE, NumbersOverflow, gradcheck, relative_error
+from nnviz.core.session_file import build_session
+from nnviz.core.trace import build_trace
+from nnviz.core.train import session_loss, train
 from tests.core.support import EXAMPLES, PROPERTY, SMOOTH, SMOOTH_PAIRS, example, sessions
 
 
@@ -98,7 +102,7 @@ def test_gradcheck_leaves_the_session_alone():
 def test_a_trained_network_passes_where_gradients_are_rounding_noise():
     # After long training the gradients are ~1e-10: the plain relative error is large there
     # only because the difference quotient's rounding noise is of that size.
-    from nnviz.core.session import load_session
+    from nnviz.core.session_file import load_session
     from nnviz.core.train import train
     from nnviz.resources import example_path
 
@@ -112,3 +116,101 @@ def test_a_trained_network_passes_where_gradients_are_rounding_noise():
         above = relative_error(c.analytic, c.numeric) >= TOLERANCE
         assert (diff[above] <= 2 * c.uncertainty[above]).all()
         assert (c.uncertainty[above] < 1e-9).all()  # still far below a real error
+
+
+# --- numbers that overflow (issue 9) ------------------------------------------------------------
+
+
+def seed_001_network_after_77_updates_at_learning_rate_100():
+    """The issue's diverged session: loss 5.052e+306, b⁽²⁾ about 1e153, W and b⁽¹⁾ finite."""
+    s = dataclasses.replace(example("seed001-network"), learning_rate=100.0)
+    return train(s, 77).session
+
+
+def test_entries_too_large_for_epsilon_are_not_passed():
+    """The issue: b⁽²⁾ ≈ 2.7e153, so b ± 1e-6 == b and the quotient read 0; it passed as noise."""
+    s = seed_001_network_after_77_updates_at_learning_rate_100()
+    checks = {c.name: c for c in gradcheck(s)}
+    b2 = checks["b⁽²⁾"]
+    assert b2.too_large.all() and not b2.overflowed.any()
+    assert b2.unmeasured == 2 and b2.within_noise == 0 and not b2.passed
+    assert b2.numeric.tolist() == [0.0, 0.0]  # what the quotient reads: nothing
+    assert np.abs(b2.analytic).min() > 1e153
+    assert b2.why_unmeasured() == (
+        "2 entries too large for a step of ±1e-06 (|θ| ≥ 1.626e+153: float64 cannot hold θ ± ε)"
+    )
+    for name in ("W⁽¹⁾", "W⁽²⁾", "b⁽¹⁾"):
+        assert checks[name].unmeasured == 0 and checks[name].why_unmeasured() == ""
+
+
+def test_an_entry_is_too_large_once_float64_cannot_hold_theta_plus_epsilon():
+    def one_weight(w: float):
+        return build_session(
+            layers=[1, 1], activations=["identity"], X=[[1e-3]], Y=[[0.0]], W=[[[w]]], b=[[0.0]]
+        )
+
+    for w, too_large in ((1e5, False), (1e7, False), (1e10, True), (-1e10, True), (1e20, True)):
+        W1 = gradcheck(one_weight(w))[0]
+        assert bool(W1.too_large[0, 0]) is too_large, w
+        assert W1.passed is (not too_large), w
+
+
+def test_a_loss_that_overflows_is_refused_not_checked():
+    s = build_session(  # finite numbers; Z = 1e308 + 1e308 = inf
+        layers=[2, 1],
+        activations=["identity"],
+        X=[[1.0], [1.0]],
+        Y=[[0.0]],
+        W=[[[1e308, 1e308]]],
+        b=[[0.0]],
+    )
+    with pytest.raises(NumbersOverflow) as err:
+        gradcheck(s)
+    assert str(err.value) == (
+        "the numbers overflow: the loss is inf at these parameters, so there is no gradient "
+        "to check"
+    )
+    assert isinstance(err.value, NnvizError)
+
+
+def test_the_diverged_session_one_update_later_is_refused():
+    """What `nnviz train -n 78` used to write: its loss is inf; the check said nan FAILED."""
+    s = build_trace(seed_001_network_after_77_updates_at_learning_rate_100()).next_session()
+    assert session_loss(s) == math.inf
+    with pytest.raises(NumbersOverflow, match="the loss is inf"):
+        gradcheck(s)
+
+
+def test_a_gradient_that_overflows_under_a_finite_loss_is_refused():
+    # Z = 1e-308·1e308 ≈ 1 per sample and the summed loss about 1, but ∂L/∂W = Σ δ·x ≈ 2e308
+    s = build_session(
+        layers=[1, 1],
+        activations=["identity"],
+        X=[[1e308, 1e308]],
+        Y=[[0.0, 0.0]],
+        W=[[[1e-308]]],
+        b=[[0.0]],
+        reduction="sum",
+    )
+    assert math.isfinite(session_loss(s))
+    with pytest.raises(NumbersOverflow) as err:
+        gradcheck(s)
+    assert str(err.value).startswith("the numbers overflow: backprop's ∂L/∂W⁽¹⁾ holds inf")
+
+
+def test_a_difference_quotient_that_overflows_is_not_passed(monkeypatch):
+    """L(θ ± ε) overflowing for one entry: that entry is unmeasured, not a pass or a nan."""
+    s = example("xor")
+    real = gradcheck_module._loss
+    w0 = s.W[0][0, 0]
+
+    def overflow_when_W1_00_moves(session, W, b):
+        return math.inf if W[0][0, 0] != w0 else real(session, W, b)
+
+    monkeypatch.setattr(gradcheck_module, "_loss", overflow_when_W1_00_moves)
+    checks = {c.name: c for c in gradcheck(s)}
+    W1 = checks["W⁽¹⁾"]
+    assert W1.overflowed[0, 0] and W1.overflowed.sum() == 1 and not W1.too_large.any()
+    assert not W1.passed and math.isfinite(W1.worst) and W1.worst < TOLERANCE
+    assert W1.why_unmeasured() == "1 entry whose central difference overflows"
+    assert all(checks[n].passed for n in ("W⁽²⁾", "b⁽¹⁾", "b⁽²⁾"))

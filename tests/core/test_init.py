@@ -5,7 +5,7 @@ import pytest
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.init import SCHEMES, initialise
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 
 LAYERS = (3, 5, 2)
 

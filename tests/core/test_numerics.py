@@ -1,14 +1,16 @@
 """No NumPy warning escapes the core, and the losses stay finite for every finite Z."""
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from nnviz.core.explain import explain
-from nnviz.core.gradcheck import gradcheck
-from nnviz.core.session import build_session
+from nnviz.core.gradcheck import NumbersOverflow, gradcheck
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
+from nnviz.core.trace_json import trace_to_dict
 from nnviz.core.train import TrainingDiverged, session_loss, train
 from tests.core.support import EXAMPLES, example, strict_numpy
 
@@ -132,3 +134,19 @@ def test_explain_a_sum_that_overflows():
         e = explain(build_trace(s).step("forward.1.matmul"), 0, 0)
     assert e.value == e.result == math.inf
     assert e.text() == "P[0,0] = W[0,0]·X[0,0] + W[0,1]·X[1,0] = 1e+308·1 + 1e+308·1 = inf"
+
+
+def test_the_overflow_paths_of_train_gradcheck_and_the_json_raise_no_warning():
+    """Issue 9's diverged session: every way of reporting the overflow stays quiet."""
+    s = dataclasses.replace(example("seed001-network"), learning_rate=100.0)
+    with strict_numpy():
+        ok = train(s, 77).session
+        with pytest.raises(TrainingDiverged, match="iteration 79:"):
+            train(s, 78)
+        b2 = gradcheck(ok)[-1]
+        assert b2.unmeasured == 2 and not b2.passed
+        beyond = build_trace(ok).next_session()
+        with pytest.raises(NumbersOverflow):
+            gradcheck(beyond)
+        doc = trace_to_dict(build_trace(beyond))
+    assert doc["loss"] == "inf"

@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose
 
 from nnviz.core.explain import explain
 from nnviz.core.formatting import format_value
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from tests.core.support import example, in_convention
 

@@ -5,19 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nnviz.core.convention import to_convention, vector_to_convention
 from nnviz.core.errors import NnvizError
-from nnviz.core.session import (
-    load_session,
-    session_from_dict,
-    session_to_dict,
-    to_convention,
-    vector_to_convention,
-    with_block,
-)
+from nnviz.core.session import with_block
+from nnviz.core.session_file import load_session, session_from_dict, session_to_dict
 from nnviz.resources import example_names, example_path
 
 
 def shown(s, matrix, layer):
+    """The independent reference for convention.shown_matrix."""
     if matrix == "b":
         return vector_to_convention(s.b[layer - 1], s.convention)
     M = s.W[layer - 1] if matrix == "W" else getattr(s, matrix)
@@ -67,7 +63,7 @@ def test_with_block_keeps_the_loss_rules_for_targets():
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("W", 1, 0, 0, [[float("nan")]]), "W[0,0]: nan is not a finite number"),
+        (("W", 1, 0, 0, [[float("nan")]]), "W⁽¹⁾[0,0]: nan is not a finite number"),
         (("W", 1, 1, 2, [[1.0, 2.0]]), "a 1×2 block does not fit from [1,2] in a 2×3 matrix"),
         (("W", 3, 0, 0, [[1.0]]), "layer 3 does not exist"),
         (("P", 1, 0, 0, [[1.0]]), "only X, Y, W and b can be edited"),

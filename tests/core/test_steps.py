@@ -342,3 +342,65 @@ def test_the_loss_step_reads_z_where_the_loss_is_computed_from_z(name, operands)
     step = build_trace(example(name)).step("loss")
     assert [op.name for op in step.operands] == operands
     assert step.layer is None and step.phase == "loss" and step.scalar
+
+
+def test_every_operand_carries_its_role_and_layer():
+    t = build_trace(example("xor"))  # column, 2-4-1
+    ops = {op.name: op for step in t.steps for op in (*step.operands, step.result)}
+    expected = {
+        "A0": ("input", 0),
+        "W1": ("weights", 1),
+        "P1": ("product", 1),
+        "b2": ("bias", 2),
+        "Z2": ("pre_activation", 2),
+        "A1": ("activation", 1),
+        "Y": ("target", 2),
+        "L": ("loss", None),
+        "delta2": ("delta", 2),
+        "dA1": ("output_grad", 1),
+        "dW1": ("grad_W", 1),
+        "db1": ("grad_b", 1),
+        "W2_new": ("updated_W", 2),
+        "b1_new": ("updated_b", 1),
+    }
+    assert {name: (ops[name].role, ops[name].layer) for name in expected} == expected
+    holds = {name: ops[name].role.holds for name in ("W2_new", "dW1", "A0", "dA1", "db1", "L")}
+    assert holds == {
+        "W2_new": "weights",
+        "dW1": "weights",
+        "A0": "units",
+        "dA1": "units",
+        "db1": "vector",
+        "L": None,
+    }
+
+
+@PROPERTY
+@given(sessions(max_depth=4))
+def test_an_operands_layer_gives_its_shape(s):
+    """The role and layer alone say the shape: nothing needs the name."""
+    t = build_trace(s)
+    for step in t.steps:
+        for op in (*step.operands, step.result):
+            holds, l = op.role.holds, op.layer
+            if holds is None:
+                assert op.value.shape == (1, 1)
+                continue
+            if holds == "weights":
+                shape = (s.layers[l], s.layers[l - 1])
+            elif holds == "units":
+                shape = (s.layers[l], s.batch)
+            else:
+                shape = (s.layers[l], 1)
+            assert op.value.shape == (shape[::-1] if s.convention == "row" else shape)
+
+
+def test_a_trace_says_which_matrices_a_step_has_reached():
+    t = build_trace(example("seed001-network"))  # 2 layers, half_sse: output_grad then δ⁽²⁾
+    act = t.index("forward.2.activation")
+    assert not t.reached(act - 1, "activation", 2) and t.reached(act, "activation", 2)
+    assert t.reached(act, "activation", 1)
+    delta = t.index("backward.2.delta")
+    assert not t.reached(delta - 1, "delta", 2)  # at the output error δ⁽²⁾ is not yet known
+    assert t.reached(delta, "delta", 2) and not t.reached(delta, "delta", 1)
+    assert t.reached(len(t.steps) - 1, "delta", 1)

@@ -1,14 +1,17 @@
-"""The trace as JSON (DESIGN §1): the trace's own numbers, vectors flat, the loss a number."""
+"""The trace as JSON (DESIGN §1): the trace's own numbers, vectors flat, the loss a number.
+
+A number that overflowed is the string "inf", "-inf" or "nan" (JSON has none of them).
+"""
 
 import json
+import math
 
-import pytest
+import numpy as np
 from hypothesis import given
 
-from nnviz.core.errors import NnvizError
-from nnviz.core.session import build_session
+from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
-from nnviz.core.trace_json import trace_to_dict
+from nnviz.core.trace_json import first_non_finite, json_number, trace_to_dict
 from tests.core.support import PROPERTY, sessions
 
 
@@ -16,7 +19,7 @@ from tests.core.support import PROPERTY, sessions
 @given(sessions())
 def test_json_holds_the_traces_numbers_exactly(s):
     t = build_trace(s)
-    doc = json.loads(json.dumps(trace_to_dict(t)))
+    doc = json.loads(json.dumps(trace_to_dict(t), allow_nan=False))
     assert doc["nnviz_trace"] == 1
     assert (doc["convention"], doc["loss_function"], doc["reduction"]) == (
         s.convention,
@@ -26,7 +29,12 @@ def test_json_holds_the_traces_numbers_exactly(s):
     assert doc["loss"] == t.loss
     assert [d["id"] for d in doc["steps"]] == [step.id for step in t.steps]
     for d, step in zip(doc["steps"], t.steps, strict=True):
-        assert d["shape"] == list(step.shape)
+        # the shape is that of what is written: a vector is flat, so its shape is [n]
+        assert d["shape"] == list(np.shape(d["result"]))
+        if step.result.vector:
+            assert d["shape"] == [step.result.value.size] and len(step.shape) == 2
+        else:
+            assert d["shape"] == list(step.shape)
         assert (d["phase"], d["layer"], d["cost"]) == (step.phase, step.layer, step.cost)
         assert [o["name"] for o in d["operands"]] == [op.name for op in step.operands]
         for o, op in zip(d["operands"], step.operands, strict=True):
@@ -40,8 +48,9 @@ def test_json_holds_the_traces_numbers_exactly(s):
             assert d["result"] == step.result.value.tolist()
 
 
-def test_a_non_finite_trace_is_refused_naming_the_step():
-    s = build_session(
+def overflowing_session():
+    """Finite numbers whose product overflows: P⁽¹⁾ = 1e308 + 1e308 = inf."""
+    return build_session(
         layers=[2, 1],
         activations=["identity"],
         X=[[1.0], [1.0]],
@@ -49,5 +58,34 @@ def test_a_non_finite_trace_is_refused_naming_the_step():
         W=[[[1e308, 1e308]]],
         b=[[0.0]],
     )
-    with pytest.raises(NnvizError, match=r"forward\.1\.matmul: P⁽¹⁾ holds a non-finite value"):
-        trace_to_dict(build_trace(s))
+
+
+def test_json_number_names_what_json_cannot_hold():
+    assert [json_number(v) for v in (math.inf, -math.inf, math.nan, -0.0, 1e308)] == [
+        "inf",
+        "-inf",
+        "nan",
+        -0.0,
+        1e308,
+    ]
+
+
+def test_a_trace_that_overflows_is_valid_json_with_strings_for_inf_and_nan():
+    t = build_trace(overflowing_session())
+    step, op = first_non_finite(t)
+    assert (step.id, op.name) == ("forward.1.matmul", "P1")
+    doc = json.loads(json.dumps(trace_to_dict(t), allow_nan=False))
+    steps = {d["id"]: d for d in doc["steps"]}
+    assert steps["forward.1.matmul"]["result"] == [["inf"]]
+    assert steps["forward.1.matmul"]["operands"][0]["value"] == [[1e308, 1e308]]
+    assert doc["loss"] == "inf" and steps["loss"]["result"] == "inf"
+    # δ = inf, dW = inf·1, db = Σ δ; W − η·inf = −inf; so the update of b holds "-inf"
+    assert steps["backward.1.grad_b"]["result"] == ["inf"]
+    assert steps["update.1.b"]["result"] == ["-inf"] and steps["update.1.b"]["shape"] == [1]
+
+
+def test_a_finite_trace_has_no_non_finite_step():
+    s = build_session(
+        layers=[1, 1], activations=["identity"], X=[[2.0]], Y=[[1.0]], W=[[[3.0]]], b=[[0.0]]
+    )
+    assert first_non_finite(build_trace(s)) is None

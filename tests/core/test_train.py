@@ -9,6 +9,7 @@ from hypothesis import given
 from numpy.testing import assert_array_equal
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.session import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.train import TrainingDiverged, session_loss, train
 from tests.core.support import PROPERTY, example, sessions, strict_numpy
@@ -100,3 +101,57 @@ def test_training_within_the_limit_finishes_before_diverging():
     s = dataclasses.replace(example("seed001-matmul"), learning_rate=5.0)
     result = train(s, 2)  # a diverging run is fine until the loss stops being finite
     assert result.losses[1] > result.losses[0]
+
+
+def seed_001_network_at_learning_rate_100():
+    return dataclasses.replace(example("seed001-network"), learning_rate=100.0)
+
+
+def test_the_loss_after_the_last_update_is_checked_too():
+    """Issue 9: -n 78 returned a session whose loss is inf (the 78th update overflowed)."""
+    s = seed_001_network_at_learning_rate_100()
+    ok = train(s, 77)
+    assert session_loss(ok.session) == pytest.approx(5.051913082843994e306, rel=1e-12)
+    with strict_numpy(), pytest.raises(TrainingDiverged) as err:
+        train(s, 78)
+    e = err.value
+    assert e.iteration == 79 and e.loss == math.inf
+    assert str(e) == (
+        "training diverged at iteration 79: the loss after 78 updates is inf "
+        "(iteration 78's was 5.052e+306); try a smaller learning rate than 100"
+    )
+    # the result is the last session whose loss is finite: the one the bad update started from
+    assert e.result.session == ok.session
+    assert e.result.losses.shape == (78,) and np.isfinite(e.result.losses).all()
+    assert e.result.losses[-1] == session_loss(ok.session)
+    assert_array_equal(e.result.losses[:77], ok.losses)
+
+
+def test_training_never_returns_a_session_whose_loss_is_not_finite():
+    s = seed_001_network_at_learning_rate_100()
+    for n in (1, 40, 76, 77):
+        assert math.isfinite(session_loss(train(s, n).session))
+    for n in (78, 79, 200):
+        with pytest.raises(TrainingDiverged, match="at iteration 79:"):
+            train(s, n)
+
+
+def test_parameters_that_overflow_are_refused_before_any_update():
+    s = build_session(  # finite numbers; Z = 1e308 + 1e308 = inf
+        layers=[2, 1],
+        activations=["identity"],
+        X=[[1.0], [1.0]],
+        Y=[[0.0]],
+        W=[[[1e308, 1e308]]],
+        b=[[0.0]],
+    )
+    assert session_loss(s) == math.inf
+    for n in (0, 1, 5):
+        with pytest.raises(TrainingDiverged) as err:
+            train(s, n)
+        assert err.value.iteration == 1 and err.value.result.session == s
+        assert err.value.result.losses.shape == (0,)
+        assert str(err.value) == (
+            "training diverged at iteration 1: the loss of the given parameters is inf "
+            "(the numbers overflow)"
+        )

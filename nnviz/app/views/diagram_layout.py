@@ -1,25 +1,47 @@
 """The layer diagram's pure part: which units are drawn, where, and how a matrix cell names a
 unit or a weight. No Qt, no arithmetic on values: positions and indices only.
 
-Addressing. The core's canonical layout is the column convention: W⁽ˡ⁾ is n_l × n_{l−1} and a
-unit × sample matrix (X, P, Z, A, δ, ∂L/∂A, Y) is n × B. The row convention transposes both,
-so a cell (row, col) of W⁽ˡ⁾ is the weight from unit `row` of layer l−1 to unit `col` of
-layer l there, and a cell of A is (sample, unit). A vector (b, ∂L/∂b) is n × 1 or 1 × n.
+Addressing: which cell of a matrix is which unit or weight, and the units' names, are the
+convention's (`nnviz.core.convention`); they are importable from here for the diagram.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nnviz.core.convention import (  # the diagram's addressing, from its one home
+    cell_of_unit,
+    cell_of_vector_unit,
+    cell_of_weight,
+    unit_label,
+    unit_of_cell,
+    unit_of_vector_cell,
+    weight_of_cell,
+)
+from nnviz.core.steps import UNITS, VECTOR, WEIGHTS, Operand
+
+__all__ = [
+    "MAX_SLOTS",
+    "UNITS",
+    "VECTOR",
+    "WEIGHTS",
+    "Column",
+    "Geometry",
+    "Kind",
+    "Slot",
+    "cell_of_unit",
+    "cell_of_vector_unit",
+    "cell_of_weight",
+    "column_slots",
+    "distance_to_segment",
+    "kind_of",
+    "layout",
+    "unit_label",
+    "unit_of_cell",
+    "unit_of_vector_cell",
+    "weight_of_cell",
+]
+
 MAX_SLOTS = 12  # every unit of a layer up to this many; bigger layers show some and a gap
-
-# What an operand's name says about what it holds (names are the core's: W1, dW2, W1_new,
-# A0, P1, Z1, delta2, dA1, Y, b1, db1, b1_new; L is the loss and maps to nothing).
-_WEIGHTS = re.compile(r"^(?:W|dW)(\d+)(?:_new)?$")
-_UNITS = re.compile(r"^(?:A|P|Z|delta|dA)(\d+)$")
-_VECTOR = re.compile(r"^(?:b|db)(\d+)(?:_new)?$")
-
-WEIGHTS, UNITS, VECTOR = "weights", "units", "vector"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,42 +52,14 @@ class Kind:
     layer: int  # the layer the weights lead into, or whose units it holds (0 = the inputs)
 
 
-def kind_of(name: str, depth: int) -> Kind | None:
-    """The Kind of the operand called `name` in a network of `depth` layers."""
-    if name == "Y":
-        return Kind(UNITS, depth)
-    for pattern, what in ((_WEIGHTS, WEIGHTS), (_UNITS, UNITS), (_VECTOR, VECTOR)):
-        m = pattern.match(name)
-        if m:
-            return Kind(what, int(m.group(1)))
-    return None
+def kind_of(op: Operand, depth: int | None = None) -> Kind | None:
+    """The Kind of an operand, from the role and layer the core gave it (None for the loss).
 
-
-def weight_of_cell(convention: str, row: int, col: int) -> tuple[int, int]:
-    """A cell of W⁽ˡ⁾ in `convention` -> (i, j): the weight from unit j of layer l−1 to unit i."""
-    return (col, row) if convention == "row" else (row, col)
-
-
-def cell_of_weight(convention: str, i: int, j: int) -> tuple[int, int]:
-    """The weight from unit j to unit i -> its cell of W⁽ˡ⁾ in `convention`."""
-    return (j, i) if convention == "row" else (i, j)
-
-
-def unit_of_cell(convention: str, row: int, col: int) -> tuple[int, int]:
-    """A cell of a units × samples matrix in `convention` -> (unit, sample)."""
-    return (col, row) if convention == "row" else (row, col)
-
-
-def cell_of_unit(convention: str, unit: int, sample: int) -> tuple[int, int]:
-    return (sample, unit) if convention == "row" else (unit, sample)
-
-
-def unit_of_vector_cell(convention: str, row: int, col: int) -> int:
-    return col if convention == "row" else row
-
-
-def cell_of_vector_unit(convention: str, unit: int) -> tuple[int, int]:
-    return (0, unit) if convention == "row" else (unit, 0)
+    `depth` is no longer needed (the target Y carries the output layer); kept for callers."""
+    what = op.role.holds
+    if what is None or op.layer is None:
+        return None
+    return Kind(what, op.layer)
 
 
 # --- which units a column draws --------------------------------------------------------------
@@ -179,12 +173,3 @@ def distance_to_segment(
     t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
     nx, ny = ax + t * dx - px, ay + t * dy - py
     return (nx * nx + ny * ny) ** 0.5, t
-
-
-SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def unit_label(layer: int, unit: int, depth: int) -> str:
-    """x₁, h₁, ŷ₁: 1-based, as a person counts."""
-    stem = "x" if layer == 0 else ("ŷ" if layer == depth else "h")
-    return stem + str(unit + 1).translate(SUBSCRIPT)

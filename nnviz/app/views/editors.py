@@ -43,8 +43,10 @@ from PySide6.QtWidgets import (
 from nnviz.app.clipboard import FORMATS, format_block, parse_block
 from nnviz.app.commands import matrix_label
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
+from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.matrix_model import MatrixModel, describe, editable_matrices
 from nnviz.core.errors import NnvizError
 
@@ -62,6 +64,7 @@ def _is_redo(event: QKeyEvent) -> bool:
 class CellDelegate(QStyledItemDelegate):
     """The usual QLineEdit editor, right-aligned in the cells' mono font: no jump on F2."""
 
+    @guarded(None)
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
     ) -> QWidget:
@@ -93,12 +96,14 @@ class MatrixTable(QTableView):
             return e.redo
         return None
 
+    @guarded(False)
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._command(event):  # type: ignore[arg-type]
             event.accept()  # the key comes here as a KeyPress, not to a window shortcut
             return True
         return super().event(event)
 
+    @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:
         command = self._command(event)
         if command is None:
@@ -107,6 +112,7 @@ class MatrixTable(QTableView):
         command()
         event.accept()
 
+    @guarded(None)
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self._editors.context_menu()
         menu.exec(event.globalPos())
@@ -173,7 +179,7 @@ class MatrixEditors(QWidget):
         self.model.accepted.connect(self.clear_message)
         self.model.modelReset.connect(self._on_model_reset)
         self.model.dataChanged.connect(self._on_data_changed)
-        document.sessionReplaced.connect(self._on_session_replaced)
+        follow(document, self._restyle_message, ignore, step=False, rebuild=self._rebuild)
         self._refresh_info()
         self.size_columns()
 
@@ -233,7 +239,8 @@ class MatrixEditors(QWidget):
         if width != header.defaultSectionSize():  # costly: it lays out every section
             header.setDefaultSectionSize(width)
 
-    def _on_session_replaced(self) -> None:
+    def _rebuild(self) -> None:
+        """The steps or shapes changed (another session, a new architecture)."""
         self._fill_selector()  # the model has already taken the new session's shape
         self._refresh_info()
 
@@ -242,9 +249,13 @@ class MatrixEditors(QWidget):
         self.info.setText(describe(self.doc.session, m, layer))
 
     # --- messages -------------------------------------------------------------------------------
-    def show_refusal(self, message: str, changed_nothing: bool = True) -> None:
+    def _restyle_message(self) -> None:
         colour = ERROR_COLOURS.get(current_theme().name, ERROR_COLOURS["light"])
-        self.message.setStyleSheet(f"color: {colour};")
+        if self.message.styleSheet() != f"color: {colour};":
+            self.message.setStyleSheet(f"color: {colour};")
+
+    def show_refusal(self, message: str, changed_nothing: bool = True) -> None:
+        self._restyle_message()
         tail = ". Nothing was changed." if changed_nothing else "."
         self.message.setText(f"⚠ {message}{tail}")
         self.message.show()

@@ -12,29 +12,19 @@ from nnviz.app.views.mathtext import math_html
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import step_layout
 from nnviz.core.formatting import format_value
+from nnviz.core.step_kinds import step_kind
 from nnviz.core.steps import Step
 
 
 def shapes_text(step: Step) -> str:
     """`(4×2) · (2×3) → 4×3`: the equation's operands with the shapes they are drawn in."""
     layout = step_layout(step)
-    parts = [f"({m.shape})" for m in layout.matrices[:-1]]
-    if step.product is not None:
-        body = " · ".join(parts)
-    elif step.kind == "bias":
-        body = " + ".join(parts)
-    elif step.kind in ("W", "b"):
-        body = " − η · ".join(parts)
-    else:
-        body = ", ".join(parts)
-    result = layout.matrices[-1].shape
-    return f"{body} → {result}"
+    body = step_kind(step).joiner.join(f"({m.shape})" for m in layout.matrices[:-1])
+    return f"{body} → {layout.matrices[-1].shape}"
 
 
 def cost_text(step: Step) -> str:
-    noun = "multiply-adds" if step.product is not None else "operations"
-    if step.kind == "grad_b":
-        noun = "additions"
+    noun = step_kind(step).cost_unit
     n = step.cost
     return f"{n:,} {noun if n != 1 else noun.rstrip('s')}".replace(",", "\u202f")
 
@@ -60,7 +50,7 @@ class EquationPanel(QWidget):
         for lbl in (self.equation, self.shapes, self.cell):  # a new step relayouts nothing
             layout.addWidget(QuietLabel(lbl, self))
         self.scale = 1.0
-        follow(doc, self.refresh)
+        follow(doc, self.refresh, scale=self.set_scale)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:

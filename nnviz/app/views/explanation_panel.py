@@ -34,7 +34,7 @@ class ExplanationPanel(QWidget):
         layout.addStretch(1)
         self.scale = 1.0
         self._lines: list[str] = []
-        follow(doc, self.refresh)
+        follow(doc, self.refresh, scale=self.set_scale)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:
@@ -64,10 +64,8 @@ class ExplanationPanel(QWidget):
             self.note.hide()
             return
         self._lines = expl.lines(self.doc.precision)
-        label = self.doc.step.result.label
-        where = (
-            "L" if self.doc.step.scalar else f"{math_html(label)}{expl.name[expl.name.find('[') :]}"
-        )
+        label, cell = self.doc.step.result.label, expl.target
+        where = "L" if self.doc.step.scalar else f"{math_html(label)}[{cell.row},{cell.col}]"
         self.title.setText(f"<span style='font-size:{size}px'><b>Cell {where}</b></span>")
         indent = " " * (len(expl.name) + 1)
         shown = [self._lines[0], *(indent + line for line in self._lines[1:])]

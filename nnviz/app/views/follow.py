@@ -1,13 +1,25 @@
-"""Which document changes a view redraws on, said once for every view."""
+"""How every view follows the Document: which changes redraw it, said once.
+
+One signal, one meaning: a view redraws when what it shows changed (the step, the trace, the
+number format, the theme), rebuilds when the steps or their shapes did (`structureChanged`,
+also emitted when another session is opened), outlines again when the focused cell moved,
+and takes the presenter's type scale.
+"""
 
 from collections.abc import Callable
 
 from nnviz.app.document import Document
 
-# What a view shows changes with the step, the trace, the session or the number format...
-SHOWN = ("cursorMoved", "traceRecomputed", "sessionReplaced", "precisionChanged")
+# What a view shows changes with the trace, the number format and the theme...
+SHOWN = ("traceRecomputed", "precisionChanged", "themeChanged")
+# ...and, for most views, with the step on screen...
+STEP = ("cursorMoved",)
 # ...and what it outlines with the focused cell.
 FOCUSED = ("selectionChanged", "hoverChanged")
+
+
+def ignore() -> None:
+    """Pass as `focus` for a view that outlines nothing: it is not connected."""
 
 
 def follow(
@@ -15,13 +27,23 @@ def follow(
     redraw: Callable[[], None],
     focus: Callable[[], None] | None = None,
     *,
+    step: bool = True,
     iteration: bool = False,
+    rebuild: Callable[[], None] | None = None,
+    scale: Callable[[float], None] | None = None,
 ) -> None:
-    """Call `redraw` when what the view shows changes and `focus` (default: `redraw`) when the
-    focused cell does; `iteration` adds iterationChanged. The ids the signals carry are
-    dropped (PySide calls a slot with the arguments it takes): views pull what they need.
+    """Call `redraw` when what the view shows changes (with `step`, when the cursor moves;
+    with `iteration`, when the iteration does), `rebuild` (default: `redraw`) on a structural
+    change, `focus` (default: `redraw`; `ignore` for none) when the focused cell changes, and
+    `scale(factor)` when the type scale does. The ids the signals carry are dropped (PySide
+    calls a slot with the arguments it takes): views pull what they need.
     """
-    for name in SHOWN + (("iterationChanged",) if iteration else ()):
+    names = SHOWN + (STEP if step else ()) + (("iterationChanged",) if iteration else ())
+    for name in names:
         getattr(doc, name).connect(redraw)
-    for name in FOCUSED:
-        getattr(doc, name).connect(focus or redraw)
+    doc.structureChanged.connect(rebuild or redraw)
+    if focus is not ignore:
+        for name in FOCUSED:
+            getattr(doc, name).connect(focus or redraw)
+    if scale is not None:
+        doc.scaleChanged.connect(scale)

@@ -6,7 +6,7 @@ like the matrix. Numbers are drawn by one item that paints only the visible cell
 when they fit; when they do not, a hover tooltip gives the value.
 """
 
-# ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
+# ruff: noqa: N802 -- Qt's names: overrides (render)
 
 import math
 from collections.abc import Iterable
@@ -15,34 +15,19 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontInfo,
-    QFontMetricsF,
-    QImage,
-    QPainter,
-    QPen,
-    QTransform,
-)
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsTextItem
+from PySide6.QtGui import QColor, QImage, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
-from nnviz.app.startup import MONO
-from nnviz.app.theme import Theme, current_theme
-from nnviz.core.formatting import format_value
+from nnviz.app.guard import guarded
+from nnviz.app.theme import Theme
+from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX, CellOverlay, font_px_for
+from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
+from nnviz.app.views.pg_helpers import HtmlItems, flush_scene, strip_plot
+
+__all__ = ["MARGIN", "MatrixImage", "MatrixItem", "flush_scene"]  # flush_scene: loss_plot's
 
 MARGIN = 5  # px around the matrix, so outlines on its edge are not clipped
-MIN_FONT_PX = 9.0
-MAX_FONT_PX = 24.0
-MIN_TEXT_CELL_PX = 18.0  # below this the numbers hide (and a tooltip gives them)
-MIN_GRID_CELL_PX = 7.0
 CELL_PAD_PX = 8.0  # a cell is this much wider than its widest number (fit() needs 6)
-MAX_MEASURED_CELLS = 600  # wider cells for long numbers only where numbers can show
-
-
-def font_px_for(cell_h: float) -> float:
-    """The size of a cell's number for a cell `cell_h` pixels tall."""
-    return max(MIN_FONT_PX, min(MAX_FONT_PX, cell_h * 0.36))
 
 
 def cell_rects(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -65,21 +50,22 @@ def argb_table(lut: np.ndarray) -> np.ndarray:
     return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
 
 
-def dark_table(lut: np.ndarray) -> np.ndarray:
-    """Per LUT entry: is that colour dark (so a number on it is written in white)?"""
-    rgb = lut[:, :3].astype(float)
-    luminance = (0.2126 * rgb[:, 0] + 0.7152 * rgb[:, 1] + 0.0722 * rgb[:, 2]) / 255
-    return luminance < 0.5
-
-
 class MatrixImage(pg.ImageItem):
     """An ImageItem that maps its values through the LUT to an RGB32 QImage itself.
 
     pyqtgraph renders a float image with a LUT as an Indexed8 QImage, rebuilding its colour
     table (256 qRgb calls) on each render, and Qt converts an indexed image on every draw:
-    about 8× slower to draw than RGB32. The mapping is pyqtgraph's own, cell for cell:
-    index = clip((v − lo) · n / (hi − lo), 0, n − 1), truncated; NaN cells transparent.
-    `image` stays the values (setImage is unchanged), so readers see the numbers.
+    about 8× slower to draw than RGB32. The mapping is pyqtgraph's own, cell for cell
+    (colour_scale.lut_indices, safe for any float); NaN cells transparent. `image` stays the
+    values (setImage is unchanged), so readers see the numbers.
+
+    Why not feed a plain ImageItem an already colour-mapped image instead of overriding its
+    (private) render: pyqtgraph passes only uint8 RGB(A) through, which Qt converts on every
+    draw, and gathering 3–4 bytes per cell costs more than one 32-bit word. Measured with
+    benchmarks/image_feed.py (median ms, set+render / draw, 2 shared cores, noisy): 4×3
+    0.06/0.19 here against 0.06/0.30 fed RGBA8888 and 0.05/0.85 fed RGB888; 784×128
+    0.44/0.17 against 1.7/0.29 and 1.7/0.61. A step draws each small matrix several times,
+    so feeding RGBA would make steps slower; this override stays.
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -87,20 +73,27 @@ class MatrixImage(pg.ImageItem):
         self._argb_of: object = None
         super().__init__(*args, **kwargs)
 
+    @guarded(None)
     def setLookupTable(self, lut: object, update: bool = True) -> None:
         if isinstance(lut, np.ndarray) and lut is not self._argb_of:
             self._argb, self._argb_of = argb_table(lut), lut
         super().setLookupTable(lut, update)
 
+    @guarded(None)
     def render(self) -> None:
         self._unrenderable = True
         image = self.image
         if image is None or image.size == 0 or self._argb is None or image.ndim != 2:
             return
+        levels = self.levels
         if self.autoDownsample:
             xds, yds = self._computeDownsampleFactors()
             if xds is None:
                 return
+            if xds > 1 or yds > 1:
+                # Average where each value sits on the scale (0..1), not the values: a mean
+                # of 1e308s overflows; ±inf counts as the end of the scale, NaN stays NaN.
+                image, levels = fractions(image, levels), (0.0, 1.0)
             if xds > 1:
                 image = fn.downsample(image, xds, axis=1)
             if yds > 1:
@@ -108,17 +101,11 @@ class MatrixImage(pg.ImageItem):
             self._lastDownsample = (xds, yds)
             if image.size == 0:
                 return
-        lo, hi = self.levels
         table = self._argb
-        n = len(table)
-        scale = n / ((hi - lo) or 1.0)
-        with np.errstate(invalid="ignore", over="ignore"):
-            k = np.clip((image - lo) * scale, 0, n - 1)
-        nan = np.isnan(k)
+        k = lut_indices(image, levels, len(table))
+        nan = k == NO_COLOUR
         has_nan = bool(nan.any())
-        if has_nan:
-            k[nan] = 0
-        words = table[k.astype(np.intp)]
+        words = table[k]  # a NaN's NO_COLOUR picks the last entry: made transparent below
         fmt = QImage.Format.Format_RGB32
         if has_nan:
             words[nan] = 0  # transparent, as pyqtgraph draws a NaN
@@ -126,260 +113,6 @@ class MatrixImage(pg.ImageItem):
         self.qimage = fn.ndarray_to_qimage(np.ascontiguousarray(words), fmt)
         self._renderRequired = False
         self._unrenderable = False
-
-
-class CellOverlay(pg.GraphicsObject):
-    """The grid lines and the number in each cell, painted in device pixels."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._values = np.zeros((0, 0))
-        self._levels = (-1.0, 1.0)
-        self._copies: tuple[int | None, int | None] = (None, None)
-        self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
-        self._dark_of: object = None  # the LUT _dark_lut was made from
-        self._dark: np.ndarray | None = None  # per cell, made when numbers are first drawn
-        self._precision = 4
-        self._texts: dict[tuple[int, int], str] = {}
-        self._widest: dict[int, float] = {}  # font px -> width of the widest number
-        self._theme = current_theme()
-        self._font = QFont(MONO)
-        self.numbers_drawn = False  # whether the last paint could show the numbers
-
-    def set_values(
-        self,
-        values: np.ndarray,
-        levels: tuple[float, float],
-        lut: np.ndarray,
-        precision: int,
-        theme: Theme,
-    ) -> None:
-        self.prepareGeometryChange()
-        self._values, self._levels, self._precision, self._theme = values, levels, precision, theme
-        if lut is not self._dark_of:
-            self._dark_lut, self._dark_of = dark_table(lut), lut
-        self._texts = {}
-        self._widest: dict[int, float] = {}
-        self._dark = None
-        self.update()
-
-    def text(self, i: int, j: int) -> str:
-        key = (i, j)
-        t = self._texts.get(key)
-        if t is None:
-            t = self._texts[key] = format_value(float(self._values[i, j]), self._precision)
-        return t
-
-    def set_copies(self, from_row: int | None, from_col: int | None) -> None:
-        """Rows (or columns) from here on are broadcast copies of the first one."""
-        self._copies = (from_row, from_col)
-
-    def _is_dark(self, i: int, j: int) -> bool:
-        """Whether cell (i, j)'s colour is dark (so its number is written in white)."""
-        lo, hi = self._levels
-        n = len(self._dark_lut)
-        if not math.isfinite(float(self._values[i, j])):
-            return False
-        k = int((float(self._values[i, j]) - lo) / (hi - lo) * (n - 1))
-        return bool(self._dark_lut[min(max(k, 0), n - 1)])
-
-    def boundingRect(self) -> QRectF:
-        rows, cols = self._values.shape
-        return QRectF(0, 0, cols, rows)
-
-    def _visible(self) -> tuple[range, range]:
-        rows, cols = self._values.shape
-        vb = self.getViewBox()
-        if vb is None:
-            return range(rows), range(cols)
-        r = vb.viewRect()
-        i0, i1 = max(0, math.floor(r.top())), min(rows, math.ceil(r.bottom()))
-        j0, j1 = max(0, math.floor(r.left())), min(cols, math.ceil(r.right()))
-        return range(i0, i1), range(j0, j1)
-
-    def fit(self, cell_w: float, cell_h: float) -> QFont | None:
-        """The font that fits every visible number in its cell, or None (numbers hidden)."""
-        if min(cell_w, cell_h) < MIN_TEXT_CELL_PX or self._values.size == 0:
-            return None
-        rows, cols = self._visible()
-        if len(rows) * len(cols) > 2500:
-            return None
-        if self._values.size <= MAX_MEASURED_CELLS:
-            size = font_px_for(cell_h)
-            while size >= MIN_FONT_PX:
-                if self.widest(size) <= cell_w - 6:
-                    self._font.setPixelSize(round(size))
-                    return self._font
-                size -= 1
-            return None
-        longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
-        size = font_px_for(cell_h)
-        while size >= MIN_FONT_PX:
-            self._font.setPixelSize(round(size))
-            if QFontMetricsF(self._font).horizontalAdvance(longest) <= cell_w - 6:
-                return self._font
-            size -= 1
-        return None
-
-    def widest(self, font_px: float) -> float:
-        """The width of the widest number at `font_px` (0 when there are too many to show)."""
-        if self._values.size == 0 or self._values.size > MAX_MEASURED_CELLS:
-            return 0.0
-        size = round(font_px)
-        if size not in self._widest:
-            rows, cols = self._values.shape
-            texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
-            self._font.setPixelSize(size)
-            if QFontInfo(self._font).fixedPitch():  # the widest is the longest: measure those
-                longest = max(len(t) for t in texts)
-                texts = {t for t in texts if len(t) == longest}
-            metrics = QFontMetricsF(self._font)
-            self._widest[size] = max(metrics.horizontalAdvance(t) for t in texts)
-        return self._widest[size]
-
-    def paint(self, p: QPainter, *args: object) -> None:
-        rows, cols = self._values.shape
-        if rows == 0:
-            return
-        t = p.transform()
-        cell_w, cell_h = abs(t.m11()), abs(t.m22())
-        p.save()
-        p.resetTransform()
-        if min(cell_w, cell_h) >= MIN_GRID_CELL_PX:
-            pen = QPen(QColor(self._theme.grid))
-            pen.setWidthF(1.0)
-            p.setPen(pen)
-            top_left, bottom_right = t.map(QPointF(0, 0)), t.map(QPointF(cols, rows))
-            for j in range(1, cols):
-                x = t.map(QPointF(j, 0)).x()
-                p.drawLine(QPointF(x, top_left.y()), QPointF(x, bottom_right.y()))
-            for i in range(1, rows):
-                y = t.map(QPointF(0, i)).y()
-                p.drawLine(QPointF(top_left.x(), y), QPointF(bottom_right.x(), y))
-        font = self.fit(cell_w, cell_h)
-        self.numbers_drawn = font is not None
-        if font is not None:
-            p.setFont(font)
-            self._paint_numbers(p, t, cell_w, cell_h)
-        p.restore()
-
-    def _paint_numbers(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
-        """Each visible cell's number, centred, white on dark cells, near-black on light
-        ones, grey on broadcast copies; one pen change per colour."""
-        dark_cells = self._dark_cells()
-        from_row, from_col = self._copies
-        light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
-        muted = QColor(self._theme.muted)  # a broadcast copy: greyed
-        by_colour: dict[int, tuple[QColor, list[tuple[QRectF, str]]]] = {
-            0: (light, []),
-            1: (dark, []),
-            2: (muted, []),
-        }
-        axis_aligned = t.type().value <= QTransform.TransformationType.TxScale.value
-        m11, m22, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
-        half_w, half_h = cell_w / 2, cell_h / 2
-        vis_rows, vis_cols = self._visible()
-        for i in vis_rows:
-            row_dark = dark_cells[i]
-            row_copy = from_row is not None and i >= from_row
-            for j in vis_cols:
-                if axis_aligned:
-                    cx, cy = m11 * (j + 0.5) + dx, m22 * (i + 0.5) + dy
-                else:
-                    c = t.map(QPointF(j + 0.5, i + 0.5))
-                    cx, cy = c.x(), c.y()
-                if row_copy or (from_col is not None and j >= from_col):
-                    key = 2
-                else:
-                    key = 0 if row_dark[j] else 1
-                box = QRectF(cx - half_w, cy - half_h, cell_w, cell_h)
-                by_colour[key][1].append((box, self.text(i, j)))
-        centre = Qt.AlignmentFlag.AlignCenter
-        for colour, cells in by_colour.values():
-            if cells:
-                p.setPen(colour)
-                for box, text in cells:
-                    p.drawText(box, centre, text)
-
-    def _dark_cells(self) -> np.ndarray:
-        """Per cell: is its colour dark? (index into the LUT as `_is_dark` computes it)."""
-        if self._dark is None:
-            v = np.asarray(self._values, dtype=float)
-            lo, hi = self._levels
-            n = len(self._dark_lut)
-            finite = np.isfinite(v)
-            with np.errstate(invalid="ignore", over="ignore"):
-                x = np.where(finite, (v - lo) / (hi - lo) * (n - 1), 0.0)
-            k = np.clip(np.trunc(x), 0, n - 1).astype(np.intp)  # int(): toward zero
-            self._dark = self._dark_lut[k] & finite
-        return self._dark
-
-
-class HtmlItems:
-    """Rich-text items kept laid out, one per (place, html): setting a QGraphicsTextItem's
-    HTML lays the text out again and drops its cached pixmap, which is slow; a step shows
-    texts seen before (names, shapes, operators), so it swaps in a kept item instead. Past
-    `limit`, the least recently used items not on show go."""
-
-    def __init__(self, scene: QGraphicsScene, z: float, limit: int = 48) -> None:
-        self._scene, self._z, self._limit = scene, z, limit
-        self._items: dict[tuple[object, str], QGraphicsTextItem] = {}
-        self._current: dict[object, QGraphicsTextItem] = {}  # place -> the item there now
-
-    def show(self, place: object, html: str) -> QGraphicsTextItem:
-        """The item for `html` at `place` (an operator's index, say: equal texts can be
-        shown at once), in place of the one there before, visible if that one was."""
-        item = self._items.pop((place, html), None)
-        if item is None:
-            item = QGraphicsTextItem()
-            item.setZValue(self._z)
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            item.setHtml(html)
-            item.hide()
-            self._scene.addItem(item)
-            self._evict()
-        self._items[(place, html)] = item  # the most recently used last
-        before = self._current.get(place)
-        if before is not item:
-            if before is not None:
-                item.setVisible(before.isVisible())
-                before.hide()
-            self._current[place] = item
-        return item
-
-    def _evict(self) -> None:
-        current = {id(item) for item in self._current.values()}
-        for key in list(self._items):
-            if len(self._items) < self._limit:
-                return
-            if id(self._items[key]) not in current:
-                self._scene.removeItem(self._items.pop(key))
-
-
-def flush_scene(scene: QGraphicsScene) -> None:
-    """Move a changed pyqtgraph scene's items now (new view ranges), not while it paints:
-    items moved during a paint are painted again in a second pass (seen on every change
-    of iteration)."""
-    if isinstance(scene, pg.GraphicsScene):
-        scene.prepareForPaint()
-
-
-def strip_plot(plot: pg.PlotItem, keep: Iterable[str] = ()) -> None:
-    """Take a PlotItem's axes (but `keep`), title and button out of its layout and out of
-    the scene: hidden, they would still relabel on every resize and zoom, and the scene
-    would still ask each of them its bounds (a Python call) on every move and paint."""
-    for name in ("left", "bottom", "top", "right"):
-        if name in keep:
-            continue
-        axis = plot.getAxis(name)
-        plot.hideAxis(name)
-        axis.unlinkFromView()
-        plot.layout.removeItem(axis)
-        axis.setParentItem(None)
-    plot.hideButtons()
-    plot.layout.removeItem(plot.titleLabel)
-    plot.titleLabel.setParentItem(None)
-    plot.autoBtn.setParentItem(None)
 
 
 class MatrixItem:

@@ -1,7 +1,13 @@
-"""The loss over the iterations reached; the iteration on screen marked. Click to jump."""
+"""The loss over the iterations reached; the iteration on screen marked. Click to jump.
+
+Any loss a session can produce is drawn: the curve goes through the finite ones, however
+large, and a loss of inf or nan (an edit can make one) is marked by a triangle at the top
+edge, so the axes never take a non-finite range.
+"""
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
+import math
 from collections.abc import Callable
 
 import pyqtgraph as pg
@@ -10,15 +16,29 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.heatmap import flush_scene
-from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
+
+HEADROOM = 1.15  # the y axis reaches this far above the largest finite loss
+EDGE = 0.97  # where off-scale losses are marked, as a fraction of the y range
+
+
+def y_top(losses: list[float]) -> float:
+    """The top of the y axis: above the largest finite loss, itself finite."""
+    top = max((y for y in losses if math.isfinite(y)), default=0.0)
+    if top <= 0:
+        return 1.0
+    high = top * HEADROOM
+    return high if math.isfinite(high) else top  # 1e308 · 1.15 overflows
 
 
 class FormattedAxis(pg.AxisItem):
     """Tick labels through the one formatter."""
 
+    @guarded([])
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [format_value(v * scale, 3) for v in values]
 
@@ -40,6 +60,8 @@ class LossPlot(pg.PlotWidget):
         self.curve = item.plot([], [], symbol="o", symbolSize=6)
         self.marker = pg.ScatterPlotItem(size=13)
         item.addItem(self.marker)
+        self.off_scale = pg.ScatterPlotItem(size=11, symbol="t1")  # inf or nan losses
+        item.addItem(self.off_scale)
         self.hint = pg.TextItem(
             "Step past the end, or press N, to run the next iteration.", anchor=(0, 0)
         )
@@ -48,12 +70,7 @@ class LossPlot(pg.PlotWidget):
         self._theme = ""  # the theme the pens were set for
         self._shown: dict[str, object] = {}  # part -> what it was last set to
         self.scene().sigMouseClicked.connect(self._on_clicked)
-        doc.iterationChanged.connect(self._on_iteration_changed)
-        doc.traceRecomputed.connect(self.refresh)
-        doc.sessionReplaced.connect(self.refresh)
-        self.refresh()
-
-    def _on_iteration_changed(self, _iteration: int) -> None:
+        follow(doc, self.refresh, ignore, step=False, iteration=True)
         self.refresh()
 
     def refresh(self) -> None:
@@ -72,19 +89,22 @@ class LossPlot(pg.PlotWidget):
             self.hint.setColor(theme.muted)
             self._shown = {}
         points = self.doc.losses()
-        xs = [k for k, _ in points]
-        ys = [v for _, v in points]
-        self._set("curve", points, self._set_curve, xs, ys, theme)
+        top = y_top([v for _, v in points])
+        edge = top * EDGE
+        finite = [(k, v) for k, v in points if math.isfinite(v)]
+        off = [k for k, v in points if not math.isfinite(v)]
+        self._set("curve", finite, self._set_curve, finite, theme)
+        self._set("off scale", (off, edge), self._set_off_scale, off, edge, theme)
         k, loss = self.doc.iteration, self.doc.loss
-        self._set("marker", (k, loss), self._set_marker, k, loss, theme)
+        shown = loss if math.isfinite(loss) else edge
+        self._set("marker", (k, shown), self._set_marker, k, shown, theme)
         tip = f"iteration {k}: loss {format_value(loss, self.doc.precision)}"
         if tip != self.toolTip():
             self.setToolTip(tip)
-        top = max(ys) if ys else 1.0
-        x_range = (0.5, max(xs[-1] if xs else 1, 5) + 0.5)
-        y_range = (0.0, top * 1.15 if top > 0 else 1.0)
+        x_range = (0.5, max(points[-1][0] if points else 1, 5) + 0.5)
+        y_range = (0.0, top)
         self._set("range", (x_range, y_range), self._set_range, x_range, y_range)
-        hint = (1.25, top * 1.12 if top > 0 else 1.0, len(points) < 2)
+        hint = (1.25, edge, len(points) < 2)
         self._set("hint", hint, self._set_hint, *hint)
         flush_scene(self.scene())
 
@@ -93,9 +113,14 @@ class LossPlot(pg.PlotWidget):
             self._shown[part] = key
             setter(*args)
 
-    def _set_curve(self, xs: list[int], ys: list[float], theme: Theme) -> None:
+    def _set_curve(self, points: list[tuple[int, float]], theme: Theme) -> None:
         pen = pg.mkPen(theme.plot_line, width=2)
+        xs, ys = [k for k, _ in points], [v for _, v in points]
         self.curve.setData(xs, ys, pen=pen, symbolBrush=theme.plot_line, symbolPen=None)
+
+    def _set_off_scale(self, iterations: list[int], edge: float, theme: Theme) -> None:
+        brush = pg.mkBrush(theme.text)
+        self.off_scale.setData(iterations, [edge] * len(iterations), brush=brush, pen=None)
 
     def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
         self.marker.setData(
@@ -122,6 +147,7 @@ class LossPlot(pg.PlotWidget):
             self._shown["hint width"] = width
             self.hint.setTextWidth(width)
 
+    @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if getattr(self, "hint", None) is not None:  # pyqtgraph resizes during __init__
@@ -133,7 +159,4 @@ class LossPlot(pg.PlotWidget):
         p = self.getPlotItem().vb.mapSceneToView(event.scenePos())  # type: ignore[attr-defined]
         k = round(p.x())
         if self.doc.first_kept_iteration <= k <= self.doc.last_kept_iteration:
-            try:
-                self.doc.go_to_iteration(k)
-            except NnvizError as e:
-                self.doc.editRefused.emit(str(e))
+            self.doc.go_to_iteration(k)  # a kept iteration: nothing to compute, nothing refused

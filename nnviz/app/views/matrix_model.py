@@ -22,89 +22,38 @@ from PySide6.QtCore import (
 )
 
 from nnviz.app.clipboard import exact_text, parse_number
-from nnviz.app.commands import matrix_label
-from nnviz.app.document import Document, matrix_shape, shown_matrix
+from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
+from nnviz.core.convention import (
+    LAYERED,
+    describe_matrix,
+    editable_matrices,
+    matrix_axes,
+    matrix_label,
+    matrix_shape,
+    shown_matrix,
+)
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
-from nnviz.core.session import Session, layer_name
-from nnviz.core.steps import shape_text
+from nnviz.core.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
 SAMPLE = 64  # cells read to size the columns: a 128×784 W⁽¹⁾ is not read whole
 EXTREMES = 4  # of each sign, the numbers nearest 0 and farthest from it, also read
 Role = Qt.ItemDataRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def subscript(n: int) -> str:
-    return str(n).translate(_SUBSCRIPTS)
-
-
-def editable_matrices(s: Session) -> list[tuple[str, int | None]]:
-    """What the editors offer, in the order of the forward pass: X, W⁽¹⁾, b⁽¹⁾, …, Y."""
-    out: list[tuple[str, int | None]] = [("X", None)]
-    for layer in range(1, s.depth + 1):
-        out += [("W", layer), ("b", layer)]
-    out.append(("Y", None))
-    return out
-
-
-def _unit_stem(s: Session, layer: int) -> str:
-    if layer == 0:
-        return "x"
-    if layer == s.depth:
-        return "ŷ"
-    return "h" if s.depth == 2 else layer_name("h", layer)  # h⁽¹⁾₂ when hidden layers are many
-
-
-def unit_labels(s: Session, layer: int) -> list[str]:
-    """x₁.. for the inputs, h₁.. (h⁽ˡ⁾₁.. when several) for hidden units, ŷ₁.. for outputs."""
-    stem = _unit_stem(s, layer)
-    return [f"{stem}{subscript(k + 1)}" for k in range(s.layers[layer])]
-
-
-def _axes(s: Session, matrix: str, layer: int | None) -> tuple[tuple[list[str], str], ...]:
-    """(labels, what they are) of the rows and the columns, in the COLUMN convention."""
-    samples = ([f"sample {k + 1}" for k in range(s.batch)], "samples")
-    if matrix == "X":
-        return (unit_labels(s, 0), "inputs"), samples
-    if matrix == "Y":
-        return ([f"y{subscript(k + 1)}" for k in range(s.layers[-1])], "targets y"), samples
-    assert layer is not None  # matrix_shape refused W and b without a layer before this
-    units = (unit_labels(s, layer), _unit_kind(s, layer))
-    if matrix == "W":
-        return units, (unit_labels(s, layer - 1), _unit_kind(s, layer - 1))
-    return units, (["bias"], "one bias per unit")
-
-
-def _unit_kind(s: Session, layer: int) -> str:
-    stem = _unit_stem(s, layer)
-    if layer == 0:
-        return f"inputs {stem}"
-    return f"{'outputs' if layer == s.depth else 'hidden units'} {stem}"
 
 
 def axis_labels(s: Session, matrix: str, layer: int | None) -> tuple[list[str], list[str]]:
     """Row and column header labels (1-based, for people) in the session's convention."""
-    matrix_shape(s, matrix, layer)  # refuses what does not exist
-    rows, cols = _axes(s, matrix, layer)
-    if s.convention == "row":
-        rows, cols = cols, rows
-    return rows[0], cols[0]
+    rows, cols = matrix_axes(s, matrix, layer)
+    return list(rows.labels), list(cols.labels)
 
 
 def describe(s: Session, matrix: str, layer: int | None) -> str:
     """One line saying what the table holds: `2×3 · rows: inputs x · columns: hidden units h`."""
-    rows, cols = _axes(s, matrix, layer)
-    if s.convention == "row":
-        rows, cols = cols, rows
-    shape = shape_text(matrix_shape(s, matrix, layer))
-    if matrix == "b":
-        along, units = ("columns", cols[1]) if s.convention == "row" else ("rows", rows[1])
-        return f"{shape} · one bias per unit, {along}: {units}"
-    return f"{shape} · rows: {rows[1]} · columns: {cols[1]}"
+    return describe_matrix(s, matrix, layer)
 
 
 class MatrixModel(QAbstractTableModel):
@@ -122,7 +71,7 @@ class MatrixModel(QAbstractTableModel):
         document.traceRecomputed.connect(self._on_values_changed)
         document.iterationChanged.connect(self._on_iteration_changed)
         document.precisionChanged.connect(self._on_precision_changed)
-        document.sessionReplaced.connect(self._on_session_replaced)
+        document.structureChanged.connect(self._on_session_replaced)
         document.editRefused.connect(self._on_edit_refused)
 
     # --- which matrix -------------------------------------------------------------------------
@@ -135,7 +84,7 @@ class MatrixModel(QAbstractTableModel):
         return matrix_label(self._matrix, self._layer)
 
     def set_matrix(self, matrix: str, layer: int | None = None) -> None:
-        layer = layer if matrix in ("W", "b") else None
+        layer = layer if matrix in LAYERED else None
         matrix_shape(self.doc.session, matrix, layer)  # NnvizError before anything changes
         if (matrix, layer) == (self._matrix, self._layer):
             return
@@ -175,9 +124,11 @@ class MatrixModel(QAbstractTableModel):
             self._refusal = message
 
     # --- QAbstractTableModel ----------------------------------------------------------------------
+    @guarded(0)
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
         return 0 if parent.isValid() else self._shape[0]
 
+    @guarded(0)
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
         return 0 if parent.isValid() else self._shape[1]
 
@@ -209,6 +160,7 @@ class MatrixModel(QAbstractTableModel):
     def where(self, i: int, j: int) -> str:
         return f"{self.label}[{i},{j}]"
 
+    @guarded(None)
     def data(self, index: Index, role: int = Role.DisplayRole) -> object:
         if not index.isValid():
             return None
@@ -228,6 +180,7 @@ class MatrixModel(QAbstractTableModel):
             return self._font
         return None
 
+    @guarded(None)
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
         labels = self._cols if orientation == Qt.Orientation.Horizontal else self._rows
         if not 0 <= section < len(labels):
@@ -239,11 +192,13 @@ class MatrixModel(QAbstractTableModel):
             return f"{labels[section]}: {axis} {section} of {self.label} (indices from 0)"
         return None
 
+    @guarded(Qt.ItemFlag.NoItemFlags)
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
+    @guarded(False)
     def setData(self, index: Index, value: object, role: int = Role.EditRole) -> bool:
         """A typed value into the Document as one undo step; refusals emit `refused`."""
         if role != Role.EditRole or not index.isValid() or not shiboken6.isValid(self.doc):

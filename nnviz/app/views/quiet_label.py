@@ -18,6 +18,8 @@ from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from nnviz.app.guard import guarded
+
 MAX_REMEMBERED = 256  # measurements kept per label
 
 
@@ -69,18 +71,23 @@ class QuietLabel(QWidget):
             label.sizePolicy(),
         )
 
+    @guarded(QSize())
     def sizeHint(self) -> QSize:
         return self.label.sizeHint()
 
+    @guarded(QSize())
     def minimumSizeHint(self) -> QSize:
         return self.label.minimumSizeHint()
 
+    @guarded(False)
     def hasHeightForWidth(self) -> bool:
         return self.label.hasHeightForWidth()
 
+    @guarded(-1)
     def heightForWidth(self, width: int) -> int:
         return self.label.heightForWidth(width)
 
+    @guarded(False)
     def event(self, event: QEvent) -> bool:
         # Posted here by the label's updateGeometry() (this box has no layout).
         if event.type() == QEvent.Type.LayoutRequest:
@@ -97,11 +104,13 @@ class QuietLabel(QWidget):
             self.setMaximumSize(self.label.maximumSize())
             self.updateGeometry()
 
+    @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.label.setGeometry(self.rect())
         self._hints = self._measure()  # what the layout just used, at this width
 
+    @guarded(None)
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._sync()  # changes made while hidden posted nothing

@@ -9,11 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.core.activations import ACTIVATIONS
-from nnviz.core.formatting import format_value
+from nnviz.core.step_kinds import Show, step_kind
 from nnviz.core.steps import Operand, Step, shape_text
-
-LOSS_NAMES = {"bce": "bce", "cross_entropy": "CE"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,56 +82,19 @@ def _result(op: Operand) -> Shown:
     return Shown(op, op.value, op.label, shape_text(op.value.shape), is_result=True)
 
 
-def _k(step: Step) -> str:
-    """The reduction factor before a bracket: `1/4 · ` for a mean over 4 samples."""
-    if step.k is None or step.k == 1:
-        return ""
-    n = round(1 / step.k)
-    if n > 0 and abs(n * step.k - 1) < 1e-12:
-        return f"1/{n} · "
-    return f"{format_value(step.k)} · "
-
-
 def step_layout(step: Step) -> StepLayout:
-    ops, kind = step.operands, step.kind
+    """The step's matrices as its kind lays them out (`step_kind(step).parts`)."""
+    parts = step_kind(step).parts(step)
+    shown = []
+    for n, show in parts.operands:
+        op = step.operands[n]
+        if show == Show.TRANSPOSED:
+            shown.append(_transposed(op))
+        elif show == Show.BROADCAST:  # repeated to the shape of the matrix it is added to
+            shown.append(_broadcast(op, step.operands[parts.operands[0][0]], step.batch_axis))
+        else:
+            shown.append(_plain(op))
     result = _result(step.result)
     if step.scalar:
         result = Shown(step.result, step.result.value, "L", "scalar", is_result=True)
-    if step.product is not None:
-        p = step.product
-        left, right = ops[p.left], ops[p.right]
-        shown = (
-            _transposed(left) if p.left_transposed else _plain(left),
-            _transposed(right) if p.right_transposed else _plain(right),
-            result,
-        )
-        return StepLayout(("", "·", "=", ""), shown)
-    if kind == "bias":
-        pre, bias = ops
-        return StepLayout(
-            ("", "+", "=", ""), (_plain(pre), _broadcast(bias, pre, step.batch_axis), result)
-        )
-    if kind == "activation":
-        symbol = ACTIVATIONS[step.activation or "identity"].symbol
-        return StepLayout((f"{symbol}(", ") =", ""), (_plain(ops[0]), result))
-    if kind == "output_grad" or (kind == "delta" and step.fused):
-        out, target = ops
-        return StepLayout((f"{_k(step)}(", "−", ") =", ""), (_plain(out), _plain(target), result))
-    if kind == "delta":
-        grad, pre = ops
-        symbol = ACTIVATIONS[step.activation or "identity"].symbol
-        return StepLayout(("", f"⊙ {symbol}′(", ") =", ""), (_plain(grad), _plain(pre), result))
-    if kind == "grad_b":
-        return StepLayout(("Σ over the batch", "=", ""), (_plain(ops[0]), result))
-    if kind in ("W", "b"):
-        old, grad = ops
-        eta = format_value(step.learning_rate or 0.0)
-        return StepLayout(("", f"− {eta} ·", "=", ""), (_plain(old), _plain(grad), result))
-    if kind == "loss":
-        if step.loss == "half_sse" and len(ops) == 2:
-            texts: tuple[str, ...] = (f"{_k(step)}½ Σ (", "−", ")² =", "")
-        else:
-            name = LOSS_NAMES.get(step.loss or "", step.loss or "loss")
-            texts = (f"{_k(step)}{name}(", *([","] * (len(ops) - 1)), ") =", "")
-        return StepLayout(texts, (*(_plain(op) for op in ops), result))
-    return StepLayout(("",) * (len(ops) + 2), (*(_plain(op) for op in ops), result))
+    return StepLayout(parts.texts, (*shown, result))

@@ -23,16 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.document import RESULT, Document
+from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX
 from nnviz.app.views.follow import follow
-from nnviz.app.views.heatmap import (
-    MARGIN,
-    MIN_TEXT_CELL_PX,
-    HtmlItems,
-    MatrixItem,
-    flush_scene,
-    strip_plot,
-)
+from nnviz.app.views.heatmap import MARGIN, MatrixItem
+from nnviz.app.views.pg_helpers import HtmlItems, flush_scene, strip_plot
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.formatting import format_value
@@ -55,7 +51,10 @@ def step_heading(step: object) -> str:
 
 
 def shared_levels(layout: StepLayout) -> tuple[float, float]:
-    """One symmetric scale for every matrix of the step: (−m, m), m the largest magnitude."""
+    """One symmetric scale for every matrix of the step: (−m, m), m the largest magnitude.
+
+    Only finite values count (inf, −inf and nan are shown at the ends and as no colour);
+    all zero, or nothing finite, gives (−1, 1)."""
     m = 0.0
     for shown in layout.matrices:
         v = np.abs(shown.operand.value)
@@ -92,15 +91,18 @@ class ColourLegend:
             self.bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per theme only
         self._shown = key
         lo, hi = levels
-        self.bar.setLevels(values=(lo, hi))
+        # The scale is symmetric, so the bar is the same picture for every m: it keeps the
+        # levels (−1, 1) and only its labels say m. (Given (−1e308, 1e308) pyqtgraph's bar
+        # and axis would work with a span of inf.)
+        self.bar.setLevels(values=(-1.0, 1.0))
         axis = self.bar.axis
         axis.setTextPen(theme.text)
         axis.setPen(theme.muted)
         inside = 1 - 1e-4  # an end tick exactly at the range's end can round out of it
         ticks = [
-            (lo * inside, format_value(lo, precision)),
+            (-inside, format_value(lo, precision)),
             (0.0, "0"),
-            (hi * inside, f"+{format_value(hi, precision)}"),
+            (inside, f"+{format_value(hi, precision)}"),
         ]
         axis.setTicks([ticks, []])
         axis.setStyle(tickFont=font, hideOverlappingLabels=False)
@@ -150,7 +152,7 @@ class StepView(QWidget):
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
-        follow(doc, self.refresh, self._refresh_outlines)
+        follow(doc, self.refresh, self._refresh_outlines, scale=self.set_scale)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.refresh()
 
@@ -325,6 +327,7 @@ class StepView(QWidget):
             ch = max(ch, scalar_px)
         return item.cell_width(ch), ch
 
+    @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_cells()
@@ -382,6 +385,7 @@ class StepView(QWidget):
         if hit is not None:
             self._cell_event(*hit, hover=False)
 
+    @guarded(None)
     def leaveEvent(self, event: object) -> None:
         super().leaveEvent(event)  # type: ignore[arg-type]
         self._hovered = None

@@ -6,42 +6,16 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from nnviz.app.document import Document
-from nnviz.core.activations import ACTIVATIONS
-from nnviz.core.session import layer_name
+from nnviz.app.views.follow import follow, ignore
+from nnviz.core.step_kinds import phase_of, step_kind
 from nnviz.core.steps import Step
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
-SHORT = {
-    "matmul": "multiply",
-    "bias": "add bias",
-    "activation": "activate",
-    "output_grad": "output error",
-    "delta": "δ",
-    "grad_W": "gradient",
-    "grad_b": "gradient",
-    "backprop": "propagate",
-    "W": "update",
-    "b": "update",
-}
 
 
 def short_label(step: Step) -> str:
-    """`multiply  X · W⁽¹⁾`, `activate  σ(Z⁽¹⁾)`, `δ⁽²⁾`, `update  W⁽²⁾`."""
-    if step.kind == "loss":
-        return f"loss  {step.equation.split(' = ', 1)[-1]}"
-    rhs = step.equation.split(" = ", 1)[-1].split(" ← ", 1)[0]
-    if step.kind in ("matmul", "backprop"):
-        return f"{SHORT[step.kind]}  {rhs}"
-    if step.kind == "bias":
-        return f"add bias  + {layer_name('b', step.layer or 0)}"
-    if step.kind == "activation":
-        act = ACTIVATIONS[step.activation or "identity"]
-        return f"activate  {act.symbol}({layer_name('Z', step.layer or 0)})"
-    if step.kind in ("grad_W", "grad_b", "output_grad"):
-        return f"{SHORT[step.kind]}  {step.result.label}"
-    if step.kind == "delta":
-        return f"δ  {step.result.label}" + ("  (fused)" if step.fused else "")
-    return f"update  {step.equation.split(' ← ', 1)[0]}"
+    """`multiply  X · W⁽¹⁾`, `activate  σ(Z⁽¹⁾)`, `δ  δ⁽²⁾`, `update  W⁽²⁾`: the core's."""
+    return step_kind(step).label(step)
 
 
 class Timeline(QTreeWidget):
@@ -60,9 +34,7 @@ class Timeline(QTreeWidget):
         self._items: list[QTreeWidgetItem] = []
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)
-        doc.sessionReplaced.connect(self.rebuild)
-        doc.cursorMoved.connect(self._on_cursor_moved)
-        doc.iterationChanged.connect(self._on_iteration_changed)
+        follow(doc, self._highlight, ignore, iteration=True, rebuild=self.rebuild)
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -75,24 +47,23 @@ class Timeline(QTreeWidget):
             groups: dict[str, QTreeWidgetItem] = {}
             layers: dict[tuple[str, int], QTreeWidgetItem] = {}
             for index, step in enumerate(self.doc.trace.steps):
-                phase = step.phase
-                group = groups.get(phase)
+                phase = phase_of(step)
+                group = groups.get(phase.name)
                 if group is None:
-                    title = "LOSS" if phase == "loss" else phase.upper()
-                    group = QTreeWidgetItem(self, [title])
+                    group = QTreeWidgetItem(self, [phase.title])
                     group.setFont(0, bold)
                     group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                    groups[phase] = group
+                    groups[phase.name] = group
                 parent = group
-                if step.layer is not None and phase in ("forward", "backward"):
-                    key = (phase, step.layer)
+                if step.layer is not None and phase.by_layer:
+                    key = (phase.name, step.layer)
                     parent = layers.get(key)  # type: ignore[assignment]
                     if parent is None:
                         parent = QTreeWidgetItem(group, [f"Layer {step.layer}"])
                         parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
                         layers[key] = parent
-                if phase == "loss":
-                    group.setText(0, f"LOSS  {step.equation.split(' = ', 1)[-1]}")
+                if phase.single:  # the loss: its group is its entry
+                    group.setText(0, f"{phase.title}  {step_kind(step).detail(step)}")
                     group.setData(0, STEP_ROLE, index)
                     group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                     group.setToolTip(0, f"{step.id}: {step.title}")
@@ -109,12 +80,6 @@ class Timeline(QTreeWidget):
         index = item.data(0, STEP_ROLE)
         if index is not None:
             self.doc.go_to(int(index))
-
-    def _on_cursor_moved(self, _index: int) -> None:
-        self._highlight()
-
-    def _on_iteration_changed(self, _iteration: int) -> None:
-        self._highlight()
 
     def _highlight(self) -> None:
         with QSignalBlocker(self):

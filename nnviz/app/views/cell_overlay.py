@@ -1,0 +1,289 @@
+"""The numbers and the grid over one heatmap, painted in device pixels: only the visible
+cells, only when they fit, white on dark cells and near-black on light ones, greyed on
+broadcast copies, bold italic when not finite (inf, nan); NaN cells hatched.
+"""
+
+# ruff: noqa: N802 -- Qt's names: overrides (paint, boundingRect)
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QTransform,
+)
+
+from nnviz.app.guard import guarded
+from nnviz.app.startup import MONO
+from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.colour_scale import NO_COLOUR, lut_index, lut_indices
+from nnviz.core.formatting import format_value
+
+MIN_FONT_PX = 9.0
+MAX_FONT_PX = 24.0
+MIN_TEXT_CELL_PX = 18.0  # below this the numbers hide (and a tooltip gives them)
+MIN_GRID_CELL_PX = 7.0
+MAX_MEASURED_CELLS = 600  # wider cells for long numbers only where numbers can show
+
+
+def font_px_for(cell_h: float) -> float:
+    """The size of a cell's number for a cell `cell_h` pixels tall."""
+    return max(MIN_FONT_PX, min(MAX_FONT_PX, cell_h * 0.36))
+
+
+def dark_table(lut: np.ndarray) -> np.ndarray:
+    """Per LUT entry: is that colour dark (so a number on it is written in white)?"""
+    rgb = lut[:, :3].astype(float)
+    luminance = (0.2126 * rgb[:, 0] + 0.7152 * rgb[:, 1] + 0.0722 * rgb[:, 2]) / 255
+    return luminance < 0.5
+
+
+class CellOverlay(pg.GraphicsObject):
+    """The grid lines and the number in each cell, painted in device pixels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values = np.zeros((0, 0))
+        self._levels = (-1.0, 1.0)
+        self._copies: tuple[int | None, int | None] = (None, None)
+        self._dark_lut = np.zeros(1, dtype=bool)  # per LUT entry: is that colour dark?
+        self._dark_of: object = None  # the LUT _dark_lut was made from
+        self._dark: np.ndarray | None = None  # per cell, made when numbers are first drawn
+        self._nan: np.ndarray | None = None  # per cell: NaN? (made on the first paint)
+        self._finite: np.ndarray | None = None  # per cell: finite? (likewise)
+        self._precision = 4
+        self._texts: dict[tuple[int, int], str] = {}
+        self._widest: dict[int, float] = {}  # font px -> width of the widest number
+        self._theme = current_theme()
+        self._font = QFont(MONO)
+        self.numbers_drawn = False  # whether the last paint could show the numbers
+
+    def set_values(
+        self,
+        values: np.ndarray,
+        levels: tuple[float, float],
+        lut: np.ndarray,
+        precision: int,
+        theme: Theme,
+    ) -> None:
+        self.prepareGeometryChange()
+        self._values, self._levels, self._precision, self._theme = values, levels, precision, theme
+        if lut is not self._dark_of:
+            self._dark_lut, self._dark_of = dark_table(lut), lut
+        self._texts = {}
+        self._widest: dict[int, float] = {}
+        self._dark = None
+        self._nan: np.ndarray | None = None
+        self._finite: np.ndarray | None = None
+        self.update()
+
+    def text(self, i: int, j: int) -> str:
+        key = (i, j)
+        t = self._texts.get(key)
+        if t is None:
+            t = self._texts[key] = format_value(float(self._values[i, j]), self._precision)
+        return t
+
+    def set_copies(self, from_row: int | None, from_col: int | None) -> None:
+        """Rows (or columns) from here on are broadcast copies of the first one."""
+        self._copies = (from_row, from_col)
+
+    def _is_dark(self, i: int, j: int) -> bool:
+        """Whether cell (i, j)'s colour is dark (so its number is written in white)."""
+        k = lut_index(float(self._values[i, j]), self._levels, len(self._dark_lut))
+        return k != NO_COLOUR and bool(self._dark_lut[k])
+
+    @guarded(QRectF())
+    def boundingRect(self) -> QRectF:
+        rows, cols = self._values.shape
+        return QRectF(0, 0, cols, rows)
+
+    def _visible(self) -> tuple[range, range]:
+        rows, cols = self._values.shape
+        vb = self.getViewBox()
+        if vb is None:
+            return range(rows), range(cols)
+        r = vb.viewRect()
+        i0, i1 = max(0, math.floor(r.top())), min(rows, math.ceil(r.bottom()))
+        j0, j1 = max(0, math.floor(r.left())), min(cols, math.ceil(r.right()))
+        return range(i0, i1), range(j0, j1)
+
+    def fit(self, cell_w: float, cell_h: float) -> QFont | None:
+        """The font that fits every visible number in its cell, or None (numbers hidden)."""
+        if min(cell_w, cell_h) < MIN_TEXT_CELL_PX or self._values.size == 0:
+            return None
+        rows, cols = self._visible()
+        if len(rows) * len(cols) > 2500:
+            return None
+        if self._values.size <= MAX_MEASURED_CELLS:
+            size = font_px_for(cell_h)
+            while size >= MIN_FONT_PX:
+                if self.widest(size) <= cell_w - 6:
+                    self._font.setPixelSize(round(size))
+                    return self._font
+                size -= 1
+            return None
+        longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
+        size = font_px_for(cell_h)
+        while size >= MIN_FONT_PX:
+            self._font.setPixelSize(round(size))
+            if QFontMetricsF(self._font).horizontalAdvance(longest) <= cell_w - 6:
+                return self._font
+            size -= 1
+        return None
+
+    def widest(self, font_px: float) -> float:
+        """The width of the widest number at `font_px` (0 when there are too many to show)."""
+        if self._values.size == 0 or self._values.size > MAX_MEASURED_CELLS:
+            return 0.0
+        size = round(font_px)
+        if size not in self._widest:
+            rows, cols = self._values.shape
+            texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
+            self._font.setPixelSize(size)
+            if QFontInfo(self._font).fixedPitch():  # the widest is the longest: measure those
+                longest = max(len(t) for t in texts)
+                texts = {t for t in texts if len(t) == longest}
+            metrics = QFontMetricsF(self._font)
+            self._widest[size] = max(metrics.horizontalAdvance(t) for t in texts)
+        return self._widest[size]
+
+    @guarded(None)
+    def paint(self, p: QPainter, *args: object) -> None:
+        if self._values.shape[0] == 0:
+            return
+        t = p.transform()
+        cell_w, cell_h = abs(t.m11()), abs(t.m22())
+        p.save()
+        try:  # restored even if a number cannot be drawn (the guard logs why)
+            self._paint_cells(p, t, cell_w, cell_h)
+        finally:
+            p.restore()
+
+    def _paint_cells(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
+        rows, cols = self._values.shape
+        p.resetTransform()
+        self._paint_nan_cells(p, t)
+        if min(cell_w, cell_h) >= MIN_GRID_CELL_PX:
+            pen = QPen(QColor(self._theme.grid))
+            pen.setWidthF(1.0)
+            p.setPen(pen)
+            top_left, bottom_right = t.map(QPointF(0, 0)), t.map(QPointF(cols, rows))
+            for j in range(1, cols):
+                x = t.map(QPointF(j, 0)).x()
+                p.drawLine(QPointF(x, top_left.y()), QPointF(x, bottom_right.y()))
+            for i in range(1, rows):
+                y = t.map(QPointF(0, i)).y()
+                p.drawLine(QPointF(top_left.x(), y), QPointF(bottom_right.x(), y))
+        font = self.fit(cell_w, cell_h)
+        self.numbers_drawn = font is not None
+        if font is not None:
+            p.setFont(font)
+            self._paint_numbers(p, t, cell_w, cell_h)
+
+    def _nan_cells(self) -> list[tuple[int, int]]:
+        """The visible cells holding NaN (the image leaves them transparent)."""
+        nan = self._nan_mask()
+        if not nan.any():
+            return []
+        rows, cols = self._visible()
+        sub = nan[rows.start : rows.stop, cols.start : cols.stop]
+        return [(int(i) + rows.start, int(j) + cols.start) for i, j in np.argwhere(sub)]
+
+    def _paint_nan_cells(self, p: QPainter, t: QTransform) -> None:
+        """NaN is no colour on the scale: its cells are hatched, so they read as "no number"
+        even when the numbers are too small to print."""
+        cells = self._nan_cells()
+        if not cells:
+            return
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(QColor(self._theme.muted), Qt.BrushStyle.BDiagPattern))
+        for i, j in cells:
+            p.drawRect(t.mapRect(QRectF(j, i, 1, 1)))
+
+    def cell_style(self, i: int, j: int) -> str:
+        """How cell (i, j)'s number is written: "copy" (a broadcast copy, greyed),
+        "nonfinite" (inf, −inf or nan: bold italic) or "plain"."""
+        from_row, from_col = self._copies
+        if (from_row is not None and i >= from_row) or (from_col is not None and j >= from_col):
+            return "copy"
+        return "plain" if math.isfinite(float(self._values[i, j])) else "nonfinite"
+
+    def _paint_numbers(self, p: QPainter, t: QTransform, cell_w: float, cell_h: float) -> None:
+        """Each visible cell's number, centred, white on dark cells, near-black on light
+        ones, grey on broadcast copies, bold italic when not finite (inf, nan); one pen
+        change per style."""
+        dark_cells = self._dark_cells()
+        finite, nan = self._finite_cells(), self._nan_mask()
+        from_row, from_col = self._copies
+        light, dark = QColor("#ffffff"), QColor("#111111")  # on dark cells, on light ones
+        muted = QColor(self._theme.muted)  # a broadcast copy: greyed
+        text = QColor(self._theme.text)  # nan, on its hatched (transparent) cell
+        plain = p.font()
+        loud = QFont(plain)  # inf and nan are not numbers of the scale: they must stand out
+        loud.setBold(True)
+        loud.setItalic(True)
+        styles: list[tuple[QColor, QFont]] = [
+            (light, plain),
+            (dark, plain),
+            (muted, plain),
+            (light, loud),
+            (dark, loud),
+            (text, loud),
+        ]
+        cells: list[list[tuple[QRectF, str]]] = [[] for _ in styles]
+        axis_aligned = t.type().value <= QTransform.TransformationType.TxScale.value
+        m11, m22, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
+        half_w, half_h = cell_w / 2, cell_h / 2
+        vis_rows, vis_cols = self._visible()
+        for i in vis_rows:
+            row_dark, row_finite = dark_cells[i], finite[i]
+            row_copy = from_row is not None and i >= from_row
+            for j in vis_cols:
+                if axis_aligned:
+                    cx, cy = m11 * (j + 0.5) + dx, m22 * (i + 0.5) + dy
+                else:
+                    c = t.map(QPointF(j + 0.5, i + 0.5))
+                    cx, cy = c.x(), c.y()
+                if row_copy or (from_col is not None and j >= from_col):
+                    key = 2
+                elif row_finite[j]:
+                    key = 0 if row_dark[j] else 1
+                elif nan[i, j]:
+                    key = 5
+                else:
+                    key = 3 if row_dark[j] else 4
+                box = QRectF(cx - half_w, cy - half_h, cell_w, cell_h)
+                cells[key].append((box, self.text(i, j)))
+        centre = Qt.AlignmentFlag.AlignCenter
+        for (colour, font), boxes in zip(styles, cells, strict=True):
+            if boxes:
+                p.setPen(colour)
+                p.setFont(font)
+                for box, txt in boxes:
+                    p.drawText(box, centre, txt)
+
+    def _nan_mask(self) -> np.ndarray:
+        if self._nan is None:
+            self._nan = np.isnan(np.asarray(self._values, dtype=float))
+        return self._nan
+
+    def _finite_cells(self) -> np.ndarray:
+        if self._finite is None:
+            self._finite = np.isfinite(np.asarray(self._values, dtype=float))
+        return self._finite
+
+    def _dark_cells(self) -> np.ndarray:
+        """Per cell: is its colour dark? (the LUT entry the image draws it with)."""
+        if self._dark is None:
+            k = lut_indices(self._values, self._levels, len(self._dark_lut))
+            self._dark = self._dark_lut[k] & (k != NO_COLOUR)
+        return self._dark

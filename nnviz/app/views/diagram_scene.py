@@ -1,0 +1,497 @@
+"""The layer diagram's picture as data: the nodes, edges and texts (positions, colours,
+widths, marks) that `LayerDiagram` paints and hit-tests, built from the Document.
+
+Edges take the heatmaps' diverging map by the weight's sign (red +, blue −, stronger for a
+larger |w|) and a width for |w|, scaled to the largest finite |w| in the network (an inf
+weight is the widest, a NaN one grey). Nodes take the same map for the value of the sample
+looked at: the activation A (forward, loss, update) or δ = ∂L/∂Z (backward), ±inf at the
+ends of the map, NaN grey; a layer whose value the iteration has not computed yet at this
+step is drawn hollow. The step's layer is lit: its nodes and incoming edges at full strength
+on a band, the rest paled. The focused cell of the Document (hovered, else selected) is
+outlined as its edge or node, with the cells its explanation uses. Big layers (784-128-10)
+show at most MAX_SLOTS nodes per column, a gap marker for the rest, so a step stays fast.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
+
+from nnviz.app.document import RESULT, Cell, Document
+from nnviz.app.startup import SANS
+from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.diagram_layout import (
+    MAX_SLOTS,
+    UNITS,
+    VECTOR,
+    WEIGHTS,
+    Geometry,
+    cell_of_unit,
+    cell_of_vector_unit,
+    cell_of_weight,
+    kind_of,
+    layout,
+    unit_label,
+    unit_of_cell,
+    unit_of_vector_cell,
+    weight_of_cell,
+)
+from nnviz.core.explain import Explanation
+from nnviz.core.formatting import format_value
+from nnviz.core.session import layer_name
+from nnviz.core.steps import Operand, Step
+
+ACTIVATIONS, DELTA = "activations", "δ"
+MAX_EDGES_SAMPLED = 48  # per layer, the strongest, when a column shows only some units
+MAX_RADIUS = 17.0  # px at scale 1 in a dock-sized widget; up to GROW × that when bigger
+MAX_SPACING = 62.0
+GROW = 1.5
+MAX_EDGE_WIDTH = 6.0
+MIN_EDGE_WIDTH = 0.7
+PALE = 0.72  # how far a dimmed edge or node fades toward the background
+MIN_LABEL_PX = 7.0
+
+NodeKey = tuple[int, int]  # (layer, unit)
+EdgeKey = tuple[int, int, int]  # (layer it leads into, unit i there, unit j in layer − 1)
+
+
+@dataclass(slots=True)
+class EdgeShape:
+    key: EdgeKey
+    a: QPointF
+    b: QPointF
+    colour: QColor  # as drawn (paled when its layer is not lit)
+    sign_colour: QColor  # the sign's colour, unpaled
+    width: float
+    lit: bool
+    mark: str = ""  # "", "selected" or "outlined"
+
+
+@dataclass(slots=True)
+class NodeShape:
+    key: NodeKey
+    centre: QPointF
+    fill: QColor
+    border: QColor
+    label: str
+    label_colour: QColor
+    state: str  # "value", "pending" (not computed yet), "none" (inputs have no δ)
+    active: bool
+    value_text: str = ""
+    mark: str = ""
+    font: QFont | None = None  # the label's, shared by its column; None: no room for it
+    outside: int = 0  # the label is too long for the node: drawn left (−1) or right (+1)
+
+
+@dataclass(slots=True)
+class Outlines:
+    """What the focused result cell's explanation uses: nodes, and edges by the unit they
+    lead into ((layer, i) -> the units j of layer − 1)."""
+
+    explanation: Explanation | None = None
+    nodes: set[NodeKey] = field(default_factory=set)
+    edges: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Texts:
+    title: str = ""
+    subtitle: str = ""
+    captions: list[tuple[float, str, str, bool]] = field(default_factory=list)  # x, a, b, lit
+    gaps: list[tuple[float, float]] = field(default_factory=list)
+
+
+def _mix(c: QColor, toward: QColor, f: float) -> QColor:
+    """c faded a fraction f of the way toward `toward` (opaque, so edges do not show through)."""
+    return QColor.fromRgbF(
+        c.redF() + (toward.redF() - c.redF()) * f,
+        c.greenF() + (toward.greenF() - c.greenF()) * f,
+        c.blueF() + (toward.blueF() - c.blueF()) * f,
+    )
+
+
+def _readable_on(fill: QColor) -> QColor:
+    light = (0.2126 * fill.redF() + 0.7152 * fill.greenF() + 0.0722 * fill.blueF()) > 0.5
+    return QColor("#111111") if light else QColor("#ffffff")
+
+
+class DiagramScene:
+    """The picture of the Document's step, rebuilt by `build` (the widget calls it when the
+    Document, its size, its scale or the theme changed). Reads the Document; writes nothing."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.scale = 1.0  # type and node size factor: 1 at a desk, larger in presenter mode
+        self.theme: Theme = current_theme()
+        self._lut: list[QColor] = []
+        self._lut_theme = ""
+        # caches keyed by the objects themselves (an id() can be reused once one is freed)
+        self._levels_of: tuple[object, str] | None = None
+        self._levels = 1.0
+        self._wmax_of: object | None = None
+        self._outlines_of: Outlines | None = None
+        self._wmax = 1.0
+        # the picture, as last built
+        self.geometry: Geometry | None = None
+        self.edges: list[EdgeShape] = []
+        self.nodes: list[NodeShape] = []
+        self.texts = Texts()
+        self.sample = 0  # the sample the nodes show, from 0
+        self.quantity = ACTIVATIONS  # or DELTA
+        self.lit_layer = 0
+        self.fonts: dict[str, QFont] = {}
+
+    def _colour(self, t: float) -> QColor:
+        """The theme's diverging map at t ∈ [0, 1] (0.5 is zero)."""
+        return self._lut[round(min(1.0, max(0.0, t)) * 255)]
+
+    def _ensure_lut(self) -> None:
+        if self._lut_theme != self.theme.name:
+            table = self.theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+            self._lut = [QColor(int(r), int(g), int(b)) for r, g, b in table]
+            self._lut_theme = self.theme.name
+
+    def _operands(self, step: Step) -> list[tuple[str, Operand]]:
+        """(target, operand): the result first, then the operands in equation order."""
+        return [(RESULT, step.result), *((op.name, op) for op in step.operands)]
+
+    @staticmethod
+    def _operand(step: Step, target: str) -> Operand | None:
+        """The matrix a cell's target names: RESULT or an operand's name."""
+        if target == RESULT:
+            return step.result
+        return next((op for op in step.operands if op.name == target), None)
+
+    def _place(self, op: Operand, row: int, col: int) -> tuple[str, tuple[int, ...], int | None]:
+        """What a cell of `op` is in the picture: ("edge", (l, i, j), None),
+        ("node", (layer, unit), sample or None) or ("", (), None)."""
+        s = self.doc.trace.session
+        kind = kind_of(op, s.depth)
+        conv = s.convention
+        if kind is None:
+            return "", (), None
+        if kind.what == WEIGHTS:
+            return "edge", (kind.layer, *weight_of_cell(conv, row, col)), None
+        if kind.what == UNITS:
+            unit, sample = unit_of_cell(conv, row, col)
+            return "node", (kind.layer, unit), sample
+        return "node", (kind.layer, unit_of_vector_cell(conv, row, col)), None
+
+    def _cell_place(self, cell: Cell | None) -> tuple[str, tuple[int, ...], int | None]:
+        if cell is None:
+            return "", (), None
+        op = self._operand(self.doc.step, cell.target)
+        return ("", (), None) if op is None else self._place(op, cell.row, cell.col)
+
+    def _marks(self) -> tuple[dict[object, str], Outlines, dict[int, set[int]], int]:
+        """The focused cell's own item ("selected"), the items of the cells its explanation
+        uses ("outlined"), the units each column must draw, and the sample."""
+        doc = self.doc
+        step = doc.step
+        marks: dict[object, str] = {}
+        keep: dict[int, set[int]] = {}
+        focus = doc.focus_cell()
+        what, key, _ = self._cell_place(focus)
+        if what:
+            marks[(what, key)] = "selected"
+            if what == "edge":
+                keep.setdefault(key[0], set()).add(key[1])
+                keep.setdefault(key[0] - 1, set()).add(key[2])
+            else:
+                keep.setdefault(key[0], set()).add(key[1])
+        # The sample: the hovered cell's, else the selected cell's, else the first.
+        sample = 0
+        for cell in (doc.hover, doc.selection):
+            s = self._cell_place(cell)[2]
+            if s is not None:
+                sample = s
+                break
+        expl = doc.explanation() if focus is not None and focus.target == RESULT else None
+        outlines = self._outlines(step, expl) if expl is not None else Outlines()
+        return marks, outlines, keep, sample
+
+    def _outlines(self, step: Step, expl: Explanation) -> Outlines:
+        """The nodes and edges of the cells an explanation uses; cached per explanation, as
+        the Document caches it (a 784-term sum names 1568 cells: this loop is kept plain)."""
+        cached = self._outlines_of
+        if cached is not None and cached.explanation is expl:
+            return cached
+        s = self.doc.trace.session
+        conv, kinds = s.convention, {op.name: kind_of(op, s.depth) for op in step.operands}
+        out = Outlines(expl)
+        for term in expl.terms:
+            for ref in term.refs:
+                kind = kinds.get(ref.operand)
+                if kind is None:
+                    continue
+                if kind.what == WEIGHTS:
+                    i, j = weight_of_cell(conv, ref.row, ref.col)
+                    out.edges.setdefault((kind.layer, i), set()).add(j)
+                elif kind.what == UNITS:
+                    out.nodes.add((kind.layer, unit_of_cell(conv, ref.row, ref.col)[0]))
+                else:
+                    out.nodes.add((kind.layer, unit_of_vector_cell(conv, ref.row, ref.col)))
+        self._outlines_of = out
+        return out
+
+    def _node_levels(self, mode: str) -> float:
+        """The largest |value| of the quantity over every layer and sample: one fixed scale,
+        so the colours do not drift when the sample or the step changes."""
+        trace = self.doc.trace
+        if self._levels_of is None or self._levels_of[0] is not trace or self._levels_of[1] != mode:
+            if mode == ACTIVATIONS:
+                arrays = [trace.session.X, *trace.forward.A]
+            else:
+                arrays = list(trace.backward.delta)
+            m = 0.0
+            for a in arrays:
+                finite = np.abs(a[np.isfinite(a)])
+                if finite.size:
+                    m = max(m, float(finite.max()))
+            self._levels_of, self._levels = (trace, mode), (m if m > 0 else 1.0)
+        return self._levels
+
+    def _weight_max(self) -> float:
+        s = self.doc.trace.session
+        if s is not self._wmax_of:
+            m = 0.0
+            for w in s.W:
+                finite = np.abs(w[np.isfinite(w)])
+                if finite.size:
+                    m = max(m, float(finite.max()))
+            self._wmax_of, self._wmax = s, (m if m > 0 else 1.0)
+        return self._wmax
+
+    @staticmethod
+    def _computed(step: Step, mode: str, layer: int, depth: int) -> bool:
+        """Whether the iteration has computed this layer's value by this step."""
+        l = step.layer
+        if mode == ACTIVATIONS:
+            if step.phase != "forward" or layer == 0:
+                return True
+            assert l is not None
+            return layer < l or (layer == l and step.kind == "activation")
+        assert l is not None  # backward steps have a layer
+        return layer > l or (layer == l and step.kind != "output_grad")
+
+    def make_fonts(self) -> dict[str, QFont]:
+        def font(px: float, bold: bool = False) -> QFont:
+            f = QFont(SANS)
+            f.setPixelSize(max(7, round(px)))
+            f.setBold(bold)
+            return f
+
+        s = self.scale
+        return {
+            "title": font(15 * s, bold=True),
+            "subtitle": font(12 * s),
+            "caption": font(12 * s),
+            "count": font(11 * s),
+            "value": font(11 * s),
+            "label": font(13 * s),
+            "gap": font(16 * s, bold=True),
+        }
+
+    def build(self, width: float, height: float) -> None:
+        """Lay the picture out for a widget `width` × `height` pixels, from the Document."""
+        doc = self.doc
+        self.theme = theme = current_theme()
+        self._ensure_lut()
+        trace, step = doc.trace, doc.step
+        s = trace.session
+        sizes, depth, batch = tuple(s.layers), s.depth, s.batch
+        mode = DELTA if step.phase == "backward" else ACTIVATIONS
+        self.quantity = mode
+        marks, outlines, keep, sample = self._marks()
+        sample = min(max(sample, 0), batch - 1)
+        self.sample = sample
+        lit = step.layer if step.layer is not None else depth
+        self.lit_layer = lit
+        active = {lit}
+        if step.layer is not None and (step.product is not None or step.kind == "W"):
+            active.add(lit - 1)
+        lit_edges = step.layer  # the loss lights the output units, no weights
+
+        fonts = self.make_fonts()
+        self.fonts = fonts
+        fm = {k: QFontMetricsF(f) for k, f in fonts.items()}
+        sc = self.scale
+        margin = 10 * sc
+        title_h = fm["title"].height() + fm["subtitle"].height() + 10 * sc
+        elided = any(n > MAX_SLOTS for n in sizes)
+        footer_h = fm["caption"].height() + (fm["count"].height() if elided else 0) + 8 * sc
+        value_w = fm["value"].horizontalAdvance("−0.0000") / 2
+        side = max(MAX_RADIUS * sc, value_w) + margin
+        box = (
+            side,
+            title_h + margin + MAX_RADIUS * sc * 0.3,
+            max(width - 2 * side, 10.0),
+            max(height - title_h - footer_h - 2 * margin - MAX_RADIUS * sc * 0.3, 10.0),
+        )
+        grow = min(max(min(width / 320, height / 360), 1.0), GROW)
+        geo = layout(sizes, keep, box, MAX_RADIUS * sc * grow, MAX_SPACING * sc * grow)
+        self.geometry = geo
+        r = geo.radius
+        pos = {
+            (c.layer, u): QPointF(c.x, y)
+            for c in geo.columns
+            for u, y in zip(c.units, c.ys, strict=True)
+        }
+        base, muted, text = QColor(theme.base), QColor(theme.muted), QColor(theme.text)
+
+        # edges ---------------------------------------------------------------------------------
+        wmax = self._weight_max()
+        edges: list[EdgeShape] = []
+        for l in range(1, depth + 1):
+            weights = s.W[l - 1]  # canonical (n_l, n_{l-1})
+            into, outof = geo.columns[l], geo.columns[l - 1]
+            pairs = [(i, j) for i in into.units for j in outof.units]
+            sampled = not (into.complete and outof.complete)
+            if sampled and len(pairs) > MAX_EDGES_SAMPLED:  # the strongest, and the marked
+                focused = {k[1:] for (w, k) in marks if w == "edge" and k[0] == l}
+                focused |= {(i, j) for (i, j) in pairs if j in outlines.edges.get((l, i), ())}
+                pairs.sort(key=lambda p: -np.nan_to_num(abs(float(weights[p[0], p[1]]))))
+                pairs = pairs[:MAX_EDGES_SAMPLED] + [
+                    p for p in pairs[MAX_EDGES_SAMPLED:] if p in focused
+                ]
+            is_lit = l == lit_edges
+            for i, j in pairs:
+                w = float(weights[i, j])
+                mag = min(abs(w) / wmax, 1.0) if np.isfinite(w) else 1.0
+                if w > 0:
+                    sign_colour = self._colour(0.5 + 0.5 * (0.45 + 0.55 * mag))
+                elif w < 0:
+                    sign_colour = self._colour(0.5 - 0.5 * (0.45 + 0.55 * mag))
+                else:
+                    sign_colour = QColor(muted)
+                width = (MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * mag) * sc
+                a, b = pos[(l - 1, j)], pos[(l, i)]
+                colour = sign_colour if is_lit else _mix(sign_colour, base, PALE)
+                edges.append(
+                    EdgeShape(
+                        (l, i, j),
+                        a,
+                        b,
+                        colour,
+                        sign_colour,
+                        width,
+                        is_lit,
+                        marks.get(("edge", (l, i, j)))
+                        or ("outlined" if j in outlines.edges.get((l, i), ()) else ""),
+                    )
+                )
+        # drawn order: pale under lit, marked on top
+        edges.sort(key=lambda e: (bool(e.mark), e.lit, e.width))
+        self.edges = edges
+
+        # nodes ---------------------------------------------------------------------------------
+        levels = self._node_levels(mode)
+        precision = doc.precision
+        room_for_values = geo.spacing - 2 * r >= fm["value"].height() + 2 * sc
+        nodes: list[NodeShape] = []
+        for col in geo.columns:
+            k = col.layer
+            is_active = k in active
+            if mode == DELTA and k == 0:
+                state, values = "none", None
+            elif self._computed(step, mode, k, depth):
+                state = "value"
+                if mode == ACTIVATIONS:
+                    values = s.X if k == 0 else trace.forward.A[k - 1]
+                else:
+                    values = trace.backward.delta[k - 1]
+            else:
+                state, values = "pending", None
+            labels = [unit_label(k, u, depth) for u in col.units]
+            # The column's font fits its ordinary labels; a far unit's longer one (x₇₈₄)
+            # goes beside its node rather than shrink every label of the column.
+            ordinary = [t for u, t in zip(col.units, labels, strict=True) if u < 99] or labels
+            font = self._label_font(max(ordinary, key=len), r) if labels else None
+            fm_label = QFontMetricsF(font) if font is not None else None
+            for u, y, label in zip(col.units, col.ys, labels, strict=True):
+                outside = 0
+                if fm_label is not None and fm_label.horizontalAdvance(label) > 1.8 * r - 2:
+                    outside = -1 if k == depth else 1
+                value_text = ""
+                if values is not None:
+                    v = float(values[u, sample])
+                    # ±inf at the ends of the map, as in the heatmaps; NaN has no colour
+                    fill = muted if np.isnan(v) else self._colour(0.5 + 0.5 * v / levels)
+                    if room_for_values:
+                        value_text = format_value(v, precision)
+                    border = text
+                elif state == "none":
+                    fill, border = QColor(theme.alt_base), muted
+                else:
+                    fill, border = QColor(base), muted
+                label_colour = _readable_on(fill) if state == "value" else muted
+                if not is_active:
+                    fill = _mix(fill, base, PALE * 0.8)
+                    border = _mix(border, base, 0.5)
+                    label_colour = _mix(_readable_on(fill), base, 0.25)
+                nodes.append(
+                    NodeShape(
+                        (k, u),
+                        QPointF(col.x, y),
+                        fill,
+                        border,
+                        label,
+                        label_colour,
+                        state,
+                        is_active,
+                        value_text,
+                        marks.get(("node", (k, u)))
+                        or ("outlined" if (k, u) in outlines.nodes else ""),
+                        font,
+                        outside,
+                    )
+                )
+        self.nodes = nodes
+
+        # texts ---------------------------------------------------------------------------------
+        t = self.texts = Texts()
+        t.title = f"Network {'-'.join(map(str, sizes))} · sample {sample + 1} of {batch}"
+        if mode == ACTIVATIONS:
+            t.subtitle = "nodes: activations A · edges: weights W"
+        else:
+            t.subtitle = "nodes: δ = ∂L/∂Z · edges: weights W"
+        for col in geo.columns:
+            k = col.layer
+            a = "X" if k == 0 else layer_name("A" if mode == ACTIVATIONS else "δ", k)
+            b = "" if col.complete else f"{col.size} units"
+            t.captions.append((col.x, a, b, k == lit))
+            t.gaps.extend((col.x, y) for y, _hidden in col.gaps)
+
+    def _label_font(self, label: str, r: float) -> QFont | None:
+        """The biggest label font (up to the label size) that fits inside a node, or None."""
+        f = QFont(self.fonts["label"])
+        size = min(f.pixelSize(), round(r * 0.95))
+        while size >= MIN_LABEL_PX:
+            f.setPixelSize(size)
+            if QFontMetricsF(f).horizontalAdvance(label) <= 1.8 * r - 2:
+                return f
+            size -= 1
+        return None
+
+    def cell_for(self, what: str, key: tuple[int, ...]) -> tuple[str, int, int] | None:
+        """The cell of the step on screen an edge or a node stands for, if the step has it."""
+        step = self.doc.step
+        s = self.doc.trace.session
+        conv = s.convention
+        for target, op in self._operands(step):
+            kind = kind_of(op, s.depth)
+            if kind is None:
+                continue
+            if what == "edge" and kind.what == WEIGHTS and kind.layer == key[0]:
+                row, col = cell_of_weight(conv, key[1], key[2])
+            elif what == "node" and kind.layer == key[0] and kind.what == UNITS:
+                row, col = cell_of_unit(conv, key[1], self.sample)
+            elif what == "node" and kind.layer == key[0] and kind.what == VECTOR:
+                row, col = cell_of_vector_unit(conv, key[1])
+            else:
+                continue
+            rows, cols = op.value.shape
+            if 0 <= row < rows and 0 <= col < cols:
+                return target, row, col
+        return None

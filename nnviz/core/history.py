@@ -1,0 +1,220 @@
+"""The iterations reached: the parameters and the loss of each, within a memory budget.
+
+Iteration 1 is the session as opened or edited; iteration k + 1 starts from iteration k's
+updated parameters (DESIGN §1). Every iteration reached keeps its session (they share X and Y,
+so only the parameters cost memory) and its loss, so the loss curve has a point for each; the
+oldest are dropped past the budget. `advance` runs at training speed with the lean maths of
+`network.py`, as `train.py` does: no trace is built. Traces are built on demand, a few cached,
+keyed by iteration. An edit replaces one iteration's session and drops the later ones: they
+are recomputed from the edited one.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core.errors import NnvizError
+from nnviz.core.network import Forward, backward, forward, output_loss, quiet, update
+from nnviz.core.session import Session
+from nnviz.core.trace import Trace, build_trace
+from nnviz.core.types import Mat
+
+MAX_KEPT_BYTES = 32 * 2**20  # parameters of past iterations: oldest dropped past this
+MAX_KEPT_ITERATIONS = 10_000
+TRACE_CACHE = 3  # traces kept: the one on screen and its neighbours
+
+
+class TrainingStopped(NnvizError):
+    """The next iteration would have non-finite parameters or a non-finite loss."""
+
+    def __init__(self, iteration: int, message: str) -> None:
+        super().__init__(message)
+        self.iteration = iteration  # the iteration that was not reached
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """What fixes the steps of an iteration and their shapes (not their numbers)."""
+
+    convention: str
+    layers: tuple[int, ...]
+    batch: int
+    activations: tuple[str, ...]
+    loss: str
+    reduction: str
+    train_biases: bool
+
+
+def structure(s: Session) -> Structure:
+    return Structure(
+        s.convention, s.layers, s.batch, s.activations, s.loss, s.reduction, s.train_biases
+    )
+
+
+def parameter_bytes(s: Session) -> int:
+    return sum(w.nbytes for w in s.W) + sum(v.nbytes for v in s.b)
+
+
+def _finite(params: tuple[Mat, ...]) -> bool:
+    return all(np.isfinite(p).all() for p in params)
+
+
+def _loss(s: Session) -> tuple[float, Forward]:
+    with quiet():
+        fwd = forward(s.W, s.b, s.X, s.activations)
+        return output_loss(fwd, s.Y, s.loss, s.reduction), fwd
+
+
+class History:
+    """Sessions and losses of iterations `first`..`last` (from 1), with a trace cache.
+
+    The budget is read when an iteration is kept, so a test (or a setting) can change
+    MAX_KEPT_BYTES / MAX_KEPT_ITERATIONS of this module, or pass its own.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        max_bytes: int | None = None,
+        max_iterations: int | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_iterations = max_iterations
+        self._reset(1, session)
+
+    def _reset(self, first: int, session: Session) -> None:
+        loss, fwd = _loss(session)
+        self._first = first
+        self._sessions: list[Session] = [session]
+        self._losses: list[float] = [loss]
+        self._bytes = parameter_bytes(session)
+        self._last_forward: tuple[Session, Forward] | None = (session, fwd)
+        self._traces: dict[int, Trace] = {}
+
+    # --- reading --------------------------------------------------------------------------
+    @property
+    def first(self) -> int:
+        """The oldest iteration kept."""
+        return self._first
+
+    @property
+    def last(self) -> int:
+        """The newest iteration reached (and kept)."""
+        return self._first + len(self._sessions) - 1
+
+    def __contains__(self, k: object) -> bool:
+        return isinstance(k, int) and self.first <= k <= self.last
+
+    def _at(self, k: int) -> int:
+        if k not in self:
+            raise NnvizError(
+                f"iteration {k} is not kept (the iterations kept are {self.first}..{self.last})"
+            )
+        return k - self._first
+
+    def session(self, k: int) -> Session:
+        return self._sessions[self._at(k)]
+
+    def loss(self, k: int) -> float:
+        return self._losses[self._at(k)]
+
+    def losses(self) -> list[tuple[int, float]]:
+        """(iteration, loss) of every kept iteration, in order: no gaps."""
+        return list(enumerate(self._losses, start=self._first))
+
+    def trace(self, k: int) -> Trace:
+        """The full trace of iteration k, built once and cached (a few, nearest k kept)."""
+        trace = self._traces.get(k)
+        if trace is None:
+            trace = build_trace(self.session(k))
+            while len(self._traces) >= TRACE_CACHE:
+                del self._traces[max(self._traces, key=lambda it: abs(it - k))]
+            self._traces[k] = trace
+        return trace
+
+    # --- growing ----------------------------------------------------------------------------
+    def advance(self, n: int = 1, protect: int | None = None) -> int:
+        """Compute n iterations past the last, without traces; the budget never drops
+        `protect`. Returns the new last iteration. Raises TrainingStopped (keeping what was
+        reached) when an iteration would have non-finite parameters or loss."""
+        for _ in range(n):
+            self._advance_one(protect)
+        return self.last
+
+    def _advance_one(self, protect: int | None) -> None:
+        s = self._sessions[-1]
+        k = self.last + 1
+        lr = s.learning_rate
+        traced = self._traces.get(self.last)
+        if traced is not None:  # stepping past the last step: the trace has the update
+            W, b = traced.W_next, traced.b_next
+        else:
+            with quiet():
+                fwd = self._forward_of_last()
+                bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+                W = update(s.W, bwd.dW, lr)  # what build_trace's update steps compute
+                b = update(s.b, bwd.db, lr) if s.train_biases else s.b
+        hint = f"try a smaller learning rate than {lr:g}"
+        if not math.isfinite(self._losses[-1]):  # an edit overflowed, not the training
+            hint = f"iteration {k - 1}'s loss is already {self._losses[-1]}: try smaller numbers"
+        if not (_finite(W) and _finite(b)):
+            raise TrainingStopped(
+                k, f"training diverged at iteration {k}: its parameters overflow ({hint})"
+            )
+        nxt = s.with_parameters(W, b)
+        loss, fwd_next = _loss(nxt)
+        if not math.isfinite(loss):
+            raise TrainingStopped(
+                k, f"training diverged at iteration {k}: the loss is {loss} ({hint})"
+            )
+        self._keep(nxt, loss, protect)
+        self._last_forward = (nxt, fwd_next)
+
+    def _forward_of_last(self) -> Forward:
+        s = self._sessions[-1]
+        if self._last_forward is not None and self._last_forward[0] is s:
+            return self._last_forward[1]
+        return _loss(s)[1]
+
+    def _keep(self, s: Session, loss: float, protect: int | None) -> None:
+        """A new last iteration; the oldest dropped past the budget, never `protect`."""
+        self._sessions.append(s)
+        self._losses.append(loss)
+        self._bytes += parameter_bytes(s)
+        max_bytes = MAX_KEPT_BYTES if self.max_bytes is None else self.max_bytes
+        max_its = MAX_KEPT_ITERATIONS if self.max_iterations is None else self.max_iterations
+        while len(self._sessions) > 1 and (
+            self._bytes > max_bytes or len(self._sessions) > max_its
+        ):
+            if self._first == protect:
+                break
+            self._bytes -= parameter_bytes(self._sessions.pop(0))
+            self._losses.pop(0)
+            self._traces.pop(self._first, None)
+            self._first += 1
+
+    # --- edits ------------------------------------------------------------------------------
+    def put(self, k: int, session: Session) -> None:
+        """Make `session` iteration k and drop the later iterations (an edit, its undo or
+        redo). Iterations between the last and k are recomputed from the last; before the
+        first kept, the history starts again at k."""
+        if k < 1:
+            raise NnvizError(f"iterations count from 1, got {k}")
+        if k > self.last + 1:
+            try:
+                self.advance(k - 1 - self.last)
+            except TrainingStopped:
+                self._reset(k, session)  # what lies between cannot be reached again
+                return
+        if k <= self._first:
+            self._reset(k, session)
+            return
+        del self._sessions[k - self._first :]
+        del self._losses[k - self._first :]
+        for it in [it for it in self._traces if it >= k]:
+            del self._traces[it]
+        self._bytes = sum(parameter_bytes(x) for x in self._sessions)
+        loss, fwd = _loss(session)
+        self._keep(session, loss, protect=k)
+        self._last_forward = (session, fwd)
