@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -65,18 +66,32 @@ def child_floor() -> None:
 
 
 def child_start() -> None:
-    """Run in the spawned interpreter: start like `nnviz` does, exit after the first paint."""
-    from nnviz.app.launch import load_for_launch
+    """Run in the spawned interpreter: start like `nnviz` does, exit after the first paint.
 
-    session, path = load_for_launch(None, None)
+    Where nnviz has autosave (launch.open_windows) the window opens through it, with an
+    empty autosave folder of its own; before that, as `launch` did then, so one copy of this
+    file times both sides of a change."""
+    import tempfile
+
+    from nnviz.app import launch
+
+    session, path = launch.load_for_launch(None, None)
     from PySide6.QtCore import QEvent, QObject
 
     from nnviz.app.document import Document
-    from nnviz.app.main_window import MainWindow
     from nnviz.app.startup import ensure_app
 
     app = ensure_app()
-    window = MainWindow(Document(session, path), persist=False)
+    folder = tempfile.TemporaryDirectory()
+    open_windows = getattr(launch, "open_windows", None)
+    if open_windows is not None:
+        opened = open_windows(session, path, chosen=False, folder=Path(folder.name), persist=False)
+        window = opened[0].window
+    else:
+        from nnviz.app.main_window import MainWindow
+
+        opened = []
+        window = MainWindow(Document(session, path), persist=False)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -92,9 +107,10 @@ def child_start() -> None:
     window.show()
     app.exec()
     app.removeEventFilter(spy)
-    from nnviz.app.launch import shutdown
-
-    shutdown(window)
+    for o in opened:
+        o.autosaver.close()
+    launch.shutdown(window, *(o.doc for o in opened))
+    folder.cleanup()
 
 
 def spawn_until_painted(flag: str) -> tuple[float, float]:
