@@ -188,7 +188,9 @@ def process(iterations: int, threads: int) -> tuple[float, float]:
     env = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
     import os
 
+    # Bytecode caches as an installed nnviz has: the first of the three runs writes them.
     env = {**os.environ, **env}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as d:
         src = Path(d) / "net.nnviz.json"
         save_session(s, src)
