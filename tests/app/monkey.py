@@ -189,9 +189,9 @@ class Monkey:
             rec = self._command(index - 1)
             if rec is not None:
                 self._expect("redo", rec.iteration, rec.after)
-        elif index == index0 and (count != count0 or session is not session0) and index:
+        elif index == index0 and index and self.doc.iteration == iteration0:
             rec = self._command(index - 1)  # typed again into the same cell: merged
-            if rec is not None and session is not session0:
+            if rec is not None and session is not session0 and session_diff(session, session0):
                 rec.after = session
         elif index == index0 - 1 and count < count0 and count == index:
             rec = self._tags.get(id(top0))  # merged back to the first value: gone
@@ -263,8 +263,9 @@ class Monkey:
     def _guard(self, do: Callable[[], object], paint: bool = True) -> None:
         try:
             do()
-            if paint:
-                QApplication.processEvents()  # paints, deferred commits, single-shot timers
+            if paint:  # deferred commits, single-shot timers, then the paints they asked for
+                QApplication.processEvents()
+                QApplication.processEvents()
             else:  # an editor's queued commit and layouts, but no paint: paints are most of
                 # the time, and Qt merges the updates of the actions in between into one
                 QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
