@@ -12,10 +12,9 @@ After every action it checks the Document:
 - the keys do what the keymap says (Ctrl+Z undoes, Right steps, F5 toggles presenter mode);
 - no Python exception escaped into Qt (the caller passes the list its excepthook fills).
 
-Every action is a plain tuple (JSON-able), so a run can be written out and replayed. A crash
-(a signal) kills the process, so explore in a child process: `python -m tests.app.monkey
---seeds 1-20` runs each seed in its own process and names the action that killed it;
-`--replay FILE` replays a log, `--shrink FILE` looks for a shorter log failing the same way.
+Every action is a plain tuple (monkey_actions.py draws them), so a run can be logged and
+replayed. A crash (a signal) kills the process: tests/app/monkey_run.py runs seeds in child
+processes, names the action that killed one, replays a log and shrinks it.
 """
 
 import os

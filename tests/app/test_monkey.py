@@ -63,3 +63,23 @@ def test_an_exception_in_a_slot_fails_the_monkey_with_its_seed(qtbot, monkey_win
             errors.clear()
     finally:
         doc.cursorMoved.disconnect(broken)
+
+
+def test_an_undo_that_restores_the_wrong_session_fails_the_monkey(qtbot, monkey_window):
+    """The checker itself: an undo that writes back anything but what the command was made
+    on (here −W for W, injected into the Document) is caught at that undo."""
+    doc = monkey_window.doc
+    apply_block, calls = doc.apply_block, []
+
+    def wrong(iteration, matrix, layer, i, j, block) -> None:
+        calls.append(block)
+        if len(calls) > 1:  # the first call is the edit's redo, the next its undo
+            block = tuple(tuple(-v for v in row) for row in block)
+        apply_block(iteration, matrix, layer, i, j, block)
+
+    doc.apply_block = wrong  # the commands call it through the Document
+    monkey = Monkey(monkey_window, 99)
+    monkey.perform(("type", "W", 1, 0, 0, "F2", "0.25", "Enter"))
+    assert doc.cell_value("W", 1, 0, 0) == 0.25  # seed 001's W⁽¹⁾[0,0] was 0.1
+    with pytest.raises(MonkeyFailure, match=r"action 2: undo: the session differs at W1\[0, 0\]"):
+        monkey.perform(("menu", "undo"))
