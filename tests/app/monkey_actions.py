@@ -80,7 +80,7 @@ HOSTILE = [
 
 
 def _huge(text: str) -> bool:
-    """A number of 1e30 or more: with the weights it meets, it overflows a loss or a colour scale today (issue 9)."""
+    """1e30 or more: times the weights it meets, it overflows a loss today (issue 9)."""
     try:
         value = abs(float(text.replace("\u2212", "-")))
     except ValueError:
