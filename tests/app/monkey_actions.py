@@ -79,16 +79,17 @@ HOSTILE = [
 ]  # fmt: skip
 
 
-def _huge(text: str) -> bool:
-    """1e30 or more: times the weights it meets, it overflows a loss today (issue 9)."""
+def _extreme(text: str) -> bool:
+    """1e30 or more (times the weights it meets, it overflows a loss today), or subnormal
+    (a step whose largest magnitude is 1e-320 overflows its colour scale): issue 9."""
     try:
         value = abs(float(text.replace("\u2212", "-")))
     except ValueError:
         return False
-    return 1e30 <= value < float("inf")  # inf and 1e309 are refused as they should be
+    return 1e30 <= value < float("inf") or 0 < value < 1e-300  # inf, 1e309: refused anyway
 
 
-HUGE = {t for t in HOSTILE if _huge(t)}  # left out with NNVIZ_MONKEY_EXCLUDE=huge
+EXTREME = {t for t in HOSTILE if _extreme(t)}  # left out with NNVIZ_MONKEY_EXCLUDE=extreme
 SIZES = [(50, 40), (120, 90), (300, 200), (640, 480), (800, 560), (1024, 768), (1600, 1000)]
 
 
@@ -114,7 +115,7 @@ class ActionMaker:
         r = self.rng
         if "hostile" not in self.exclude and r.random() < 0.5:
             text = r.choice(HOSTILE)
-            if "huge" in self.exclude and text in HUGE:
+            if "extreme" in self.exclude and text in EXTREME:
                 text = "1e9"
             return text
         value = r.gauss(0, 1) * 10 ** r.uniform(-3, 2.5)

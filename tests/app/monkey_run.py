@@ -26,8 +26,10 @@ OUT = Path(tempfile.gettempdir()) / "nnviz-monkey"
 def child(args: argparse.Namespace) -> int:
     """One monkey in this process: the seed's actions, or a log's."""
     import faulthandler
+    import warnings
 
     faulthandler.enable()
+    warnings.filterwarnings("error", module="nnviz")  # as pytest does (pyproject.toml)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6.QtCore import QSettings

@@ -3,8 +3,8 @@ invariants checked after each (tests/app/monkey.py says which).
 
 NNVIZ_MONKEY_SEED replays a seed (default: from the clock; printed, and named in every
 failure with the last 20 actions), NNVIZ_MONKEY_ACTIONS changes the count, NNVIZ_MONKEY_EXCLUDE
-leaves action kinds out (KINDS, or `hostile`: no hostile text, `huge`: no number of 1e30
-or more) while a known bug is being fixed. A crash kills
+leaves action kinds out (KINDS, or `hostile`: no hostile text, `extreme`: no number of
+1e30 or more nor a subnormal one) while a known bug is being fixed. A crash kills
 pytest: `python -m tests.app.monkey_run explore --seeds N` runs seeds in child processes and
 names the action that killed one.
 """
