@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.keys import is_editor
-from nnviz.core.session import Session, load_session
+from nnviz.core.session import Session
+from nnviz.core.session_file import load_session
 from nnviz.core.trace import Trace, build_trace
 from nnviz.resources import example_path
 from tests.app.monkey_actions import KEYS, Action, ActionMaker

@@ -40,7 +40,7 @@ def child(args: argparse.Namespace) -> int:
     from nnviz.app.main_window import MainWindow
     from nnviz.app.qt_workarounds import guard_refcounts
     from nnviz.app.startup import ensure_app
-    from nnviz.core.session import load_session
+    from nnviz.core.session_file import load_session
     from nnviz.resources import example_path
     from tests.app.monkey import Monkey, MonkeyFailure
 

@@ -15,7 +15,7 @@ import pytest
 
 from nnviz.app.document import Document
 from nnviz.app.theme import current_theme
-from nnviz.core.session import load_session
+from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
 from tests.app.monkey import Monkey, MonkeyFailure, settings
 from tests.app.monkey_actions import KINDS
