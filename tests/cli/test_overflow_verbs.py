@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from nnviz.cli import main
-from nnviz.core.session_file import build_session, save_session
 from nnviz.resources import example_path
+from tests.core.support import overflowing_file
 
 
 def diverging_file(tmp_path: Path) -> Path:
@@ -21,21 +21,6 @@ def diverging_file(tmp_path: Path) -> Path:
     doc["learning_rate"] = 100
     path = tmp_path / "lr100.nnviz.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    return path
-
-
-def overflowing_file(tmp_path: Path) -> Path:
-    """Finite numbers whose product overflows: P⁽¹⁾ = 1e308 + 1e308 = inf, the loss inf."""
-    s = build_session(
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[1.0], [1.0]],
-        Y=[[0.0]],
-        W=[[[1e308, 1e308]]],
-        b=[[0.0]],
-    )
-    path = tmp_path / "overflow.nnviz.json"
-    save_session(s, path)
     return path
 
 

@@ -8,10 +8,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 from nnviz.cli import main
-from nnviz.core.session_file import build_session, load_session, save_session
+from nnviz.core.session_file import load_session, save_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path, resource
 from tests.cli.conftest import ALL_EXAMPLES
+from tests.core.support import overflowing_file
 
 SCHEMA = json.loads(resource("schemas", "trace.schema.json").read_text(encoding="utf-8"))
 
@@ -145,21 +146,6 @@ def test_trace_to_file_and_at_a_later_iteration(tmp_path, capsys):
     matmul = second["steps"][0]
     assert_allclose(matmul["operands"][0]["value"], update["result"], rtol=1e-15)
     assert second["loss"] < first["loss"]
-
-
-def overflowing_file(tmp_path):
-    """Finite numbers whose product overflows: P⁽¹⁾ = 1e308 + 1e308 = inf, so the loss is inf."""
-    s = build_session(
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[1.0], [1.0]],
-        Y=[[0.0]],
-        W=[[[1e308, 1e308]]],
-        b=[[0.0]],
-    )
-    path = tmp_path / "overflow.nnviz.json"
-    save_session(s, path)
-    return path
 
 
 def test_a_trace_that_overflows_is_written_as_valid_json_with_a_note(tmp_path, capsys):

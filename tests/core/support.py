@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, settings
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from nnviz.core.session import Session
-from nnviz.core.session_file import build_session, load_session
+from nnviz.core.session_file import build_session, load_session, save_session
 from nnviz.resources import example_names, example_path
 
 EXAMPLES = example_names()
@@ -138,3 +139,22 @@ def sessions(
         learning_rate=draw(st.sampled_from((0.01, 0.1, 0.5, 1.0))),
         train_biases=draw(st.booleans()),
     )
+
+
+def overflowing_session() -> Session:
+    """Finite numbers whose product overflows: P⁽¹⁾ = 1e308 + 1e308 = inf, so the loss is inf."""
+    return build_session(
+        layers=[2, 1],
+        activations=["identity"],
+        X=[[1.0], [1.0]],
+        Y=[[0.0]],
+        W=[[[1e308, 1e308]]],
+        b=[[0.0]],
+    )
+
+
+def overflowing_file(folder: Path) -> Path:
+    """`overflowing_session` saved as a session file in `folder`."""
+    path = folder / "overflow.nnviz.json"
+    save_session(overflowing_session(), path)
+    return path

@@ -15,7 +15,15 @@ from nnviz.core.gradcheck import EPSILON, TOLERANCE, NumbersOverflow, gradcheck,
 from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.train import session_loss, train
-from tests.core.support import EXAMPLES, PROPERTY, SMOOTH, SMOOTH_PAIRS, example, sessions
+from tests.core.support import (
+    EXAMPLES,
+    PROPERTY,
+    SMOOTH,
+    SMOOTH_PAIRS,
+    example,
+    overflowing_session,
+    sessions,
+)
 
 
 def test_relative_error_formula():
@@ -156,14 +164,7 @@ def test_an_entry_is_too_large_once_float64_cannot_hold_theta_plus_epsilon():
 
 
 def test_a_loss_that_overflows_is_refused_not_checked():
-    s = build_session(  # finite numbers; Z = 1e308 + 1e308 = inf
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[1.0], [1.0]],
-        Y=[[0.0]],
-        W=[[[1e308, 1e308]]],
-        b=[[0.0]],
-    )
+    s = overflowing_session()  # finite numbers; Z = 1e308 + 1e308 = inf
     with pytest.raises(NumbersOverflow) as err:
         gradcheck(s)
     assert str(err.value) == (

@@ -12,7 +12,7 @@ from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.trace_json import trace_to_dict
 from nnviz.core.train import TrainingDiverged, session_loss, train
-from tests.core.support import EXAMPLES, example, strict_numpy
+from tests.core.support import EXAMPLES, example, overflowing_session, strict_numpy
 
 
 def explain_everything(trace):
@@ -122,14 +122,7 @@ def test_sigmoid_hidden_units_saturate_quietly():
 
 def test_explain_a_sum_that_overflows():
     """1e308 + 1e308 is inf in the trace; its derivation says so (fsum would raise)."""
-    s = build_session(
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[1.0], [1.0]],
-        Y=[[0.0]],
-        W=[[[1e308, 1e308]]],
-        b=[[0.0]],
-    )
+    s = overflowing_session()
     with strict_numpy():
         e = explain(build_trace(s).step("forward.1.matmul"), 0, 0)
     assert e.value == e.result == math.inf

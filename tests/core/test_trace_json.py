@@ -12,7 +12,7 @@ from hypothesis import given
 from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.trace_json import first_non_finite, json_number, trace_to_dict
-from tests.core.support import PROPERTY, sessions
+from tests.core.support import PROPERTY, overflowing_session, sessions
 
 
 @PROPERTY
@@ -46,18 +46,6 @@ def test_json_holds_the_traces_numbers_exactly(s):
             assert d["result"] == step.result.value.ravel().tolist()
         else:
             assert d["result"] == step.result.value.tolist()
-
-
-def overflowing_session():
-    """Finite numbers whose product overflows: P⁽¹⁾ = 1e308 + 1e308 = inf."""
-    return build_session(
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[1.0], [1.0]],
-        Y=[[0.0]],
-        W=[[[1e308, 1e308]]],
-        b=[[0.0]],
-    )
 
 
 def test_json_number_names_what_json_cannot_hold():

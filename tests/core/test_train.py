@@ -9,10 +9,9 @@ from hypothesis import given
 from numpy.testing import assert_array_equal
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.session_file import build_session
 from nnviz.core.trace import build_trace
 from nnviz.core.train import TrainingDiverged, session_loss, train
-from tests.core.support import PROPERTY, example, sessions, strict_numpy
+from tests.core.support import PROPERTY, example, overflowing_session, sessions, strict_numpy
 
 
 def test_xor_really_learns():
@@ -137,14 +136,7 @@ def test_training_never_returns_a_session_whose_loss_is_not_finite():
 
 
 def test_parameters_that_overflow_are_refused_before_any_update():
-    s = build_session(  # finite numbers; Z = 1e308 + 1e308 = inf
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[1.0], [1.0]],
-        Y=[[0.0]],
-        W=[[[1e308, 1e308]]],
-        b=[[0.0]],
-    )
+    s = overflowing_session()  # finite numbers; Z = 1e308 + 1e308 = inf
     assert session_loss(s) == math.inf
     for n in (0, 1, 5):
         with pytest.raises(TrainingDiverged) as err:
