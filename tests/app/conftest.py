@@ -1,5 +1,7 @@
-"""Fixtures for the window tests: the application as nnviz sets it up, isolated settings."""
+"""Fixtures for the window tests: the application as nnviz sets it up, isolated settings, and
+the widgets and windows the tests drive."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +90,81 @@ def session_file(tmp_path: Path):
         return p
 
     return write
+
+
+@pytest.fixture
+def editors(qtbot, doc):
+    """The editors panel on seed 001's network, shown offscreen."""
+    from nnviz.app.views.editors import MatrixEditors
+
+    w = MatrixEditors(doc)
+    qtbot.addWidget(w)
+    w.resize(360, 420)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def column_doc(qapp):
+    """column-batch: a network in the column convention."""
+    from nnviz.app.document import Document
+    from nnviz.core.session_file import load_session
+
+    d = Document(load_session(example_path("column-batch")))
+    yield d
+    d.deleteLater()
+
+
+@pytest.fixture
+def diagram(qtbot, doc):
+    """Seed 001's 2-3-2 network (row convention) at the dock's size."""
+    from tests.app.user_actions import _show
+
+    return _show(qtbot, doc)
+
+
+@pytest.fixture
+def column_diagram(qtbot, column_doc):
+    from tests.app.user_actions import _show
+
+    return _show(qtbot, column_doc)
+
+
+@pytest.fixture
+def launched(qtbot, qapp, tmp_path):
+    """`open_windows` as launch calls it (a temporary autosave folder); closed at teardown."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from nnviz.app.launch import open_windows
+    from nnviz.core.session_file import load_session
+
+    opened = []
+
+    def run(session_path=None, *, chosen=True, persist=False, **kw):
+        path = str(session_path) if session_path else None
+        session = load_session(session_path or example_path("xor"))
+        made = open_windows(
+            session, path, chosen=chosen, folder=tmp_path / "autosave", persist=persist, **kw
+        )
+        for o in made:
+            qtbot.addWidget(o.window)
+            qtbot.waitExposed(o.window)
+        opened.extend(made)
+        return made
+
+    yield run
+    for o in opened:
+        o.autosaver.close()
+        o.window.close()
+        o.window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+
+
+@pytest.fixture
+def xor_file(tmp_path):
+    """A copy of the xor example in a temporary folder."""
+    path = tmp_path / "xor.nnviz.json"
+    shutil.copy(example_path("xor"), path)
+    return path

@@ -14,7 +14,7 @@ from nnviz.core.history import History
 from nnviz.core.session_file import load_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
-from tests.app.test_editors import click_tab, type_into_cell
+from tests.app.user_actions import click_tab, type_into_cell
 
 Key = Qt.Key
 

@@ -1,6 +1,7 @@
 """The editors panel driven as a user would: tabs, double-click / F2, typing, Enter, Ctrl+Z,
-Ctrl+C, Ctrl+V, the context menu. Seed 001's network (row convention): X is 4×2, W⁽¹⁾ is
-[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], and forward.1.matmul's P[0,0] = 1·0.1 + 2·0.4 = 0.9."""
+headers, column widths (copy and paste: test_editor_clipboard.py). Seed 001's network (row
+convention): X is 4×2, W⁽¹⁾ is [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], and
+forward.1.matmul's P[0,0] = 1·0.1 + 2·0.4 = 0.9."""
 
 import pytest
 from pytest import approx
@@ -13,98 +14,20 @@ from nnviz.core.formatting import format_value
 from nnviz.core.session_file import load_session
 from nnviz.core.steps import step_id
 from nnviz.resources import example_path
+from tests.app.user_actions import (
+    click_cell,
+    click_tab,
+    commit,
+    ctrl,
+    open_editor,
+    qt,
+    shown,
+    type_into_cell,
+    w1,
+)
 
 MATMUL = step_id("forward", 1, "matmul")
 W_SEED = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]
-
-
-@pytest.fixture
-def editors(qtbot, doc):
-    w = MatrixEditors(doc)
-    qtbot.addWidget(w)
-    w.resize(360, 420)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-@pytest.fixture
-def column_doc(qapp):
-    from nnviz.app.document import Document
-
-    d = Document(load_session(example_path("column-batch")))
-    yield d
-    d.deleteLater()
-
-
-def qt():
-    from PySide6.QtCore import Qt
-
-    return Qt
-
-
-def click_tab(qtbot, w: MatrixEditors, label: str) -> None:
-    tabs = [w.selector.tabText(k) for k in range(w.selector.count())]
-    k = tabs.index(label)
-    qtbot.mouseClick(w.selector, qt().MouseButton.LeftButton, pos=w.selector.tabRect(k).center())
-    assert w.selector.currentIndex() == k
-
-
-def click_cell(qtbot, w: MatrixEditors, i: int, j: int, modifier=None) -> None:
-    Qt = qt()
-    pos = w.table.visualRect(w.model.index(i, j)).center()
-    mods = modifier if modifier is not None else Qt.KeyboardModifier.NoModifier
-    qtbot.mouseClick(w.table.viewport(), Qt.MouseButton.LeftButton, mods, pos)
-
-
-def open_editor(qtbot, w: MatrixEditors, i: int, j: int, how: str):
-    """Open the cell editor by double-click or F2; return the QLineEdit."""
-    from PySide6.QtWidgets import QAbstractItemView, QLineEdit
-
-    Qt = qt()
-    if how == "double-click":
-        pos = w.table.visualRect(w.model.index(i, j)).center()
-        click_cell(qtbot, w, i, j)  # a double-click's first press: QTest sends only the second
-        qtbot.mouseDClick(w.table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    else:
-        click_cell(qtbot, w, i, j)
-        qtbot.keyClick(w.table, Qt.Key.Key_F2)
-    assert w.table.state() == QAbstractItemView.State.EditingState
-    editor = w.table.indexWidget(w.model.index(i, j))  # the open editor of that cell
-    assert isinstance(editor, QLineEdit)
-    return editor
-
-
-def type_into_cell(qtbot, w, i, j, text, how="double-click") -> None:
-    Qt = qt()
-    editor = open_editor(qtbot, w, i, j, how)
-    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # replace it all
-    qtbot.keyClicks(editor, text)
-    commit(qtbot, w, editor)
-
-
-def commit(qtbot, w: MatrixEditors, editor) -> None:
-    """Enter in the cell editor; the delegate commits on the next turn of the event loop."""
-    from PySide6.QtWidgets import QAbstractItemView
-
-    qtbot.keyClick(editor, qt().Key.Key_Return)
-    qtbot.waitUntil(lambda: w.table.state() != QAbstractItemView.State.EditingState)
-
-
-def shown(w: MatrixEditors, i: int, j: int) -> str:
-    return w.model.index(i, j).data()
-
-
-def w1(doc) -> list[list[float]]:
-    return [[doc.cell_value("W", 1, i, j) for j in range(3)] for i in range(2)]
-
-
-def ctrl(qtbot, widget, key, shift=False) -> None:
-    Qt = qt()
-    mods = Qt.KeyboardModifier.ControlModifier
-    if shift:
-        mods |= Qt.KeyboardModifier.ShiftModifier
-    qtbot.keyClick(widget, key, mods)
 
 
 # --- typing -------------------------------------------------------------------------------------
@@ -268,126 +191,6 @@ def test_headers_follow_the_column_convention():
     assert describe(s, "W", 1) == "3×2 · rows: hidden units h · columns: inputs x"
     assert describe(s, "b", 1) == "3×1 · one bias per unit, rows: hidden units h"
     assert matrix_shape(s, "Y", None) == (2, 4)
-
-
-# --- paste --------------------------------------------------------------------------------------
-
-
-def test_pasting_a_block_is_one_undo_step(qtbot, editors, doc, qapp):
-    Qt = qt()
-    w = editors
-    recomputed = []
-    doc.traceRecomputed.connect(lambda: recomputed.append(1))
-    qapp.clipboard().setText("0.7\t0.8\n0.9\t1.0\n")
-    click_cell(qtbot, w, 0, 1)
-    ctrl(qtbot, w.table, Qt.Key.Key_V)
-    assert w1(doc) == [[0.1, 0.7, 0.8], [0.4, 0.9, 1.0]]
-    assert len(recomputed) == 1  # one recomputation for the whole block
-    assert doc.undo_stack.count() == 1
-    assert doc.undo_stack.undoText() == "paste 2×2 into W⁽¹⁾[0,1]"
-    assert w.selected_rect() == (0, 1, 2, 2)  # the pasted block is selected
-    assert [shown(w, 1, 1), shown(w, 1, 2)] == ["0.9", "1"]
-    ctrl(qtbot, w.table, Qt.Key.Key_Z)
-    assert w1(doc) == W_SEED
-    assert doc.result(MATMUL)[0, 0] == approx(0.9)
-
-
-def test_a_numpy_literal_pastes_too_and_a_flat_list_runs_down_a_column_vector(
-    qtbot, qapp, column_doc
-):
-    w = MatrixEditors(column_doc)
-    qtbot.addWidget(w)
-    w.show_matrix("W", 1)  # 3×2 in the column convention
-    click_cell(qtbot, w, 0, 0)
-    assert w.paste("np.array([[1.0, 2.0],\n          [3.0, 4.0]])")
-    assert [[column_doc.cell_value("W", 1, i, j) for j in range(2)] for i in range(2)] == [
-        [1.0, 2.0],
-        [3.0, 4.0],
-    ]
-    w.show_matrix("b", 1)  # 3×1
-    assert w.paste("[0.5, -0.5, 0.25]")
-    assert [column_doc.cell_value("b", 1, i, 0) for i in range(3)] == [0.5, -0.5, 0.25]
-    assert column_doc.undo_stack.count() == 2
-
-
-def test_one_number_pasted_over_a_selection_fills_it(qtbot, editors, doc):
-    Qt = qt()
-    w = editors
-    click_cell(qtbot, w, 0, 0)
-    click_cell(qtbot, w, 1, 1, Qt.KeyboardModifier.ShiftModifier)
-    assert w.selected_rect() == (0, 0, 2, 2)
-    assert w.paste("0")
-    assert w1(doc) == [[0.0, 0.0, 0.3], [0.0, 0.0, 0.6]]
-    assert doc.undo_stack.count() == 1
-
-
-@pytest.mark.parametrize(
-    ("cell", "text", "message"),
-    [
-        ((1, 2), "0.7\t0.8\n0.9\t1.0", "W⁽¹⁾: a 2×2 block does not fit from [1,2] in a 2×3 matrix"),
-        ((0, 0), "1 2 3 4", "a 1×4 block does not fit from [0,0] in a 2×3 matrix (room for 2×3)"),
-        ((0, 0), "1\tabc", "pasted row 1, value 2: 'abc' is not a number"),
-        ((0, 0), "[[1, nan]]", "'nan' is not a finite number"),
-        ((0, 0), "1 2\n3", "row 1 has 2 values, row 2 has 1"),
-        ((0, 0), "", "holds no numbers"),
-    ],
-)
-def test_a_paste_that_does_not_fit_is_refused_whole(qtbot, editors, doc, qapp, cell, text, message):
-    Qt = qt()
-    w = editors
-    trace = doc.trace
-    qapp.clipboard().setText(text)
-    click_cell(qtbot, w, *cell)
-    ctrl(qtbot, w.table, Qt.Key.Key_V)
-    assert "Paste" in w.message_text() and "refused" in w.message_text()
-    assert message in w.message_text()
-    assert w1(doc) == W_SEED
-    assert doc.undo_stack.count() == 0
-    assert doc.trace is trace
-
-
-# --- copy ---------------------------------------------------------------------------------------
-
-
-def test_ctrl_c_copies_the_selected_block_as_tab_separated_text(qtbot, editors, qapp):
-    Qt = qt()
-    w = editors
-    click_cell(qtbot, w, 0, 1)
-    click_cell(qtbot, w, 1, 2, Qt.KeyboardModifier.ShiftModifier)
-    ctrl(qtbot, w.table, Qt.Key.Key_C)
-    assert qapp.clipboard().text() == "0.2\t0.3\n0.5\t0.6"
-
-
-def menu_action(menu, *path: str):
-    for title in path[:-1]:
-        (sub,) = [a.menu() for a in menu.actions() if a.text() == title]
-        menu = sub
-    (action,) = [a for a in menu.actions() if a.text().split("\t")[0] == path[-1]]
-    return action
-
-
-def test_context_menu_copies_the_whole_matrix_and_the_selection_as_each_format(
-    qtbot, editors, doc, qapp
-):
-    w = editors
-    menu = w.context_menu()
-    menu_action(menu, "Copy W⁽¹⁾ as", "NumPy literal").trigger()
-    assert qapp.clipboard().text() == "np.array([[0.1, 0.2, 0.3],\n          [0.4, 0.5, 0.6]])"
-    menu_action(menu, "Copy W⁽¹⁾ as", "CSV").trigger()
-    assert qapp.clipboard().text() == "0.1,0.2,0.3\n0.4,0.5,0.6"
-    click_cell(qtbot, w, 1, 0)
-    doc.set_cell("W", 1, 1, 0, value=1 / 3)
-    menu_action(menu, "Copy selection as", "LaTeX bmatrix (as shown)").trigger()
-    assert qapp.clipboard().text() == "\\begin{bmatrix}\n0.3333\n\\end{bmatrix}"
-    menu_action(menu, "Copy selection as", "TSV (for spreadsheets)").trigger()
-    assert qapp.clipboard().text() == "0.3333333333333333"  # exact: pasting back loses nothing
-    fresh = w.context_menu()
-    undo = menu_action(fresh, "Undo set W⁽¹⁾[1,0] to 0.3333")
-    assert undo.isEnabled()
-    undo.trigger()
-    assert doc.cell_value("W", 1, 1, 0) == 0.4
-    menu.deleteLater()
-    fresh.deleteLater()
 
 
 # --- following the Document ---------------------------------------------------------------------

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from nnviz.app.document import RESULT
 from nnviz.app.theme import theme_named
 
 
@@ -38,30 +37,6 @@ def test_matrix_image_maps_cells_like_pyqtgraph(qapp, theme):
                 assert _rgba(a, j, i) == _rgba(b, j, i), (i, j)
 
 
-def test_a_theme_change_recolours_the_cells(qapp, open_window, doc):
-    win = open_window(doc)
-    item = win.step_view.matrix_view(RESULT)
-    value = float(item.image.image[0, 0])
-    lo, hi = win.step_view.levels
-
-    def drawn(theme: str) -> tuple[int, int, int, int]:
-        qapp.processEvents()
-        item.image.render()
-        want = theme_named(theme).colormap().map((value - lo) / (hi - lo), mode="qcolor")
-        got = QColor.fromRgba(item.image.qimage.pixel(0, 0))
-        return got.getRgb()[:3], want.getRgb()[:3]  # type: ignore[return-value]
-
-    got, want = drawn("light")
-    assert all(abs(g - w) <= 2 for g, w in zip(got, want, strict=True))
-    win.set_theme("dark")
-    try:
-        got_dark, want_dark = drawn("dark")
-        assert want_dark != want
-        assert all(abs(g - w) <= 2 for g, w in zip(got_dark, want_dark, strict=True))
-    finally:
-        win.set_theme("light")
-
-
 def test_widest_number_measures_like_every_number(qapp):
     from PySide6.QtGui import QFont, QFontMetricsF
 
@@ -83,44 +58,6 @@ def test_widest_number_measures_like_every_number(qapp):
                 for v in values.ravel()
             )
             assert overlay.widest(px) == pytest.approx(every)
-
-
-def _curve(win) -> list[tuple[float, float]]:
-    xs, ys = win.loss_plot.curve.getData()
-    return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
-
-
-def _marker(win) -> tuple[float, float]:
-    xs, ys = win.loss_plot.marker.getData()
-    return float(xs[0]), float(ys[0])
-
-
-def test_the_loss_plot_follows_iterations_edits_and_the_theme(qapp, open_window, doc):
-    win = open_window(doc)
-    first = doc.loss
-    assert _curve(win) == [(1.0, pytest.approx(first))]
-    doc.next_iteration()
-    second = doc.loss
-    assert _curve(win) == [(1.0, pytest.approx(first)), (2.0, pytest.approx(second))]
-    assert _marker(win) == (2.0, pytest.approx(second))
-    assert not win.loss_plot.hint.isVisible()
-    doc.prev_iteration()  # the marker moves back; the curve keeps both points
-    assert _marker(win) == (1.0, pytest.approx(first))
-    assert len(_curve(win)) == 2
-    doc.set_cell("W", layer=1, i=0, j=0, value=0.25)  # a new loss for iteration 1
-    assert doc.loss != pytest.approx(first)
-    assert _marker(win) == (1.0, pytest.approx(doc.loss))
-    assert _curve(win)[0] == (1.0, pytest.approx(doc.loss))
-    axis = win.loss_plot.getPlotItem().getAxis("left")
-    win.set_theme("dark")
-    try:
-        dark = theme_named("dark")
-        assert axis.pen().color().name() == dark.muted
-        assert win.loss_plot.backgroundBrush().color().name() == dark.base
-        assert win.loss_plot.curve.opts["pen"].color().name() == dark.plot_line
-    finally:
-        win.set_theme("light")
-    assert axis.pen().color().name() == theme_named("light").muted
 
 
 def test_kept_text_items_swap_in_and_never_drop_one_on_show(qapp):

@@ -1,5 +1,6 @@
-"""Every shortcut of DESIGN §5 works in every mode: presenter mode hides the menu bar, and
-the keys must not go with it (issue 9: Ctrl+Z did nothing there)."""
+"""Presenter mode: F5 / Esc toggle it, it hides the chrome and scales the step up. Every shortcut
+of DESIGN §5 works in every mode: presenter mode hides the menu bar, and the keys must not go
+with it (issue 9: Ctrl+Z did nothing there)."""
 
 import pytest
 from PySide6.QtCore import Qt
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 from nnviz.core.session_file import load_session
 from nnviz.core.steps import step_id
 from nnviz.resources import example_path
+from tests.app.user_actions import press
 
 MATMUL = step_id("forward", 1, "matmul")
 Key = Qt.Key
@@ -46,3 +48,29 @@ def test_open_save_and_quit_keys(qtbot, mode_window, doc, tmp_path, monkeypatch)
     assert doc.file_path == xor
     qtbot.keyClick(mode_window, Key.Key_Q, CTRL)
     qtbot.waitUntil(lambda: not mode_window.isVisible())
+
+
+def test_f1_lists_the_keymap_and_f5_toggles_presenter_mode(qtbot, window):
+    press(qtbot, window, Key.Key_F1)
+    assert "PageDown" in window.keys_dialog.text()
+    window.keys_dialog.close()
+    window.set_presenter(True, full_screen=False)
+    assert not window.timeline_dock.isVisible() and not window.toolbar.isVisible()
+    window.set_presenter(False, full_screen=False)
+    assert window.timeline_dock.isVisible() and window.toolbar.isVisible()
+
+
+def test_esc_leaves_presenter_mode_and_the_dark_theme_recolours(qtbot, window, doc):
+    from nnviz.app.theme import current_theme
+
+    press(qtbot, window, Key.Key_F5)
+    assert window.presenter and not window.toolbar.isVisible()
+    assert window.step_view.scale > 1
+    press(qtbot, window, Key.Key_Escape)
+    assert not window.presenter and window.step_view.scale == 1
+    window.set_theme("dark")
+    try:
+        assert current_theme().name == "dark"
+        assert window.step_view.canvas.backgroundBrush().color().name() == current_theme().window
+    finally:
+        window.set_theme("light")

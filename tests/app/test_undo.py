@@ -1,6 +1,7 @@
 """Undo and redo give back exactly the session each edit was made on, in its own iteration,
 bit for bit; an edit typed back to the original leaves no trace, not even a -0 (issue 9).
-Driven through the window: N / Shift+N, typing in the Edit dock, Ctrl+Z / Ctrl+Shift+Z."""
+Driven through the window: N / Shift+N, typing in the Edit dock, Ctrl+Z / Ctrl+Shift+Z; and on
+the Document: set_cell then undo restores the trace, any edits undone give back the session."""
 
 import json
 
@@ -8,14 +9,20 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numpy.testing import assert_allclose
 from PySide6.QtCore import Qt
 
-from nnviz.app.document import Document
+from nnviz.app.document import (
+    Document,
+    matrix_shape,
+)
 from nnviz.core.session_file import load_session
+from nnviz.core.steps import step_id
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
-from tests.app.test_editors import click_tab, ctrl, type_into_cell
+from tests.app.user_actions import click_tab, ctrl, press, type_into_cell
 
+MATMUL = step_id("forward", 1, "matmul")
 Key = Qt.Key
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 XOR_W00 = -0.8287016657127513  # xor's W⁽¹⁾[0,0] in iteration 1
@@ -149,4 +156,83 @@ def test_each_undo_gives_back_the_session_its_edit_was_made_on(qapp, actions):
         assert same_bits(doc.session, before)
         assert doc.loss == build_trace(before).loss or np.isnan(doc.loss)
     assert same_bits(doc.history.session(doc.history.first), load_session(example_path("xor")))
+    doc.deleteLater()
+
+
+def test_ctrl_z_undoes_an_edit(qtbot, window, doc):
+    doc.set_cell("X", i=0, j=0, value=10.0)
+    assert doc.result(MATMUL)[0, 0] == pytest.approx(1.8)
+    press(qtbot, window, Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.result(MATMUL)[0, 0] == pytest.approx(0.9)
+
+
+def test_set_cell_then_undo_restores_the_trace(qtbot, doc):
+    before = doc.result(MATMUL).copy()
+    original = doc.session
+    with qtbot.waitSignal(doc.traceRecomputed, timeout=1000):
+        assert doc.set_cell("W", layer=1, i=0, j=0, value=0.2)
+    doc.set_cell("W", layer=1, i=0, j=0, value=0.25)  # typing: merges into one undo step
+    assert doc.undo_stack.count() == 1
+    assert doc.result(MATMUL)[0, 0] == pytest.approx(1.05)
+    assert doc.modified
+    doc.undo_stack.undo()
+    assert_allclose(doc.result(MATMUL), before)
+    assert doc.session == original
+    assert not doc.modified
+
+
+def test_typing_back_the_original_value_leaves_nothing_to_undo(doc):
+    doc.set_cell("X", i=1, j=0, value=30.0)
+    doc.set_cell("X", i=1, j=0, value=3.0)
+    assert doc.undo_stack.count() == 0
+    assert doc.result(MATMUL)[1, 0] == pytest.approx(1.9)
+
+
+MATRICES = [("X", None), ("W", 1), ("b", 1), ("W", 2), ("b", 2), ("Y", None)]
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["type", "paste"]),
+        st.sampled_from(MATRICES),
+        st.integers(0, 3),
+        st.integers(0, 2),
+        st.integers(1, 4),
+        st.integers(1, 3),
+        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=EDITS)
+def test_undoing_any_edits_restores_the_session(qapp, seed_session, edits):
+    """Cells typed and blocks pasted: those that fit change the session, those that do not
+    change nothing; undoing them all restores the session and its trace."""
+    doc = Document(seed_session)
+    for how, (matrix, layer), i, j, r, c, x in edits:
+        rows, cols = matrix_shape(doc.session, matrix, layer)
+        before = doc.session
+        if how == "type":
+            r = c = 1
+            i, j = i % rows, j % cols
+            assert doc.set_cell(matrix, layer, i, j, value=x)
+            block = [[x]]
+        else:
+            block = [[x + a - k for k in range(c)] for a in range(r)]
+            fits = i + r <= rows and j + c <= cols
+            assert doc.set_block(matrix, layer, i, j, block) is fits
+            if not fits:
+                assert doc.session is before
+                continue
+        assert doc.block_value(matrix, layer, i, j, r, c) == tuple(map(tuple, block))
+    while doc.undo_stack.canUndo():
+        doc.undo_stack.undo()
+    assert doc.session == seed_session
+    assert_allclose(doc.trace.loss, build_trace(seed_session).loss, rtol=0, atol=0)
+    assert np.array_equal(doc.result(MATMUL), build_trace(seed_session).step(MATMUL).result.value)
     doc.deleteLater()
