@@ -395,24 +395,25 @@ def edit(args: list[str]) -> int:
     )
     _add_session(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the edited session")
-    p.add_argument("--layers", type=_layers, metavar="2,4,1", help="units per layer, input first")
+    # Strings, converted after parsing: argparse would replace a type function's message.
+    p.add_argument("--layers", metavar="2,4,1", help="units per layer, input first")
     p.add_argument("--activations", metavar="tanh,sigmoid", help="one per layer after the input")
     p.add_argument("--loss", metavar="NAME")
     p.add_argument("--reduction", metavar="mean|sum")
-    p.add_argument("--learning-rate", type=_learning_rate, metavar="X")
-    p.add_argument("--train-biases", type=_yes_no, metavar="yes|no")
+    p.add_argument("--learning-rate", metavar="X")
+    p.add_argument("--train-biases", metavar="yes|no")
     p.add_argument("--convention", metavar="row|column")
     p.add_argument("--init", metavar="SCHEME:SEED", help="draw every W and b anew (xavier:0)")
     a = p.parse_args(args)
     before = _load(a)
     after = edit_session(
         before,
-        layers=a.layers,
+        layers=None if a.layers is None else _layers(a.layers),
         activations=a.activations,
         loss=a.loss,
         reduction=a.reduction,
-        learning_rate=a.learning_rate,
-        train_biases=a.train_biases,
+        learning_rate=None if a.learning_rate is None else _learning_rate(a.learning_rate),
+        train_biases=None if a.train_biases is None else _yes_no(a.train_biases),
         convention=a.convention,
         init=a.init,
     )
