@@ -285,3 +285,34 @@ def test_random_edits_then_the_trace_is_finite_or_refused_and_gradcheck_passes(s
     assert first_non_finite(build_trace(s)) is None
     checks = gradcheck(s)
     assert all(c.passed for c in checks), [(c.name, c.worst) for c in checks]
+
+
+# --- the validation is the file's ------------------------------------------------------------
+
+
+@PROPERTY
+@given(s=sessions(generic=True))
+def test_validated_agrees_with_a_round_trip_through_the_file_format(s):
+    from nnviz.core.session_file import session_from_dict
+
+    checked = edits.validated(s)
+    assert checked == session_from_dict(session_to_dict(s))
+    assert session_to_dict(checked) == session_to_dict(s)  # bit for bit, init included
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_validated_keeps_every_example_and_its_init(name):
+    s = example(name)
+    assert session_to_dict(edits.validated(s)) == session_to_dict(s)
+
+
+def test_a_sample_past_the_batch_limit_is_refused():
+    from nnviz.core.session_file import MAX_BATCH, build_session
+
+    s = build_session(
+        layers=[1, 1], activations=["identity"], X=[[0.5] * MAX_BATCH], Y=[[0.0] * MAX_BATCH],
+        W=[[[1.0]]], b=[[0.0]],
+    )  # fmt: skip
+    with pytest.raises(NnvizError, match=f"X: a batch of {MAX_BATCH + 1} samples, more than"):
+        edits.add_sample(s)
+    assert s.batch == MAX_BATCH
