@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.core.convention import CONVENTIONS, layer_name
+from nnviz.core.convention import layer_name
 from nnviz.core.errors import NnvizError
-from nnviz.core.init import SCHEMES, initialise, scheme_of
+from nnviz.core.init import initialise, scheme_of
 from nnviz.core.session import Session, check_targets, frozen_array
 from nnviz.core.session_file import (
     MAX_BATCH,
@@ -253,8 +253,6 @@ def set_train_biases(s: Session, train_biases: bool) -> Session:
 
 def set_convention(s: Session, convention: str) -> Session:
     """The layout only: every matrix is stored in column layout, so no number changes."""
-    if convention not in CONVENTIONS:
-        raise NnvizError(f"convention: {convention!r} is not one of {', '.join(CONVENTIONS)}")
     return validated(replace(s, convention=convention))
 
 
@@ -293,14 +291,11 @@ def remove_sample(s: Session, sample: int) -> Session:
 
 
 def reinitialise(s: Session, scheme: str, seed: int) -> Session:
-    """Every W and b drawn anew by `scheme` and `seed`, which become the session's `init`."""
-    if scheme not in SCHEMES:
-        raise NnvizError(f"init.scheme: {scheme!r} is not one of {', '.join(SCHEMES)}")
-    seed = _whole(seed, "init.seed")
-    if seed < 0:
-        raise NnvizError(f"init.seed: expected a non-negative whole number, got {seed}")
-    W, b = initialise(s.layers, scheme, seed)
-    return validated(replace(s.with_parameters(W, b), init={"scheme": scheme, "seed": seed}))
+    """Every W and b drawn anew by `scheme` and `seed`, which become the session's `init`
+    (checked first, by the file's rules for an `init` section)."""
+    checked = validated(replace(s, init={"scheme": scheme, "seed": seed}))
+    W, b = initialise(checked.layers, scheme, seed)
+    return checked.with_parameters(W, b)
 
 
 def parse_init(text: str) -> tuple[str, int]:
@@ -311,6 +306,15 @@ def parse_init(text: str) -> tuple[str, int]:
     except ValueError:
         raise NnvizError(f"init: expected SCHEME:SEED such as xavier:0, got {text!r}") from None
     return scheme.strip(), n
+
+
+def _unit_counts(text: str) -> list[int]:
+    try:
+        return [int(v) for v in text.split(",")]
+    except ValueError:
+        raise NnvizError(
+            f"layers: expected unit counts separated by commas such as 2,4,1, got {text!r}"
+        ) from None
 
 
 # --- several at once ------------------------------------------------------------------------
@@ -332,6 +336,8 @@ def edit(
     output activation it needs). Layers are resized first, then `init` redraws W and b."""
     if isinstance(activations, str):
         activations = [a.strip() for a in activations.split(",")]
+    if isinstance(layers, str):
+        layers = _unit_counts(layers)
     out = s
     if layers is not None:
         acts = None if activations is None else tuple(activations)
@@ -351,9 +357,9 @@ def edit(
             init = parse_init(init)
         elif isinstance(init, dict):
             init = (init.get("scheme", ""), init.get("seed", 0))
-        return reinitialise(out, *init)
-    if convention is not None and convention not in CONVENTIONS:
-        raise NnvizError(f"convention: {convention!r} is not one of {', '.join(CONVENTIONS)}")
+        if not isinstance(init, tuple | list) or len(init) != 2:
+            raise NnvizError(f"init: expected SCHEME:SEED such as xavier:0, got {init!r}")
+        return reinitialise(out, init[0], init[1])
     return validated(out)
 
 

@@ -193,7 +193,7 @@ REFUSALS = [
     (lambda s: edits.set_learning_rate(s, -1.0), "learning_rate: expected a positive"),
     (lambda s: edits.set_learning_rate(s, float("inf")), "learning_rate"),
     (lambda s: edits.set_train_biases(s, "yes"), "train_biases: expected true or false"),
-    (lambda s: edits.set_convention(s, "diagonal"), "convention: 'diagonal' is not one of"),
+    (lambda s: edits.set_convention(s, "diagonal"), 'convention: "diagonal" is not one of'),
     (lambda s: edits.set_units(s, 1, 0), "layers[1]: a layer needs at least 1 unit"),
     (lambda s: edits.set_units(s, 1, 5000), "more than the limit of 4096"),
     (lambda s: edits.set_units(s, 3, 2), "layers 0..2"),
@@ -202,7 +202,7 @@ REFUSALS = [
     (lambda s: edits.add_sample(s, [1.0], [0.0, 1.0]), "X: a sample has 2 inputs"),
     (lambda s: edits.add_sample(s, [1.0, float("nan")], [0.0, 1.0]), "not a finite number"),
     (lambda s: edits.remove_sample(s, 4), "samples 0..3"),
-    (lambda s: edits.reinitialise(s, "glorot", 0), "init.scheme: 'glorot'"),
+    (lambda s: edits.reinitialise(s, "glorot", 0), "init.scheme: expected one of xavier"),
     (lambda s: edits.reinitialise(s, "he", -1), "init.seed"),
     (lambda s: edits.set_layers(s, [2]), "at least 2 long"),
     (lambda s: edits.set_layers(s, [2, 3, 2], ["relu"]), "3 layers need 2 activations"),
@@ -316,3 +316,16 @@ def test_a_sample_past_the_batch_limit_is_refused():
     with pytest.raises(NnvizError, match=f"X: a batch of {MAX_BATCH + 1} samples, more than"):
         edits.add_sample(s)
     assert s.batch == MAX_BATCH
+
+
+def test_the_api_forms_of_layers_and_init():
+    s = example("seed001-network")
+    assert edits.edit(s, layers="2,4,2") == edits.set_units(s, 1, 4)
+    assert edits.edit(s, init={"scheme": "he", "seed": 1}) == edits.reinitialise(s, "he", 1)
+    for bad in (("he",), "he:1:2", 7):
+        with pytest.raises(NnvizError, match="init"):
+            edits.edit(s, init=bad)
+    with pytest.raises(NnvizError, match="layers: expected unit counts separated by commas"):
+        edits.edit(s, layers="2;4;2")
+    with pytest.raises(NnvizError, match=r"init\.seed: expected a non-negative whole number"):
+        edits.reinitialise(s, "he", 1.5)
