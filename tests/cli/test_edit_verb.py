@@ -183,3 +183,31 @@ def test_train_accepts_an_example(capsys, tmp_path):
     out = tmp_path / "trained.nnviz.json"
     assert main(["train", "--example", "xor", "-n", "3", "-o", str(out)]) == 0
     assert load_session(out) == nnviz.train(nnviz.example("xor"), 3).session
+
+
+def test_the_command_runs_headless_without_qt_and_refuses_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.system.test_no_qt import headless_env, imported_modules
+
+    out = tmp_path / "mse.nnviz.json"
+    args = [sys.executable, "-X", "importtime", "-m", "nnviz", "edit", "--example", "xor"]
+    done = subprocess.run(
+        [*args, "-o", str(out), "--loss", "mse", "--reduction", "sum"],
+        capture_output=True, text=True, env=headless_env(), timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == f"wrote {out}; changed no matrix\n"
+    qt = {m for m in imported_modules(done.stderr) if m.split(".")[0] in ("PySide6", "pyqtgraph")}
+    assert not qt
+    t = load_session(out)
+    assert (t.loss, t.reduction) == ("mse", "sum")
+    refused = subprocess.run(  # SESSION and OUT the same file: a refusal leaves it whole
+        [sys.executable, "-m", "nnviz", "edit", str(out), "-o", str(out), "--loss", "sigmoid"],
+        capture_output=True, text=True, env=headless_env(), timeout=60, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert refused.stderr.startswith('nnviz: loss: "sigmoid" is not one of half_sse, ')
+    assert refused.stderr.count("\n") == 1
+    assert load_session(out) == t
