@@ -70,8 +70,8 @@ def validated(s: Session) -> Session:
     """
     skeleton = session_to_dict(replace(s, X=s.X[:, :1], Y=s.Y[:, :1]))
     del skeleton["W"], skeleton["b"]
-    scheme, seed = scheme_of(s.init)
-    skeleton["init"] = dict(s.init) if s.init is not None else {"scheme": scheme, "seed": seed}
+    placeholder = dict(zip(("scheme", "seed"), scheme_of(None), strict=True))
+    skeleton["init"] = dict(s.init) if s.init is not None else placeholder
     checked = session_from_dict(skeleton)
     if s.batch > MAX_BATCH:
         raise NnvizError(f"X: a batch of {s.batch} samples, more than the limit of {MAX_BATCH}")
@@ -211,7 +211,7 @@ def set_layers(
         hidden = (hidden + [fill] * n_hidden)[:n_hidden]
         acts = (*hidden, s.activations[-1])
     else:
-        acts = tuple(activations)
+        acts = _names(activations)
     return _reshape(s, layers, origin, acts)
 
 
@@ -220,9 +220,16 @@ def set_layers(
 
 def set_activations(s: Session, activations: Sequence[str]) -> Session:
     """One activation per layer after the input."""
+    return validated(replace(s, activations=_names(activations)))
+
+
+def _names(activations: Sequence[str] | str) -> tuple[str, ...]:
+    """`tanh,sigmoid` or a list of names, as a tuple (the file's rules check each name)."""
     if isinstance(activations, str):
-        activations = [a.strip() for a in activations.split(",")]
-    return validated(replace(s, activations=tuple(activations)))
+        return tuple(a.strip() for a in activations.split(","))
+    if not isinstance(activations, Sequence):
+        raise NnvizError(f"activations: expected a list of activation names, got {activations!r}")
+    return tuple(activations)
 
 
 def set_activation(s: Session, layer: int, name: str) -> Session:
@@ -264,15 +271,21 @@ def add_sample(
 ) -> Session:
     """One more sample at the end, X and Y together; without x and y a copy of the last
     (a copy is valid targets for every loss)."""
-    x_new = s.X[:, -1] if x is None else np.asarray(x, dtype=np.float64)
-    y_new = s.Y[:, -1] if y is None else np.asarray(y, dtype=np.float64)
-    if x_new.shape != (s.layers[0],):
-        raise NnvizError(f"X: a sample has {s.layers[0]} inputs, got {x_new.shape[0]} numbers")
-    if y_new.shape != (s.layers[-1],):
-        raise NnvizError(f"Y: a sample has {s.layers[-1]} targets, got {y_new.shape[0]} numbers")
+    x_new = s.X[:, -1] if x is None else _sample(x, "X", s.layers[0], "inputs")
+    y_new = s.Y[:, -1] if y is None else _sample(y, "Y", s.layers[-1], "targets")
     X = np.column_stack([s.X, x_new])
     Y = np.column_stack([s.Y, y_new])
     return validated(replace(s, X=frozen_array(X), Y=frozen_array(Y)))
+
+
+def _sample(values: Sequence[float], matrix: str, n: int, what: str) -> Mat:
+    try:
+        v = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise NnvizError(f"{matrix}: a sample is {n} numbers, got {values!r}") from None
+    if v.shape != (n,):
+        raise NnvizError(f"{matrix}: a sample has {n} {what}, got {v.size} numbers")
+    return v
 
 
 def remove_sample(s: Session, sample: int) -> Session:
@@ -334,16 +347,15 @@ def edit(
 ) -> Session:
     """Every key given, together, then validated once (so a new loss may come with the
     output activation it needs). Layers are resized first, then `init` redraws W and b."""
-    if isinstance(activations, str):
-        activations = [a.strip() for a in activations.split(",")]
+    if activations is not None:
+        activations = _names(activations)
     if isinstance(layers, str):
         layers = _unit_counts(layers)
     out = s
     if layers is not None:
-        acts = None if activations is None else tuple(activations)
-        out = set_layers(replace(out, loss=loss or out.loss), layers, acts)
+        out = set_layers(replace(out, loss=loss or out.loss), layers, activations)
     elif activations is not None:
-        out = replace(out, activations=tuple(activations))
+        out = replace(out, activations=activations)
     scalars = {
         "loss": loss,
         "reduction": reduction,

@@ -201,6 +201,8 @@ REFUSALS = [
     (lambda s: edits.add_hidden_layer(s, 0, 2), "position 0"),
     (lambda s: edits.add_sample(s, [1.0], [0.0, 1.0]), "X: a sample has 2 inputs"),
     (lambda s: edits.add_sample(s, [1.0, float("nan")], [0.0, 1.0]), "not a finite number"),
+    (lambda s: edits.add_sample(s, ["a", "b"], [0.0, 1.0]), "X: a sample is 2 numbers"),
+    (lambda s: edits.add_sample(s, [1.0, 2.0], [[0.0, 1.0]]), "Y: a sample has 2 targets"),
     (lambda s: edits.remove_sample(s, 4), "samples 0..3"),
     (lambda s: edits.reinitialise(s, "glorot", 0), "init.scheme: expected one of xavier"),
     (lambda s: edits.reinitialise(s, "he", -1), "init.seed"),
@@ -329,3 +331,44 @@ def test_the_api_forms_of_layers_and_init():
         edits.edit(s, layers="2;4;2")
     with pytest.raises(NnvizError, match=r"init\.seed: expected a non-negative whole number"):
         edits.reinitialise(s, "he", 1.5)
+
+
+GARBAGE = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5000), st.floats(), st.text(max_size=6),
+    st.lists(st.integers(-1, 5), max_size=4), st.lists(st.text(max_size=3), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)  # fmt: skip
+SETTERS = (
+    lambda s, v: edits.set_units(s, v, v),
+    lambda s, v: edits.set_units(s, 1, v),
+    lambda s, v: edits.add_hidden_layer(s, 1, v, v),
+    lambda s, v: edits.remove_hidden_layer(s, v),
+    lambda s, v: edits.set_layers(s, v),
+    lambda s, v: edits.set_activation(s, 1, v),
+    lambda s, v: edits.set_activations(s, v),
+    lambda s, v: edits.set_loss(s, v),
+    lambda s, v: edits.set_reduction(s, v),
+    lambda s, v: edits.set_learning_rate(s, v),
+    lambda s, v: edits.set_train_biases(s, v),
+    lambda s, v: edits.set_convention(s, v),
+    lambda s, v: edits.add_sample(s, v, v),
+    lambda s, v: edits.remove_sample(s, v),
+    lambda s, v: edits.reinitialise(s, v, v),
+    lambda s, v: edits.edit(s, init=v),
+)
+
+
+@PROPERTY
+@given(k=st.integers(0, len(SETTERS) - 1), value=GARBAGE)
+def test_any_value_is_an_edit_or_a_refusal_never_a_crash(k, value):
+    s = example("seed001-network")
+    before = snapshot(s)
+    try:
+        t = SETTERS[k](s, value)
+    except NnvizError as e:
+        assert str(e)  # a message, one line
+        assert "\n" not in str(e)
+    else:
+        assert isinstance(t, Session)
+        assert edits.validated(t) == t
+    assert snapshot(s) == before
