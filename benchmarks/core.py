@@ -21,7 +21,11 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from nnviz.core.session import Session
-from nnviz.core.session_file import build_session, save_session
+
+try:
+    from nnviz.core.session_file import build_session, save_session
+except ImportError:  # a checkout from before the split times the other side
+    from nnviz.core.session import build_session, save_session  # type: ignore[no-redef]
 from nnviz.core.trace import build_trace
 from nnviz.core.train import train
 
