@@ -7,7 +7,8 @@ After every action it checks the Document:
 
 - the trace on screen equals a fresh `build_trace(doc.session)` (NaN-aware, sign of zero too);
 - every undo command restores, bit for bit, the session it was made on (and redo the one it
-  made), at the command's iteration; with nothing left to undo, the session is the opened one
+  made), at the command's iteration, and every other iteration kept as it was then (an earlier
+  edit in a later iteration included); with nothing left to undo, the session is the opened one
   trained to the iteration on screen; an edit that merges away leaves the session as it was;
 - the keys do what the keymap says (Ctrl+Z undoes, Right steps, F5 toggles presenter mode);
 - no Python exception escaped into Qt (the caller passes the list its excepthook fills).
@@ -98,11 +99,14 @@ class MonkeyFailure(AssertionError):
 
 @dataclass
 class Command:
-    """What the monkey saw of one undo command: the session it was made on and made."""
+    """What the monkey saw of one undo command: the session it was made on and made, and the
+    iterations kept (from `first`) when it was made."""
 
     iteration: int
     before: Session
     after: Session
+    first: int
+    kept: tuple[Session, ...]
 
 
 @contextmanager
@@ -165,10 +169,18 @@ class Monkey:
         cmd._monkey = True  # the Python object outlives no command: ids stay unique
         self._tags[id(cmd)] = rec
 
-    def _state(self) -> tuple[int, int, Session, int, object]:
-        st = self.doc.undo_stack
+    def _state(self) -> tuple[int, int, Session, int, object, int, tuple[Session, ...]]:
+        st, h = self.doc.undo_stack, self.doc.history
         top = st.command(st.index() - 1) if st.index() else None
-        return st.index(), st.count(), self.doc.session, self.doc.iteration, top
+        return (
+            st.index(),
+            st.count(),
+            self.doc.session,
+            self.doc.iteration,
+            top,
+            h.first,
+            (h.sessions()),
+        )
 
     def _expect(self, what: str, iteration: int, session: Session) -> None:
         if self.doc.iteration != iteration:
@@ -177,30 +189,51 @@ class Monkey:
         if diff:
             self.fail(f"{what}: the session differs at {diff}")
 
-    def _account(self, before: tuple[int, int, Session, int, object]) -> None:
+    def _expect_kept(self, what: str, rec: Command, below: int | None = None) -> None:
+        """Every iteration kept both now and when `rec` was made (below `below` if given)
+        holds the same session as then."""
+        h = self.doc.history
+        then_last = rec.first + len(rec.kept) - 1
+        if below is None and h.last < then_last:  # the monkey stays far below the budget
+            self.fail(f"{what}: iteration {then_last}, kept when it was made, is gone")
+        last = min(h.last, then_last, (below or h.last + 1) - 1)
+        for k in range(max(h.first, rec.first), last + 1):
+            now, then = h.session(k), rec.kept[k - rec.first]
+            diff = "" if now is then else session_diff(now, then)
+            if diff:
+                self.fail(f"{what}: iteration {k} is not as it was, at {diff}")
+
+    def _account(self, before: tuple[int, int, Session, int, object, int, tuple]) -> None:
         """Match what the undo stack did in the last action with what the session did."""
-        index0, count0, session0, iteration0, top0 = before
-        index, count, session, _, _ = self._state()
-        st = self.doc.undo_stack
+        index0, count0, session0, iteration0, top0, first0, kept0 = before
+        index, count, session = self._state()[:3]
+        st, h = self.doc.undo_stack, self.doc.history
         top = st.command(index - 1) if index else None
         if index == index0 + 1 and (top is not top0 and not getattr(top, "_monkey", False)):
-            self._tag(index - 1, Command(iteration0, session0, session))  # a new command
+            # A new command, made in the iteration the action started in: what that
+            # iteration holds now (a click that commits an editor may then go elsewhere).
+            made = h.session(iteration0) if iteration0 in h else session
+            self._tag(index - 1, Command(iteration0, session0, made, first0, kept0))
         elif index == index0 + 1:
             rec = self._command(index - 1)
             if rec is not None:
                 self._expect("redo", rec.iteration, rec.after)
-        elif index == index0 and index and self.doc.iteration == iteration0:
+                self._expect_kept("redo", rec, below=rec.iteration)
+        elif index == index0 and index and top is top0:
             rec = self._command(index - 1)  # typed again into the same cell: merged
-            if rec is not None and session is not session0 and session_diff(session, session0):
-                rec.after = session
+            now = h.session(rec.iteration) if rec is not None and rec.iteration in h else None
+            if now is not None and now is not rec.after and session_diff(now, rec.after):
+                rec.after = now
         elif index == index0 - 1 and count < count0 and count == index:
             rec = self._tags.get(id(top0))  # merged back to the first value: gone
             if rec is not None:
                 self._expect("an edit merged away", rec.iteration, rec.before)
+                self._expect_kept("an edit merged away", rec)
         elif index == index0 - 1:
             rec = self._command(index)
             if rec is not None:
                 self._expect("undo", rec.iteration, rec.before)
+                self._expect_kept("undo", rec)
         elif index != index0:
             self.fail(f"the undo stack went from {index0}/{count0} to {index}/{count}")
         if index == 0:
