@@ -514,6 +514,12 @@ class Monkey:
         QTest.keyClick(
             editor, {"Enter": Key.Key_Return, "Esc": Key.Key_Escape, "Tab": Key.Key_Tab}[end]
         )
+        if end in ("Enter", "Esc"):  # DESIGN §5: the keys go back to stepping
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)  # Enter's commit
+            table, focus = self.win.editors.table, QApplication.focusWidget()
+            editing = table.state() == QAbstractItemView.State.EditingState
+            if not editing and is_editor(focus):
+                self.fail(f"{end} in a cell editor left the keys to {name_of(focus)}")
 
     def _do_paste(self, matrix, layer, i, j, h, w, text) -> None:
         opened = self._editors()
