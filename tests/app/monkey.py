@@ -145,6 +145,7 @@ class Monkey:
         self.on_action = log
         self.recent: deque[str] = deque(maxlen=20)
         self.count = 0
+        self.paints = 0  # actions and undo steps after which the window was painted
         self._checked: tuple[Session, Trace] | None = None
         self._reset_model()
 
@@ -285,17 +286,20 @@ class Monkey:
         """Undo every command, then redo them all, checking each against what it was made on."""
         st = self.doc.undo_stack
         index = st.index()
+        # Each step is checked; the window is painted once at the end of each pass (its
+        # views were refreshed at every step: only the pixels of the steps between are
+        # skipped, as Qt itself merges the updates of a quick series of undos).
         while st.canUndo():
-            self._step_stack(st.undo, "undo everything")
+            self._step_stack(st.undo, "undo everything", paint=not st.canUndo())
         while st.canRedo():
-            self._step_stack(st.redo, "redo everything")
+            self._step_stack(st.redo, "redo everything", paint=not st.canRedo())
         while st.index() > index:
-            self._step_stack(st.undo, "undo back")
+            self._step_stack(st.undo, "undo back", paint=st.index() == index + 1)
 
-    def _step_stack(self, move: Callable[[], None], what: str) -> None:
+    def _step_stack(self, move: Callable[[], None], what: str, paint: bool = True) -> None:
         before = self._state()
         self.recent.append(f"({what}: {before[0]} → {before[0] + (1 if 'redo' in what else -1)})")
-        self._guard(move)
+        self._guard(move, paint)
         self._account(before)
         self.check()
 
@@ -303,6 +307,7 @@ class Monkey:
     def _guard(self, do: Callable[[], object], paint: bool = True) -> None:
         try:
             do()
+            self.paints += paint
             if paint:  # deferred commits, single-shot timers, then the paints they asked for
                 QApplication.processEvents()
                 QApplication.processEvents()
