@@ -155,6 +155,7 @@ class Monkey:
         self.pristine: list[Session] = [self.origin]  # the origin trained k iterations
         self.commands: list[Command | None] = [None] * self.doc.undo_stack.count()
         self._tags: dict[int, Command] = {}
+        self._low = 0  # the lowest stack index since the last undo pass (see undo_all_and_back)
 
     def _pristine(self, iteration: int) -> Session:
         while len(self.pristine) < iteration:
@@ -215,6 +216,7 @@ class Monkey:
         """Match what the undo stack did in the last action with what the session did."""
         index0, count0, session0, iteration0, top0, first0, kept0 = before
         index, count, session = self._state()[:3]
+        self._low = min(self._low, index0, index)
         st, h = self.doc.undo_stack, self.doc.history
         top = st.command(index - 1) if index else None
         if index == index0 + 1 and (top is not top0 and not getattr(top, "_monkey", False)):
@@ -282,19 +284,21 @@ class Monkey:
         if diff:
             self.fail(f"the trace shown is not the session's: {diff}")
 
-    def _undo_all_and_back(self) -> None:
-        """Undo every command, then redo them all, checking each against what it was made on."""
+    def _undo_all_and_back(self, down_to: int = 0) -> None:
+        """Undo every command (down to `down_to`), then redo them all, checking each against
+        what it was made on, and undo back to where the stack was."""
         st = self.doc.undo_stack
         index = st.index()
         # Each step is checked; the window is painted once at the end of each pass (its
         # views were refreshed at every step: only the pixels of the steps between are
         # skipped, as Qt itself merges the updates of a quick series of undos).
-        while st.canUndo():
-            self._step_stack(st.undo, "undo everything", paint=not st.canUndo())
+        while st.index() > down_to:
+            self._step_stack(st.undo, "undo everything", paint=st.index() == down_to + 1)
         while st.canRedo():
             self._step_stack(st.redo, "redo everything", paint=not st.canRedo())
         while st.index() > index:
             self._step_stack(st.undo, "undo back", paint=st.index() == index + 1)
+        self._low = st.index()
 
     def _step_stack(self, move: Callable[[], None], what: str, paint: bool = True) -> None:
         before = self._state()
@@ -347,12 +351,18 @@ class Monkey:
         for k in range(n):
             self.perform(self.maker.next_action())
             if (k + 1) % undo_every == 0:
-                self.undo_all_and_back()
+                self.undo_all_and_back(full=False)
         self.undo_all_and_back()
 
-    def undo_all_and_back(self) -> None:
+    def undo_all_and_back(self, full: bool = True) -> None:
+        """Undo everything and back. Not `full`: only down to the lowest index the stack
+        reached since the last pass. The commands below it, and what their undo and redo
+        restore, are the same objects as when that pass checked them (an undo gives back
+        the history its redo dropped, and nothing else touches it), so checking them again
+        is redundant; the last pass of a run and one before a session is replaced go to 0,
+        where the session must be the opened one, bit for bit."""
         if "undo" not in self.exclude:
-            self._undo_all_and_back()
+            self._undo_all_and_back(0 if full else min(self._low, self.doc.undo_stack.index()))
 
     # --- doing actions -------------------------------------------------------------------------
     def _target(self) -> object:
@@ -561,7 +571,7 @@ class Monkey:
             ed.finish_editing()  # what Open Example does first: accounted for on its own
             QApplication.processEvents()
             return
-        self.undo_all_and_back()
+        self.undo_all_and_back(full=answer == "discard" or not self.doc.modified)
         button = QMessageBox.StandardButton
         reply = button.Discard if answer == "discard" else button.Cancel
         act = next(a for a in self.win.examples_menu.actions() if a.data() == name)
