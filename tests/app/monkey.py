@@ -45,7 +45,7 @@ from nnviz.core.trace import Trace, build_trace
 from nnviz.resources import example_path
 from tests.app.monkey_actions import KEYS, Action, ActionMaker
 
-PAINT_EVERY = 3  # keys and clicks: the window is painted after every third
+PAINT_EVERY = 4  # keys and clicks: the window is painted after every fourth (see perform)
 Key, Mod, Button = Qt.Key, Qt.KeyboardModifier, Qt.MouseButton
 CTRL, SHIFT = Mod.ControlModifier, Mod.ShiftModifier
 
@@ -333,6 +333,10 @@ class Monkey:
             self.on_action(action)
         self._before = self._state()
         self._replaced = False
+        # Paints are most of the time. A typed or pasted number, a resize, an example, the
+        # presenter mode or a view change is always painted (that is where paint errors
+        # come from: new values, new sizes); keys and clicks every PAINT_EVERY-th, so the
+        # window is painted after about half of all actions.
         cheap = action[0] in ("key", "cell", "point", "timeline", "loss", "menu")
         paint = not cheap or self.count % PAINT_EVERY == 0
         self._guard(lambda: getattr(self, f"_do_{action[0]}")(*action[1:]), paint)

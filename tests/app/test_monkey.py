@@ -40,7 +40,8 @@ def test_five_thousand_random_actions_keep_the_documents_invariants(qtbot, capsy
     with qtbot.capture_exceptions() as errors:
         monkey = Monkey(monkey_window, seed, errors=errors, exclude=exclude)
         monkey.run(actions)
-    print(f"{monkey.count} actions in {time.perf_counter() - start:.1f} s")
+    took, paints = time.perf_counter() - start, monkey.paints
+    print(f"{monkey.count} actions in {took:.1f} s, painted after {paints} actions and undo steps")
     assert monkey.count == actions
     assert set(monkey.maker.kinds_done) >= set(KINDS) - set(exclude)
 
