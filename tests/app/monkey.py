@@ -308,9 +308,11 @@ class Monkey:
         self.check()
 
     # --- running -----------------------------------------------------------------------------
-    def _guard(self, do: Callable[[], object], paint: bool = True) -> None:
+    def _guard(self, do: Callable[[], object], paint: bool | Callable[[], bool] = True) -> None:
         try:
             do()
+            if callable(paint):
+                paint = paint()
             self.paints += paint
             if paint:  # deferred commits, single-shot timers, then the paints they asked for
                 QApplication.processEvents()
@@ -333,12 +335,19 @@ class Monkey:
             self.on_action(action)
         self._before = self._state()
         self._replaced = False
-        # Paints are most of the time. A typed or pasted number, a resize, an example, the
-        # presenter mode or a view change is always painted (that is where paint errors
-        # come from: new values, new sizes); keys and clicks every PAINT_EVERY-th, so the
-        # window is painted after about half of all actions.
+        # Paints are most of the time (15 ms each, whatever the window's size). A resize, an
+        # example, the presenter mode or a view change is always painted, and so is a typed
+        # or pasted number that changed the session (paint errors come from new values and
+        # new sizes); other actions every PAINT_EVERY-th.
         cheap = action[0] in ("key", "cell", "point", "timeline", "loss", "menu")
-        paint = not cheap or self.count % PAINT_EVERY == 0
+        every = self.count % PAINT_EVERY == 0
+        session = self.doc.session
+
+        def paint() -> bool:
+            if action[0] in ("type", "paste"):
+                return every or self.doc.session is not session
+            return every or not cheap
+
         self._guard(lambda: getattr(self, f"_do_{action[0]}")(*action[1:]), paint)
         if not self._replaced:
             self._account(self._before)
