@@ -318,8 +318,10 @@ class Monkey:
                 QApplication.processEvents()
                 QApplication.processEvents()
             else:  # an editor's queued commit and layouts, but no paint: paints are most of
-                # the time, and Qt merges the updates of the actions in between into one
-                QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+                # the time, and Qt merges the updates of the actions in between into one.
+                # Only the delegate's queued calls: the graphics scenes' queued updates,
+                # delivered here, paint their views at once (a paint per step, unasked).
+                self._deliver_commit()
                 QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         except MonkeyFailure:
             raise
@@ -327,6 +329,12 @@ class Monkey:
             self.fail(
                 "an exception reached the monkey:\n" + traceback.format_exc(limit=12) + repr(e)
             )
+
+    def _deliver_commit(self) -> None:
+        """An Enter in a cell editor commits through a queued call to the table's delegate."""
+        ed = self.win.editors
+        if ed is not None:
+            QCoreApplication.sendPostedEvents(ed.table.itemDelegate(), QEvent.Type.MetaCall)
 
     def perform(self, action: Action) -> None:
         self.count += 1
@@ -543,7 +551,7 @@ class Monkey:
             editor, {"Enter": Key.Key_Return, "Esc": Key.Key_Escape, "Tab": Key.Key_Tab}[end]
         )
         if end in ("Enter", "Esc"):  # DESIGN §5: the keys go back to stepping
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)  # Enter's commit
+            self._deliver_commit()  # Enter's commit
             table, focus = self.win.editors.table, QApplication.focusWidget()
             editing = table.state() == QAbstractItemView.State.EditingState
             if not editing and is_editor(focus):
