@@ -1,7 +1,9 @@
 """Undo commands: one small class per edit kind. Each holds its key, the old and new numbers
 and the whole session before and after (sessions share their unedited arrays), so undo and
-redo restore exactly what the edit was made on, in its own iteration; `redo`/`undo` only call
-the Document (QUndoStack.push runs `redo` at once: never apply first).
+redo restore exactly what the edit was made on, in its own iteration; undo also puts back the
+later iterations that the edit dropped (the history's Tail), so an iteration holding an earlier
+edit is given back as it was, not recomputed by training. `redo`/`undo` only call the Document
+(QUndoStack.push runs `redo` at once: never apply first).
 """
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
@@ -14,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from nnviz.app.guard import guarded
 from nnviz.core.convention import matrix_label
 from nnviz.core.formatting import format_value
+from nnviz.core.history import Tail
 from nnviz.core.session import Session
 from nnviz.core.steps import shape_text
 
@@ -53,6 +56,7 @@ class EditCommand(QUndoCommand):
         super().__init__()
         self.doc = doc
         self.edit = edit
+        self.dropped: Tail | None = None  # the iterations after the edit's, as its redo found them
         self._set_text()
 
     @property
@@ -70,11 +74,11 @@ class EditCommand(QUndoCommand):
 
     @guarded(None)
     def redo(self) -> None:
-        self.doc.restore(self.edit.iteration, self.edit.after)
+        self.dropped = self.doc.restore(self.edit.iteration, self.edit.after)
 
     @guarded(None)
     def undo(self) -> None:
-        self.doc.restore(self.edit.iteration, self.edit.before)
+        self.doc.restore(self.edit.iteration, self.edit.before, self.dropped)
 
 
 class SetCellCommand(EditCommand):
@@ -88,6 +92,7 @@ class SetCellCommand(EditCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetCellCommand) or other.key != self.key:
             return False
+        # The first edit's `dropped` stays: other's redo dropped only what was trained since.
         self.edit = replace(self.edit, new=other.edit.new, after=other.edit.after)
         self._set_text()
         if self.edit.new == self.edit.old:

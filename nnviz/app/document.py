@@ -23,7 +23,7 @@ from nnviz.core.convention import check_block, shown_matrix
 from nnviz.core.convention import matrix_shape as matrix_shape
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import Explanation, explain
-from nnviz.core.history import History, TrainingStopped, structure
+from nnviz.core.history import History, Tail, TrainingStopped, structure
 from nnviz.core.session import Session, with_block
 from nnviz.core.session_file import load_session, save_session
 from nnviz.core.steps import Step
@@ -414,11 +414,12 @@ class Document(QObject):
         m = shown_matrix(self.session, matrix, layer)
         return tuple(tuple(row) for row in m[i : i + r, j : j + c].tolist())
 
-    def restore(self, iteration: int, session: Session) -> None:
+    def restore(self, iteration: int, session: Session, tail: Tail | None = None) -> Tail:
         """Called by undo commands only: make `session` iteration `iteration` (the one the
-        command was made in), drop the later ones, show it; recompute once, emit once."""
+        command was made in), drop the later ones (or put back `tail`, the ones an edit
+        dropped), show it; recompute once, emit once. Returns what was dropped."""
         shape_before = structure(self.session)
-        self._history.put(iteration, session)
+        dropped = self._history.put(iteration, session, tail)
         moved = iteration != self._iteration
         self._iteration = iteration
         self._index = min(self._index, len(self.trace.steps) - 1)
@@ -431,6 +432,7 @@ class Document(QObject):
             self.iterationChanged.emit(iteration)
             self.cursorMoved.emit(self._index)
         self.traceRecomputed.emit()
+        return dropped
 
     # --- files ------------------------------------------------------------------------------
     def open_file(self, path: str) -> bool:

@@ -2,7 +2,8 @@
 
 Stepping keys are handled by an event filter on the application, before the focused widget
 sees them, and only when that widget is not an editor: in a text field or a table cell being
-edited, Left and Backspace keep their usual meaning.
+edited, Left and Backspace keep their usual meaning. Enter or Esc in a table's cell editor
+hands the keys back (the table's `hands_keys_back`, DESIGN §5).
 """
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
@@ -59,7 +60,10 @@ def is_editor(w: QWidget | None) -> bool:
             return True
         if isinstance(w, QAbstractItemView) and (
             w.state() == QAbstractItemView.State.EditingState
-            or w.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+            or (
+                w.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+                and not getattr(w, "hands_keys_back", False)  # Enter or Esc in a cell did
+            )
         ):
             return True
         w = w.parentWidget() if not w.isWindow() else None

@@ -6,7 +6,9 @@ so only the parameters cost memory) and its loss, so the loss curve has a point 
 oldest are dropped past the budget. `advance` runs at training speed with the lean maths of
 `network.py`, as `train.py` does: no trace is built. Traces are built on demand, a few cached,
 keyed by iteration. An edit replaces one iteration's session and drops the later ones: they
-are recomputed from the edited one.
+are recomputed from the edited one. `put` returns what it dropped (a Tail), so an undo can put
+back exactly the iterations its edit dropped, edits in them included, instead of recomputing
+them by training (which would lose those edits).
 """
 
 import math
@@ -44,6 +46,19 @@ class Structure:
     loss: str
     reduction: str
     train_biases: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """Iterations `first`, `first` + 1, … with their losses, as a `put` dropped them.
+
+    Past the memory budget a tail keeps only its first iterations: the later ones are
+    recomputed by training when they are reached again (an edit in them is then lost, as the
+    budget loses the oldest iterations)."""
+
+    first: int
+    sessions: tuple[Session, ...] = ()
+    losses: tuple[float, ...] = ()
 
 
 def structure(s: Session) -> Structure:
@@ -119,6 +134,10 @@ class History:
     def loss(self, k: int) -> float:
         return self._losses[self._at(k)]
 
+    def sessions(self) -> tuple[Session, ...]:
+        """The session of every kept iteration, `first` to `last`."""
+        return tuple(self._sessions)
+
     def losses(self) -> list[tuple[int, float]]:
         """(iteration, loss) of every kept iteration, in order: no gaps."""
         return list(enumerate(self._losses, start=self._first))
@@ -177,13 +196,17 @@ class History:
             return self._last_forward[1]
         return _loss(s)[1]
 
+    def _budget(self) -> tuple[int, int]:
+        max_bytes = MAX_KEPT_BYTES if self.max_bytes is None else self.max_bytes
+        max_its = MAX_KEPT_ITERATIONS if self.max_iterations is None else self.max_iterations
+        return max_bytes, max_its
+
     def _keep(self, s: Session, loss: float, protect: int | None) -> None:
         """A new last iteration; the oldest dropped past the budget, never `protect`."""
         self._sessions.append(s)
         self._losses.append(loss)
         self._bytes += parameter_bytes(s)
-        max_bytes = MAX_KEPT_BYTES if self.max_bytes is None else self.max_bytes
-        max_its = MAX_KEPT_ITERATIONS if self.max_iterations is None else self.max_iterations
+        max_bytes, max_its = self._budget()
         while len(self._sessions) > 1 and (
             self._bytes > max_bytes or len(self._sessions) > max_its
         ):
@@ -195,26 +218,60 @@ class History:
             self._first += 1
 
     # --- edits ------------------------------------------------------------------------------
-    def put(self, k: int, session: Session) -> None:
+    def put(self, k: int, session: Session, tail: Tail | None = None) -> Tail:
         """Make `session` iteration k and drop the later iterations (an edit, its undo or
-        redo). Iterations between the last and k are recomputed from the last; before the
-        first kept, the history starts again at k."""
+        redo); returns the kept iterations after k that were dropped, within the budget.
+
+        Iterations between the last and k are recomputed from the last; before the first
+        kept, the history starts again at k. `tail` (what the put that an undo takes back
+        returned) becomes iterations k + 1, … again, as they were, when it starts at k + 1.
+        """
         if k < 1:
             raise NnvizError(f"iterations count from 1, got {k}")
+        dropped = self._tail_after(k)
         if k > self.last + 1:
             try:
                 self.advance(k - 1 - self.last)
             except TrainingStopped:
                 self._reset(k, session)  # what lies between cannot be reached again
-                return
+                self._put_back(k, tail)
+                return dropped
         if k <= self._first:
             self._reset(k, session)
+        else:
+            del self._sessions[k - self._first :]
+            del self._losses[k - self._first :]
+            for it in [it for it in self._traces if it >= k]:
+                del self._traces[it]
+            self._bytes = sum(parameter_bytes(x) for x in self._sessions)
+            loss, fwd = _loss(session)
+            self._keep(session, loss, protect=k)
+            self._last_forward = (session, fwd)
+        self._put_back(k, tail)
+        return dropped
+
+    def _tail_after(self, k: int) -> Tail:
+        """The kept iterations after k, the first of them within the budget."""
+        start = max(k + 1, self._first)
+        max_bytes, max_its = self._budget()
+        sessions: list[Session] = []
+        size = 0
+        for s in self._sessions[start - self._first :]:
+            size += parameter_bytes(s)
+            if sessions and (size > max_bytes or len(sessions) >= max_its):
+                break
+            sessions.append(s)
+        losses = self._losses[start - self._first : start - self._first + len(sessions)]
+        return Tail(start, tuple(sessions), tuple(losses))
+
+    def _put_back(self, k: int, tail: Tail | None) -> None:
+        """Iterations k + 1, … from `tail`, when it follows k and k is the last."""
+        if tail is None or tail.first != k + 1 or self.last != k or not tail.sessions:
             return
-        del self._sessions[k - self._first :]
-        del self._losses[k - self._first :]
-        for it in [it for it in self._traces if it >= k]:
-            del self._traces[it]
-        self._bytes = sum(parameter_bytes(x) for x in self._sessions)
-        loss, fwd = _loss(session)
-        self._keep(session, loss, protect=k)
-        self._last_forward = (session, fwd)
+        max_bytes, max_its = self._budget()
+        for s, loss in zip(tail.sessions, tail.losses, strict=True):
+            full = self._bytes + parameter_bytes(s) > max_bytes or self.last - k + 2 > max_its
+            if full and self._first == k:
+                break  # k stays; the rest of the tail is recomputed when reached
+            self._keep(s, loss, protect=k)
+        self._last_forward = None

@@ -7,7 +7,8 @@ After every action it checks the Document:
 
 - the trace on screen equals a fresh `build_trace(doc.session)` (NaN-aware, sign of zero too);
 - every undo command restores, bit for bit, the session it was made on (and redo the one it
-  made), at the command's iteration; with nothing left to undo, the session is the opened one
+  made), at the command's iteration, and every other iteration kept as it was then (an earlier
+  edit in a later iteration included); with nothing left to undo, the session is the opened one
   trained to the iteration on screen; an edit that merges away leaves the session as it was;
 - the keys do what the keymap says (Ctrl+Z undoes, Right steps, F5 toggles presenter mode);
 - no Python exception escaped into Qt (the caller passes the list its excepthook fills).
@@ -44,7 +45,7 @@ from nnviz.core.trace import Trace, build_trace
 from nnviz.resources import example_path
 from tests.app.monkey_actions import KEYS, Action, ActionMaker
 
-PAINT_EVERY = 3  # keys and clicks: the window is painted after every third
+PAINT_EVERY = 4  # keys and clicks: the window is painted after every fourth (see perform)
 Key, Mod, Button = Qt.Key, Qt.KeyboardModifier, Qt.MouseButton
 CTRL, SHIFT = Mod.ControlModifier, Mod.ShiftModifier
 
@@ -98,11 +99,14 @@ class MonkeyFailure(AssertionError):
 
 @dataclass
 class Command:
-    """What the monkey saw of one undo command: the session it was made on and made."""
+    """What the monkey saw of one undo command: the session it was made on and made, and the
+    iterations kept (from `first`) when it was made."""
 
     iteration: int
     before: Session
     after: Session
+    first: int
+    kept: tuple[Session, ...]
 
 
 @contextmanager
@@ -141,6 +145,7 @@ class Monkey:
         self.on_action = log
         self.recent: deque[str] = deque(maxlen=20)
         self.count = 0
+        self.paints = 0  # actions and undo steps after which the window was painted
         self._checked: tuple[Session, Trace] | None = None
         self._reset_model()
 
@@ -150,6 +155,7 @@ class Monkey:
         self.pristine: list[Session] = [self.origin]  # the origin trained k iterations
         self.commands: list[Command | None] = [None] * self.doc.undo_stack.count()
         self._tags: dict[int, Command] = {}
+        self._low = 0  # the lowest stack index since the last undo pass (see undo_all_and_back)
 
     def _pristine(self, iteration: int) -> Session:
         while len(self.pristine) < iteration:
@@ -165,10 +171,18 @@ class Monkey:
         cmd._monkey = True  # the Python object outlives no command: ids stay unique
         self._tags[id(cmd)] = rec
 
-    def _state(self) -> tuple[int, int, Session, int, object]:
-        st = self.doc.undo_stack
+    def _state(self) -> tuple[int, int, Session, int, object, int, tuple[Session, ...]]:
+        st, h = self.doc.undo_stack, self.doc.history
         top = st.command(st.index() - 1) if st.index() else None
-        return st.index(), st.count(), self.doc.session, self.doc.iteration, top
+        return (
+            st.index(),
+            st.count(),
+            self.doc.session,
+            self.doc.iteration,
+            top,
+            h.first,
+            (h.sessions()),
+        )
 
     def _expect(self, what: str, iteration: int, session: Session) -> None:
         if self.doc.iteration != iteration:
@@ -177,30 +191,59 @@ class Monkey:
         if diff:
             self.fail(f"{what}: the session differs at {diff}")
 
-    def _account(self, before: tuple[int, int, Session, int, object]) -> None:
+    def _expect_kept(self, what: str, rec: Command, below: int | None = None) -> None:
+        """Every iteration kept both now and when `rec` was made (below `below` if given)
+        holds the same session as then."""
+        h = self.doc.history
+        then_last = rec.first + len(rec.kept) - 1
+        if below is None and h.first <= h.last < then_last:
+            # Iterations trained after the command's iteration may be dropped by a redo and
+            # not come back: training from the last kept must then give them exactly.
+            s = h.session(h.last)
+            for k in range(h.last + 1, then_last + 1):
+                s = build_trace(s).next_session()
+                diff = session_diff(s, rec.kept[k - rec.first]) if k >= rec.first else ""
+                if diff:
+                    self.fail(f"{what}: iteration {k} is gone and training gives {diff}")
+        last = min(h.last, then_last, (below or h.last + 1) - 1)
+        for k in range(max(h.first, rec.first), last + 1):
+            now, then = h.session(k), rec.kept[k - rec.first]
+            diff = "" if now is then else session_diff(now, then)
+            if diff:
+                self.fail(f"{what}: iteration {k} is not as it was, at {diff}")
+
+    def _account(self, before: tuple[int, int, Session, int, object, int, tuple]) -> None:
         """Match what the undo stack did in the last action with what the session did."""
-        index0, count0, session0, iteration0, top0 = before
-        index, count, session, _, _ = self._state()
-        st = self.doc.undo_stack
+        index0, count0, session0, iteration0, top0, first0, kept0 = before
+        index, count, session = self._state()[:3]
+        self._low = min(self._low, index0, index)
+        st, h = self.doc.undo_stack, self.doc.history
         top = st.command(index - 1) if index else None
         if index == index0 + 1 and (top is not top0 and not getattr(top, "_monkey", False)):
-            self._tag(index - 1, Command(iteration0, session0, session))  # a new command
+            # A new command, made in the iteration the action started in: what that
+            # iteration holds now (a click that commits an editor may then go elsewhere).
+            made = h.session(iteration0) if iteration0 in h else session
+            self._tag(index - 1, Command(iteration0, session0, made, first0, kept0))
         elif index == index0 + 1:
             rec = self._command(index - 1)
             if rec is not None:
                 self._expect("redo", rec.iteration, rec.after)
-        elif index == index0 and index and self.doc.iteration == iteration0:
+                self._expect_kept("redo", rec, below=rec.iteration)
+        elif index == index0 and index and top is top0:
             rec = self._command(index - 1)  # typed again into the same cell: merged
-            if rec is not None and session is not session0 and session_diff(session, session0):
-                rec.after = session
+            now = h.session(rec.iteration) if rec is not None and rec.iteration in h else None
+            if now is not None and now is not rec.after and session_diff(now, rec.after):
+                rec.after = now
         elif index == index0 - 1 and count < count0 and count == index:
             rec = self._tags.get(id(top0))  # merged back to the first value: gone
             if rec is not None:
                 self._expect("an edit merged away", rec.iteration, rec.before)
+                self._expect_kept("an edit merged away", rec)
         elif index == index0 - 1:
             rec = self._command(index)
             if rec is not None:
                 self._expect("undo", rec.iteration, rec.before)
+                self._expect_kept("undo", rec)
         elif index != index0:
             self.fail(f"the undo stack went from {index0}/{count0} to {index}/{count}")
         if index == 0:
@@ -241,34 +284,44 @@ class Monkey:
         if diff:
             self.fail(f"the trace shown is not the session's: {diff}")
 
-    def _undo_all_and_back(self) -> None:
-        """Undo every command, then redo them all, checking each against what it was made on."""
+    def _undo_all_and_back(self, down_to: int = 0) -> None:
+        """Undo every command (down to `down_to`), then redo them all, checking each against
+        what it was made on, and undo back to where the stack was."""
         st = self.doc.undo_stack
         index = st.index()
-        while st.canUndo():
-            self._step_stack(st.undo, "undo everything")
+        # Each step is checked; the window is painted once at the end of each pass (its
+        # views were refreshed at every step: only the pixels of the steps between are
+        # skipped, as Qt itself merges the updates of a quick series of undos).
+        while st.index() > down_to:
+            self._step_stack(st.undo, "undo everything", paint=st.index() == down_to + 1)
         while st.canRedo():
-            self._step_stack(st.redo, "redo everything")
+            self._step_stack(st.redo, "redo everything", paint=not st.canRedo())
         while st.index() > index:
-            self._step_stack(st.undo, "undo back")
+            self._step_stack(st.undo, "undo back", paint=st.index() == index + 1)
+        self._low = st.index()
 
-    def _step_stack(self, move: Callable[[], None], what: str) -> None:
+    def _step_stack(self, move: Callable[[], None], what: str, paint: bool = True) -> None:
         before = self._state()
         self.recent.append(f"({what}: {before[0]} → {before[0] + (1 if 'redo' in what else -1)})")
-        self._guard(move)
+        self._guard(move, paint)
         self._account(before)
         self.check()
 
     # --- running -----------------------------------------------------------------------------
-    def _guard(self, do: Callable[[], object], paint: bool = True) -> None:
+    def _guard(self, do: Callable[[], object], paint: bool | Callable[[], bool] = True) -> None:
         try:
             do()
+            if callable(paint):
+                paint = paint()
+            self.paints += paint
             if paint:  # deferred commits, single-shot timers, then the paints they asked for
                 QApplication.processEvents()
                 QApplication.processEvents()
             else:  # an editor's queued commit and layouts, but no paint: paints are most of
-                # the time, and Qt merges the updates of the actions in between into one
-                QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+                # the time, and Qt merges the updates of the actions in between into one.
+                # Only the delegate's queued calls: the graphics scenes' queued updates,
+                # delivered here, paint their views at once (a paint per step, unasked).
+                self._deliver_commit()
                 QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         except MonkeyFailure:
             raise
@@ -277,6 +330,12 @@ class Monkey:
                 "an exception reached the monkey:\n" + traceback.format_exc(limit=12) + repr(e)
             )
 
+    def _deliver_commit(self) -> None:
+        """An Enter in a cell editor commits through a queued call to the table's delegate."""
+        ed = self.win.editors
+        if ed is not None:
+            QCoreApplication.sendPostedEvents(ed.table.itemDelegate(), QEvent.Type.MetaCall)
+
     def perform(self, action: Action) -> None:
         self.count += 1
         self.recent.append(repr(action))
@@ -284,8 +343,19 @@ class Monkey:
             self.on_action(action)
         self._before = self._state()
         self._replaced = False
+        # Paints are most of the time (15 ms each, whatever the window's size). A resize, an
+        # example, the presenter mode or a view change is always painted, and so is a typed
+        # or pasted number that changed the session (paint errors come from new values and
+        # new sizes); other actions every PAINT_EVERY-th.
         cheap = action[0] in ("key", "cell", "point", "timeline", "loss", "menu")
-        paint = not cheap or self.count % PAINT_EVERY == 0
+        every = self.count % PAINT_EVERY == 0
+        session = self.doc.session
+
+        def paint() -> bool:
+            if action[0] in ("type", "paste"):
+                return every or self.doc.session is not session
+            return every or not cheap
+
         self._guard(lambda: getattr(self, f"_do_{action[0]}")(*action[1:]), paint)
         if not self._replaced:
             self._account(self._before)
@@ -302,12 +372,18 @@ class Monkey:
         for k in range(n):
             self.perform(self.maker.next_action())
             if (k + 1) % undo_every == 0:
-                self.undo_all_and_back()
+                self.undo_all_and_back(full=False)
         self.undo_all_and_back()
 
-    def undo_all_and_back(self) -> None:
+    def undo_all_and_back(self, full: bool = True) -> None:
+        """Undo everything and back. Not `full`: only down to the lowest index the stack
+        reached since the last pass. The commands below it, and what their undo and redo
+        restore, are the same objects as when that pass checked them (an undo gives back
+        the history its redo dropped, and nothing else touches it), so checking them again
+        is redundant; the last pass of a run and one before a session is replaced go to 0,
+        where the session must be the opened one, bit for bit."""
         if "undo" not in self.exclude:
-            self._undo_all_and_back()
+            self._undo_all_and_back(0 if full else min(self._low, self.doc.undo_stack.index()))
 
     # --- doing actions -------------------------------------------------------------------------
     def _target(self) -> object:
@@ -382,7 +458,13 @@ class Monkey:
         rect = tl.visualItemRect(item)
         if rect.isValid() and tl.isVisible() and tl.viewport().rect().contains(rect.center()):
             self._click(tl.viewport(), rect.center())
-            if not is_editor(QApplication.focusWidget()) and self.doc.step_index != index:
+            # A press that commits an open editor can show its refusal, which grows a window
+            # smaller than its minimum size: the list then moves under the mouse.
+            moved = tl.visualItemRect(item) != rect
+            if (
+                not (moved or is_editor(QApplication.focusWidget()))
+                and self.doc.step_index != index
+            ):
                 self.fail(f"a click on the timeline's step {index} went to {self.doc.step_index}")
 
     def _do_loss(self, k: int) -> None:
@@ -468,6 +550,12 @@ class Monkey:
         QTest.keyClick(
             editor, {"Enter": Key.Key_Return, "Esc": Key.Key_Escape, "Tab": Key.Key_Tab}[end]
         )
+        if end in ("Enter", "Esc"):  # DESIGN §5: the keys go back to stepping
+            self._deliver_commit()  # Enter's commit
+            table, focus = self.win.editors.table, QApplication.focusWidget()
+            editing = table.state() == QAbstractItemView.State.EditingState
+            if not editing and is_editor(focus):
+                self.fail(f"{end} in a cell editor left the keys to {name_of(focus)}")
 
     def _do_paste(self, matrix, layer, i, j, h, w, text) -> None:
         opened = self._editors()
@@ -504,7 +592,7 @@ class Monkey:
             ed.finish_editing()  # what Open Example does first: accounted for on its own
             QApplication.processEvents()
             return
-        self.undo_all_and_back()
+        self.undo_all_and_back(full=answer == "discard" or not self.doc.modified)
         button = QMessageBox.StandardButton
         reply = button.Discard if answer == "discard" else button.Cancel
         act = next(a for a in self.win.examples_menu.actions() if a.data() == name)

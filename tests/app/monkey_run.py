@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-OUT = Path(tempfile.gettempdir()) / "nnviz-monkey"
+OUT = Path(os.environ.get("NNVIZ_MONKEY_OUT") or Path(tempfile.gettempdir()) / "nnviz-monkey")
 
 
 def child(args: argparse.Namespace) -> int:
@@ -66,7 +66,7 @@ def child(args: argparse.Namespace) -> int:
         log.flush()
 
     monkey = Monkey(win, args.seed, errors=errors, exclude=args.exclude, log=write)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
         if args.replay:
             lines = Path(args.replay).read_text(encoding="utf-8").splitlines()
@@ -78,7 +78,13 @@ def child(args: argparse.Namespace) -> int:
     except MonkeyFailure as e:
         print(f"FAILURE {signature(str(e))}\n{e}", file=sys.stderr, flush=True)
         os._exit(1)  # no teardown: a broken window can crash on the way out
-    print(f"ok {monkey.count} actions in {time.perf_counter() - start:.1f} s", flush=True)
+    cpu = time.process_time() - cpu_start
+    took = time.perf_counter() - start
+    print(
+        f"ok {monkey.count} actions in {took:.1f} s ({cpu:.1f} s CPU, painted after "
+        f"{monkey.paints} actions and undo steps)",
+        flush=True,
+    )
     os._exit(0)
 
 

@@ -40,7 +40,8 @@ def test_five_thousand_random_actions_keep_the_documents_invariants(qtbot, capsy
     with qtbot.capture_exceptions() as errors:
         monkey = Monkey(monkey_window, seed, errors=errors, exclude=exclude)
         monkey.run(actions)
-    print(f"{monkey.count} actions in {time.perf_counter() - start:.1f} s")
+    took, paints = time.perf_counter() - start, monkey.paints
+    print(f"{monkey.count} actions in {took:.1f} s, painted after {paints} actions and undo steps")
     assert monkey.count == actions
     assert set(monkey.maker.kinds_done) >= set(KINDS) - set(exclude)
 
@@ -70,17 +71,38 @@ def test_an_undo_that_restores_the_wrong_session_fails_the_monkey(qtbot, monkey_
     """The checker itself: an undo that writes back anything but what the command was made
     on (here −W for W, injected into the Document) is caught at that undo."""
     doc = monkey_window.doc
-    apply_block, calls = doc.apply_block, []
+    restore, calls = doc.restore, []
 
-    def wrong(iteration, matrix, layer, i, j, block) -> None:
-        calls.append(block)
+    def wrong(iteration, session, tail=None):
+        calls.append(session)
         if len(calls) > 1:  # the first call is the edit's redo, the next its undo
-            block = tuple(tuple(-v for v in row) for row in block)
-        apply_block(iteration, matrix, layer, i, j, block)
+            session = session.with_parameters(tuple(-w for w in session.W), session.b)
+        return restore(iteration, session, tail)
 
-    doc.apply_block = wrong  # the commands call it through the Document
+    doc.restore = wrong  # the commands call it through the Document
     monkey = Monkey(monkey_window, 99)
     monkey.perform(("type", "W", 1, 0, 0, "F2", "0.25", "Enter"))
     assert doc.cell_value("W", 1, 0, 0) == 0.25  # seed 001's W⁽¹⁾[0,0] was 0.1
     with pytest.raises(MonkeyFailure, match=r"action 2: undo: the session differs at W1\[0, 0\]"):
+        monkey.perform(("menu", "undo"))
+
+
+def test_an_undo_that_loses_the_later_iterations_fails_the_monkey(qtbot, monkey_window):
+    """The checker again: an undo that does not put back the iterations its edit dropped
+    (injected: the Document forgets them) is caught. Edits in iterations 3, 5, then 2 (which
+    drops 3..5): undoing the last must give 3..5 back as they were."""
+    doc = monkey_window.doc
+    restore = doc.restore
+    doc.restore = lambda iteration, session, tail=None: restore(iteration, session)
+    monkey = Monkey(monkey_window, 98)
+    doc.go_to_iteration(3)
+    monkey.perform(("type", "W", 1, 0, 0, "F2", "5", "Enter"))
+    doc.go_to_iteration(5)
+    monkey.perform(("type", "W", 1, 1, 1, "F2", "7", "Enter"))
+    doc.go_to_iteration(2)
+    monkey.perform(("type", "b", 1, 0, 0, "F2", "-1", "Enter"))
+    assert doc.last_kept_iteration == 2 and doc.undo_stack.count() == 3
+    with pytest.raises(
+        MonkeyFailure, match=r"action 4: undo: iteration 3 is gone and training gives W1\[0, 0\]"
+    ):
         monkey.perform(("menu", "undo"))

@@ -86,6 +86,45 @@ def test_undo_gives_back_the_session_of_each_edits_own_iteration(qtbot, xor_wind
     assert doc.cell_value("W", 1, 1, 1) == 7.0 and doc.cell_value("W", 1, 0, 0) == XOR_W00
 
 
+def test_undo_gives_back_the_later_iterations_an_earlier_edit_dropped(qtbot, xor_window):
+    """xor: 5 typed into W⁽¹⁾[0,0] in iteration 3, 7 into W⁽¹⁾[1,1] in iteration 5, then -1
+    into b⁽¹⁾[0] in iteration 2 (which drops 3..5). Ctrl+Z twice shows iteration 5 as it was,
+    and Shift+N from there walks back through iteration 4 trained from the edited 3 and
+    iteration 3 holding the 5, as they were before the last edit: not iteration 3 trained
+    afresh from 2 (W⁽¹⁾[0,0] ≈ −0.771)."""
+    win = xor_window
+    doc, editors = win.doc, win.editors
+    click_tab(qtbot, editors, "W⁽¹⁾")
+    for _ in range(2):
+        step_key(qtbot, win, Key.Key_N)
+    type_into_cell(qtbot, editors, 0, 0, "5")
+    third = doc.session
+    for _ in range(2):
+        step_key(qtbot, win, Key.Key_N)
+    assert doc.iteration == 5
+    fourth, fifth = doc.history.session(4), doc.session
+    assert same_bits(fourth, build_trace(third).next_session())
+    type_into_cell(qtbot, editors, 1, 1, "7")
+    for _ in range(3):
+        step_key(qtbot, win, Key.Key_N, SHIFT)
+    assert doc.iteration == 2
+    click_tab(qtbot, editors, "b⁽¹⁾")
+    type_into_cell(qtbot, editors, 0, 0, "-1")
+    assert doc.last_kept_iteration == 2
+    ctrl(qtbot, editors.table, Key.Key_Z)
+    assert doc.iteration == 2 and doc.last_kept_iteration == 5
+    ctrl(qtbot, editors.table, Key.Key_Z)
+    assert doc.iteration == 5 and same_bits(doc.session, fifth)
+    step_key(qtbot, win, Key.Key_N, SHIFT)
+    assert doc.iteration == 4 and same_bits(doc.session, fourth)
+    step_key(qtbot, win, Key.Key_N, SHIFT)
+    assert doc.iteration == 3 and same_bits(doc.session, third)
+    assert doc.cell_value("W", 1, 0, 0) == 5.0
+    assert doc.loss == build_trace(third).loss
+    ctrl(qtbot, editors.table, Key.Key_Z)  # the 5 itself: iteration 3 trained from 2
+    assert doc.iteration == 3 and doc.cell_value("W", 1, 0, 0) == pytest.approx(-0.77100, abs=1e-5)
+
+
 def test_an_edit_typed_back_to_its_value_leaves_the_session_bit_for_bit(
     qtbot, xor_window, tmp_path
 ):

@@ -153,3 +153,92 @@ def test_structure_names_what_fixes_the_steps_not_the_numbers():
     assert structure(dataclasses.replace(s, learning_rate=3.0)) == structure(s)
     assert structure(dataclasses.replace(s, train_biases=not s.train_biases)) != structure(s)
     assert structure(example("seed001-network")) != structure(s)
+
+
+def edited(s, value: float):
+    return with_block(s, "W", 1, 0, 0, [[value]])
+
+
+def test_put_returns_the_iterations_it_dropped_and_an_undo_puts_them_back():
+    s = example("xor")
+    h = History(s)
+    h.advance(5)
+    kept = [h.session(k) for k in range(1, 7)]
+    losses = h.losses()
+    dropped = h.put(3, edited(h.session(3), 5.0))
+    assert (dropped.first, len(dropped.sessions)) == (4, 3)
+    assert all(a is b for a, b in zip(dropped.sessions, kept[3:], strict=True))
+    assert dropped.losses == tuple(v for _, v in losses[3:])
+    h.put(3, kept[2], dropped)  # the undo
+    assert (h.first, h.last) == (1, 6)
+    assert all(h.session(k) is kept[k - 1] for k in range(1, 7))
+    assert h.losses() == losses
+    h.advance(1)  # training goes on from the last put back
+    assert same_parameters(h.session(7), build_trace(kept[5]).next_session())
+
+
+def test_undoing_an_edit_in_an_earlier_iteration_gives_back_a_later_edit_as_it_was():
+    """E: 5 typed into xor's W⁽¹⁾[0,0] in iteration 3; C: an edit in iteration 5; D: an edit
+    in iteration 2, which drops 3..5. Undoing D, then C, shows iteration 3 holding E's 5,
+    not iteration 3 trained from iteration 2 (W⁽¹⁾[0,0] ≈ −0.771)."""
+    h = History(example("xor"))
+    h.advance(2)
+    e_after = edited(h.session(3), 5.0)
+    h.put(3, e_after)
+    h.advance(2)
+    c_before = h.session(5)
+    c_tail = h.put(5, edited(c_before, 7.0))
+    d_before = h.session(2)
+    d_tail = h.put(2, edited(d_before, -1.0))
+    assert h.last == 2
+    h.put(2, d_before, d_tail)  # undo D
+    assert h.last == 5 and h.session(3) is e_after
+    h.put(5, c_before, c_tail)  # undo C
+    assert h.session(3) is e_after and h.session(3).W[0][0, 0] == 5.0
+    assert same_parameters(h.session(4), build_trace(e_after).next_session())
+    assert h.session(5) is c_before
+
+
+def test_a_tail_put_back_drops_the_oldest_past_the_budget_never_the_iteration_put():
+    s = example("xor")
+    size = parameter_bytes(s)
+    h = History(s, max_bytes=3 * size)
+    h.advance(2)
+    second, third = h.session(2), h.session(3)
+    h.max_bytes = 2 * size
+    dropped = h.put(2, edited(second, 5.0))
+    assert (h.first, h.last) == (1, 2) and dropped.sessions == (third,)
+    h.put(2, second, dropped)
+    assert (h.first, h.last) == (2, 3) and h.session(3) is third  # 1 made room
+    dropped = h.put(2, edited(second, 5.0))
+    h.max_bytes = size
+    h.put(2, second, dropped)
+    assert (h.first, h.last) == (2, 2)  # no room past 2: iteration 3 is recomputed
+    h.advance(1)
+    assert same_parameters(h.session(3), third) and h.loss(3) == XOR_LOSSES[2]
+
+
+def test_a_tail_is_cut_at_the_budget_and_the_rest_recomputed_by_training():
+    s = example("xor")
+    size = parameter_bytes(s)
+    h = History(s, max_bytes=4 * size)
+    h.advance(3)
+    assert (h.first, h.last) == (1, 4)
+    h.max_bytes = 2 * size
+    dropped = h.put(1, edited(s, 5.0))
+    assert (dropped.first, len(dropped.sessions)) == (2, 2)  # 2 and 3 fit the budget, not 4
+    h.max_bytes = 4 * size
+    h.put(1, s, dropped)
+    assert (h.first, h.last) == (1, 3)
+    h.advance(1)  # 4 recomputed by training, as it was
+    assert h.losses() == list(enumerate(XOR_LOSSES, start=1))
+
+
+def test_a_tail_that_does_not_follow_the_iteration_put_is_left_out():
+    s = example("xor")
+    h = History(s)
+    h.advance(3)
+    dropped = h.put(2, h.session(2))
+    assert dropped.first == 3
+    h.put(3, edited(h.session(2), 1.0), dropped)
+    assert h.last == 3  # dropped starts at 3, not 4

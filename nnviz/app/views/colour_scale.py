@@ -7,12 +7,38 @@ a product of inf, and a span hi − lo of two finite levels can itself overflow 
 (hi/2 − lo/2): halving is exact in binary floating point, so this is pyqtgraph's own mapping
 bit for bit wherever that one does not overflow, and finite wherever the levels are. +inf
 maps to the top of the scale, −inf to the bottom, NaN to no colour (index −1).
+
+At the other end, a scale of ±1e-320 (a subnormal number typed in) has a span whose reciprocal
+n / (hi − lo) overflows and whose halves are not exact: values and levels are first multiplied
+by LIFT, a power of two, which is exact and leaves every fraction as it was.
 """
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 NO_COLOUR = -1  # the index of a NaN: drawn as no colour (transparent, hatched)
+LIFT = 2.0**600  # subnormal levels times this are normal numbers, far from overflowing
+
+
+def _lift(levels: tuple[float, float], n: float) -> float:
+    """LIFT when the levels are usable but n / (hi/2 − lo/2) overflows (or the half is 0),
+    else 1: pyqtgraph's mapping, bit for bit, wherever that one is finite."""
+    lo, hi = levels
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        return 1.0
+    half = hi / 2 - lo / 2
+    with np.errstate(over="ignore", divide="ignore"):
+        return 1.0 if half > 0 and np.isfinite(np.float64(n) / half) else LIFT
+
+
+def _lifted(
+    values: ArrayLike, levels: tuple[float, float], n: float
+) -> tuple[NDArray[np.float64], tuple[float, float]]:
+    v = np.asarray(values, dtype=float)
+    lift = _lift(levels, n)
+    if lift == 1.0:
+        return v, levels
+    return v * lift, (levels[0] * lift, levels[1] * lift)  # overflows to ±inf: the ends
 
 
 def half_span(levels: tuple[float, float]) -> float:
@@ -24,18 +50,18 @@ def half_span(levels: tuple[float, float]) -> float:
 
 def fractions(values: ArrayLike, levels: tuple[float, float]) -> NDArray[np.float64]:
     """Where each value is between the levels, clipped to [0, 1]; NaN stays NaN."""
-    lo = levels[0] if np.isfinite(levels[0]) else -1.0
-    v = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore", over="ignore"):
+        v, levels = _lifted(values, levels, 1.0)
+        lo = levels[0] if np.isfinite(levels[0]) else -1.0
         return np.clip((v / 2 - lo / 2) / half_span(levels), 0.0, 1.0)
 
 
 def lut_indices(values: ArrayLike, levels: tuple[float, float], n: int) -> NDArray[np.intp]:
     """Each value's entry in an n-entry lookup table, as pyqtgraph's ImageItem picks it:
     trunc(clip((v − lo) · n / (hi − lo), 0, n − 1)); NaN gives NO_COLOUR."""
-    lo = levels[0] if np.isfinite(levels[0]) else -1.0
-    v = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore", over="ignore"):
+        v, levels = _lifted(values, levels, n)
+        lo = levels[0] if np.isfinite(levels[0]) else -1.0
         k = np.clip((v / 2 - lo / 2) * (n / half_span(levels)), 0, n - 1)
     nan = np.isnan(k)
     k[nan] = 0

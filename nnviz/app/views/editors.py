@@ -6,6 +6,11 @@ merges, as `SetCellCommand` does; a paste is one `SetBlockCommand`); bad input i
 a message naming the cell and nothing changes. Ctrl+C / Ctrl+V copy and paste blocks, the
 context menu copies as CSV, TSV, a NumPy literal or a LaTeX bmatrix.
 
+Enter (commit) or Esc (cancel) in a cell editor hands the keys back to stepping (DESIGN §5):
+the table keeps the focus but sets `hands_keys_back`, which `keys.is_editor` reads, so a
+clicker's PageDown steps again at once; a click in the table (or Tab into it) takes the arrows
+back for moving between cells.
+
 The table takes Ctrl+Z, Ctrl+Shift+Z (Ctrl+Y), Ctrl+C and Ctrl+V itself while it has focus
 (a ShortcutOverride): a second QAction with the same keys would make the main window's
 Edit → Undo ambiguous, and then neither fires. Both act on the same QUndoStack.
@@ -23,7 +28,15 @@ from PySide6.QtCore import (
     QSignalBlocker,
     Qt,
 )
-from PySide6.QtGui import QContextMenuEvent, QFontMetrics, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFocusEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -81,6 +94,29 @@ class MatrixTable(QTableView):
     def __init__(self, editors: "MatrixEditors") -> None:
         super().__init__(editors)
         self._editors = editors
+        self.hands_keys_back = False  # after Enter or Esc in a cell: the stepping keys step
+
+    @guarded(None)
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        super().closeEditor(editor, hint)
+        # Enter commits (SubmitModelCache), Esc cancels (RevertModelCache); Tab edits the
+        # next cell and a click elsewhere closes with NoHint: those keep the keys here.
+        done = (
+            QAbstractItemDelegate.EndEditHint.SubmitModelCache,
+            QAbstractItemDelegate.EndEditHint.RevertModelCache,
+        )
+        self.hands_keys_back = hint in done
+
+    @guarded(None)
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.hands_keys_back = False  # a click in the table: the arrows move between cells
+        super().mousePressEvent(event)
+
+    @guarded(None)
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            self.hands_keys_back = False
+        super().focusInEvent(event)
 
     def _command(self, event: QKeyEvent) -> Callable[[], object] | None:
         if self.state() == QAbstractItemView.State.EditingState:
