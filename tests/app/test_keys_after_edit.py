@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 from nnviz.app.document import Document
 from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
-from tests.app.test_editors import click_cell, click_tab, open_editor
+from tests.app.user_actions import click_cell, click_tab, open_editor
 
 Key = Qt.Key
 
