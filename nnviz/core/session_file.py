@@ -9,7 +9,6 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 """
 
 import json
-import math
 import os
 import secrets
 import stat
@@ -27,6 +26,14 @@ from nnviz.core.convention import (
     to_convention,
 )
 from nnviz.core.errors import NnvizError
+from nnviz.core.file_checks import (
+    is_finite,
+    is_number,
+    number_text,
+    read_matrix,
+    read_vector,
+    show,
+)
 from nnviz.core.init import SCHEMES, initialise
 from nnviz.core.losses import LOSSES, REDUCTIONS
 from nnviz.core.network import check_network
@@ -111,74 +118,10 @@ def _as_nested(a: Any) -> Any:
 # --- validation -----------------------------------------------------------------------------
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _is_finite(v: int | float) -> bool:
-    """Finite and within float64: a JSON integer like 10**400 is neither NaN nor ∞ but too big."""
-    try:
-        return math.isfinite(v)
-    except OverflowError:
-        return False
-
-
-def _show(v: Any) -> str:
-    """A value as the file would spell it, for messages; any Python object (build_session)."""
-    try:
-        return json.dumps(v, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(v)
-
-
-def _number_text(v: int | float) -> str:
-    text = _show(v)
-    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
-
-
-def _check_number(v: Any, where: str) -> None:
-    if not _is_number(v):
-        raise NnvizError(f"{where}: expected a number, got {_show(v)}")
-    if not _is_finite(v):
-        raise NnvizError(
-            f"{where}: {_number_text(v)} is not a finite number within float64 (about ±1.8e308)"
-        )
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "×".join(str(n) for n in shape)
-
-
-def _matrix(value: Any, where: str, expected: tuple[int, int], why: str) -> Mat:
-    """A list of rows of finite numbers with exactly the `expected` shape."""
-    if not isinstance(value, list) or not value or not all(isinstance(r, list) for r in value):
-        raise NnvizError(f"{where}: expected a {_shape_text(expected)} matrix (a list of rows)")
-    widths = {len(r) for r in value}
-    if len(widths) > 1:
-        raise NnvizError(f"{where}: rows have different lengths {sorted(widths)} (ragged)")
-    shape = (len(value), len(value[0]))
-    if shape != expected:
-        raise NnvizError(f"{where} is {_shape_text(shape)} but {why} need {_shape_text(expected)}")
-    for i, row in enumerate(value):
-        for j, v in enumerate(row):
-            _check_number(v, f"{where}[{i}][{j}]")
-    return np.array(value, dtype=np.float64)
-
-
-def _vector(value: Any, where: str, n: int, why: str) -> Mat:
-    if not isinstance(value, list):
-        raise NnvizError(f"{where}: expected a list of {n} numbers")
-    if len(value) != n:
-        raise NnvizError(f"{where} has {len(value)} numbers but {why} need {n}")
-    for i, v in enumerate(value):
-        _check_number(v, f"{where}[{i}]")
-    return np.array(value, dtype=np.float64)
-
-
 def _choice(doc: dict[str, Any], key: str, choices: tuple[str, ...] | list[str]) -> str:
     v = doc[key]
     if v not in choices or not isinstance(v, str):
-        raise NnvizError(f"{key}: {_show(v)} is not one of {', '.join(choices)}")
+        raise NnvizError(f"{key}: {show(v)} is not one of {', '.join(choices)}")
     return v
 
 
@@ -214,7 +157,7 @@ def _check_layers(value: Any) -> tuple[int, ...]:
         raise NnvizError(f"layers: {len(value)} layers, more than the limit of {MAX_LAYERS}")
     for i, n in enumerate(value):
         if not isinstance(n, int) or isinstance(n, bool):
-            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {_show(n)}")
+            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {show(n)}")
         if n < 1:
             raise NnvizError(f"layers[{i}]: a layer needs at least 1 unit, got {n}")
         if n > MAX_UNITS:
@@ -233,15 +176,15 @@ def session_from_dict(doc: Any) -> Session:
     activations = tuple(acts)
     loss = doc["loss"]
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise NnvizError(f"loss: {_show(loss)} is not one of {', '.join(LOSSES)}")
+        raise NnvizError(f"loss: {show(loss)} is not one of {', '.join(LOSSES)}")
     check_network(layers, activations, loss)
     reduction = _choice(doc, "reduction", REDUCTIONS)
     lr = doc["learning_rate"]
-    if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
-        got = _number_text(lr) if _is_number(lr) else _show(lr)
+    if not is_number(lr) or not is_finite(lr) or lr <= 0:
+        got = number_text(lr) if is_number(lr) else show(lr)
         raise NnvizError(f"learning_rate: expected a positive finite number, got {got}")
     if not isinstance(doc["train_biases"], bool):
-        raise NnvizError(f"train_biases: expected true or false, got {_show(doc['train_biases'])}")
+        raise NnvizError(f"train_biases: expected true or false, got {show(doc['train_biases'])}")
     for key in ("name", "description"):
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
@@ -262,8 +205,8 @@ def session_from_dict(doc: Any) -> Session:
         return shown_axes(rows, cols, convention)
 
     layout = f"layers {list(layers)} in the {convention} convention"
-    X = _matrix(X_doc, "X", expect(n_in, batch), f"{n_in} inputs × {batch} samples in {layout}")
-    Y = _matrix(
+    X = read_matrix(X_doc, "X", expect(n_in, batch), f"{n_in} inputs × {batch} samples in {layout}")
+    Y = read_matrix(
         doc["Y"], "Y", expect(n_out, batch), f"{n_out} outputs × {batch} samples ({layout})"
     )
 
@@ -322,10 +265,10 @@ def _parameters(
         n_l, n_prev = layers[i + 1], layers[i]
         name = layer_name("W", i + 1)
         expected = shown_axes(n_l, n_prev, convention)
-        M = _matrix(doc["W"][i], f"{name} (W[{i}] in the file)", expected, layout)
+        M = read_matrix(doc["W"][i], f"{name} (W[{i}] in the file)", expected, layout)
         W.append(from_convention(M, convention))
         bname = layer_name("b", i + 1)
-        b.append(_vector(doc["b"][i], f"{bname} (b[{i}] in the file)", n_l, layout))
+        b.append(read_vector(doc["b"][i], f"{bname} (b[{i}] in the file)", n_l, layout))
     return W, b, init
 
 
