@@ -25,6 +25,7 @@ from nnviz.core.convention import (
     shown_axes,
     to_convention,
 )
+from nnviz.core.data_section import data_to_dict, read_data
 from nnviz.core.errors import NnvizError
 from nnviz.core.file_checks import (
     is_finite,
@@ -40,7 +41,7 @@ from nnviz.core.network import check_network
 from nnviz.core.session import Session, check_targets, frozen_array
 from nnviz.core.types import Mat
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds the data section; a session without one is saved as 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_LAYERS = 16
 MAX_UNITS = 4096
@@ -143,11 +144,19 @@ def _check_header(doc: Any) -> None:
         raise NnvizError(
             f"unknown key {unknown[0]!r}; a session has {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}"
         )
-    missing = [k for k in REQUIRED_KEYS if k not in doc]
-    if missing:
-        raise NnvizError(f"{missing[0]}: missing (a session needs {', '.join(REQUIRED_KEYS)})")
     if "data" in doc:
-        raise NnvizError("data: datasets are not supported by this version of nnviz; give X and Y")
+        if version < 2:
+            raise NnvizError('data: a data section needs format version 2 ("nnviz": 2)')
+        given = [k for k in ("X", "Y") if k in doc]
+        if given:
+            raise NnvizError(
+                f"{given[0]}: a session with a data section takes its samples from it; "
+                "remove X and Y"
+            )
+    required = [k for k in REQUIRED_KEYS if "data" not in doc or k not in ("X", "Y")]
+    missing = [k for k in required if k not in doc]
+    if missing:
+        raise NnvizError(f"{missing[0]}: missing (a session needs {', '.join(required)})")
 
 
 def _check_layers(value: Any) -> tuple[int, ...]:
@@ -189,30 +198,17 @@ def session_from_dict(doc: Any) -> Session:
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
 
-    n_in, n_out = layers[0], layers[-1]
-    X_doc = doc["X"]
-    if not isinstance(X_doc, list) or not X_doc or not isinstance(X_doc[0], list):
-        raise NnvizError("X: expected a matrix (a list of rows)")
-    batch = (len(X_doc), len(X_doc[0]))[batch_axis(convention)]
-    if batch < 1:
-        raise NnvizError("X: the batch is empty")
-    if batch > MAX_BATCH:
-        raise NnvizError(f"X: a batch of {batch} samples, more than the limit of {MAX_BATCH}")
-    if batch * n_in > MAX_X_NUMBERS:
-        raise NnvizError(f"X: {batch * n_in} numbers, more than the limit of {MAX_X_NUMBERS}")
-
-    def expect(rows: int, cols: int) -> tuple[int, int]:
-        return shown_axes(rows, cols, convention)
-
     layout = f"layers {list(layers)} in the {convention} convention"
-    X = read_matrix(X_doc, "X", expect(n_in, batch), f"{n_in} inputs × {batch} samples in {layout}")
-    Y = read_matrix(
-        doc["Y"], "Y", expect(n_out, batch), f"{n_out} outputs × {batch} samples ({layout})"
-    )
-
-    W, b, init = _parameters(doc, layers, convention, layout)
-    X, Y = from_convention(X, convention), from_convention(Y, convention)
-    check_targets(Y, loss, convention)
+    data = None
+    if "data" in doc:
+        data = read_data(doc["data"], layers, convention, loss, (MAX_BATCH, MAX_X_NUMBERS))
+        X, Y = data.X_train, data.Y_train
+        W, b, init = _parameters(doc, layers, convention, layout)
+    else:
+        X, Y = _fixed_samples(doc, layers, convention, layout)
+        W, b, init = _parameters(doc, layers, convention, layout)
+        X, Y = from_convention(X, convention), from_convention(Y, convention)
+        check_targets(Y, loss, convention)
     return Session(
         convention=convention,
         layers=layers,
@@ -228,7 +224,34 @@ def session_from_dict(doc: Any) -> Session:
         name=doc.get("name", ""),
         description=doc.get("description", ""),
         init=init,
+        data=data,
     )
+
+
+def _fixed_samples(
+    doc: dict[str, Any], layers: tuple[int, ...], convention: str, layout: str
+) -> tuple[Mat, Mat]:
+    """X and Y as the file gives them (in its convention), within the limits."""
+    n_in, n_out = layers[0], layers[-1]
+    X_doc = doc["X"]
+    if not isinstance(X_doc, list) or not X_doc or not isinstance(X_doc[0], list):
+        raise NnvizError("X: expected a matrix (a list of rows)")
+    batch = (len(X_doc), len(X_doc[0]))[batch_axis(convention)]
+    if batch < 1:
+        raise NnvizError("X: the batch is empty")
+    if batch > MAX_BATCH:
+        raise NnvizError(f"X: a batch of {batch} samples, more than the limit of {MAX_BATCH}")
+    if batch * n_in > MAX_X_NUMBERS:
+        raise NnvizError(f"X: {batch * n_in} numbers, more than the limit of {MAX_X_NUMBERS}")
+
+    def expect(rows: int, cols: int) -> tuple[int, int]:
+        return shown_axes(rows, cols, convention)
+
+    X = read_matrix(X_doc, "X", expect(n_in, batch), f"{n_in} inputs × {batch} samples in {layout}")
+    Y = read_matrix(
+        doc["Y"], "Y", expect(n_out, batch), f"{n_out} outputs × {batch} samples ({layout})"
+    )
+    return X, Y
 
 
 def _parameters(
@@ -326,7 +349,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
 
 def session_to_dict(s: Session) -> dict[str, Any]:
     """The file's JSON document, matrices in the session's convention."""
-    doc: dict[str, Any] = {"nnviz": FORMAT_VERSION}
+    doc: dict[str, Any] = {"nnviz": 1 if s.data is None else 2}
     if s.name:
         doc["name"] = s.name
     if s.description:
@@ -339,8 +362,13 @@ def session_to_dict(s: Session) -> dict[str, Any]:
         "reduction": s.reduction,
         "learning_rate": s.learning_rate,
         "train_biases": s.train_biases,
-        "X": to_convention(s.X, s.convention).tolist(),
-        "Y": to_convention(s.Y, s.convention).tolist(),
+    }
+    if s.data is None:
+        doc["X"] = to_convention(s.X, s.convention).tolist()
+        doc["Y"] = to_convention(s.Y, s.convention).tolist()
+    else:
+        doc["data"] = data_to_dict(s.data)
+    doc |= {
         "W": [to_convention(w, s.convention).tolist() for w in s.W],
         "b": [v.tolist() for v in s.b],
     }
@@ -364,6 +392,12 @@ def session_to_text(s: Session) -> str:
 def _dump_value(key: str, value: Any) -> str:
     if key in ("X", "Y"):
         return _dump_matrix(value, "  ")
+    if key == "data" and "table" in value:  # the table one sample row per line, as X is
+        t, ind = value["table"], " " * 6
+        lines = [f'"{k}": {_dump_matrix(t[k], ind)}' for k in ("X", "Y")]
+        table = "{\n" + ",\n".join(ind + line for line in lines) + "\n    }"
+        rest = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in value.items() if k != "table"]
+        return "{\n" + ",\n".join("    " + e for e in [f'"table": {table}', *rest]) + "\n  }"
     if key == "W":
         return "[\n" + ",\n".join("    " + _dump_matrix(m, "    ") for m in value) + "\n  ]"
     return json.dumps(value, ensure_ascii=False)
