@@ -196,7 +196,7 @@ def test_a_bad_table_names_the_matrix_and_the_shape():
         session_from_dict(doc)
     doc["data"] = {"table": {"X": [[0.0, 0.0]] * 65537, "Y": [[0]] * 65537}}
     doc["convention"] = "row"
-    with pytest.raises(NnvizError, match="data.table.X: 65537 samples, more than the limit"):
+    with pytest.raises(NnvizError, match=r"data.table.X: 65537 samples, more than the limit"):
         session_from_dict(doc)
     doc["data"] = {"table": {"X": [[0, 1], [1, 0]], "Y": [[0, 2]]}}
     doc["convention"] = "column"
