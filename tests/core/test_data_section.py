@@ -117,13 +117,11 @@ def test_a_table_session_round_trips_one_row_per_line(tmp_path):
     doc["data"] = {"table": {"X": [[0, 1, 0.5], [1, 0, 2]], "Y": [[0, 1, 1]]}, "batch_size": 2}
     s = session_from_dict(doc)
     text = session_to_text(s)
-    assert '        [0, 1, 0.5],\n        [1, 0, 2]\n' in text
+    assert "        [0, 1, 0.5],\n        [1, 0, 2]\n" in text
     assert parse_session_text(text) == s
 
 
-@pytest.mark.parametrize(
-    "name", ["xor", "seed001-network", "softmax-classifier", "column-batch"]
-)
+@pytest.mark.parametrize("name", ["xor", "seed001-network", "softmax-classifier", "column-batch"])
 def test_a_version_1_session_saves_as_version_1_byte_for_byte(tmp_path, name):
     s = load_session(example_path(name))
     path = tmp_path / "v1.nnviz.json"
