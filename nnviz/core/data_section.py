@@ -7,18 +7,19 @@
       "seed": 0
     }
 
-`generator` (datasets.py) or `table` ({"X": ..., "Y": ...}, every sample, in the session's
-convention) — exactly one. `test_fraction` (default 0, below 1): the last round(f·N) samples
-are the test set. `batch_size`: "all" (full-batch descent, the default) or a whole number.
-`seed` (default 0): the mini-batch shuffle's. A generated classifier fills a 1-unit output
-with 0/1 labels and a 2-unit output with one-hot rows.
+`generator` (datasets.py), `dataset` ({"name": "digits"}, a data set shipped with nnviz) or
+`table` ({"X": ..., "Y": ...}, every sample, in the session's convention): exactly one.
+`test_fraction` (default 0, below 1): the last round(f·N) samples are the test set.
+`batch_size`: "all" (full-batch descent, the default) or a whole number. `seed` (default 0):
+the mini-batch shuffle's. A generated classifier fills a 1-unit output with 0/1 labels and a
+2-unit output with one-hot rows.
 """
 
 import math
 from typing import Any
 
 from nnviz.core.convention import batch_axis, from_convention, shown_axes
-from nnviz.core.datasets import CLASSIFIERS, GENERATORS, generate
+from nnviz.core.datasets import BUILTIN, CLASSIFIERS, GENERATORS, builtin, generate
 from nnviz.core.errors import NnvizError
 from nnviz.core.file_checks import is_number, read_matrix, show
 from nnviz.core.session import Data, check_targets, frozen_array
@@ -26,7 +27,8 @@ from nnviz.core.types import Mat
 
 __all__ = ["DATA_KEYS", "data_to_dict", "read_data"]
 
-DATA_KEYS = ("generator", "table", "test_fraction", "batch_size", "seed")
+SOURCES = ("generator", "dataset", "table")
+DATA_KEYS = (*SOURCES, "test_fraction", "batch_size", "seed")
 GENERATOR_KEYS = ("name", "samples", "noise", "seed")
 
 
@@ -65,6 +67,22 @@ def _generated(
         raise NnvizError(f"data.generator: {name} needs an output layer of {need}, got {n_out}")
     X, Y = generate(name, samples, float(noise), seed, one_hot=n_out == 2)
     return {"name": name, "samples": samples, "noise": noise, "seed": seed}, X, Y
+
+
+def _shipped(ds: Any, layers: tuple[int, ...]) -> tuple[dict[str, Any], Mat, Mat]:
+    if not isinstance(ds, dict) or set(ds) != {"name"}:
+        raise NnvizError('data.dataset: expected {"name": ...}')
+    name = ds["name"]
+    if name not in BUILTIN or not isinstance(name, str):
+        raise NnvizError(f"data.dataset.name: {show(name)} is not one of {', '.join(BUILTIN)}")
+    X, Y = builtin(name)
+    need = (X.shape[0], Y.shape[0])
+    if (layers[0], layers[-1]) != need:
+        raise NnvizError(
+            f"data.dataset: {name} has {need[0]} inputs and {need[1]} outputs, but layers "
+            f"are {list(layers)}"
+        )
+    return {"name": name}, X, Y
 
 
 def _table(
@@ -110,11 +128,15 @@ def read_data(
     unknown = sorted(set(d) - set(DATA_KEYS))
     if unknown:
         raise NnvizError(f"data: unknown key {unknown[0]!r}; it has {', '.join(DATA_KEYS)}")
-    if ("generator" in d) == ("table" in d):
-        raise NnvizError("data: give exactly one of generator and table")
+    given = [k for k in SOURCES if k in d]
+    if len(given) != 1:
+        raise NnvizError(f"data: give exactly one of {', '.join(SOURCES)}")
     if "generator" in d:
         source, X, Y = _generated(d["generator"], layers, limits)
         source = {"generator": source}
+    elif "dataset" in d:
+        source, X, Y = _shipped(d["dataset"], layers)
+        source = {"dataset": source}
     else:
         source, X, Y = _table(d["table"], layers, convention, limits)
         source = {"table": source}

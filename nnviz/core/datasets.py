@@ -21,6 +21,11 @@ target for `plane`). Ranges below are before that noise: with noise 0 the inputs
 
 The samples come in a seeded random order, not sorted by class, so any slice (a test split,
 a mini-batch) holds both classes.
+
+Built-in data sets (`builtin`), shipped in resources/datasets (its README names the source
+and licence): `digits`, the 1,797 8×8 handwritten digits (UCI "Optical Recognition of
+Handwritten Digits" as scikit-learn ships it), X 64 × 1797 (pixels 0..16 divided by 16, so
+in [0, 1], row-major over the image), Y 10 × 1797 one-hot, in the file's order.
 """
 
 import math
@@ -30,8 +35,19 @@ import numpy as np
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.types import Mat
+from nnviz.resources import resource
 
-__all__ = ["CLASSIFIERS", "GENERATORS", "MAX_NOISE", "MAX_SAMPLES", "generate"]
+__all__ = [
+    "BUILTIN",
+    "CLASSIFIERS",
+    "GENERATORS",
+    "MAX_NOISE",
+    "MAX_SAMPLES",
+    "builtin",
+    "generate",
+]
+
+BUILTIN = ("digits",)
 
 MAX_SAMPLES = 65536
 MAX_NOISE = 10.0
@@ -124,3 +140,21 @@ def generate(
     else:
         Y = labels[None, :].astype(np.float64)
     return np.ascontiguousarray(X), Y
+
+
+def builtin(name: str) -> tuple[Mat, Mat]:
+    """A shipped data set as (X, Y), column layout; see the module's docstring."""
+    if name not in BUILTIN:
+        raise NnvizError(f"dataset: {name!r} is not one of {', '.join(BUILTIN)}")
+    path = resource("datasets", f"{name}.npz")
+    try:
+        with np.load(path, allow_pickle=False) as z:  # no pickle: arrays only
+            pixels, labels = z["pixels"], z["labels"]
+    except (OSError, KeyError, ValueError) as e:
+        raise NnvizError(f"dataset {name}: cannot read {path} ({e})") from None
+    if pixels.shape != (1797, 64) or labels.shape != (1797,) or labels.max() > 9:
+        raise NnvizError(f"dataset {name}: {path} does not hold the 1,797 8×8 digits")
+    X = np.ascontiguousarray(pixels.T, dtype=np.float64) / 16.0
+    Y = np.zeros((10, labels.size))
+    Y[labels, np.arange(labels.size)] = 1.0
+    return X, Y

@@ -95,3 +95,19 @@ def test_noise_moves_the_points_by_about_its_size():
 def test_bad_parameters_are_refused_by_name(args, message):
     with pytest.raises(NnvizError, match=message.replace("(", r"\(")):
         generate(*args)
+
+
+def test_the_shipped_digits_are_the_1797_uci_images():
+    from nnviz.core.datasets import builtin
+
+    X, Y = builtin("digits")
+    assert X.shape == (64, 1797) and Y.shape == (10, 1797)
+    assert X.min() == 0.0 and X.max() == 1.0  # pixels 0..16, divided by 16
+    assert_array_equal(np.unique(X * 16), np.arange(17))
+    assert_array_equal(Y.sum(axis=0), np.ones(1797))
+    assert Y.sum(axis=1).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    assert Y[:, :10].argmax(axis=0).tolist() == list(range(10))  # the file starts 0, 1, ..., 9
+    # the first image, a 0, as scikit-learn's digits.images[0] reads row by row
+    assert (X[:8, 0] * 16).tolist() == [0, 0, 5, 13, 9, 1, 0, 0]
+    with pytest.raises(NnvizError, match="dataset: 'mnist' is not one of digits"):
+        builtin("mnist")
