@@ -24,7 +24,7 @@ from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.session_file import load_session, save_session, write_text_atomic
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.trace_json import first_non_finite, trace_to_dict
-from nnviz.core.train import TrainingDiverged, held_out, session_loss
+from nnviz.core.train import TrainingDiverged, held_out, session_loss, training_set_loss
 from nnviz.core.train import train as train_session
 from nnviz.resources import example_names, example_path
 
@@ -182,7 +182,8 @@ def train(args: list[str]) -> int:
         print(f"loss after {a.iterations} iterations: {format_value(final)}")
         return 0
     epochs = s.data.epoch(a.iterations)
-    print(f"training loss before: {format_value(session_loss(s))}")
+    final = training_set_loss(result.session)  # over the training set, not the next batch
+    print(f"training loss before: {format_value(training_set_loss(s))}")
     print(
         f"training loss after {a.iterations} iterations ({epochs} "
         f"epoch{'s' if epochs > 1 else ''}): {format_value(final)}"

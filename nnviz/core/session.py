@@ -90,8 +90,8 @@ class Session:
     name: str = ""
     description: str = ""
     init: dict[str, Any] | None = field(default=None, compare=False)
-    # A data session: X, Y are its training set, or one iteration's batch of it whose
-    # 0-based training-set indices are `samples` (session_for_iteration).
+    # A data session: X, Y are one iteration's batch of its training set (the first, when
+    # loaded), whose 0-based training-set indices are `samples` (session_for_iteration).
     data: Data | None = field(default=None, compare=False)
     samples: np.ndarray | None = field(default=None, compare=False)
 

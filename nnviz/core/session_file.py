@@ -38,7 +38,7 @@ from nnviz.core.file_checks import (
 from nnviz.core.init import SCHEMES, initialise
 from nnviz.core.losses import LOSSES, REDUCTIONS
 from nnviz.core.network import check_network
-from nnviz.core.session import Session, check_targets, frozen_array
+from nnviz.core.session import Session, check_targets, frozen_array, session_for_iteration
 from nnviz.core.types import Mat
 
 FORMAT_VERSION = 2  # 2 adds the data section; a session without one is saved as 1
@@ -209,7 +209,7 @@ def session_from_dict(doc: Any) -> Session:
         W, b, init = _parameters(doc, layers, convention, layout)
         X, Y = from_convention(X, convention), from_convention(Y, convention)
         check_targets(Y, loss, convention)
-    return Session(
+    s = Session(
         convention=convention,
         layers=layers,
         activations=activations,
@@ -226,6 +226,8 @@ def session_from_dict(doc: Any) -> Session:
         init=init,
         data=data,
     )
+    # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
+    return session_for_iteration(s, 1)
 
 
 def _fixed_samples(

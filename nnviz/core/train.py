@@ -7,7 +7,7 @@ own speed.
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from nnviz.core.batches import batch_indices
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.network import backward, forward, output_loss, quiet, update
-from nnviz.core.session import Session
+from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.types import Mat
 
 
@@ -42,6 +42,13 @@ def evaluate(
     with quiet():
         fwd = forward(s.W if W is None else W, s.b if b is None else b, X, s.activations)
         return output_loss(fwd, Y, s.loss, s.reduction), accuracy(fwd.A[-1], Y, s.loss)
+
+
+def training_set_loss(s: Session) -> float:
+    """The loss of the session's parameters over its whole training set (its X without data)."""
+    if s.data is None:
+        return session_loss(s)
+    return evaluate(s, s.data.X_train, s.data.Y_train)[0]
 
 
 def held_out(s: Session) -> tuple[float, float | None] | None:
@@ -137,8 +144,8 @@ def train(
             if progress is not None:
                 progress(i + 1, loss)
     trained = s.with_parameters(W, b)
-    if d is not None:  # the training set, not the last batch
-        trained = replace(trained, X=d.X_train, Y=d.Y_train, samples=None)
+    if d is not None:  # ready for the next iteration: its batch
+        trained = session_for_iteration(trained, first + iterations)
     if tracking:
         return TrainResult(trained, losses, test[0], test[1])
     return TrainResult(trained, losses)

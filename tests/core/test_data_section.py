@@ -49,11 +49,15 @@ def test_a_generated_dataset_is_split_last_fraction_to_test():
     X, Y = generate("circles", 50, 0.1, 1)
     d = s.data
     assert (d.n_train, d.X_test.shape[1]) == (40, 10)  # round(0.2 · 50) = 10 test samples
-    assert_array_equal(s.X, X[:, :40])
-    assert_array_equal(s.Y, Y[:, :40])
+    assert_array_equal(d.X_train, X[:, :40])
+    assert_array_equal(d.Y_train, Y[:, :40])
     assert_array_equal(d.X_test, X[:, 40:])
     assert_array_equal(d.Y_test, Y[:, 40:])
     assert d.batch_size == 8 and d.seed == 5 and d.epoch(5) == 1 and d.epoch(6) == 2
+    # loaded at iteration 1: X, Y are the first batch, as the trace of iteration 1 shows them
+    first = np.random.default_rng([5, 0]).permutation(40)[:8]
+    assert_array_equal(s.samples, first)
+    assert_array_equal(s.X, X[:, first])
 
 
 def test_a_two_unit_softmax_output_gets_one_hot_targets():
@@ -61,7 +65,7 @@ def test_a_two_unit_softmax_output_gets_one_hot_targets():
     doc |= {"layers": [2, 3, 2], "activations": ["relu", "softmax"], "loss": "cross_entropy"}
     s = session_from_dict(doc)
     _, Y = generate("circles", 50, 0.1, 1, one_hot=True)
-    assert_array_equal(s.Y, Y[:, :40])
+    assert_array_equal(s.data.Y_train, Y[:, :40])
 
 
 def test_iteration_k_uses_the_kth_batch_and_names_its_samples():
@@ -93,7 +97,7 @@ def test_a_table_is_read_in_the_sessions_convention():
     doc["convention"] = "row"
     doc["data"] = {"table": {"X": X, "Y": [[0], [1], [1], [0]]}, "test_fraction": 0.25}
     s = session_from_dict(doc)
-    assert_array_equal(s.X, np.array(X[:3], float).T)
+    assert_array_equal(s.X, np.array(X[:3], float).T)  # full batch: the training set
     assert_array_equal(s.data.X_test, [[1], [1]])
     assert s.data.batch_size is None and s.data.seed == 0
 

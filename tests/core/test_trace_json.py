@@ -3,6 +3,7 @@
 A number that overflowed is the string "inf", "-inf" or "nan" (JSON has none of them).
 """
 
+import dataclasses
 import json
 import math
 
@@ -108,7 +109,10 @@ def test_samples_name_the_batch_of_a_data_session_and_are_absent_without_data():
         "samples",
     ]
     assert d["steps"][0]["operands"][1]["value"] == batch.X.tolist()
-    assert trace_to_dict(build_trace(s))["samples"] == list(range(12))  # the training set
+    assert trace_to_dict(build_trace(s))["samples"] == s.samples.tolist()  # loaded: batch 1
+    assert len(s.samples) == 5
+    whole = dataclasses.replace(s, X=s.data.X_train, Y=s.data.Y_train, samples=None)
+    assert trace_to_dict(build_trace(whole))["samples"] == list(range(12))  # the training set
     plain = build_session(
         layers=[1, 1], activations=["identity"], X=[[1.0]], Y=[[2.0]], W=[[[0.5]]], b=[[0.0]]
     )
