@@ -7,6 +7,7 @@ The public API, for notebooks and scripts (the CLI and the GUI use the same):
     t = nnviz.trace(s)                          # every step of one iteration
     print(nnviz.explain(t, "forward.1.matmul", 0, 0).text())
     r = nnviz.train(s, 500)                     # r.session, r.losses
+    s4 = nnviz.edit(s, layers=[2, 4, 1])        # activations, loss, convention, init...
     nnviz.save(r.session, "trained.nnviz.json")
 """
 

@@ -1,5 +1,9 @@
 """The public API behind `import nnviz` (see nnviz/__init__.py)."""
 
+from typing import Any
+
+from nnviz.core.edits import changed_matrices
+from nnviz.core.edits import edit as _edit
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import Explanation
 from nnviz.core.explain import explain as _explain_step
@@ -24,6 +28,8 @@ __all__ = [
     "TrainResult",
     "TrainingDiverged",
     "build",
+    "changed_matrices",
+    "edit",
     "example",
     "example_names",
     "explain",
@@ -60,3 +66,18 @@ def trace(session: Session) -> Trace:
 def explain(trace: Trace, step: str, row: int, col: int) -> Explanation:
     """The derivation of one result cell: `explain(trace, "forward.1.matmul", 0, 0)`."""
     return _explain_step(trace.step(step), row, col)
+
+
+def edit(session: Session, **keys: Any) -> Session:
+    """A new session with the keys changed, as `nnviz edit` does: layers=[2, 4, 1],
+    activations=["tanh", "sigmoid"] (or "tanh,sigmoid"), loss, reduction, learning_rate,
+    train_biases, convention, init="xavier:0" (or ("xavier", 0)). Resized W and b keep their
+    overlapping top-left block, new entries come from the session's init scheme (xavier seed
+    0 without one), new input features and targets are 0; `changed_matrices(before, after)`
+    names what changed. NnvizError names a refused key; `session` is never changed."""
+    known = ("layers", "activations", "loss", "reduction", "learning_rate", "train_biases")
+    known += ("convention", "init")
+    unknown = sorted(set(keys) - set(known))
+    if unknown:
+        raise NnvizError(f"edit: unknown key {unknown[0]!r}; the keys are {', '.join(known)}")
+    return _edit(session, **keys)

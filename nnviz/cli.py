@@ -18,6 +18,7 @@ VERBS: dict[str, str] = {
     "explain": "print how one result cell of one step was computed",
     "examples": "list the built-in examples",
     "render": "draw the window at a step to a PNG, without a screen",
+    "edit": "change layers, activations, loss, hyper-parameters or convention; write it",
 }
 
 
@@ -78,5 +79,6 @@ def _run_verb(verb: str, args: list[str]) -> int:
         "explain": verbs.explain,
         "examples": verbs.examples,
         "render": verbs.render,
+        "edit": verbs.edit,
     }
     return handlers[verb](args)

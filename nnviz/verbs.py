@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.core.edits import changed_matrices
+from nnviz.core.edits import edit as edit_session
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import explain as explain_cell
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
@@ -40,8 +42,10 @@ def _parser(verb: str, description: str) -> _Parser:
     return _Parser(prog=f"nnviz {verb}", description=description)
 
 
-def _add_session(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("session", nargs=None if required else "?", help="a *.nnviz.json file")
+def _add_session(p: argparse.ArgumentParser) -> None:
+    """SESSION or --example NAME: a user who installed with pip reaches the examples too."""
+    p.add_argument("session", nargs="?", help="a *.nnviz.json file")
+    p.add_argument("--example", metavar="NAME", help="a built-in example instead of a file")
 
 
 def _add_iteration(p: argparse.ArgumentParser) -> None:
@@ -54,12 +58,20 @@ def _add_iteration(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(path: str | None, example: str | None = None) -> Session:
-    if example is not None:
-        return load_session(example_path(example))
-    if path is None:
-        raise NnvizError("give a session file or --example NAME")
-    return load_session(path)
+def _load(a: argparse.Namespace) -> Session:
+    """The session that SESSION or --example names (exactly one of them)."""
+    if a.session is not None and a.example is not None:
+        raise NnvizError(f"give a session file or --example {a.example}, not both")
+    if a.example is not None:
+        return load_session(example_path(a.example))
+    if a.session is None:
+        raise NnvizError("give a session file or --example NAME (nnviz examples lists them)")
+    return load_session(a.session)
+
+
+def _source(a: argparse.Namespace) -> str:
+    """The session as the user named it, for messages."""
+    return a.session if a.session is not None else f"example {a.example}"
 
 
 def _at_iteration(s: Session, k: int) -> Session:
@@ -91,7 +103,7 @@ def trace(args: list[str]) -> int:
     _add_iteration(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the JSON here instead of stdout")
     a = p.parse_args(args)
-    t = build_trace(_at_iteration(_load(a.session), a.iteration))
+    t = build_trace(_at_iteration(_load(a), a.iteration))
     text = json.dumps(trace_to_dict(t), ensure_ascii=False, allow_nan=False) + "\n"
     if a.output:
         _write_output(a.output, text)
@@ -158,7 +170,7 @@ def train(args: list[str]) -> int:
     a = p.parse_args(args)
     if a.iterations < 1:
         raise NnvizError(f"-n: train for at least 1 iteration, got {a.iterations}")
-    s = _load(a.session)
+    s = _load(a)
     bar = _Progress(a.iterations, s.data.epoch if s.data else None)
     try:
         result = train_session(s, a.iterations, bar if bar.live else None, track_test=bool(a.log))
@@ -166,7 +178,7 @@ def train(args: list[str]) -> int:
         bar.close()
         if e.iteration == 1:  # the file's own numbers overflow: refused like any bad input
             raise NnvizError(
-                f"{a.session}: the loss of its parameters is {format_value(e.loss)} "
+                f"{_source(a)}: the loss of its parameters is {format_value(e.loss)} "
                 "(the numbers overflow); training needs a finite loss to start from"
             ) from None
         # Nothing is written, the log neither: a failed run leaves every file as it was.
@@ -218,7 +230,7 @@ def check(args: list[str]) -> int:
     p = _parser("check", "Gradient check: backprop's gradients against central differences.")
     _add_session(p)
     a = p.parse_args(args)
-    checks = gradcheck(_load(a.session))  # NumbersOverflow (exit 2) for an infinite loss
+    checks = gradcheck(_load(a))  # NumbersOverflow (exit 2) for an infinite loss
     width = max(len(c.name) for c in checks)
     for c in checks:
         if c.unmeasured:
@@ -282,7 +294,7 @@ def explain(args: list[str]) -> int:
     a = p.parse_args(args)
     if not 1 <= a.precision <= 17:
         raise NnvizError(f"--precision: expected 1 to 17 significant digits, got {a.precision}")
-    t = build_trace(_at_iteration(_load(a.session), a.iteration))
+    t = build_trace(_at_iteration(_load(a), a.iteration))
     step = _find_step(t, a.step)
     e = explain_cell(step, a.row, a.col)
     print(f"{step.id}: {step.title}")
@@ -330,8 +342,7 @@ def _cell(text: str) -> tuple[int, int]:
 
 def render(args: list[str]) -> int:
     p = _parser("render", "Draw the window at a step, offscreen, and write a PNG.")
-    _add_session(p, required=False)
-    p.add_argument("--example", metavar="NAME", help="a built-in example instead of a file")
+    _add_session(p)
     p.add_argument("--step", metavar="ID", help="the step to show (default: the first)")
     _add_iteration(p)
     p.add_argument("--size", default="1600x1000", metavar="WxH")
@@ -345,15 +356,13 @@ def render(args: list[str]) -> int:
     )
     p.add_argument("-o", "--output", required=True, metavar="OUT.png")
     a = p.parse_args(args)
-    if (a.session is None) == (a.example is None):
-        raise NnvizError("render: give a session file or --example NAME (one of them)")
     if not a.output.lower().endswith(".png"):
         raise NnvizError(f"-o: the output must be a .png file, got {a.output!r}")
     if not 0.5 <= a.scale <= 4 or not math.isfinite(a.scale):
         raise NnvizError(f"--scale: expected 0.5 to 4, got {a.scale}")
     size = _size(a.size)
     cell = _cell(a.cell) if a.cell is not None else None
-    session = _load(a.session, a.example)
+    session = _load(a)
     if a.iteration < 1:
         raise NnvizError(f"--iteration: iterations count from 1, got {a.iteration}")
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # render never needs a display
@@ -378,4 +387,68 @@ def render(args: list[str]) -> int:
     finally:
         Path(tmp).unlink(missing_ok=True)
     print(f"wrote {out}")
+    return 0
+
+
+# --- edit -------------------------------------------------------------------------------------
+
+
+def _layers(text: str) -> list[int]:
+    try:
+        return [int(v) for v in text.split(",")]
+    except ValueError:
+        raise NnvizError(
+            f"--layers: expected unit counts separated by commas such as 2,4,1, got {text!r}"
+        ) from None
+
+
+def _learning_rate(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise NnvizError(f"--learning-rate: expected a number such as 0.1, got {text!r}") from None
+
+
+def _yes_no(text: str) -> bool:
+    answers = {"yes": True, "true": True, "no": False, "false": False}
+    if text.lower() not in answers:
+        raise NnvizError(f"--train-biases: expected yes or no, got {text!r}")
+    return answers[text.lower()]
+
+
+def edit(args: list[str]) -> int:
+    p = _parser(
+        "edit",
+        "Change a session's layers, activations, loss or hyper-parameters, its convention or "
+        "its initialisation, and write the result. Resized W and b keep their overlapping "
+        "top-left block; new entries come from the session's init scheme (xavier seed 0 when "
+        "it has none); new input features and targets are 0.",
+    )
+    _add_session(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the edited session")
+    # Strings, converted after parsing: argparse would replace a type function's message.
+    p.add_argument("--layers", metavar="2,4,1", help="units per layer, input first")
+    p.add_argument("--activations", metavar="tanh,sigmoid", help="one per layer after the input")
+    p.add_argument("--loss", metavar="NAME")
+    p.add_argument("--reduction", metavar="mean|sum")
+    p.add_argument("--learning-rate", metavar="X")
+    p.add_argument("--train-biases", metavar="yes|no")
+    p.add_argument("--convention", metavar="row|column")
+    p.add_argument("--init", metavar="SCHEME:SEED", help="draw every W and b anew (xavier:0)")
+    a = p.parse_args(args)
+    before = _load(a)
+    after = edit_session(
+        before,
+        layers=None if a.layers is None else _layers(a.layers),
+        activations=a.activations,
+        loss=a.loss,
+        reduction=a.reduction,
+        learning_rate=None if a.learning_rate is None else _learning_rate(a.learning_rate),
+        train_biases=None if a.train_biases is None else _yes_no(a.train_biases),
+        convention=a.convention,
+        init=a.init,
+    )
+    save_session(after, a.output)
+    changed = changed_matrices(before, after)
+    print(f"wrote {a.output}; changed {', '.join(changed) if changed else 'no matrix'}")
     return 0

@@ -21,7 +21,6 @@ folder), else Qt's AppDataLocation (`~/.local/share/nnviz/nnviz` on Linux).
 import json
 import os
 import re
-import secrets
 import stat
 import sys
 from collections.abc import Callable
@@ -108,7 +107,7 @@ def _session_json(s: Session, texts: MatrixTexts) -> list[str]:
     """A session's JSON, as pieces to join: the matrices' texts come from `texts`."""
     none = np.zeros((0, 0))  # session_to_dict would list every number only to be replaced
     doc = session_to_dict(replace(s, X=none, Y=none, W=tuple(none for _ in s.W)))
-    token = secrets.token_hex(8)  # stands for a matrix's text; no name can collide with it
+    token = os.urandom(8).hex()  # stands for a matrix's text; no name can collide with it
     matrices = {"X": s.X, "Y": s.Y} | {f"W{k}": w for k, w in enumerate(s.W)}
     for key in ("X", "Y"):
         if key in doc:  # a session whose data is generated may leave them out
@@ -231,7 +230,7 @@ class Autosaver(QObject):
         super().__init__(doc)
         self.doc = doc
         self.folder = autosave_dir() if folder is None else Path(folder)
-        self.path = self.folder / f"{PREFIX}{os.getpid()}-{secrets.token_hex(4)}{SUFFIX}"
+        self.path = self.folder / f"{PREFIX}{os.getpid()}-{os.urandom(4).hex()}{SUFFIX}"
         self._lock: QLockFile | None = None
         self._base = doc.session if base is None else base
         self._base_iteration = 1 if base is not None else doc.iteration

@@ -21,6 +21,8 @@ MAX_PASTE_CHARS = 2_000_000  # far more than the largest session the core accept
 NON_FINITE = "is not a finite number (NaN and ∞ are refused)"
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_FRACTION = re.compile(rf"({_NUMBER.pattern})\s*/\s*({_NUMBER.pattern})")
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
 _NON_FINITE_WORD = re.compile(
     r"[+-]?(?:(?:np|numpy|math)\.)?(?:nan|inf|infinity)", flags=re.IGNORECASE
 )
@@ -49,8 +51,13 @@ def exact_text(x: float) -> str:
     return repr(x)  # unreachable: 17 significant digits always round-trip a float64
 
 
-def parse_number(text: str, where: str) -> float:
-    """One number typed by a person; `where` names the cell in the message (`W⁽¹⁾[0,1]`)."""
+def parse_number(text: str, where: str, decimal_comma: bool = True) -> float:
+    """One number typed by a person; `where` names the cell in the message (`W⁽¹⁾[0,1]`).
+
+    Accepts `-0.5`, `.5`, `1e-3`, a simple fraction `1/3`, and with `decimal_comma` a comma as
+    the decimal mark (`0,5`). Pasted cells pass decimal_comma=False: there a comma separates
+    values, and a cell `0,5` from a tab-separated paste is refused with a hint instead.
+    """
     t = text.strip().replace("\u2212", "-")  # a copied "−0.5" has a real minus sign
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
         t = t[1:-1].strip()
@@ -61,10 +68,33 @@ def parse_number(text: str, where: str) -> float:
         raise NnvizError(f"{where}: empty, expected a number")
     if _NON_FINITE_WORD.fullmatch(t):
         raise NnvizError(f"{where}: {t!r} {NON_FINITE}")
+    if decimal_comma and t.count(",") == 1 and "." not in t:
+        if _THOUSANDS.fullmatch(t):  # 1,000: a thousand in English, one in German
+            raise NnvizError(
+                f"{where}: {_shorten(t)!r} is ambiguous (a thousands separator or a decimal "
+                f"comma?); write {t.replace(',', '')} or {t.replace(',', '.')}"
+            )
+        t = t.replace(",", ".")
+    fraction = _FRACTION.fullmatch(t)
+    if fraction:
+        return _fraction(fraction.group(1), fraction.group(2), t, where)
     if not _NUMBER.fullmatch(t):
         hint = " (use a point for decimals)" if re.fullmatch(r"[+-]?\d+,\d+", t) else ""
         raise NnvizError(f"{where}: {_shorten(text.strip())!r} is not a number{hint}")
     value = float(t)
+    if not math.isfinite(value):
+        raise NnvizError(f"{where}: {_shorten(t)!r} is beyond ±1.8e308, not a finite number")
+    return value
+
+
+def _fraction(top: str, bottom: str, t: str, where: str) -> float:
+    """`1/3` as the float nearest to a third (one division, correctly rounded)."""
+    if float(bottom) == 0:
+        raise NnvizError(f"{where}: {_shorten(t)!r} divides by zero")
+    numerator, denominator = float(top), float(bottom)
+    if not (math.isfinite(numerator) and math.isfinite(denominator)):
+        raise NnvizError(f"{where}: {_shorten(t)!r} is beyond ±1.8e308, not a finite number")
+    value = numerator / denominator
     if not math.isfinite(value):
         raise NnvizError(f"{where}: {_shorten(t)!r} is beyond ±1.8e308, not a finite number")
     return value
@@ -125,7 +155,10 @@ def _numbers(cells: list[list[str]]) -> tuple[tuple[float, ...], ...]:
             f"row {short + 1} has {widths[short]}"
         )
     return tuple(
-        tuple(parse_number(c, f"pasted row {r + 1}, value {k + 1}") for k, c in enumerate(row))
+        tuple(
+            parse_number(c, f"pasted row {r + 1}, value {k + 1}", decimal_comma=False)
+            for k, c in enumerate(row)
+        )
         for r, row in enumerate(cells)
     )
 

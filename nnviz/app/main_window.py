@@ -4,6 +4,7 @@ it, the timeline left, the network and the loss right; menus, toolbar and status
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -30,7 +31,6 @@ from nnviz.app.keys import KEYMAP, SteppingKeys
 from nnviz.app.startup import ensure_app
 from nnviz.app.theme import current_theme
 from nnviz.app.views.diagram import LayerDiagram
-from nnviz.app.views.editors import MatrixEditors
 from nnviz.app.views.equation_panel import EquationPanel, cost_text
 from nnviz.app.views.explanation_panel import ExplanationPanel
 from nnviz.app.views.loss_plot import LossPlot
@@ -41,6 +41,9 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.session_file import load_session
 from nnviz.resources import example_names, example_path
+
+if TYPE_CHECKING:
+    from nnviz.app.views.editors import MatrixEditors
 
 MAX_RECENT = 8
 FIRST_RUN_SIZE = (1400, 900)
@@ -165,6 +168,10 @@ class MainWindow(QMainWindow):
 
     def _on_editors_visibility(self, visible: bool) -> None:
         if visible and self.editors is None:
+            # Imported here, not at the top: the editors' module and what it pulls in are
+            # ~10 ms of start-up that a window showing the loss tab first does not need.
+            from nnviz.app.views.editors import MatrixEditors
+
             self.editors = MatrixEditors(self.doc)
             self.editors_dock.setWidget(self.editors)
 

@@ -1,6 +1,7 @@
 """Parameter initialisation for sessions that give no W and b. Same seed, same numbers."""
 
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -8,6 +9,14 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.types import Mat
 
 SCHEMES = ("xavier", "he", "uniform")
+DEFAULT_INIT = ("xavier", 0)  # what a session without an `init` section draws new entries by
+
+
+def scheme_of(init: dict[str, Any] | None) -> tuple[str, int]:
+    """A session's `init` section as (scheme, seed); xavier seed 0 when it has none."""
+    if init is None:
+        return DEFAULT_INIT
+    return str(init["scheme"]), int(init.get("seed", 0))
 
 
 def initialise(

@@ -10,7 +10,6 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 
 import json
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
@@ -418,7 +417,7 @@ def _new_temp_file(p: Path) -> tuple[int, Path]:
     Not `tempfile.mkstemp`: its files are 0600, so every save would make the session private.
     """
     for _ in range(100):
-        tmp = p.with_name(f".{p.name}.{secrets.token_hex(4)}.tmp")
+        tmp = p.with_name(f".{p.name}.{os.urandom(4).hex()}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
         except FileExistsError:

@@ -152,3 +152,56 @@ def test_parse_number_names_the_cell():
 def test_a_huge_paste_is_refused_before_it_is_read():
     with pytest.raises(NnvizError, match="characters, more than"):
         parse_block("1 " * 1_500_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("-0.5", -0.5),
+        (".5", 0.5),
+        ("-.5", -0.5),
+        ("1e-3", 0.001),
+        ("1/3", 1 / 3),
+        ("-2/3", -2 / 3),
+        (" 1 / 4 ", 0.25),
+        ("1e-3/2", 0.0005),
+        ("0,5", 0.5),
+        ("-0,25", -0.25),
+        ("\u22120,5", -0.5),
+        ("0,125", 0.125),  # three decimals after 0: no thousands reading
+        ("1,5e-3", 0.0015),
+        ("1,5/3", 0.5),
+    ],
+)
+def test_parse_number_accepts_what_a_person_types(text, value):
+    assert parse_number(text, "W⁽¹⁾[0,1]") == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1/0", r"^W⁽¹⁾\[0,1\]: '1/0' divides by zero$"),
+        ("1e300/1e-300", r"'1e300/1e-300' is beyond ±1\.8e308"),
+        ("1,000", r"'1,000' is ambiguous .*; write 1000 or 1\.000$"),
+        ("-12,500", r"'-12,500' is ambiguous"),
+        ("1,2,3", r"^W⁽¹⁾\[0,1\]: '1,2,3' is not a number$"),
+        ("1.5,2", r"'1\.5,2' is not a number"),
+        ("1/3/4", r"'1/3/4' is not a number"),
+        ("abc", r"^W⁽¹⁾\[0,1\]: 'abc' is not a number$"),
+    ],
+)
+def test_parse_number_refusals_keep_their_messages(text, message):
+    with pytest.raises(NnvizError, match=message):
+        parse_number(text, "W⁽¹⁾[0,1]")
+
+
+def test_a_decimal_comma_never_applies_to_pasted_cells():
+    # CSV: the comma separates values
+    assert parse_block("0,5\n1,2").rows == ((0.0, 5.0), (1.0, 2.0))
+    # a tab-separated cell "0,5" keeps today's refusal and its hint
+    with pytest.raises(NnvizError, match=r"'0,5' is not a number \(use a point for decimals\)"):
+        parse_block("0,5\t1")
+    with pytest.raises(NnvizError, match=r"'0,5' is not a number \(use a point"):
+        parse_number("0,5", "pasted row 1, value 1", decimal_comma=False)
+    # fractions are no separator: a pasted 1/4 is a quarter
+    assert parse_block("1/4 1").rows == ((0.25, 1.0),)

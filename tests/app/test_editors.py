@@ -75,7 +75,7 @@ def test_f2_edits_and_retyping_the_same_cell_merges(qtbot, editors, doc):
         ("nan", "W⁽¹⁾[0,1]: 'nan' is not a finite number"),
         ("-inf", "W⁽¹⁾[0,1]: '-inf' is not a finite number"),
         ("1e999", "W⁽¹⁾[0,1]: '1e999' is beyond ±1.8e308"),
-        ("0,5", "W⁽¹⁾[0,1]: '0,5' is not a number (use a point for decimals)"),
+        ("1,000", "W⁽¹⁾[0,1]: '1,000' is ambiguous (a thousands separator or a decimal comma?)"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_changes(

@@ -74,3 +74,17 @@ def test_numbers_that_overflow_raise_named_errors():
         nnviz.train(s, 10)
     assert err.value.iteration == 1 and err.value.loss == float("inf")
     assert isinstance(err.value, nnviz.NnvizError)
+
+
+def test_readme_edit_lines():
+    s = nnviz.example("xor")  # 2-4-1, tanh then sigmoid, bce
+    wider = nnviz.edit(s, layers=[2, 5, 1], activations="relu,sigmoid")
+    assert nnviz.changed_matrices(s, wider) == ("W⁽¹⁾", "W⁽²⁾", "b⁽¹⁾")
+    assert wider.layers == (2, 5, 1) and wider.activations == ("relu", "sigmoid")
+    assert np.array_equal(wider.W[0][:4], s.W[0]) and np.array_equal(wider.W[1][:, :4], s.W[1])
+    assert s.layers == (2, 4, 1)  # the session given is unchanged
+    with pytest.raises(nnviz.NnvizError, match="unknown key 'lr'"):
+        nnviz.edit(s, lr=0.1)
+    with pytest.raises(nnviz.NnvizError, match="'cross_entropy' needs a softmax output layer"):
+        nnviz.edit(s, loss="cross_entropy")
+    assert nnviz.edit(s, init=("he", 2)) == nnviz.edit(s, init="he:2")

@@ -1,4 +1,4 @@
-"""One matrix as a heatmap: an ImageItem in its own PlotItem, with its numbers, grid, outlines
+"""One matrix as a heatmap: an ImageItem in its own ViewBox, with its numbers, grid, outlines
 and a caption (name and shape) under it. The step view places several in one scene.
 
 Cell (i, j) spans x ∈ [j, j+1], y ∈ [i, i+1] with the y axis inverted, so the picture reads
@@ -22,7 +22,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
 from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX, CellOverlay, font_px_for
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
-from nnviz.app.views.pg_helpers import HtmlItems, strip_plot
+from nnviz.app.views.pg_helpers import HtmlItems
 
 __all__ = ["MARGIN", "MatrixImage", "MatrixItem"]
 
@@ -116,17 +116,16 @@ class MatrixImage(pg.ImageItem):
 
 
 class MatrixItem:
-    """A matrix in the step view's scene: its PlotItem (ViewBox + ImageItem + overlays) and its
+    """A matrix in the step view's scene: its ViewBox (ImageItem + overlays) and its
     caption. Placed by the step view in scene pixels; pans and zooms on its own when big."""
 
     def __init__(self, slot: int, scene: QGraphicsScene) -> None:
         self.slot = slot
-        self.plot = pg.PlotItem()
-        strip_plot(self.plot)
-        self.plot.setMenuEnabled(False)
-        self.plot.layout.setContentsMargins(0, 0, 0, 0)
-        self.plot.layout.setSpacing(0)
-        self.vb = self.plot.getViewBox()
+        # A bare ViewBox, not the PlotItem STYLE.md names: nothing of a PlotItem but its
+        # ViewBox was ever shown (axes, title and button were stripped, its menu off), and
+        # each PlotItem still built them and its menus: ~25 ms of start-up per slot.
+        self.vb = pg.ViewBox(enableMenu=False)
+        self.plot = self.vb  # what is placed in the scene (and what tests measure)
         self.vb.invertY(True)
         self.vb.setAspectLocked(False)  # cells may be wider than tall, to fit long numbers
         self.vb.setDefaultPadding(0)

@@ -46,11 +46,11 @@ class FormattedAxis(pg.AxisItem):
 class LossPlot(pg.PlotWidget):
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         axes = {"left": FormattedAxis("left"), "bottom": FormattedAxis("bottom")}
-        super().__init__(parent=parent, axisItems=axes)
+        # enableMenu=False from the start: set later, the ViewBox's menu is built anyway.
+        super().__init__(parent=parent, axisItems=axes, enableMenu=False)
         self.doc = doc
         self.setObjectName("lossPlot")
         item = self.getPlotItem()
-        item.setMenuEnabled(False)
         item.hideButtons()
         item.setMouseEnabled(False, False)
         for side in ("left", "bottom"):

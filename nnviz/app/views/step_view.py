@@ -1,7 +1,7 @@
 """The step view: the step on screen as its equation of heatmaps, left to right.
 
 Everything is drawn in one pyqtgraph scene, made once and reused: four matrix slots (each an
-ImageItem in its own PlotItem), five operator texts and the colour bar; a step only fills them
+ImageItem in its own ViewBox), five operator texts and the colour bar; a step only fills them
 and places them, so a step repaints one view. All matrices of a step share one symmetric
 colour scale and, when they fit, one cell size, so a cell of W looks like a cell of X.
 """

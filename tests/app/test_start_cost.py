@@ -1,0 +1,76 @@
+"""What start-up builds: matrix slots as bare ViewBoxes sized to their cells, no menus made
+for nothing, and modules only a later action needs left unimported until then."""
+
+import os
+import subprocess
+import sys
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+
+from nnviz.app.views.heatmap import MARGIN
+
+
+def test_a_matrix_cell_spans_its_cell_size_inside_the_margin(qapp, open_window, doc):
+    """Seed 001 at backward.1.grad_W: each shown matrix's cells are `px` scene pixels and
+    its first cell starts MARGIN pixels inside the slot, to the half pixel the slot's size
+    is rounded to (a stripped PlotItem's
+    empty layout rows shrank the ViewBox: 74.5 px cells for 76)."""
+    doc.go_to("backward.1.grad_W")
+    win = open_window(doc, size=(1600, 1000))
+    qapp.processEvents()
+    view = win.step_view
+    shown = view.matrices[: len(view.layout_.matrices)]
+    assert len(shown) == 3  # Xᵀ · δ⁽¹⁾ = ∂L/∂W⁽¹⁾
+    for m in shown:
+        cw, ch = m.px
+        rows, cols = m.shape
+        top_left = m.cell_scene_pos(0, 0, at=(0.0, 0.0))
+        bottom_right = m.cell_scene_pos(rows - 1, cols - 1, at=(1.0, 1.0))
+        box = m.vb.sceneBoundingRect()
+        assert abs((bottom_right.x() - top_left.x()) - cols * cw) < 0.5, (m.shape, m.px)
+        assert abs((bottom_right.y() - top_left.y()) - rows * ch) < 0.5, (m.shape, m.px)
+        assert abs(top_left.x() - box.left() - MARGIN) < 0.5
+        assert abs(top_left.y() - box.top() - MARGIN) < 0.5
+        assert m.cell_at(top_left + QPointF(1, 1)) == (0, 0)
+
+
+def test_the_step_view_builds_one_plot_item_and_no_view_menus(qapp, open_window, doc):
+    win = open_window(doc)
+    items = win.step_view.canvas.scene().items()
+    plots = [i for i in items if isinstance(i, pg.PlotItem)]
+    assert plots == [win.step_view.legend.bar]  # the colour bar; the slots are ViewBoxes
+    boxes = [i for i in items if isinstance(i, pg.ViewBox) and i is not plots[0].vb]
+    assert len(boxes) == 4
+    assert all(b.menu is None for b in boxes)
+    assert win.loss_dock.widget().getPlotItem().vb.menu is None
+
+
+def test_a_window_start_imports_neither_the_editors_nor_secrets(tmp_path):
+    """A start as `nnviz` makes it (through autosave's open_windows) leaves the editors'
+    module for when the Edit tab is first shown, and names temporary files with os.urandom,
+    so `secrets` (and with it hmac and hashlib) is not imported."""
+    code = f"""
+import sys
+from pathlib import Path
+from nnviz.app import launch
+from nnviz.app.startup import ensure_app
+session, path = launch.load_for_launch(None, None)
+app = ensure_app()
+opened = launch.open_windows(session, path, chosen=False, folder=Path({str(tmp_path)!r}),
+                             persist=False)
+window = opened[0].window
+window.show()
+app.processEvents()
+print(window.editors is None, "nnviz.app.autosave" in sys.modules,
+      *(m in sys.modules for m in ("nnviz.app.views.editors", "secrets")))
+for o in opened:
+    o.autosaver.close()
+launch.shutdown(window, *(o.doc for o in opened))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "False", "False"]
