@@ -28,14 +28,20 @@ Handwritten Digits" as scikit-learn ships it), X 64 × 1797 (pixels 0..16 divide
 in [0, 1], row-major over the image), Y 10 × 1797 one-hot, in the file's order.
 """
 
+from __future__ import annotations
+
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.types import Mat
 from nnviz.resources import resource
+
+if TYPE_CHECKING:  # numpy.random imports `secrets`, which a window start leaves out
+    from numpy.random import Generator
 
 __all__ = [
     "BUILTIN",
@@ -52,35 +58,35 @@ BUILTIN = ("digits",)
 MAX_SAMPLES = 65536
 MAX_NOISE = 10.0
 
-Points = Callable[[np.random.Generator, int, int, float], Mat]  # (rng, class, count, noise)
+Points = Callable[["Generator", int, int, float], Mat]  # (rng, class, count, noise)
 
 
-def _xor(rng: np.random.Generator, c: int, n: int, noise: float) -> Mat:
+def _xor(rng: Generator, c: int, n: int, noise: float) -> Mat:
     mag = rng.uniform(0.05, 1.0, size=(2, n))
     s1 = rng.choice([-1.0, 1.0], size=n)
     s2 = s1 if c == 1 else -s1  # class 1: same signs, x₁·x₂ > 0
     return mag * np.vstack([s1, s2])
 
 
-def _circles(rng: np.random.Generator, c: int, n: int, noise: float) -> Mat:
+def _circles(rng: Generator, c: int, n: int, noise: float) -> Mat:
     r = rng.uniform(0.0, 0.5, n) if c == 0 else rng.uniform(0.7, 1.0, n)
     theta = rng.uniform(0.0, 2 * math.pi, n)
     return np.vstack([r * np.cos(theta), r * np.sin(theta)])
 
 
-def _gaussians(rng: np.random.Generator, c: int, n: int, noise: float) -> Mat:
+def _gaussians(rng: Generator, c: int, n: int, noise: float) -> Mat:
     centre = -0.5 if c == 0 else 0.5
     # The spread is part of the blob; the noise widens it instead of being added again.
     return centre + rng.normal(0.0, 0.2 + noise, size=(2, n))
 
 
-def _spiral(rng: np.random.Generator, c: int, n: int, noise: float) -> Mat:
+def _spiral(rng: Generator, c: int, n: int, noise: float) -> Mat:
     t = rng.uniform(0.0, 1.0, n)
     theta = 3 * math.pi * t + c * math.pi
     return np.vstack([t * np.cos(theta), t * np.sin(theta)])
 
 
-def _moons(rng: np.random.Generator, c: int, n: int, noise: float) -> Mat:
+def _moons(rng: Generator, c: int, n: int, noise: float) -> Mat:
     theta = rng.uniform(0.0, math.pi, n)
     if c == 0:
         x, y = np.cos(theta), np.sin(theta)
