@@ -15,7 +15,7 @@ from nnviz.core.batches import batch_indices
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.network import backward, forward, output_loss, quiet, update
-from nnviz.core.session import Session, session_for_iteration
+from nnviz.core.session import Session
 from nnviz.core.types import Mat
 
 
@@ -143,9 +143,9 @@ def train(
                 b = update(b, bwd.db, s.learning_rate)
             if progress is not None:
                 progress(i + 1, loss)
+    # X, Y stay as given (the window's history keeps them across iterations until it learns
+    # batches); session_for_iteration(result.session, first + iterations) is the next batch.
     trained = s.with_parameters(W, b)
-    if d is not None:  # ready for the next iteration: its batch
-        trained = session_for_iteration(trained, first + iterations)
     if tracking:
         return TrainResult(trained, losses, test[0], test[1])
     return TrainResult(trained, losses)
