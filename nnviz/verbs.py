@@ -11,6 +11,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +22,11 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.explain import explain as explain_cell
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
 from nnviz.core.gradcheck import TOLERANCE, gradcheck
-from nnviz.core.session import Session
+from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.session_file import load_session, save_session, write_text_atomic
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.trace_json import first_non_finite, trace_to_dict
-from nnviz.core.train import TrainingDiverged, session_loss
+from nnviz.core.train import TrainingDiverged, held_out, session_loss, training_set_loss
 from nnviz.core.train import train as train_session
 from nnviz.resources import example_names, example_path
 
@@ -74,13 +75,14 @@ def _source(a: argparse.Namespace) -> str:
 
 
 def _at_iteration(s: Session, k: int) -> Session:
-    """The session at iteration k: k − 1 updates from the file's parameters."""
+    """The session at iteration k: k − 1 updates from the file's parameters, and (a data
+    session) iteration k's batch as X and Y."""
     if k < 1:
         raise NnvizError(f"--iteration: iterations count from 1, got {k}")
     if k == 1:
-        return s
+        return session_for_iteration(s, 1)
     try:
-        return train_session(s, k - 1).session
+        return session_for_iteration(train_session(s, k - 1).session, k)
     except TrainingDiverged as e:
         raise NnvizError(f"--iteration {k}: {e}") from None
 
@@ -127,8 +129,8 @@ class _Progress:
 
     WIDTH = 30
 
-    def __init__(self, total: int) -> None:
-        self.total, self.stream = total, sys.stderr
+    def __init__(self, total: int, epoch: Callable[[int], int] | None = None) -> None:
+        self.total, self.stream, self.epoch = total, sys.stderr, epoch
         self.live = total >= 200 and self.stream.isatty()
         self.last = 0.0
 
@@ -139,7 +141,8 @@ class _Progress:
         self.last = now
         filled = self.WIDTH * i // self.total
         bar = "█" * filled + "·" * (self.WIDTH - filled)
-        self.stream.write(f"\r{bar} {i}/{self.total}  loss {format_value(loss)}   ")
+        ep = f"  epoch {self.epoch(i)}" if self.epoch else ""
+        self.stream.write(f"\r{bar} {i}/{self.total}{ep}  loss {format_value(loss)}   ")
         self.stream.flush()
 
     def close(self) -> None:
@@ -149,7 +152,7 @@ class _Progress:
 
 
 def train(args: list[str]) -> int:
-    p = _parser("train", "Train for N iterations of full-batch gradient descent and save.")
+    p = _parser("train", "Train for N iterations of gradient descent (mini-batches) and save.")
     _add_session(p)
     p.add_argument("-n", "--iterations", type=int, required=True, metavar="N")
     p.add_argument(
@@ -159,14 +162,18 @@ def train(args: list[str]) -> int:
         metavar="OUT",
         help="the trained session (may be SESSION itself)",
     )
-    p.add_argument("--log", metavar="FILE.csv", help="write iteration,loss per iteration")
+    p.add_argument(
+        "--log",
+        metavar="FILE.csv",
+        help="write iteration,loss per iteration (and test_loss,test_accuracy with a test set)",
+    )
     a = p.parse_args(args)
     if a.iterations < 1:
         raise NnvizError(f"-n: train for at least 1 iteration, got {a.iterations}")
     s = _load(a)
-    bar = _Progress(a.iterations)
+    bar = _Progress(a.iterations, s.data.epoch if s.data else None)
     try:
-        result = train_session(s, a.iterations, bar if bar.live else None)
+        result = train_session(s, a.iterations, bar if bar.live else None, track_test=bool(a.log))
     except TrainingDiverged as e:
         bar.close()
         if e.iteration == 1:  # the file's own numbers overflow: refused like any bad input
@@ -181,15 +188,39 @@ def train(args: list[str]) -> int:
     final = session_loss(result.session)
     save_session(result.session, a.output)
     if a.log:
-        _write_log(a.log, result.losses)
-    print(f"loss before: {format_value(result.losses[0])}")
-    print(f"loss after {a.iterations} iterations: {format_value(final)}")
+        _write_log(a.log, result)
+    if s.data is None:
+        print(f"loss before: {format_value(result.losses[0])}")
+        print(f"loss after {a.iterations} iterations: {format_value(final)}")
+        return 0
+    epochs = s.data.epoch(a.iterations)
+    final = training_set_loss(result.session)  # over the training set, not the next batch
+    print(f"training loss before: {format_value(training_set_loss(s))}")
+    print(
+        f"training loss after {a.iterations} iterations ({epochs} "
+        f"epoch{'s' if epochs > 1 else ''}): {format_value(final)}"
+    )
+    test = held_out(result.session)
+    if test is not None:
+        print(f"test loss: {format_value(test[0])}")
+        if test[1] is not None:
+            print(f"test accuracy: {format_value(100 * test[1])}%")
     return 0
 
 
-def _write_log(path: str, losses) -> None:
-    rows = "".join(f"{i},{float(v)!r}\n" for i, v in enumerate(losses, start=1))
-    _write_output(path, "iteration,loss\n" + rows)
+def _write_log(path: str, result) -> None:
+    if result.test_losses is None:
+        rows = "".join(f"{i},{float(v)!r}\n" for i, v in enumerate(result.losses, start=1))
+        _write_output(path, "iteration,loss\n" + rows)
+        return
+    # Each row: the training batch's loss and the test set's, both before that update;
+    # the accuracy column is empty when the loss is not a classifier's.
+    cols = zip(result.losses, result.test_losses, result.test_accuracies, strict=True)
+    rows = "".join(
+        f"{i},{float(v)!r},{float(t)!r},{'' if math.isnan(c) else repr(float(c))}\n"
+        for i, (v, t, c) in enumerate(cols, start=1)
+    )
+    _write_output(path, "iteration,loss,test_loss,test_accuracy\n" + rows)
 
 
 # --- check ------------------------------------------------------------------------------------

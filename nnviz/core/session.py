@@ -10,15 +10,24 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.core.batches import batch_indices, epoch_of
 from nnviz.core.convention import (
     canonical_matrix,
     check_block,
     to_convention,
 )
+from nnviz.core.errors import NnvizError
 from nnviz.core.losses import LOSSES
 from nnviz.core.types import Mat
 
-__all__ = ["Session", "check_targets", "frozen_array", "with_block"]
+__all__ = [
+    "Data",
+    "Session",
+    "check_targets",
+    "frozen_array",
+    "session_for_iteration",
+    "with_block",
+]
 
 
 def frozen_array(a: Any) -> Mat:
@@ -30,6 +39,37 @@ def frozen_array(a: Any) -> Mat:
     arr = np.array(a, dtype=np.float64, order="C")
     arr.flags.writeable = False
     return arr
+
+
+@dataclass(frozen=True, slots=True)
+class Data:
+    """A session's dataset (the file's `data` section) and its train/test split.
+
+    `source` is the section's `generator` or `table` entry as the file holds it, so saving
+    writes it back unchanged; the arrays are materialised from it, column layout, read-only.
+    The test set is the last round(test_fraction·N) samples of the dataset in its order.
+    """
+
+    source: dict[str, Any]
+    test_fraction: float
+    batch_size: int | None  # None: "all", full-batch descent
+    seed: int  # of the mini-batch shuffle
+    X_train: Mat  # (n_0, N_train)
+    Y_train: Mat  # (n_L, N_train)
+    X_test: Mat  # (n_0, N_test); N_test may be 0
+    Y_test: Mat
+
+    @property
+    def n_train(self) -> int:
+        return self.X_train.shape[1]
+
+    def epoch(self, k: int) -> int:
+        """The epoch (1-based) of iteration k (1-based)."""
+        return epoch_of(self.n_train, self.batch_size, k)
+
+    def same(self, other: "Data") -> bool:
+        keys = ("source", "test_fraction", "batch_size", "seed")
+        return all(getattr(self, k) == getattr(other, k) for k in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +90,10 @@ class Session:
     name: str = ""
     description: str = ""
     init: dict[str, Any] | None = field(default=None, compare=False)
+    # A data session: X, Y are one iteration's batch of its training set (the first, when
+    # loaded), whose 0-based training-set indices are `samples` (session_for_iteration).
+    data: Data | None = field(default=None, compare=False)
+    samples: np.ndarray | None = field(default=None, compare=False)
 
     @property
     def batch(self) -> int:
@@ -72,6 +116,10 @@ class Session:
         scalars += ("learning_rate", "train_biases", "name", "description")
         if any(getattr(self, k) != getattr(other, k) for k in scalars):
             return False
+        if (self.data is None) != (other.data is None):
+            return False
+        if self.data is not None and not self.data.same(other.data):  # type: ignore[arg-type]
+            return False
         mats = [(self.X, other.X), (self.Y, other.Y)]
         mats += list(zip(self.W, other.W, strict=True)) + list(zip(self.b, other.b, strict=True))
         return all(a.shape == c.shape and np.array_equal(a, c) for a, c in mats)
@@ -84,6 +132,23 @@ def check_targets(Y: Mat, loss: str, convention: str) -> None:
     LOSSES[loss].check_targets(Y, convention)
 
 
+def session_for_iteration(s: Session, k: int) -> Session:
+    """`s` with X, Y the batch of iteration k (1-based) and `samples` its training-set indices.
+
+    A session without a data section is returned as it is: every iteration is its X, Y.
+    """
+    if s.data is None:
+        return s
+    d = s.data
+    idx = batch_indices(d.n_train, d.batch_size, d.seed, k)
+    idx.flags.writeable = False
+    if len(idx) == d.n_train and (idx == np.arange(d.n_train)).all():
+        return replace(s, X=d.X_train, Y=d.Y_train, samples=idx)
+    return replace(
+        s, X=frozen_array(d.X_train[:, idx]), Y=frozen_array(d.Y_train[:, idx]), samples=idx
+    )
+
+
 # --- edits ----------------------------------------------------------------------------------
 
 
@@ -93,6 +158,9 @@ def with_block(s: Session, matrix: str, layer: int | None, i: int, j: int, block
     rules for Y), so an edit costs the size of one matrix, not of the session. A refusal names
     the matrix as a person reads it (W⁽¹⁾[0,1]).
     """
+    if s.data is not None and matrix in ("X", "Y"):
+        # X and Y are drawn from the data section, and saving writes that section, not them.
+        raise NnvizError(f"{matrix}: this session's samples come from its data section")
     B = check_block(s, matrix, layer, i, j, block)
     M = np.array(canonical_matrix(s, matrix, layer))  # a writable copy, column layout
     shown = to_convention(M, s.convention)  # a view: writing to it writes M

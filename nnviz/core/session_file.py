@@ -9,7 +9,6 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 """
 
 import json
-import math
 import os
 import stat
 from pathlib import Path
@@ -25,14 +24,23 @@ from nnviz.core.convention import (
     shown_axes,
     to_convention,
 )
+from nnviz.core.data_section import data_to_dict, read_data
 from nnviz.core.errors import NnvizError
+from nnviz.core.file_checks import (
+    is_finite,
+    is_number,
+    number_text,
+    read_matrix,
+    read_vector,
+    show,
+)
 from nnviz.core.init import SCHEMES, initialise
 from nnviz.core.losses import LOSSES, REDUCTIONS
 from nnviz.core.network import check_network
-from nnviz.core.session import Session, check_targets, frozen_array
+from nnviz.core.session import Session, check_targets, frozen_array, session_for_iteration
 from nnviz.core.types import Mat
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds the data section; a session without one is saved as 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_LAYERS = 16
 MAX_UNITS = 4096
@@ -110,74 +118,10 @@ def _as_nested(a: Any) -> Any:
 # --- validation -----------------------------------------------------------------------------
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _is_finite(v: int | float) -> bool:
-    """Finite and within float64: a JSON integer like 10**400 is neither NaN nor ∞ but too big."""
-    try:
-        return math.isfinite(v)
-    except OverflowError:
-        return False
-
-
-def _show(v: Any) -> str:
-    """A value as the file would spell it, for messages; any Python object (build_session)."""
-    try:
-        return json.dumps(v, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(v)
-
-
-def _number_text(v: int | float) -> str:
-    text = _show(v)
-    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
-
-
-def _check_number(v: Any, where: str) -> None:
-    if not _is_number(v):
-        raise NnvizError(f"{where}: expected a number, got {_show(v)}")
-    if not _is_finite(v):
-        raise NnvizError(
-            f"{where}: {_number_text(v)} is not a finite number within float64 (about ±1.8e308)"
-        )
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "×".join(str(n) for n in shape)
-
-
-def _matrix(value: Any, where: str, expected: tuple[int, int], why: str) -> Mat:
-    """A list of rows of finite numbers with exactly the `expected` shape."""
-    if not isinstance(value, list) or not value or not all(isinstance(r, list) for r in value):
-        raise NnvizError(f"{where}: expected a {_shape_text(expected)} matrix (a list of rows)")
-    widths = {len(r) for r in value}
-    if len(widths) > 1:
-        raise NnvizError(f"{where}: rows have different lengths {sorted(widths)} (ragged)")
-    shape = (len(value), len(value[0]))
-    if shape != expected:
-        raise NnvizError(f"{where} is {_shape_text(shape)} but {why} need {_shape_text(expected)}")
-    for i, row in enumerate(value):
-        for j, v in enumerate(row):
-            _check_number(v, f"{where}[{i}][{j}]")
-    return np.array(value, dtype=np.float64)
-
-
-def _vector(value: Any, where: str, n: int, why: str) -> Mat:
-    if not isinstance(value, list):
-        raise NnvizError(f"{where}: expected a list of {n} numbers")
-    if len(value) != n:
-        raise NnvizError(f"{where} has {len(value)} numbers but {why} need {n}")
-    for i, v in enumerate(value):
-        _check_number(v, f"{where}[{i}]")
-    return np.array(value, dtype=np.float64)
-
-
 def _choice(doc: dict[str, Any], key: str, choices: tuple[str, ...] | list[str]) -> str:
     v = doc[key]
     if v not in choices or not isinstance(v, str):
-        raise NnvizError(f"{key}: {_show(v)} is not one of {', '.join(choices)}")
+        raise NnvizError(f"{key}: {show(v)} is not one of {', '.join(choices)}")
     return v
 
 
@@ -199,11 +143,19 @@ def _check_header(doc: Any) -> None:
         raise NnvizError(
             f"unknown key {unknown[0]!r}; a session has {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}"
         )
-    missing = [k for k in REQUIRED_KEYS if k not in doc]
-    if missing:
-        raise NnvizError(f"{missing[0]}: missing (a session needs {', '.join(REQUIRED_KEYS)})")
     if "data" in doc:
-        raise NnvizError("data: datasets are not supported by this version of nnviz; give X and Y")
+        if version < 2:
+            raise NnvizError('data: a data section needs format version 2 ("nnviz": 2)')
+        given = [k for k in ("X", "Y") if k in doc]
+        if given:
+            raise NnvizError(
+                f"{given[0]}: a session with a data section takes its samples from it; "
+                "remove X and Y"
+            )
+    required = [k for k in REQUIRED_KEYS if "data" not in doc or k not in ("X", "Y")]
+    missing = [k for k in required if k not in doc]
+    if missing:
+        raise NnvizError(f"{missing[0]}: missing (a session needs {', '.join(required)})")
 
 
 def _check_layers(value: Any) -> tuple[int, ...]:
@@ -213,7 +165,7 @@ def _check_layers(value: Any) -> tuple[int, ...]:
         raise NnvizError(f"layers: {len(value)} layers, more than the limit of {MAX_LAYERS}")
     for i, n in enumerate(value):
         if not isinstance(n, int) or isinstance(n, bool):
-            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {_show(n)}")
+            raise NnvizError(f"layers[{i}]: expected a whole number of units, got {show(n)}")
         if n < 1:
             raise NnvizError(f"layers[{i}]: a layer needs at least 1 unit, got {n}")
         if n > MAX_UNITS:
@@ -232,19 +184,55 @@ def session_from_dict(doc: Any) -> Session:
     activations = tuple(acts)
     loss = doc["loss"]
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise NnvizError(f"loss: {_show(loss)} is not one of {', '.join(LOSSES)}")
+        raise NnvizError(f"loss: {show(loss)} is not one of {', '.join(LOSSES)}")
     check_network(layers, activations, loss)
     reduction = _choice(doc, "reduction", REDUCTIONS)
     lr = doc["learning_rate"]
-    if not _is_number(lr) or not _is_finite(lr) or lr <= 0:
-        got = _number_text(lr) if _is_number(lr) else _show(lr)
+    if not is_number(lr) or not is_finite(lr) or lr <= 0:
+        got = number_text(lr) if is_number(lr) else show(lr)
         raise NnvizError(f"learning_rate: expected a positive finite number, got {got}")
     if not isinstance(doc["train_biases"], bool):
-        raise NnvizError(f"train_biases: expected true or false, got {_show(doc['train_biases'])}")
+        raise NnvizError(f"train_biases: expected true or false, got {show(doc['train_biases'])}")
     for key in ("name", "description"):
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
 
+    layout = f"layers {list(layers)} in the {convention} convention"
+    data = None
+    if "data" in doc:
+        data = read_data(doc["data"], layers, convention, loss, (MAX_BATCH, MAX_X_NUMBERS))
+        X, Y = data.X_train, data.Y_train
+        W, b, init = _parameters(doc, layers, convention, layout)
+    else:
+        X, Y = _fixed_samples(doc, layers, convention, layout)
+        W, b, init = _parameters(doc, layers, convention, layout)
+        X, Y = from_convention(X, convention), from_convention(Y, convention)
+        check_targets(Y, loss, convention)
+    s = Session(
+        convention=convention,
+        layers=layers,
+        activations=activations,
+        loss=loss,
+        reduction=reduction,
+        learning_rate=float(lr),
+        train_biases=doc["train_biases"],
+        X=frozen_array(X),
+        Y=frozen_array(Y),
+        W=tuple(frozen_array(w) for w in W),
+        b=tuple(frozen_array(v) for v in b),
+        name=doc.get("name", ""),
+        description=doc.get("description", ""),
+        init=init,
+        data=data,
+    )
+    # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
+    return session_for_iteration(s, 1)
+
+
+def _fixed_samples(
+    doc: dict[str, Any], layers: tuple[int, ...], convention: str, layout: str
+) -> tuple[Mat, Mat]:
+    """X and Y as the file gives them (in its convention), within the limits."""
     n_in, n_out = layers[0], layers[-1]
     X_doc = doc["X"]
     if not isinstance(X_doc, list) or not X_doc or not isinstance(X_doc[0], list):
@@ -260,31 +248,11 @@ def session_from_dict(doc: Any) -> Session:
     def expect(rows: int, cols: int) -> tuple[int, int]:
         return shown_axes(rows, cols, convention)
 
-    layout = f"layers {list(layers)} in the {convention} convention"
-    X = _matrix(X_doc, "X", expect(n_in, batch), f"{n_in} inputs × {batch} samples in {layout}")
-    Y = _matrix(
+    X = read_matrix(X_doc, "X", expect(n_in, batch), f"{n_in} inputs × {batch} samples in {layout}")
+    Y = read_matrix(
         doc["Y"], "Y", expect(n_out, batch), f"{n_out} outputs × {batch} samples ({layout})"
     )
-
-    W, b, init = _parameters(doc, layers, convention, layout)
-    X, Y = from_convention(X, convention), from_convention(Y, convention)
-    check_targets(Y, loss, convention)
-    return Session(
-        convention=convention,
-        layers=layers,
-        activations=activations,
-        loss=loss,
-        reduction=reduction,
-        learning_rate=float(lr),
-        train_biases=doc["train_biases"],
-        X=frozen_array(X),
-        Y=frozen_array(Y),
-        W=tuple(frozen_array(w) for w in W),
-        b=tuple(frozen_array(v) for v in b),
-        name=doc.get("name", ""),
-        description=doc.get("description", ""),
-        init=init,
-    )
+    return X, Y
 
 
 def _parameters(
@@ -321,10 +289,10 @@ def _parameters(
         n_l, n_prev = layers[i + 1], layers[i]
         name = layer_name("W", i + 1)
         expected = shown_axes(n_l, n_prev, convention)
-        M = _matrix(doc["W"][i], f"{name} (W[{i}] in the file)", expected, layout)
+        M = read_matrix(doc["W"][i], f"{name} (W[{i}] in the file)", expected, layout)
         W.append(from_convention(M, convention))
         bname = layer_name("b", i + 1)
-        b.append(_vector(doc["b"][i], f"{bname} (b[{i}] in the file)", n_l, layout))
+        b.append(read_vector(doc["b"][i], f"{bname} (b[{i}] in the file)", n_l, layout))
     return W, b, init
 
 
@@ -382,7 +350,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
 
 def session_to_dict(s: Session) -> dict[str, Any]:
     """The file's JSON document, matrices in the session's convention."""
-    doc: dict[str, Any] = {"nnviz": FORMAT_VERSION}
+    doc: dict[str, Any] = {"nnviz": 1 if s.data is None else 2}
     if s.name:
         doc["name"] = s.name
     if s.description:
@@ -395,8 +363,13 @@ def session_to_dict(s: Session) -> dict[str, Any]:
         "reduction": s.reduction,
         "learning_rate": s.learning_rate,
         "train_biases": s.train_biases,
-        "X": to_convention(s.X, s.convention).tolist(),
-        "Y": to_convention(s.Y, s.convention).tolist(),
+    }
+    if s.data is None:
+        doc["X"] = to_convention(s.X, s.convention).tolist()
+        doc["Y"] = to_convention(s.Y, s.convention).tolist()
+    else:
+        doc["data"] = data_to_dict(s.data)
+    doc |= {
         "W": [to_convention(w, s.convention).tolist() for w in s.W],
         "b": [v.tolist() for v in s.b],
     }
@@ -420,6 +393,12 @@ def session_to_text(s: Session) -> str:
 def _dump_value(key: str, value: Any) -> str:
     if key in ("X", "Y"):
         return _dump_matrix(value, "  ")
+    if key == "data" and "table" in value:  # the table one sample row per line, as X is
+        t, ind = value["table"], " " * 6
+        lines = [f'"{k}": {_dump_matrix(t[k], ind)}' for k in ("X", "Y")]
+        table = "{\n" + ",\n".join(ind + line for line in lines) + "\n    }"
+        rest = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in value.items() if k != "table"]
+        return "{\n" + ",\n".join("    " + e for e in [f'"table": {table}', *rest]) + "\n  }"
     if key == "W":
         return "[\n" + ",\n".join("    " + _dump_matrix(m, "    ") for m in value) + "\n  ]"
     return json.dumps(value, ensure_ascii=False)

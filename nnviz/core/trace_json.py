@@ -4,6 +4,10 @@ Matrices are nested lists in the session's convention; vectors (b, ∂L/∂b, th
 are flat lists with a one-entry shape `[n]`; the loss is a number with shape `[]`. JSON has
 no infinity or NaN, so a number that overflowed is written as the string "inf", "-inf" or
 "nan". Held to resources/schemas/trace.schema.json.
+
+A session with a data section adds `"samples"`: the 0-based training-set indices of the
+batch this iteration used, in batch order (every index, in order, for full batch). A session
+without one has no `"samples"`: its X is all there is, so the key would say nothing.
 """
 
 import math
@@ -78,11 +82,15 @@ def first_non_finite(trace: Trace) -> tuple[Step, Operand] | None:
 def trace_to_dict(trace: Trace) -> dict[str, Any]:
     """The trace as a dict that `json.dumps(..., allow_nan=False)` accepts."""
     s = trace.session
-    return {
+    out: dict[str, Any] = {
         "nnviz_trace": TRACE_FORMAT_VERSION,
         "convention": s.convention,
         "loss_function": s.loss,
         "reduction": s.reduction,
         "loss": json_number(trace.loss),
-        "steps": [step_to_dict(step) for step in trace.steps],
     }
+    if s.data is not None:  # X is the whole training set unless a batch names its samples
+        samples = s.samples if s.samples is not None else np.arange(s.data.n_train)
+        out["samples"] = samples.tolist()
+    out["steps"] = [step_to_dict(step) for step in trace.steps]
+    return out

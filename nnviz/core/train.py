@@ -1,6 +1,8 @@
-"""Training: N iterations of full-batch gradient descent over the same functions as the trace.
+"""Training: N iterations of gradient descent over the same functions as the trace.
 
-It builds no trace, so it runs near NumPy's own speed.
+Full-batch on a session's X, Y; on a data session iteration k takes the k-th mini-batch
+(batches.py), as session_for_iteration shows it. It builds no trace, so it runs near NumPy's
+own speed.
 """
 
 import math
@@ -9,10 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.core.batches import batch_indices
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.network import backward, forward, output_loss, quiet, update
 from nnviz.core.session import Session
+from nnviz.core.types import Mat
 
 
 def session_loss(s: Session) -> float:
@@ -21,10 +25,46 @@ def session_loss(s: Session) -> float:
         return output_loss(forward(s.W, s.b, s.X, s.activations), s.Y, s.loss, s.reduction)
 
 
+def accuracy(A: Mat, Y: Mat, loss: str) -> float | None:
+    """The fraction of samples classified right, or None when the loss is not a classifier's:
+    `bce` thresholds each output at 0.5, `cross_entropy` takes the largest output."""
+    if loss == "bce":
+        return float(((A >= 0.5) == (Y >= 0.5)).all(axis=0).mean())
+    if loss == "cross_entropy":
+        return float((A.argmax(axis=0) == Y.argmax(axis=0)).mean())
+    return None
+
+
+def evaluate(
+    s: Session, X: Mat, Y: Mat, W: tuple[Mat, ...] | None = None, b: tuple[Mat, ...] | None = None
+) -> tuple[float, float | None]:
+    """(loss, accuracy) of parameters W, b (default the session's) on samples X, Y."""
+    with quiet():
+        fwd = forward(s.W if W is None else W, s.b if b is None else b, X, s.activations)
+        return output_loss(fwd, Y, s.loss, s.reduction), accuracy(fwd.A[-1], Y, s.loss)
+
+
+def training_set_loss(s: Session) -> float:
+    """The loss of the session's parameters over its whole training set (its X without data)."""
+    if s.data is None:
+        return session_loss(s)
+    return evaluate(s, s.data.X_train, s.data.Y_train)[0]
+
+
+def held_out(s: Session) -> tuple[float, float | None] | None:
+    """(test loss, test accuracy) of the session's parameters, or None without a test set."""
+    if s.data is None or s.data.X_test.shape[1] == 0:
+        return None
+    return evaluate(s, s.data.X_test, s.data.Y_test)
+
+
 @dataclass(frozen=True, slots=True)
 class TrainResult:
     session: Session  # the parameters after the last iteration
     losses: np.ndarray  # the loss of each iteration, before its update
+    # With track_test: the test set's loss and accuracy (nan: not a classifier) alike.
+    test_losses: np.ndarray | None = None
+    test_accuracies: np.ndarray | None = None
 
 
 class TrainingDiverged(NnvizError):
@@ -59,22 +99,34 @@ def train(
     s: Session,
     iterations: int,
     progress: Callable[[int, float], None] | None = None,
+    first: int = 1,
+    track_test: bool = False,
 ) -> TrainResult:
-    """Run `iterations` steps of θ ← θ − η·∂L/∂θ on the whole batch.
+    """Run `iterations` steps of θ ← θ − η·∂L/∂θ, the first being iteration `first` (1-based).
 
-    `progress(i, loss)` is called after each iteration. The returned session's loss is
-    finite: a non-finite loss, before any update or after the last one, stops training with
-    TrainingDiverged, naming the iteration (1-based).
+    Each iteration takes its batch: the whole X, Y, or on a data session its mini-batch.
+    `progress(i, loss)` is called after each iteration (i counts from 1). The returned
+    session's loss is finite: a non-finite loss, before any update or after the last one,
+    stops training with TrainingDiverged, naming the iteration (counted from 1 in this run).
+    `track_test` also records the test set's loss and accuracy before each update.
     """
     if iterations < 0:
         raise NnvizError(f"iterations: expected 0 or more, got {iterations}")
+    d = s.data
+    X, Y = (s.X, s.Y) if d is None else (d.X_train, d.Y_train)
+    mini = d is not None and d.batch_size is not None and d.batch_size < d.n_train
+    tracking = track_test and d is not None and d.X_test.shape[1] > 0
+    test = np.full((2, iterations if tracking else 0), np.nan)
     W, b = s.W, s.b
     last = (W, b)  # the last parameters whose loss is finite
     losses = np.empty(iterations)
     with quiet():
         for i in range(iterations + 1):
-            fwd = forward(W, b, s.X, s.activations)
-            loss = output_loss(fwd, s.Y, s.loss, s.reduction)
+            if mini:  # iteration first + i's batch
+                idx = batch_indices(d.n_train, d.batch_size, d.seed, first + i)  # type: ignore[union-attr]
+                X, Y = d.X_train[:, idx], d.Y_train[:, idx]  # type: ignore[union-attr]
+            fwd = forward(W, b, X, s.activations)
+            loss = output_loss(fwd, Y, s.loss, s.reduction)
             if not math.isfinite(loss):
                 done = TrainResult(s.with_parameters(*last) if i else s, losses[:i].copy())
                 raise _diverged(s, i + 1, loss, done)
@@ -82,10 +134,18 @@ def train(
                 break
             last = (W, b)
             losses[i] = loss
-            bwd = backward(W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+            if tracking:
+                test[0, i], acc = evaluate(s, d.X_test, d.Y_test, W, b)  # type: ignore[union-attr]
+                test[1, i] = np.nan if acc is None else acc
+            bwd = backward(W, X, Y, fwd, s.activations, s.loss, s.reduction)
             W = update(W, bwd.dW, s.learning_rate)
             if s.train_biases:
                 b = update(b, bwd.db, s.learning_rate)
             if progress is not None:
                 progress(i + 1, loss)
-    return TrainResult(s.with_parameters(W, b), losses)
+    # X, Y stay as given (the window's history keeps them across iterations until it learns
+    # batches); session_for_iteration(result.session, first + iterations) is the next batch.
+    trained = s.with_parameters(W, b)
+    if tracking:
+        return TrainResult(trained, losses, test[0], test[1])
+    return TrainResult(trained, losses)

@@ -186,7 +186,7 @@ NON_POSITIVE = [
 ]
 
 VERSIONS = [
-    (("nnviz",), 2, ["nnviz", "version 2", "newer", "(1)"]),
+    (("nnviz",), 3, ["nnviz", "version 3", "newer", "(2)"]),
     (("nnviz",), 0, ["nnviz", "positive integer"]),
     (("nnviz",), "1", ["nnviz", "positive integer"]),
 ]
@@ -206,7 +206,8 @@ MISSING = [
     (_delete("X"), ["X: missing"]),
     (_delete("b"), ["b: missing", "both W and b"]),
     (_delete("W"), ["W: missing", "both W and b"]),
-    (_set(("data",), {"generator": "moons"}), ["data", "not supported"]),
+    # a version-1 file: the data section came with version 2 (tests/core/test_data_section.py)
+    (_set(("data",), {"generator": "moons"}), ["data", "needs format version 2"]),
 ]
 
 

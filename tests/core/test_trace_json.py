@@ -3,6 +3,7 @@
 A number that overflowed is the string "inf", "-inf" or "nan" (JSON has none of them).
 """
 
+import dataclasses
 import json
 import math
 
@@ -77,3 +78,42 @@ def test_a_finite_trace_has_no_non_finite_step():
         layers=[1, 1], activations=["identity"], X=[[2.0]], Y=[[1.0]], W=[[[3.0]]], b=[[0.0]]
     )
     assert first_non_finite(build_trace(s)) is None
+
+
+def test_samples_name_the_batch_of_a_data_session_and_are_absent_without_data():
+    from nnviz.core.session import session_for_iteration
+    from nnviz.core.session_file import session_from_dict
+
+    doc = {
+        "nnviz": 2,
+        "convention": "column",
+        "layers": [2, 3, 1],
+        "activations": ["relu", "identity"],
+        "loss": "half_sse",
+        "reduction": "mean",
+        "learning_rate": 0.1,
+        "train_biases": True,
+        "init": {"scheme": "he", "seed": 1},
+        "data": {"generator": {"name": "plane", "samples": 12, "seed": 4}, "batch_size": 5},
+    }
+    s = session_from_dict(doc)
+    batch = session_for_iteration(s, 3)  # 12 samples: batches of 5, 5, 2
+    d = trace_to_dict(build_trace(batch))
+    assert d["samples"] == batch.samples.tolist() and len(d["samples"]) == 2
+    assert list(d)[:6] == [
+        "nnviz_trace",
+        "convention",
+        "loss_function",
+        "reduction",
+        "loss",
+        "samples",
+    ]
+    assert d["steps"][0]["operands"][1]["value"] == batch.X.tolist()
+    assert trace_to_dict(build_trace(s))["samples"] == s.samples.tolist()  # loaded: batch 1
+    assert len(s.samples) == 5
+    whole = dataclasses.replace(s, X=s.data.X_train, Y=s.data.Y_train, samples=None)
+    assert trace_to_dict(build_trace(whole))["samples"] == list(range(12))  # the training set
+    plain = build_session(
+        layers=[1, 1], activations=["identity"], X=[[1.0]], Y=[[2.0]], W=[[[0.5]]], b=[[0.0]]
+    )
+    assert "samples" not in trace_to_dict(build_trace(plain))

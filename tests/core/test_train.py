@@ -147,3 +147,99 @@ def test_parameters_that_overflow_are_refused_before_any_update():
             "training diverged at iteration 1: the loss of the given parameters is inf "
             "(the numbers overflow)"
         )
+
+
+# --- data sessions: mini-batches and the test set --------------------------------------------
+
+
+def _data_session(**data):
+    from nnviz.core.session_file import session_from_dict
+
+    return session_from_dict(
+        {
+            "nnviz": 2,
+            "convention": "column",
+            "layers": [2, 6, 1],
+            "activations": ["tanh", "sigmoid"],
+            "loss": "bce",
+            "reduction": "mean",
+            "learning_rate": 0.5,
+            "train_biases": True,
+            "init": {"scheme": "xavier", "seed": 3},
+            "data": {
+                "generator": {"name": "gaussians", "samples": 60, "noise": 0.0, "seed": 2},
+                "test_fraction": 0.25,
+                "batch_size": 10,
+                "seed": 7,
+            }
+            | data,
+        }
+    )
+
+
+def test_mini_batch_training_is_each_iterations_trace_update_repeated():
+    from nnviz.core.session import session_for_iteration
+
+    s = _data_session()
+    result = train(s, 9)  # 45 training samples: batches of 10, 10, 10, 10, 5, then epoch 2
+    step = s
+    for k in range(1, 10):
+        t = build_trace(session_for_iteration(step, k))
+        assert result.losses[k - 1] == t.loss
+        step = t.next_session()
+    for got, want in zip(result.session.W, step.W, strict=True):
+        assert_array_equal(got, want)
+    assert_array_equal(result.session.X, s.X)  # X, Y as given: batch 1's
+    nxt = session_for_iteration(result.session, 10)  # the last (5 samples) of epoch 2
+    assert_array_equal(nxt.samples, np.random.default_rng([7, 1]).permutation(45)[40:])
+
+
+def test_training_in_two_runs_equals_one_run():
+    s = _data_session()
+    once = train(s, 12)
+    half = train(s, 5)
+    rest = train(half.session, 7, first=6)
+    for got, want in zip(rest.session.W, once.session.W, strict=True):
+        assert_array_equal(got, want)
+    assert_array_equal(np.concatenate([half.losses, rest.losses]), once.losses)
+
+
+def test_full_batch_data_session_trains_like_fixed_x_and_y():
+    from nnviz.core.session_file import build_session
+
+    s = _data_session(batch_size="all")
+    fixed = build_session(
+        layers=[2, 6, 1],
+        activations=["tanh", "sigmoid"],
+        X=s.X,
+        Y=s.Y,
+        W=s.W,
+        b=s.b,
+        loss="bce",
+        learning_rate=0.5,
+    )
+    assert_array_equal(train(s, 20).losses, train(fixed, 20).losses)
+
+
+def test_the_test_set_is_tracked_and_the_blobs_are_learned():
+    from nnviz.core.train import held_out
+
+    s = _data_session()
+    result = train(s, 60, track_test=True)
+    assert result.test_losses.shape == result.test_accuracies.shape == (60,)
+    loss, acc = held_out(result.session)
+    assert result.test_losses[-1] > loss  # the last entry is before the last update
+    assert loss < result.test_losses[0] / 2
+    assert acc == 1.0  # blobs 1.4 apart with σ 0.2: every one of the 15 test samples right
+    assert held_out(_data_session(test_fraction=0)) is None
+
+
+def test_accuracy_of_a_classifier_and_none_for_a_regression():
+    from nnviz.core.train import accuracy
+
+    A = np.array([[0.9, 0.2, 0.6, 0.4]])
+    assert accuracy(A, np.array([[1.0, 0.0, 0.0, 0.0]]), "bce") == 0.75
+    A2 = np.array([[0.7, 0.1, 0.5], [0.3, 0.9, 0.5]])
+    Y2 = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]])
+    assert accuracy(A2, Y2, "cross_entropy") == pytest.approx(2 / 3)  # a tie takes class 0
+    assert accuracy(A, A, "half_sse") is None
