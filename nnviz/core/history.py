@@ -18,7 +18,7 @@ import numpy as np
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.network import Forward, backward, forward, output_loss, quiet, update
-from nnviz.core.session import Session
+from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.types import Mat
 
@@ -181,7 +181,8 @@ class History:
             raise TrainingStopped(
                 k, f"training diverged at iteration {k}: its parameters overflow ({hint})"
             )
-        nxt = s.with_parameters(W, b)
+        # A data session trains iteration k on its k-th mini-batch, as `nnviz train` does.
+        nxt = session_for_iteration(s.with_parameters(W, b), k)
         loss, fwd_next = _loss(nxt)
         if not math.isfinite(loss):
             raise TrainingStopped(

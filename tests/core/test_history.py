@@ -9,8 +9,9 @@ import pytest
 import nnviz.core.history as history_module
 from nnviz.core.errors import NnvizError
 from nnviz.core.history import History, TrainingStopped, parameter_bytes, structure
-from nnviz.core.session import with_block
+from nnviz.core.session import session_for_iteration, with_block
 from nnviz.core.trace import build_trace
+from nnviz.core.train import train
 from tests.core.support import example
 
 XOR_LOSSES = [0.7545166249480681, 0.7112605151143745, 0.702566400938883, 0.6989246469104294]
@@ -242,3 +243,22 @@ def test_a_tail_that_does_not_follow_the_iteration_put_is_left_out():
     assert dropped.first == 3
     h.put(3, edited(h.session(2), 1.0), dropped)
     assert h.last == 3  # dropped starts at 3, not 4
+
+
+def test_a_data_session_steps_through_its_mini_batches_as_train_does():
+    """Iteration k of the window's history holds mini-batch k and the parameters that
+    `train` reaches after k − 1 updates: the window and `nnviz train` show the same run."""
+    s = example("circles")
+    assert s.data is not None and s.data.batch_size is not None
+    h = History(s)
+    h.advance(5)
+    for k in range(1, 7):
+        shown = h.session(k)
+        expected = session_for_iteration(s, k)
+        assert np.array_equal(shown.samples, expected.samples), k
+        assert np.array_equal(shown.X, expected.X) and np.array_equal(shown.Y, expected.Y), k
+        trained = train(s, k - 1).session if k > 1 else s
+        for a, b in zip((*shown.W, *shown.b), (*trained.W, *trained.b), strict=True):
+            assert a.tobytes() == b.tobytes(), k
+        assert h.loss(k) == build_trace(shown).loss, k
+    assert not np.array_equal(h.session(2).samples, h.session(1).samples)
