@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.keys import is_editor
-from nnviz.core.session import Session
+from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.session_file import load_session
 from nnviz.core.trace import Trace, build_trace
 from nnviz.resources import example_path
@@ -91,6 +91,12 @@ def trace_diff(shown: Trace, fresh: Trace) -> str:
 def name_of(widget: object) -> str:
     name = widget.objectName() if hasattr(widget, "objectName") else ""
     return f"{type(widget).__name__} {name}".strip()
+
+
+def trained(previous: Session, k: int) -> Session:
+    """Iteration k from iteration k − 1 by one update; a data session's iteration k holds its
+    k-th mini-batch (what `nnviz train` and the window's history do)."""
+    return session_for_iteration(build_trace(previous).next_session(), k)
 
 
 class MonkeyFailure(AssertionError):
@@ -159,7 +165,7 @@ class Monkey:
 
     def _pristine(self, iteration: int) -> Session:
         while len(self.pristine) < iteration:
-            self.pristine.append(build_trace(self.pristine[-1]).next_session())
+            self.pristine.append(trained(self.pristine[-1], len(self.pristine) + 1))
         return self.pristine[iteration - 1]
 
     def _command(self, k: int) -> Command | None:
@@ -201,7 +207,7 @@ class Monkey:
             # not come back: training from the last kept must then give them exactly.
             s = h.session(h.last)
             for k in range(h.last + 1, then_last + 1):
-                s = build_trace(s).next_session()
+                s = trained(s, k)
                 diff = session_diff(s, rec.kept[k - rec.first]) if k >= rec.first else ""
                 if diff:
                     self.fail(f"{what}: iteration {k} is gone and training gives {diff}")
