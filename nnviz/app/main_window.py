@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
+from nnviz.app.help_dialogs import keys_dialog, show_about
 from nnviz.app.icons import nav_icon
-from nnviz.app.keys import KEYMAP, SteppingKeys
+from nnviz.app.keys import SteppingKeys
 from nnviz.app.startup import ensure_app
 from nnviz.app.theme import current_theme
 from nnviz.app.views.diagram import LayerDiagram
@@ -524,28 +525,11 @@ class MainWindow(QMainWindow):
             self._settings().setValue("theme", name)
 
     def show_keys(self) -> None:
-        rows = "".join(
-            f"<tr><td style='padding:3px 14px 3px 0'><b>{k}</b></td><td>{v}</td></tr>"
-            for k, v in KEYMAP
-        )
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(
-            f"<table>{rows}</table><p>The stepping keys step only while the focus is not in "
-            "an editor (a text field or a table cell), where they keep their usual meaning.</p>"
-        )
-        box.setObjectName("keysDialog")
-        box.open()
-        self.keys_dialog = box
+        self.keys_dialog = keys_dialog(self)
+        self.keys_dialog.open()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About nnviz",
-            "<b>nnviz</b>: step through a small neural network's forward pass, loss, backward "
-            "pass and update, one matrix operation at a time.",
-        )
+        show_about(self)
 
     # --- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
