@@ -17,8 +17,9 @@ from nnviz.app.document import Document
 from nnviz.app.theme import current_theme
 from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
-from tests.app.monkey import Monkey, MonkeyFailure, settings
+from tests.app.monkey import Monkey, MonkeyFailure
 from tests.app.monkey_actions import KINDS
+from tests.app.monkey_checks import settings
 
 
 @pytest.fixture
