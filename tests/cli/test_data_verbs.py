@@ -11,27 +11,12 @@ from nnviz.core.session import session_for_iteration
 from nnviz.core.session_file import load_session
 from nnviz.resources import resource
 from nnviz.verbs import _Progress
+from tests.core.support import data_doc
 
 SCHEMA = json.loads(resource("schemas", "trace.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
-DOC = {
-    "nnviz": 2,
-    "convention": "row",
-    "layers": [2, 6, 1],
-    "activations": ["tanh", "sigmoid"],
-    "loss": "bce",
-    "reduction": "mean",
-    "learning_rate": 0.5,
-    "train_biases": True,
-    "init": {"scheme": "xavier", "seed": 3},
-    "data": {
-        "generator": {"name": "gaussians", "samples": 60, "noise": 0.0, "seed": 2},
-        "test_fraction": 0.25,
-        "batch_size": 10,
-        "seed": 7,
-    },
-}
+DOC = data_doc(convention="row")
 
 
 def _file(tmp_path, **data):

@@ -158,3 +158,26 @@ def overflowing_file(folder: Path) -> Path:
     path = folder / "overflow.nnviz.json"
     save_session(overflowing_session(), path)
     return path
+
+
+def data_doc(convention: str = "column", **data: object) -> dict:
+    """A version-2 session file's dict: 2-6-1 tanh/sigmoid with bce on 60 two-blob samples,
+    a quarter held out, mini-batches of 10; `data` overrides keys of its data section."""
+    return {
+        "nnviz": 2,
+        "convention": convention,
+        "layers": [2, 6, 1],
+        "activations": ["tanh", "sigmoid"],
+        "loss": "bce",
+        "reduction": "mean",
+        "learning_rate": 0.5,
+        "train_biases": True,
+        "init": {"scheme": "xavier", "seed": 3},
+        "data": {
+            "generator": {"name": "gaussians", "samples": 60, "noise": 0.0, "seed": 2},
+            "test_fraction": 0.25,
+            "batch_size": 10,
+            "seed": 7,
+        }
+        | data,
+    }

@@ -11,7 +11,14 @@ from numpy.testing import assert_array_equal
 from nnviz.core.errors import NnvizError
 from nnviz.core.trace import build_trace
 from nnviz.core.train import TrainingDiverged, session_loss, train
-from tests.core.support import PROPERTY, example, overflowing_session, sessions, strict_numpy
+from tests.core.support import (
+    PROPERTY,
+    data_doc,
+    example,
+    overflowing_session,
+    sessions,
+    strict_numpy,
+)
 
 
 def test_xor_really_learns():
@@ -155,26 +162,7 @@ def test_parameters_that_overflow_are_refused_before_any_update():
 def _data_session(**data):
     from nnviz.core.session_file import session_from_dict
 
-    return session_from_dict(
-        {
-            "nnviz": 2,
-            "convention": "column",
-            "layers": [2, 6, 1],
-            "activations": ["tanh", "sigmoid"],
-            "loss": "bce",
-            "reduction": "mean",
-            "learning_rate": 0.5,
-            "train_biases": True,
-            "init": {"scheme": "xavier", "seed": 3},
-            "data": {
-                "generator": {"name": "gaussians", "samples": 60, "noise": 0.0, "seed": 2},
-                "test_fraction": 0.25,
-                "batch_size": 10,
-                "seed": 7,
-            }
-            | data,
-        }
-    )
+    return session_from_dict(data_doc(**data))
 
 
 def test_mini_batch_training_is_each_iterations_trace_update_repeated():
