@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._refresh_icons()
         self.keys = SteppingKeys(self, doc)
+        self._install_features()
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.iterationChanged.connect(self._on_iteration_changed)
         doc.traceRecomputed.connect(self._refresh_chrome)
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_action)
         self.examples_menu = file_menu.addMenu("Open &Example")
         for name in example_names():
@@ -256,10 +257,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = bar.addMenu("&Edit")
+        self.edit_menu = edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
-        go_menu = bar.addMenu("&Go")
+        self.go_menu = go_menu = bar.addMenu("&Go")
         for act in (
             self.first_action,
             self.prev_action,
@@ -269,13 +270,13 @@ class MainWindow(QMainWindow):
             self.next_iteration_action,
         ):
             go_menu.addAction(act)
-        view_menu = bar.addMenu("&View")
+        self.view_menu = view_menu = bar.addMenu("&View")
         view_menu.addAction(self.presenter_action)
         view_menu.addAction(self.dark_action)
         view_menu.addSeparator()
         for dock in (self.timeline_dock, self.network_dock, self.loss_dock, self.editors_dock):
             view_menu.addAction(dock.toggleViewAction())
-        help_menu = bar.addMenu("&Help")
+        self.help_menu = help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.keys_action)
         help_menu.addAction(self.about_action)
 
@@ -319,6 +320,10 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("stepStatus")
         self.statusBar().addWidget(QuietLabel(self.status_label), 1)
+
+    def _install_features(self) -> None:
+        """Each feature (playback, export, practice, ...) adds its own actions, menus and docks
+        from its own module: one line each here, so main_window stays the frame."""
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:
