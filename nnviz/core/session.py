@@ -139,14 +139,20 @@ def session_for_iteration(s: Session, k: int) -> Session:
     """
     if s.data is None:
         return s
-    d = s.data
+    idx, X, Y = batch_of(s.data, k)
+    return replace(s, X=X, Y=Y, samples=idx)
+
+
+def batch_of(d: Data, k: int) -> tuple[np.ndarray, Mat, Mat]:
+    """Iteration k's training-set indices and its X, Y: the one place a batch is cut, so the
+    window's history and `train` multiply the same arrays. C order (frozen_array): `X[:, idx]`
+    comes out in Fortran order, and BLAS then sums δ·Xᵀ in another order (the last bit differs).
+    """
     idx = batch_indices(d.n_train, d.batch_size, d.seed, k)
     idx.flags.writeable = False
     if len(idx) == d.n_train and (idx == np.arange(d.n_train)).all():
-        return replace(s, X=d.X_train, Y=d.Y_train, samples=idx)
-    return replace(
-        s, X=frozen_array(d.X_train[:, idx]), Y=frozen_array(d.Y_train[:, idx]), samples=idx
-    )
+        return idx, d.X_train, d.Y_train
+    return idx, frozen_array(d.X_train[:, idx]), frozen_array(d.Y_train[:, idx])
 
 
 # --- edits ----------------------------------------------------------------------------------

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.core.batches import batch_indices
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.network import backward, forward, output_loss, quiet, update
-from nnviz.core.session import Session
+from nnviz.core.session import Session, batch_of
 from nnviz.core.types import Mat
 
 
@@ -123,8 +122,7 @@ def train(
     with quiet():
         for i in range(iterations + 1):
             if mini:  # iteration first + i's batch
-                idx = batch_indices(d.n_train, d.batch_size, d.seed, first + i)  # type: ignore[union-attr]
-                X, Y = d.X_train[:, idx], d.Y_train[:, idx]  # type: ignore[union-attr]
+                _, X, Y = batch_of(d, first + i)  # type: ignore[arg-type]
             fwd = forward(W, b, X, s.activations)
             loss = output_loss(fwd, Y, s.loss, s.reduction)
             if not math.isfinite(loss):
