@@ -21,7 +21,8 @@ from nnviz.core.edits import edit as edit_session
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import explain as explain_cell
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
-from nnviz.core.gradcheck import TOLERANCE, gradcheck
+from nnviz.core.gradcheck import gradcheck
+from nnviz.core.gradcheck_report import failed, summary, unmeasured, verdict
 from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.session_file import load_session, save_session, write_text_atomic
 from nnviz.core.trace import Trace, build_trace
@@ -233,33 +234,18 @@ def check(args: list[str]) -> int:
     checks = gradcheck(_load(a))  # NumbersOverflow (exit 2) for an infinite loss
     width = max(len(c.name) for c in checks)
     for c in checks:
-        if c.unmeasured:
-            print(f"{c.name:<{width}}  CANNOT CHECK: {c.why_unmeasured()}")
-            continue
-        verdict = "ok" if c.passed else "FAILED"
-        line = f"{c.name:<{width}}  worst relative error {c.worst:.2e}  {verdict}"
-        if c.within_noise:
-            line += (
-                f" ({c.within_noise} near-zero entries within the difference quotient's "
-                f"own error, up to {2 * c.uncertainty.max():.1e})"
-            )
-        print(line)
-    failed = [c.name for c in checks if not c.passed and not c.unmeasured]
-    if failed:
-        print(f"{len(failed)} of {len(checks)} parameters above {TOLERANCE:g}: {', '.join(failed)}")
-    unmeasured = [c.name for c in checks if c.unmeasured]
-    if unmeasured:  # the numbers, not backprop, are at fault: refused like bad input
+        print(f"{c.name:<{width}}  {verdict(c)}")
+    bad, missing = failed(checks), unmeasured(checks)
+    if missing:  # the numbers, not backprop, are at fault: refused like bad input
+        if bad:
+            print(summary(checks))
         why = "overflow" if any(c.overflowed.any() for c in checks) else "are too large"
         raise NnvizError(
-            f"central differences cannot check {len(unmeasured)} of {len(checks)} parameters "
-            f"({', '.join(unmeasured)}): the numbers {why}"
+            f"central differences cannot check {len(missing)} of {len(checks)} parameters "
+            f"({', '.join(missing)}): the numbers {why}"
         )
-    if failed:
-        return 1
-    noisy = sum(c.within_noise for c in checks)
-    tail = f"; {noisy} near-zero entries within the difference quotient's error" if noisy else ""
-    print(f"all {len(checks)} parameters below {TOLERANCE:g}{tail}")
-    return 0
+    print(summary(checks))
+    return 1 if bad else 0
 
 
 # --- explain ----------------------------------------------------------------------------------

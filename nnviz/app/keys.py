@@ -42,6 +42,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("N / Shift+N", "next / previous iteration"),
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
     ("F5 / Esc", "enter / leave presenter mode"),
+    ("Ctrl+Shift+G", "gradient check: backprop beside central differences"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),
     ("Ctrl+O, Ctrl+S, Ctrl+Shift+S", "open, save, save as"),
     ("Ctrl+Q", "quit"),

@@ -1,0 +1,28 @@
+"""View → Gradient check: the dock showing backprop beside central differences."""
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from nnviz.app.views.gradcheck_view import GradCheckView
+
+if TYPE_CHECKING:
+    from nnviz.app.main_window import MainWindow
+
+
+def install(window: "MainWindow") -> None:
+    view = GradCheckView(window.doc)
+    dock = window._dock(
+        "Gradient check", "gradcheckDock", view, Qt.DockWidgetArea.RightDockWidgetArea
+    )
+    window.tabifyDockWidget(window.loss_dock, dock)
+    window.loss_dock.raise_()
+    dock.hide()  # opened on demand: the check evaluates the loss twice per entry
+    toggle = dock.toggleViewAction()
+    toggle.triggered.connect(lambda on: on and dock.raise_())  # to the front of its tabs
+    toggle.setShortcut(QKeySequence("Ctrl+Shift+G"))
+    toggle.setStatusTip("backprop's gradients beside central differences, entry by entry")
+    window.addAction(toggle)  # the shortcut works in presenter mode too
+    window.view_menu.addAction(toggle)
+    window.gradcheck_view, window.gradcheck_dock = view, dock
