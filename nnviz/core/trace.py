@@ -39,6 +39,16 @@ class Trace:
             s.result.role == role and s.result.layer == layer for s in self.steps[: index + 1]
         )
 
+    def weight_change(self, index: int) -> tuple[int, Mat] | None:
+        """At a step that writes updated weights: (its layer, W′ − W), canonical layout; else
+        None. What a view shows as "which weights moved most" on an update step."""
+        result = self.steps[index].result
+        if result.role != Role.UPDATED_W or result.layer is None:
+            return None
+        l = result.layer
+        with quiet():  # inf − inf: a NaN change, drawn as such
+            return l, self.W_next[l - 1] - self.session.W[l - 1]
+
     def next_session(self) -> Session:
         """The session with the parameters after this iteration's update."""
         return self.session.with_parameters(self.W_next, self.b_next)

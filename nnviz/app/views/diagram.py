@@ -387,6 +387,12 @@ class LayerDiagram(QWidget):
             row, col = cell_of_weight(conv, i, j)
             first = f"{layer_name('W', l)}[{row},{col}] = {format_value(w, precision)}"
             lines = [first, f"from {unit_label(l - 1, j, s.depth)} to {unit_label(l, i, s.depth)}"]
+            change = self.model.change
+            if change is not None and change[0] == l:
+                after = format_value(float(self.doc.trace.W_next[l - 1][i, j]), precision)
+                moved = format_value(float(change[1][i, j]), precision)
+                sign = "+" if not moved.startswith("-") else ""
+                lines.append(f"this update: {format_value(w, precision)} → {after} ({sign}{moved})")
             lines.extend(self._step_cell_line(what, key, exclude=first))
             return "\n".join(lines)
         k, u = key

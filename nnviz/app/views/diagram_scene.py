@@ -109,6 +109,13 @@ class Texts:
     gaps: list[tuple[float, float]] = field(default_factory=list)
 
 
+def _finite_max(m: np.ndarray) -> float:
+    """The largest finite |x| of m, 1 when there is none (a scale to divide by)."""
+    finite = np.abs(m[np.isfinite(m)])
+    top = float(finite.max()) if finite.size else 0.0
+    return top if top > 0 else 1.0
+
+
 def _mix(c: QColor, toward: QColor, f: float) -> QColor:
     """c faded a fraction f of the way toward `toward` (opaque, so edges do not show through)."""
     return QColor.fromRgbF(
@@ -147,6 +154,7 @@ class DiagramScene:
         self.sample = 0  # the sample the nodes show, from 0
         self.quantity = ACTIVATIONS  # or DELTA
         self.lit_layer = 0
+        self.change: tuple[int, np.ndarray] | None = None  # an update step's (layer, W′ − W)
         self.fonts: dict[str, QFont] = {}
 
     def _colour(self, t: float) -> QColor:
@@ -262,12 +270,7 @@ class DiagramScene:
     def _weight_max(self) -> float:
         s = self.doc.trace.session
         if s is not self._wmax_of:
-            m = 0.0
-            for w in s.W:
-                finite = np.abs(w[np.isfinite(w)])
-                if finite.size:
-                    m = max(m, float(finite.max()))
-            self._wmax_of, self._wmax = s, (m if m > 0 else 1.0)
+            self._wmax_of, self._wmax = s, max(_finite_max(w) for w in s.W)
         return self._wmax
 
     def _computed(self, mode: str, layer: int) -> bool:
@@ -347,9 +350,16 @@ class DiagramScene:
 
         # edges ---------------------------------------------------------------------------------
         wmax = self._weight_max()
+        # An update of W⁽ˡ⁾ draws that layer's edges by how much each weight moved (its own
+        # scale: the changes are far smaller than the weights), so the class sees which moved.
+        self.change = change = trace.weight_change(doc.step_index)
         edges: list[EdgeShape] = []
         for l in range(1, depth + 1):
             weights = s.W[l - 1]  # canonical (n_l, n_{l-1})
+            scale_max = wmax
+            if change is not None and change[0] == l:
+                weights = change[1]
+                scale_max = _finite_max(weights)
             into, outof = geo.columns[l], geo.columns[l - 1]
             pairs = [(i, j) for i in into.units for j in outof.units]
             sampled = not (into.complete and outof.complete)
@@ -366,7 +376,7 @@ class DiagramScene:
             is_lit = l == lit_edges
             for i, j in pairs:
                 w = float(weights[i, j])
-                mag = min(abs(w) / wmax, 1.0) if math.isfinite(w) else 1.0
+                mag = min(abs(w) / scale_max, 1.0) if math.isfinite(w) else 1.0
                 if w > 0:
                     sign_colour = self._colour(0.5 + 0.5 * (0.45 + 0.55 * mag))
                 elif w < 0:
@@ -460,7 +470,9 @@ class DiagramScene:
         # texts ---------------------------------------------------------------------------------
         t = self.texts = Texts()
         t.title = f"Network {'-'.join(map(str, sizes))} · sample {sample + 1} of {batch}"
-        if mode == ACTIVATIONS:
+        if change is not None:
+            t.subtitle = f"edges: how far {layer_name('W', change[0])} moved (W′ − W)"
+        elif mode == ACTIVATIONS:
             t.subtitle = "nodes: activations A · edges: weights W"
         else:
             t.subtitle = "nodes: δ = ∂L/∂Z · edges: weights W"
