@@ -37,7 +37,15 @@ from nnviz.core.session_file import (
     session_to_text,
 )
 
-__all__ = ["CsvPreview", "import_csv", "import_csv_text", "parse_columns", "preview_csv"]
+__all__ = [
+    "DEFAULT_HIDDEN",
+    "Columns",
+    "CsvPreview",
+    "import_csv",
+    "import_csv_text",
+    "parse_columns",
+    "preview_csv",
+]
 
 Columns = str | Sequence[str | int]
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
