@@ -431,6 +431,19 @@ class CsvPreview:
     def __init__(self, header: list[str], rows: list[list[str]]) -> None:
         self.header, self.rows = header, rows
 
+    def suggestion(self) -> tuple[str, str, bool]:
+        """(inputs, targets, one_hot) a person most often wants: the last column is the
+        target, every other one an input; a class column when a shown label is not a number."""
+        n = len(self.header)
+        if n < 2:
+            return "1", "1", False
+        inputs = "1" if n == 2 else f"1-{n - 1}"
+        labels = [r[-1].strip() for r in self.rows if len(r) == n]
+        one_hot = any(not NUMBER.fullmatch(v) for v in labels if v)
+        last = self.header[-1]
+        unique = bool(last) and self.header.count(last) == 1 and not NUMBER.fullmatch(last)
+        return inputs, last if unique else str(n), one_hot
+
 
 def preview_csv(path: str | os.PathLike[str], rows: int = 5, delimiter: str = ",") -> CsvPreview:
     name = Path(path).name
