@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -114,6 +115,8 @@ class ImportCsvDialog(QDialog):
 
     def try_import(self) -> None:
         """Import with what is typed: accept, or say why not and stay open."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # 60,000 rows take seconds
+        refusal = None
         try:
             self.session = import_csv(
                 self.path,
@@ -124,7 +127,11 @@ class ImportCsvDialog(QDialog):
                 hidden=_hidden(self.hidden_edit.text()),
             )
         except NnvizError as e:
-            QMessageBox.warning(self, "Cannot import this CSV", str(e))
+            refusal = str(e)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if refusal is not None:
+            QMessageBox.warning(self, "Cannot import this CSV", refusal)
             return
         self.accept()
 

@@ -16,6 +16,7 @@ sorted by class and the test set is its last rows. Every refusal names the line 
 
 import csv
 import io
+import json
 import math
 import os
 import re
@@ -272,15 +273,30 @@ def _targets(
 
 
 def _standardize(X: np.ndarray, lines: list[int], names: list[str]) -> tuple[np.ndarray, dict]:
-    mean = X.mean(axis=0)
-    sd = X.std(axis=0)  # population sd (ddof 0): the result has sd exactly 1
-    for j, s in enumerate(sd):
-        if not s > 0:
+    """(X − mean)/sd per column, sd the population sd (ddof 0), so the result has sd 1.
+
+    Computed on X scaled by its largest magnitude, so neither the sum (1e308s) overflows
+    nor the variance (1e-300s: their squares underflow to 0) loses the spread."""
+    a = np.abs(X).max(axis=0)
+    a[a == 0] = 1.0  # an all-zero column: constant, refused below
+    U = X / a
+    mu = U.mean(axis=0)
+    V = U - mu
+    sdu = np.sqrt((V * V).mean(axis=0))
+    mean, sd = mu * a, sdu * a
+    for j in range(X.shape[1]):
+        where = f"column {names[j]!r}"
+        if not np.abs(V[:, j]).max() > 0:
             raise NnvizError(
-                f"column {names[j]!r} is {X[0, j]:g} on every line ({lines[0]}–{lines[-1]}): "
+                f"{where} is {X[0, j]:g} on every line ({lines[0]}–{lines[-1]}): "
                 "--standardize cannot scale it (its sd is 0); leave it out of --inputs"
             )
-    return (X - mean) / sd, {"mean": mean.tolist(), "sd": sd.tolist()}
+        if not sd[j] > 0:
+            raise NnvizError(
+                f"{where}: its sd is below float64's smallest number; "
+                "--standardize cannot record it"
+            )
+    return V / sdu, {"mean": mean.tolist(), "sd": sd.tolist()}
 
 
 def _matrix(M: np.ndarray, convention: str) -> list[list[float]]:
@@ -316,6 +332,22 @@ def _describe(
     batches = "full-batch" if batch_size == "all" else f"mini-batches of {batch_size}"
     test = f", the last {test_fraction:.0%} held out to test" if test_fraction else ""
     return f"{what}. {net}, {batches}{test}."
+
+
+def size_bound(s: Session, doc: dict[str, Any]) -> int:
+    """More bytes than the session's file takes; only a file that might pass the size limit
+    is written out to measure (on a large table that takes as long as the import).
+    A number takes at most 26 bytes (24 for the longest float64, then ", "), a row of a
+    matrix at most 16 more; names and the description are bounded by their JSON at 4 bytes
+    a character, the rest of the file by 64 KiB."""
+    d = s.data
+    numbers = d.X_train.size + d.Y_train.size + d.X_test.size + d.Y_test.size if d else 0
+    numbers += sum(w.size for w in s.W) + sum(v.size for v in s.b)
+    rows = (d.X_train.shape[1] + d.X_test.shape[1]) * 2 if d else 0
+    rows += sum(w.shape[0] + w.shape[1] for w in s.W)
+    labels = json.dumps({k: v for k, v in doc["data"]["table"].items() if k not in ("X", "Y")})
+    text = len(labels) + len(doc["description"]) + len(doc["name"])
+    return 26 * numbers + 16 * rows + 4 * text + 65536
 
 
 def import_csv_text(
@@ -404,8 +436,10 @@ def import_csv_text(
         session = session_from_dict(doc)
     except NnvizError as e:
         raise NnvizError(f"{name} as a session: {e}") from None
-    size = len(session_to_text(session).encode("utf-8"))
-    if size > MAX_FILE_BYTES:
+    if (
+        size_bound(session, doc) > MAX_FILE_BYTES
+        and (size := len(session_to_text(session).encode("utf-8"))) > MAX_FILE_BYTES
+    ):
         raise NnvizError(
             f"{name}: the session would be {size} bytes, more than the limit of "
             f"{MAX_FILE_BYTES}; use fewer rows or columns"

@@ -86,10 +86,10 @@ def test_standardize_by_hand_and_records_the_means_and_sds():
     assert_allclose(st["sd"], [math.sqrt(1.25), math.sqrt(4.5)])
     su, sv = math.sqrt(1.25), math.sqrt(4.5)
     expected = [[-1.5 / su, -2 / sv], [-0.5 / su, -2 / sv], [0.5 / su, 1 / sv], [1.5 / su, 3 / sv]]
-    assert_allclose(table(s)["X"], expected, rtol=1e-15)
+    assert_allclose(table(s)["X"], expected, rtol=1e-14)
     X = np.array(table(s)["X"])
     assert_allclose(X.mean(axis=0), [0, 0], atol=1e-15)
-    assert_allclose(X.std(axis=0), [1, 1], rtol=1e-15)
+    assert_allclose(X.std(axis=0), [1, 1], rtol=1e-14)
     assert "standardized" in s.description
 
 
@@ -277,3 +277,34 @@ def test_a_semicolon_delimiter():
         "a;t\n1.5;0\n2;1\n", "a", "t", delimiter=";", keep_order=True, test_fraction=0
     )
     assert table(s)["X"] == [[1.5], [2]]
+
+
+def test_a_session_past_the_file_size_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(csv_import, "MAX_FILE_BYTES", 3000)
+    with pytest.raises(NnvizError, match=r"data\.csv: the session would be \d+ bytes, more than"):
+        import_csv_text(SMALL, "a,b", "y", hidden=(40,))
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+def test_the_size_bound_is_above_the_file_size(standardize):
+    from nnviz.core.session_file import session_to_text
+
+    rng = np.random.default_rng(1)
+    rows = "".join(
+        f"{a:.17g},{b:.17g},k{int(a > 0)}\n" for a, b in rng.normal(size=(300, 2)) * 1e-300
+    )
+    s = import_csv_text("x,y,k\n" + rows, "1-2", "k", one_hot=True, standardize=standardize)
+    doc = session_to_dict(s)
+    size = len(session_to_text(s).encode("utf-8"))
+    assert size < csv_import.size_bound(s, doc)
+
+
+@pytest.mark.parametrize("scale", [1e308, 1e-300])
+def test_standardize_keeps_the_spread_of_huge_and_tiny_numbers(scale):
+    text = "u,t\n" + "".join(f"{v * scale!r},{i % 2}\n" for i, v in enumerate([1.5, -0.7, 0.1]))
+    s = import_csv_text(text, "u", "t", standardize=True, keep_order=True, test_fraction=0)
+    x = np.array([1.5, -0.7, 0.1])  # the same numbers at scale 1, by NumPy directly
+    assert_allclose(np.array(table(s)["X"])[:, 0], (x - x.mean()) / x.std(), rtol=1e-12)
+    st = table(s)["standardized"]
+    assert_allclose(st["mean"][0] / scale, x.mean(), rtol=1e-12)
+    assert_allclose(st["sd"][0] / scale, x.std(), rtol=1e-12)
