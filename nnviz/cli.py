@@ -24,7 +24,7 @@ VERBS: dict[str, str] = {
 
 
 def _gui_parser() -> argparse.ArgumentParser:
-    verbs = "\n".join(f"  nnviz {v:<9} {h}" for v, h in VERBS.items())
+    verbs = "\n".join(f"  nnviz {v:<10} {h}" for v, h in VERBS.items())
     p = argparse.ArgumentParser(
         prog="nnviz",
         description="Step through a neural network's forward pass, loss, backward pass and "

@@ -70,7 +70,8 @@ def import_csv_verb(args: list[str]) -> int:
     p.add_argument(
         "--one-hot",
         action="store_true",
-        help="the target is a class column: its classes (sorted) become one-hot targets",
+        help="the target is a class column: its classes, sorted, become one-hot targets "
+        "(two classes: one 0/1 target, 1 = the second)",
     )
     p.add_argument(
         "--standardize",
