@@ -9,6 +9,7 @@ The public API, for notebooks and scripts (the CLI and the GUI use the same):
     r = nnviz.train(s, 500)                     # r.session, r.losses
     s4 = nnviz.edit(s, layers=[2, 4, 1])        # activations, loss, convention, init...
     nnviz.save(r.session, "trained.nnviz.json")
+    iris = nnviz.import_csv("iris.csv", "1-4", "species", one_hot=True, standardize=True)
 """
 
 from importlib import import_module

@@ -19,11 +19,12 @@ VERBS: dict[str, str] = {
     "examples": "list the built-in examples",
     "render": "draw the window at a step to a PNG, without a screen",
     "edit": "change layers, activations, loss, hyper-parameters or convention; write it",
+    "import-csv": "make a session from a CSV file's columns (a data table and a network)",
 }
 
 
 def _gui_parser() -> argparse.ArgumentParser:
-    verbs = "\n".join(f"  nnviz {v:<9} {h}" for v, h in VERBS.items())
+    verbs = "\n".join(f"  nnviz {v:<10} {h}" for v, h in VERBS.items())
     p = argparse.ArgumentParser(
         prog="nnviz",
         description="Step through a neural network's forward pass, loss, backward pass and "
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_verb(verb: str, args: list[str]) -> int:
-    from nnviz import verbs
+    from nnviz import verbs, verbs_data
 
     handlers: dict[str, Callable[[list[str]], int]] = {
         "trace": verbs.trace,
@@ -80,5 +81,6 @@ def _run_verb(verb: str, args: list[str]) -> int:
         "examples": verbs.examples,
         "render": verbs.render,
         "edit": verbs.edit,
+        "import-csv": verbs_data.import_csv_verb,
     }
     return handlers[verb](args)

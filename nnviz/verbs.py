@@ -294,14 +294,30 @@ def explain(args: list[str]) -> int:
 # --- examples ---------------------------------------------------------------------------------
 
 
+def _example_line(s: Session) -> str:
+    """A one-line description: the title, the network and its data."""
+    hidden = f" {s.activations[0]}" if s.depth > 1 else ""
+    net = f"{'-'.join(map(str, s.layers))}{hidden} {s.activations[-1]}, {s.loss}"
+    if s.data is None:
+        return f"{s.name}: {net}, a batch of {s.batch}"
+    d, src = s.data, s.data.source
+    what = next(iter(src.values())).get("name", "a table") if src else "a table"
+    n_test = d.X_test.shape[1]
+    size = "full batch" if d.batch_size is None else f"batches of {d.batch_size}"
+    return f"{s.name}: {net}, {what} {d.n_train} train/{n_test} test, {size}"
+
+
 def examples(args: list[str]) -> int:
-    p = _parser("examples", "List the built-in examples, name first.")
+    p = _parser(
+        "examples",
+        "List the built-in examples, name first, then what each is (open one with "
+        "nnviz --example NAME).",
+    )
     p.parse_args(args)
     names = example_names()
     width = max(map(len, names))
     for name in names:
-        s = load_session(example_path(name))
-        print(f"{name:<{width}}  {s.name}")
+        print(f"{name:<{width}}  {_example_line(load_session(example_path(name)))}")
     return 0
 
 

@@ -8,7 +8,8 @@
     }
 
 `generator` (datasets.py), `dataset` ({"name": "digits"}, a data set shipped with nnviz) or
-`table` ({"X": ..., "Y": ...}, every sample, in the session's convention): exactly one.
+`table` ({"X": ..., "Y": ...}, every sample, in the session's convention, with optional
+labels naming them: table_labels.py): exactly one.
 `test_fraction` (default 0, below 1): the last round(f·N) samples are the test set.
 `batch_size`: "all" (full-batch descent, the default) or a whole number. `seed` (default 0):
 the mini-batch shuffle's. A generated classifier fills a 1-unit output with 0/1 labels and a
@@ -23,6 +24,7 @@ from nnviz.core.datasets import BUILTIN, CLASSIFIERS, GENERATORS, builtin, gener
 from nnviz.core.errors import NnvizError
 from nnviz.core.file_checks import is_number, read_matrix, show
 from nnviz.core.session import Data, check_targets, frozen_array
+from nnviz.core.table_labels import check_labels
 from nnviz.core.types import Mat
 
 __all__ = ["DATA_KEYS", "data_to_dict", "read_data"]
@@ -86,9 +88,9 @@ def _shipped(ds: Any, layers: tuple[int, ...]) -> tuple[dict[str, Any], Mat, Mat
 
 
 def _table(
-    t: Any, layers: tuple[int, ...], convention: str, limits: tuple[int, int]
+    t: Any, layers: tuple[int, ...], convention: str, loss: str, limits: tuple[int, int]
 ) -> tuple[dict[str, Any], Mat, Mat]:
-    if not isinstance(t, dict) or set(t) != {"X", "Y"}:
+    if not isinstance(t, dict) or not {"X", "Y"} <= set(t):
         raise NnvizError('data.table: expected {"X": [...], "Y": [...]}, every sample')
     X_doc = t["X"]
     if not isinstance(X_doc, list) or not X_doc or not isinstance(X_doc[0], list):
@@ -112,8 +114,9 @@ def _table(
         shown_axes(n_out, n, convention),
         f"{n_out} outputs × {n} samples ({layout})",
     )
+    labels = check_labels(t, n_in, n_out, loss)  # names from nnviz import-csv, if any
     return (
-        {"X": t["X"], "Y": t["Y"]},
+        {"X": t["X"], "Y": t["Y"], **labels},
         from_convention(X, convention),
         from_convention(Y, convention),
     )
@@ -138,7 +141,7 @@ def read_data(
         source, X, Y = _shipped(d["dataset"], layers)
         source = {"dataset": source}
     else:
-        source, X, Y = _table(d["table"], layers, convention, limits)
+        source, X, Y = _table(d["table"], layers, convention, loss, limits)
         source = {"table": source}
     f = d.get("test_fraction", 0)
     if not is_number(f) or not 0 <= f < 1:

@@ -396,6 +396,11 @@ def _dump_value(key: str, value: Any) -> str:
     if key == "data" and "table" in value:  # the table one sample row per line, as X is
         t, ind = value["table"], " " * 6
         lines = [f'"{k}": {_dump_matrix(t[k], ind)}' for k in ("X", "Y")]
+        lines += [
+            f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
+            for k, v in t.items()
+            if k not in ("X", "Y")
+        ]  # the labels of an imported table (table_labels.py)
         table = "{\n" + ",\n".join(ind + line for line in lines) + "\n    }"
         rest = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in value.items() if k != "table"]
         return "{\n" + ",\n".join("    " + e for e in [f'"table": {table}', *rest]) + "\n  }"
