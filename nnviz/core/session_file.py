@@ -26,6 +26,7 @@ from nnviz.core.convention import (
 )
 from nnviz.core.data_section import data_to_dict, read_data
 from nnviz.core.errors import NnvizError
+from nnviz.core.exercises import check_exercises, exercises_to_list, read_exercises
 from nnviz.core.file_checks import (
     is_finite,
     is_number,
@@ -59,7 +60,7 @@ REQUIRED_KEYS = (
     "X",
     "Y",
 )
-OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
+OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "exercises")
 
 
 # --- building a session from arrays -------------------------------------------------------
@@ -224,6 +225,7 @@ def session_from_dict(doc: Any) -> Session:
         description=doc.get("description", ""),
         init=init,
         data=data,
+        exercises=read_exercises(doc["exercises"]) if "exercises" in doc else (),
     )
     # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
     return session_for_iteration(s, 1)
@@ -323,7 +325,12 @@ def parse_session_text(text: str) -> Session:
         raise
     except ValueError as e:  # e.g. an integer of more than 4300 digits
         raise NnvizError(f"not a session: {str(e).split(';')[0]}") from None
-    return session_from_dict(doc)
+    s = session_from_dict(doc)
+    if s.exercises:  # their steps and cells, against the whole session (not an edit's skeleton)
+        from nnviz.core.trace import build_trace
+
+        check_exercises(s.exercises, {t.id: t.result.value.shape for t in build_trace(s).steps})
+    return s
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
@@ -375,6 +382,8 @@ def session_to_dict(s: Session) -> dict[str, Any]:
     }
     if s.init is not None:
         doc["init"] = dict(s.init)
+    if s.exercises:
+        doc["exercises"] = exercises_to_list(s.exercises)
     return doc
 
 
@@ -399,6 +408,9 @@ def _dump_value(key: str, value: Any) -> str:
         table = "{\n" + ",\n".join(ind + line for line in lines) + "\n    }"
         rest = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in value.items() if k != "table"]
         return "{\n" + ",\n".join("    " + e for e in [f'"table": {table}', *rest]) + "\n  }"
+    if key == "exercises":  # one exercise per line
+        items = ",\n".join("    " + json.dumps(e, ensure_ascii=False) for e in value)
+        return "[\n" + items + "\n  ]"
     if key == "W":
         return "[\n" + ",\n".join("    " + _dump_matrix(m, "    ") for m in value) + "\n  ]"
     return json.dumps(value, ensure_ascii=False)
