@@ -42,6 +42,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("N / Shift+N", "next / previous iteration"),
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
     ("F5 / Esc", "enter / leave presenter mode"),
+    ("P / R / E", "practice mode (type the result's cells) / reveal them / next exercise"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),
     ("Ctrl+O, Ctrl+S, Ctrl+Shift+S", "open, save, save as"),
     ("Ctrl+Q", "quit"),
