@@ -92,6 +92,7 @@ class Practice(QObject):
         self.overlay = PracticeOverlay()
         self.editor = AnswerEditor(self.step_view.canvas.viewport())
         self.feedback_html = ""
+        self._was_visible: dict[str, bool] = {}
         self._actions()
         self.panel = PracticePanel(self)
         scroll = QScrollArea()  # a long derivation scrolls rather than being cut
@@ -144,15 +145,18 @@ class Practice(QObject):
         if self.practice_action.isChecked() != on:
             self.practice_action.setChecked(on)
         self.dock.setVisible(on)
-        # The diagram writes the step's result on its units, and the colour bar's ends are
-        # the largest value: both would give answers away while practising.
-        network = getattr(self.window, "network_dock", None)
-        if network is not None:
+        # The diagram writes the step's result on its units, the loss plot and the counter
+        # the loss, and the colour bar's ends are the largest value: each would give answers
+        # away while practising.
+        for name in ("network_dock", "loss_dock"):
+            dock = getattr(self.window, name, None)
+            if dock is None:
+                continue
             if on:
-                self._network_was_visible = network.isVisible()
-                network.hide()
-            elif getattr(self, "_network_was_visible", False):
-                network.show()
+                self._was_visible[name] = dock.isVisible()
+                dock.hide()
+            elif self._was_visible.pop(name, False):
+                dock.show()
         if on:
             self.dock.raise_()
         if not on:
@@ -164,6 +168,9 @@ class Practice(QObject):
     def sync(self) -> None:
         c = self.controller
         self.step_view.legend.bar.setVisible(not c.on)
+        counter = getattr(self.window, "counter", None)  # it says the loss
+        if counter is not None:
+            counter.setVisible(not (self.doc.step.scalar and c.hidden()))
         self.reveal_action.setEnabled(c.on)
         self.next_exercise_action.setEnabled(bool(c.exercises()))
         host = self.step_view.matrix_view(RESULT) if self.step_view.layout_ else None

@@ -108,8 +108,43 @@ def test_what_would_give_answers_away_is_hidden_while_practising(qtbot, win):
     qtbot.keyClick(win, Qt.Key.Key_P)
     # the diagram writes the result on its units; the colour bar's ends are the largest value
     assert not win.network_dock.isVisible() and not win.step_view.legend.bar.isVisible()
+    assert not win.loss_dock.isVisible()
+    assert win.counter.isVisible()
+    win.doc.go_to("loss")
+    assert not win.counter.isVisible()  # it writes the loss: the answer of this step
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    assert win.counter.isVisible()
     qtbot.keyClick(win, Qt.Key.Key_P)
     assert win.network_dock.isVisible() and win.step_view.legend.bar.isVisible()
+    assert win.loss_dock.isVisible()
+
+
+def test_presenter_mode_keeps_the_practice_keys(qtbot, win):
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert win.presenter and not win.menuBar().isVisible()
+    qtbot.keyClick(win, Qt.Key.Key_P)
+    c = win.practice.controller
+    assert c.on and len(c.blank()) == 12
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    assert c.blank() == set()
+    win.set_presenter(False, full_screen=False)
+
+
+def test_the_tooltip_says_the_tolerance_rule(qtbot, win):
+    qtbot.keyClick(win, Qt.Key.Key_P)
+    tip = win.practice.overlay.toolTip()
+    assert "4 significant digits" in tip and "half a unit" in tip
+    win.doc.set_precision(2)
+    assert "2 significant digits" in win.practice.overlay.toolTip()
+
+
+def test_an_edit_clears_the_marks(qtbot, win):
+    qtbot.keyClick(win, Qt.Key.Key_P)
+    type_answer(qtbot, win, 0, 0, "1.1")
+    assert win.practice.controller.total() == (1, 1)
+    win.doc.set_cell("W", layer=1, i=0, j=0, value=0.2)
+    assert win.practice.controller.total() == (0, 0)
+    assert len(win.practice.controller.blank()) == 12
 
 
 def test_a_hidden_result_cell_is_never_explained(qtbot, win):
