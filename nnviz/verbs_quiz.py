@@ -58,7 +58,10 @@ def quiz(args: list[str]) -> int:
     a = p.parse_args(args)
     if not 1 <= a.precision <= 17:
         raise NnvizError(f"--precision: expected 1 to 17 significant digits, got {a.precision}")
-    t = build_trace(_at_iteration(_load(a), a.iteration))
+    s = _load(a)
+    t = build_trace(_at_iteration(s, a.iteration))
+    # The weights before the last update, for the pre-update weights' slip.
+    previous_weights = _at_iteration(s, a.iteration - 1).W if a.iteration > 1 else None
     questions = _questions(t, a.step)
     lines = sys.stdin.read().splitlines()
     while lines and not lines[-1].strip():  # a final newline or two is no answer
@@ -82,7 +85,7 @@ def quiz(args: list[str]) -> int:
             print(f"{where}  wrong ({e}), true {true}")
             continue
         if step.id not in known:
-            known[step.id] = slips(t, step)
+            known[step.id] = slips(t, step, previous_weights)
         m = grade(t, step, i, j, answer, a.precision, known[step.id])
         right += m.right
         print(f"{where}  {m.text(a.precision)}")

@@ -108,13 +108,19 @@ class PracticeController(QObject):
             return None
         key = self._key()
         if key not in self._slips:
-            self._slips[key] = slips(self.doc.trace, step)
+            self._slips[key] = slips(self.doc.trace, step, self._previous_weights())
         mark = grade(self.doc.trace, step, row, col, value, self.doc.precision, self._slips[key])
         self._marks.setdefault(key, {})[(row, col)] = mark
         self.last = mark
         self.answered.emit(mark)
         self.changed.emit()
         return mark
+
+    def _previous_weights(self) -> tuple | None:
+        """The weights of the iteration before the one on screen, while it is kept."""
+        k = self.doc.iteration - 1
+        history = self.doc.history
+        return history.session(k).W if k in history else None
 
     def reveal(self) -> None:
         """Fill the current step's cells with their true values."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.core.activations import ACTIVATIONS
-from nnviz.core.convention import to_convention
+from nnviz.core.convention import layer_name, to_convention
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
 from nnviz.core.steps import Role, Step
@@ -176,7 +176,30 @@ def _with_updated_weights(trace: Trace, step: Step) -> list[Slip]:
     v = a @ b
     if np.array_equal(v, step.result.value):
         return []
-    return [Slip(UPDATED, f"W⁽{step.layer}⁾ after the update used instead of before it", v)]
+    why = f"{layer_name('W', step.layer)} after the update used instead of before it"
+    return [Slip(UPDATED, why, v)]
+
+
+def _with_previous_weights(step: Step, previous_W: tuple[Mat, ...] | None) -> list[Slip]:
+    """The product with W⁽ˡ⁾ of the iteration before (column layout), not yet updated: the
+    pre-update weights used where this iteration's (updated) ones belong."""
+    p = step.product
+    if previous_W is None or p is None or step.layer is None:
+        return []
+    ops = [op.value for op in step.operands]
+    w = next((n for n, op in enumerate(step.operands) if op.role == Role.WEIGHTS), None)
+    if w is None:
+        return []
+    ops[w] = to_convention(previous_W[step.layer - 1], step.convention)
+    a = ops[p.left].T if p.left_transposed else ops[p.left]
+    b = ops[p.right].T if p.right_transposed else ops[p.right]
+    if a.shape[1] != b.shape[0]:
+        return []
+    v = a @ b
+    if v.shape != step.result.value.shape or np.array_equal(v, step.result.value):
+        return []
+    why = f"{layer_name('W', step.layer)} of the iteration before, before its update"
+    return [Slip(PRE_UPDATE, why, v)]
 
 
 def _one_sample(step: Step) -> list[Slip]:
@@ -212,13 +235,17 @@ def _delta_slips(trace: Trace, step: Step) -> list[Slip]:
     return out
 
 
-def slips(trace: Trace, step: Step) -> list[Slip]:
-    """The step's common mistakes, each as the whole result it would give, most telling first."""
+def slips(trace: Trace, step: Step, previous_W: tuple[Mat, ...] | None = None) -> list[Slip]:
+    """The step's common mistakes, each as the whole result it would give, most telling first.
+
+    `previous_W`: the weights of the iteration before this one (column layout), when there was
+    one: a product with them is the pre-update weights' slip.
+    """
     v = step.result.value
     kind = step.kind
     with np.errstate(all="ignore"):
         if kind == "matmul":
-            return _transposed(step)
+            return [*_transposed(step), *_with_previous_weights(step, previous_W)]
         if kind == "bias":
             return [Slip("missing b", "the bias not added", step.operands[0].value)]
         if kind == "activation":
@@ -239,7 +266,12 @@ def slips(trace: Trace, step: Step) -> list[Slip]:
         if kind == "grad_b":
             return [*_one_sample(step), _sign(v), *_k_slips(trace, v, missing=False)]
         if kind == "backprop":
-            return [*_transposed(step), _sign(v), *_with_updated_weights(trace, step)]
+            return [
+                *_transposed(step),
+                _sign(v),
+                *_with_updated_weights(trace, step),
+                *_with_previous_weights(step, previous_W),
+            ]
         if kind in ("W", "b"):
             P, G = (op.value for op in step.operands)
             lr = step.learning_rate or 0.0

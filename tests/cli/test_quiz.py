@@ -81,3 +81,12 @@ def test_unknown_step_is_refused(monkeypatch, capsys):
 def test_no_step_and_no_exercises_is_refused(monkeypatch, capsys):
     code, _, err = run(monkeypatch, capsys, ["--example", "xor"], ["1"])
     assert code == 2 and "--step" in err
+
+
+def test_iteration_2_names_the_pre_update_weights(monkeypatch, capsys):
+    # seed 000: iteration 2's z⁽¹⁾ − b⁽¹⁾ = w⁽¹⁾x worked with iteration 1's w⁽¹⁾ = 0.8
+    args = ["--example", "practice-seed000-chain", "--step", "forward.1.matmul"]
+    code, out, _ = run(monkeypatch, capsys, [*args, "--iteration", "2"], [0.8 * 0.5])
+    assert code == 1 and "(pre-update weights:" in out[0]
+    code, out, _ = run(monkeypatch, capsys, args, [0.8 * 0.5])  # iteration 1: right
+    assert code == 0 and out[0] == "P[0,0]  right 0.4"

@@ -191,3 +191,57 @@ def test_an_indistinguishable_slip_is_not_named(matmul):
 def test_unknown_cell_is_refused(chain):
     with pytest.raises(NnvizError, match="no cell"):
         mark(chain, "loss", 1, 0, 0.1)
+
+
+def test_pre_update_weights_in_the_next_iteration(chain):
+    # iteration 2 starts from w⁽¹⁾ − η·δ⁽¹⁾x; its z⁽¹⁾ worked with the old w⁽¹⁾ is the slip
+    t2 = build_trace(chain.next_session())
+    w1_new = w1 - lr * DELTA1 * x
+    step = t2.step("forward.1.matmul")
+    old = [np.array([[w1]]), np.array([[w2]])]  # the weights of iteration 1, column layout
+    known = slips(t2, step, tuple(old))
+    assert grade(t2, step, 0, 0, w1_new * x, known=known).right
+    m = grade(t2, step, 0, 0, w1 * x, known=known)
+    assert (m.right, m.slip) == (False, "pre-update weights")
+    assert grade(t2, step, 0, 0, w1 * x).slip is None  # without iteration 1's weights: unknown
+
+
+def test_update_slips_sign_and_missing_learning_rate(matmul):
+    A = X @ W
+    dW = X.T @ ((A - Y) / B)
+    eta = 0.01  # the example's learning rate
+    assert mark(matmul, "update.1.W", 0, 0, W[0, 0] - eta * dW[0, 0]).right
+    assert mark(matmul, "update.1.W", 0, 0, W[0, 0] + eta * dW[0, 0]).slip == "sign"
+    assert mark(matmul, "update.1.W", 0, 0, W[0, 0] - dW[0, 0]).slip == "missing η"
+
+
+def test_grad_b_as_one_samples_delta():
+    t = build_trace(example("seed001-network"))
+    step = t.step("backward.2.grad_b")
+    delta = t.step("backward.2.delta").result.value  # row layout: samples × units
+    assert mark(t, "backward.2.grad_b", 0, 1, delta[:, 1].sum()).right
+    m = mark(t, "backward.2.grad_b", 0, 1, delta[2, 1])  # seed 000's ∂L/∂b = δ, one sample
+    assert m.slip == "one sample's δ"
+    assert step.result.value.shape == (1, 2)
+
+
+def test_extra_half_for_sse():
+    s = build_session(
+        layers=[2, 3],
+        activations=["identity"],
+        X=X,
+        Y=Y,
+        W=[W],
+        b=[np.zeros(3)],
+        convention="row",
+        loss="sse",
+    )
+    t = build_trace(s)
+    A = X @ W
+    assert mark(t, "loss", 0, 0, ((A - Y) ** 2).sum() / B).right
+    assert mark(t, "loss", 0, 0, 0.5 * ((A - Y) ** 2).sum() / B).slip == "extra ½"
+
+
+def test_missing_bias_and_missing_activation(chain):
+    assert mark(chain, "forward.1.bias", 0, 0, w1 * x).slip == "missing b"
+    assert mark(chain, "forward.1.activation", 0, 0, z1).slip == "missing f"
