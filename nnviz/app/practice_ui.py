@@ -210,7 +210,8 @@ class Practice(QObject):
         elif c.on and wrong:
             lines.append("click a ✗ cell to try again; R reveals the values")
         elif c.on:
-            lines.append("every cell of this step is right or revealed")
+            more = "; E: the next exercise" if c.exercises() else ""
+            lines.append(f"every cell of this step is right or revealed{more}")
         self.panel.exercise.setText("<br>".join(lines))
         self.panel.feedback.setText(self.feedback_html)
         right, tried = c.total()

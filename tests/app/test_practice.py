@@ -179,3 +179,22 @@ def test_screenshots(qtbot, open_window, tmp_path):
 
     for p in tmp_path.glob("*.png"):
         shutil.copy(p, "/tmp/x/")
+
+
+def test_the_window_and_nnviz_quiz_give_the_same_marks(qtbot, win, monkeypatch, capsys):
+    import io
+
+    from nnviz.cli import main
+
+    answers = ["1.1", "1.4", "1.8", "2", "2.3", "3", "3.7", "4.4", "4.6", "3.5", "5.7", "6.8"]
+    qtbot.keyClick(win, Qt.Key.Key_P)
+    for n, text in enumerate(answers):
+        type_answer(qtbot, win, n // 4, n % 4, text)
+    window_marks = [win.practice.controller.marks()[(n // 4, n % 4)] for n in range(12)]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(answers) + "\n"))
+    args = ["quiz", "--example", "practice-seed001-product", "--step", "forward.1.matmul"]
+    assert main(args) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [" right " in line for line in lines[:-1]] == [m.right for m in window_marks]
+    assert [m.right for m in window_marks].count(False) == 3  # 1.8, and [2,0]/[2,1] swapped
+    assert lines[-1] == "score: 9 of 12"
