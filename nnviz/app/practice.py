@@ -73,7 +73,8 @@ class PracticeController(QObject):
         step = self.doc.step
         ex = self.exercise()
         if ex is not None:
-            return ex.cells_of(step.result.value.shape)
+            rows, cols = step.result.value.shape  # an edit may have made the result smaller
+            return tuple((i, j) for i, j in ex.cells_of((rows, cols)) if i < rows and j < cols)
         return tuple(cells(step))
 
     def marks(self) -> dict[Cell, Mark]:

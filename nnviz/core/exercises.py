@@ -114,3 +114,16 @@ def exercises_to_list(exercises: tuple[Exercise, ...]) -> list[dict[str, Any]]:
             d["hint"] = e.hint
         out.append(d)
     return out
+
+
+def fitting(exercises: tuple[Exercise, ...], shapes: dict[str, tuple[int, int]]) -> tuple:
+    """The exercises whose step and cells the session still has (an edit may have removed a
+    layer or samples): what a save writes, so a saved file always loads."""
+    out = []
+    for e in exercises:
+        if e.step not in shapes:
+            continue
+        rows, cols = shapes[e.step]
+        if all(i < rows and j < cols for i, j in e.cells or ()):
+            out.append(e)
+    return tuple(out)

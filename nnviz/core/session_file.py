@@ -26,7 +26,7 @@ from nnviz.core.convention import (
 )
 from nnviz.core.data_section import data_to_dict, read_data
 from nnviz.core.errors import NnvizError
-from nnviz.core.exercises import check_exercises, exercises_to_list, read_exercises
+from nnviz.core.exercises import check_exercises, exercises_to_list, fitting, read_exercises
 from nnviz.core.file_checks import (
     is_finite,
     is_number,
@@ -327,10 +327,14 @@ def parse_session_text(text: str) -> Session:
         raise NnvizError(f"not a session: {str(e).split(';')[0]}") from None
     s = session_from_dict(doc)
     if s.exercises:  # their steps and cells, against the whole session (not an edit's skeleton)
-        from nnviz.core.trace import build_trace
-
-        check_exercises(s.exercises, {t.id: t.result.value.shape for t in build_trace(s).steps})
+        check_exercises(s.exercises, _result_shapes(s))
     return s
+
+
+def _result_shapes(s: Session) -> dict[str, tuple[int, int]]:
+    from nnviz.core.trace import build_trace  # the trace imports the session: not at the top
+
+    return {t.id: t.result.value.shape for t in build_trace(s).steps}
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
@@ -390,6 +394,11 @@ def session_to_dict(s: Session) -> dict[str, Any]:
 def session_to_text(s: Session) -> str:
     """Readable JSON: one matrix row per line."""
     doc = session_to_dict(s)
+    if s.exercises:  # only those the session still has steps and cells for, so it loads
+        kept = fitting(s.exercises, _result_shapes(s))
+        doc.pop("exercises")
+        if kept:
+            doc["exercises"] = exercises_to_list(kept)
     lines = ["{"]
     items = list(doc.items())
     for n, (key, value) in enumerate(items):

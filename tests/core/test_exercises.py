@@ -123,3 +123,25 @@ def test_exercises_saved_and_loaded_back(tmp_path):
 
 def test_a_file_without_exercises_has_none():
     assert load_session(example_path("seed001-matmul")).exercises == ()
+
+
+def test_edits_keep_the_exercises():
+    from nnviz.core.edits import edit, set_learning_rate
+
+    s = load_session(example_path("practice-seed000-chain"))
+    assert set_learning_rate(s, 0.5).exercises == s.exercises
+    # a smaller network keeps the list (the window and quiz skip steps it no longer has)
+    smaller = edit(s, layers=[1, 1], activations="sigmoid")
+    assert smaller.exercises == s.exercises
+    assert "backward.2.delta" not in {t.id for t in build_trace(smaller).steps}
+
+
+def test_a_save_writes_only_the_exercises_that_still_fit(tmp_path):
+    from nnviz.core.edits import edit
+
+    s = load_session(example_path("practice-seed000-chain"))
+    smaller = edit(s, layers=[1, 1], activations="sigmoid")  # no layer 2 any more
+    path = tmp_path / "smaller.nnviz.json"
+    save_session(smaller, path)
+    back = load_session(path)  # loads: the layer-2 exercises were left out
+    assert [e.step for e in back.exercises] == ["backward.1.delta", "backward.1.grad_W"]
