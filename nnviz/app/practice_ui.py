@@ -103,9 +103,6 @@ class Practice(QObject):
         self.dock = window._dock(
             "Practice", "practiceDock", scroll, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        network = getattr(window, "network_dock", None)
-        if network is not None:  # in the diagram's place: it is hidden while practising
-            window.tabifyDockWidget(network, self.dock)
         self.dock.hide()
         self.editor.committed.connect(self._on_committed)
         self.controller.changed.connect(self.sync)
