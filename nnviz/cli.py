@@ -20,6 +20,7 @@ VERBS: dict[str, str] = {
     "render": "draw the window at a step to a PNG, without a screen",
     "edit": "change layers, activations, loss, hyper-parameters or convention; write it",
     "import-csv": "make a session from a CSV file's columns (a data table and a network)",
+    "quiz": "check hand-worked answers for a step's cells, one per line on stdin",
 }
 
 
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_verb(verb: str, args: list[str]) -> int:
-    from nnviz import verbs, verbs_data
+    from nnviz import verbs, verbs_data, verbs_quiz
 
     handlers: dict[str, Callable[[list[str]], int]] = {
         "trace": verbs.trace,
@@ -82,5 +83,6 @@ def _run_verb(verb: str, args: list[str]) -> int:
         "render": verbs.render,
         "edit": verbs.edit,
         "import-csv": verbs_data.import_csv_verb,
+        "quiz": verbs_quiz.quiz,
     }
     return handlers[verb](args)

@@ -43,6 +43,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
     ("F5 / Esc", "enter / leave presenter mode"),
     ("Ctrl+Shift+G", "gradient check: backprop beside central differences"),
+    ("P / R / E", "practice mode (type the result's cells) / reveal them / next exercise"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),
     ("Ctrl+O, Ctrl+S, Ctrl+Shift+S", "open, save, save as"),
     ("Ctrl+Q", "quit"),

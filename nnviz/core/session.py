@@ -17,6 +17,7 @@ from nnviz.core.convention import (
     to_convention,
 )
 from nnviz.core.errors import NnvizError
+from nnviz.core.exercises import Exercise
 from nnviz.core.losses import LOSSES
 from nnviz.core.types import Mat
 
@@ -94,6 +95,7 @@ class Session:
     # loaded), whose 0-based training-set indices are `samples` (session_for_iteration).
     data: Data | None = field(default=None, compare=False)
     samples: np.ndarray | None = field(default=None, compare=False)
+    exercises: tuple[Exercise, ...] = field(default=(), compare=False)  # practice mode's
 
     @property
     def batch(self) -> int:

@@ -26,6 +26,7 @@ from nnviz.core.convention import (
 )
 from nnviz.core.data_section import data_to_dict, read_data
 from nnviz.core.errors import NnvizError
+from nnviz.core.exercises import check_exercises, exercises_to_list, fitting, read_exercises
 from nnviz.core.file_checks import (
     is_finite,
     is_number,
@@ -59,7 +60,7 @@ REQUIRED_KEYS = (
     "X",
     "Y",
 )
-OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
+OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "exercises")
 
 
 # --- building a session from arrays -------------------------------------------------------
@@ -224,6 +225,7 @@ def session_from_dict(doc: Any) -> Session:
         description=doc.get("description", ""),
         init=init,
         data=data,
+        exercises=read_exercises(doc["exercises"]) if "exercises" in doc else (),
     )
     # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
     return session_for_iteration(s, 1)
@@ -323,7 +325,16 @@ def parse_session_text(text: str) -> Session:
         raise
     except ValueError as e:  # e.g. an integer of more than 4300 digits
         raise NnvizError(f"not a session: {str(e).split(';')[0]}") from None
-    return session_from_dict(doc)
+    s = session_from_dict(doc)
+    if s.exercises:  # their steps and cells, against the whole session (not an edit's skeleton)
+        check_exercises(s.exercises, _result_shapes(s))
+    return s
+
+
+def _result_shapes(s: Session) -> dict[str, tuple[int, int]]:
+    from nnviz.core.trace import build_trace  # the trace imports the session: not at the top
+
+    return {t.id: t.result.value.shape for t in build_trace(s).steps}
 
 
 def load_session(path: str | os.PathLike[str]) -> Session:
@@ -375,12 +386,19 @@ def session_to_dict(s: Session) -> dict[str, Any]:
     }
     if s.init is not None:
         doc["init"] = dict(s.init)
+    if s.exercises:
+        doc["exercises"] = exercises_to_list(s.exercises)
     return doc
 
 
 def session_to_text(s: Session) -> str:
     """Readable JSON: one matrix row per line."""
     doc = session_to_dict(s)
+    if s.exercises:  # only those the session still has steps and cells for, so it loads
+        kept = fitting(s.exercises, _result_shapes(s))
+        doc.pop("exercises")
+        if kept:
+            doc["exercises"] = exercises_to_list(kept)
     lines = ["{"]
     items = list(doc.items())
     for n, (key, value) in enumerate(items):
@@ -404,6 +422,9 @@ def _dump_value(key: str, value: Any) -> str:
         table = "{\n" + ",\n".join(ind + line for line in lines) + "\n    }"
         rest = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in value.items() if k != "table"]
         return "{\n" + ",\n".join("    " + e for e in [f'"table": {table}', *rest]) + "\n  }"
+    if key == "exercises":  # one exercise per line
+        items = ",\n".join("    " + json.dumps(e, ensure_ascii=False) for e in value)
+        return "[\n" + items + "\n  ]"
     if key == "W":
         return "[\n" + ",\n".join("    " + _dump_matrix(m, "    ") for m in value) + "\n  ]"
     return json.dumps(value, ensure_ascii=False)

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -119,6 +119,8 @@ class ColourLegend:
 
 
 class StepView(QWidget):
+    refreshed = Signal()  # a step was drawn: practice mode redraws its overlay on the result
+
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
@@ -211,6 +213,7 @@ class StepView(QWidget):
         self.legend.set_scale(self.levels, theme, precision, font)
         self.fit_cells()
         self._refresh_outlines()
+        self.refreshed.emit()
 
     def _lookup_table(self, theme: Theme) -> np.ndarray:
         """The theme's colour map as a 256-entry table, made once per theme: the images and
