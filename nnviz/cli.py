@@ -19,6 +19,7 @@ VERBS: dict[str, str] = {
     "examples": "list the built-in examples",
     "render": "draw the window at a step to a PNG, without a screen",
     "edit": "change layers, activations, loss, hyper-parameters or convention; write it",
+    "export": "a step or an iteration as png, svg, gif, pdf, LaTeX, a NumPy or PyTorch script",
 }
 
 
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_verb(verb: str, args: list[str]) -> int:
-    from nnviz import verbs
+    from nnviz import verbs, verbs_export
 
     handlers: dict[str, Callable[[list[str]], int]] = {
         "trace": verbs.trace,
@@ -80,5 +81,6 @@ def _run_verb(verb: str, args: list[str]) -> int:
         "examples": verbs.examples,
         "render": verbs.render,
         "edit": verbs.edit,
+        "export": verbs_export.export,
     }
     return handlers[verb](args)
