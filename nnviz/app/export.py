@@ -170,8 +170,14 @@ def svg_bytes(window: "MainWindow", title: str) -> bytes:
 def gif_bytes(images: list["QImage"], frame_ms: int = GIF_FRAME_MS) -> bytes:
     """An animated GIF, looping, one frame per image (Qt writes no GIF; Pillow does)."""
     from PIL import Image
+    from PySide6.QtGui import QImage
 
-    frames = [Image.open(io.BytesIO(png_bytes(img))).convert("RGB") for img in images]
+    frames = []
+    for img in images:
+        rgb = img.convertToFormat(QImage.Format.Format_RGB888)
+        size = (rgb.width(), rgb.height())
+        raw = bytes(rgb.constBits())  # rows padded to bytesPerLine
+        frames.append(Image.frombuffer("RGB", size, raw, "raw", "RGB", rgb.bytesPerLine(), 1))
     out = io.BytesIO()
     frames[0].save(
         out,
