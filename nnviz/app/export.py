@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from nnviz.app.render import paint_window, prepared_window
 from nnviz.core.errors import NnvizError
 from nnviz.core.session import Session
-from nnviz.core.step_kinds import phase_of
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
@@ -192,20 +191,17 @@ def gif_bytes(images: list["QImage"], frame_ms: int = GIF_FRAME_MS) -> bytes:
 
 
 def step_caption(window: "MainWindow") -> str:
+    """Where the page is in the walk; the step's own heading (phase, layer, title) is in the
+    drawn step view just under it."""
     doc = window.doc
-    step = doc.step
-    where = phase_of(step).word + (f" · layer {step.layer}" if step.layer is not None else "")
-    return (
-        f"{where} · step {doc.step_index + 1} of {doc.step_count} · iteration {doc.iteration}"
-        f"  —  {step.title}"
-    )
+    return f"Step {doc.step_index + 1} of {doc.step_count} · iteration {doc.iteration}"
 
 
 class _Handout:
     """A PDF, one page per step: a caption, then the step, its equation and the selected
     cell's derivation (the window's centre, drawn as vectors), scaled to the page."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, name: str) -> None:
         from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
         from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
@@ -225,7 +221,7 @@ class _Handout:
         self.writer.setPageLayout(layout)
         self.painter = QPainter()
         self.pages = 0
-        self.title = title
+        self.session_name = name
 
     def add(self, window: "MainWindow") -> None:
         from PySide6.QtCore import QPoint, QRectF, Qt
@@ -244,7 +240,7 @@ class _Handout:
         font.setPixelSize(13)
         p.setFont(font)
         p.setPen(Qt.GlobalColor.darkGray)
-        p.drawText(QRectF(0, 0, page_w, 20), Qt.AlignmentFlag.AlignLeft, self.title)
+        p.drawText(QRectF(0, 0, page_w, 20), Qt.AlignmentFlag.AlignLeft, self.session_name)
         font.setPixelSize(18)
         font.setBold(True)
         p.setFont(font)
@@ -293,10 +289,11 @@ def export_pictures(
         raise NnvizError("svg: one step per file (use png with --step all for a sequence)")
     if fmt == "png" and len(step_ids) != 1 and not sequence:
         raise NnvizError("png: several steps make a numbered sequence (--step all)")
-    title = f"{session.name or out.stem} · iteration {iteration}"
+    name = session.name or out.stem
+    title = f"{name} · iteration {iteration}"
     files: dict[Path, bytes] = {}
     if fmt == "pdf":
-        handout = _Handout(title)
+        handout = _Handout(title, name)
         try:
             for window in _frames(session, step_ids, iteration, pic, select=True):
                 handout.add(window)

@@ -85,6 +85,8 @@ def export_document(
     suffix = FORMATS[fmt][1]
     if path.suffix.lower() != suffix:
         path = path.with_name(path.name + suffix)
+    if not path.parent.is_dir():  # said before drawing, which takes a while
+        raise NnvizError(f"{path.parent} is not a folder (create it first)")
     ids = [s.id for s in doc.trace.steps] if every_step else [doc.step.id]
     source = doc.file_path or "SESSION.nnviz.json"
     if fmt in PICTURE_FORMATS:
@@ -141,6 +143,7 @@ class ExportDialog(QDialog):
         row.addWidget(self.width_box)
         row.addWidget(QLabel("×"))
         row.addWidget(self.height_box)
+        row.addStretch(1)
         self.scale = QDoubleSpinBox()
         self.scale.setRange(0.5, 4.0)
         self.scale.setSingleStep(0.5)
