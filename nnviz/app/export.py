@@ -160,6 +160,11 @@ def svg_bytes(window: "MainWindow", title: str) -> bytes:
     painter = QPainter(gen)
     try:
         window.render(painter, QPoint(0, 0))
+        bar = window.menuBar()
+        if bar.isVisible():
+            # QMenuBar fills its empty area under a clip that SVG output drops, which would
+            # paint over the menu names: the bar goes in as a picture, drawn last.
+            painter.drawPixmap(bar.mapTo(window, QPoint(0, 0)), bar.grab())
     finally:
         painter.end()
     buffer.close()
