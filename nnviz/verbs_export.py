@@ -84,11 +84,16 @@ def export(args: list[str]) -> int:
     p.add_argument(
         "--step",
         metavar="ID",
-        help="a step id, or all (default: the first step; gif and pdf: all)",
+        help="a step id, or all (default: the first step; gif and pdf: all; the numpy and "
+        "torch scripts are always the whole iteration)",
     )
     _add_iteration(p)
-    p.add_argument("--size", default="1600x1000", metavar="WxH", help="the window's size")
-    p.add_argument("--scale", type=float, default=1.0, help="device pixel ratio (png, gif)")
+    p.add_argument(
+        "--size", default="1600x1000", metavar="WxH", help="the window's size (1600x1000)"
+    )
+    p.add_argument(
+        "--scale", type=float, default=1.0, metavar="S", help="device pixel ratio (png, gif)"
+    )
     p.add_argument("--presenter", action="store_true", help="the presenter (projector) layout")
     p.add_argument("--theme", choices=("light", "dark"), default="light")
     p.add_argument("--cell", metavar="ROW,COL", help="the result cell selected (0-based)")
@@ -96,6 +101,7 @@ def export(args: list[str]) -> int:
         "--precision",
         type=int,
         default=DEFAULT_PRECISION,
+        metavar="N",
         help=f"significant digits shown (default {DEFAULT_PRECISION})",
     )
     a = p.parse_args(args)

@@ -84,6 +84,23 @@ def test_pdf_handout_has_one_page_per_step(qapp, small, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["handout.pdf"]
 
 
+def test_every_handout_page_shows_a_selected_cells_derivation(qapp, seed_session):
+    from nnviz.app.export import Picture, _frames
+
+    t = build_trace(seed_session)
+    ids = [s.id for s in t.steps]
+    seen = []
+    for window in _frames(seed_session, ids, 1, Picture(size=(1200, 800), cell=(3, 2)), True):
+        step = window.doc.step
+        lines = window.explanation_panel.lines()
+        assert lines, step.id  # the derivation is on the page
+        rows, cols = step.result.value.shape
+        cell = (3, 2) if rows > 3 and cols > 2 else (0, 0)  # asked for, else the first
+        assert lines[-1].endswith(format_value(step.result.value[cell])), step.id
+        seen.append(step.id)
+    assert seen == ids
+
+
 def test_unwritable_output_raises_and_leaves_nothing(qapp, small, tmp_path):
     from nnviz.app.export import Picture, export_pictures
     from nnviz.core.errors import NnvizError
