@@ -51,6 +51,7 @@ def write_files_atomic(files: dict[Path, bytes]) -> None:
     """Write every file beside its place, then rename each over it; on any failure remove
     what was written beside and raise NnvizError naming the path."""
     tmps: list[tuple[Path, Path]] = []
+    path = next(iter(files))
     try:
         for path, data in files.items():
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -64,8 +65,7 @@ def write_files_atomic(files: dict[Path, bytes]) -> None:
     except OSError as e:
         for tmp, _ in tmps:
             tmp.unlink(missing_ok=True)
-        where = e.filename or next(iter(files))
-        raise NnvizError(f"{where}: cannot write the file ({e.strerror or e})") from None
+        raise NnvizError(f"{path}: cannot write the file ({e.strerror or e})") from None
 
 
 # --- stepping one window ---------------------------------------------------------------------
@@ -114,18 +114,17 @@ def _frames(
             yield window
 
 
-def check_steps(session: Session, step_ids: list[str], iteration: int) -> None:
-    """Refuse an unknown step id before any window is made (the trace of iteration 1 has
-    the same steps as every other: they depend on the network's shape only)."""
+def check_steps(session: Session, step_ids: list[str]) -> None:
+    """Refuse an unknown step id before any window is made (every iteration has the same
+    steps: they depend on the network's shape only)."""
     from nnviz.core.trace import build_trace
 
+    if not step_ids:
+        raise NnvizError("--step: no step to export")
     known = [s.id for s in build_trace(session).steps]
     for sid in step_ids:
         if sid not in known:
             raise NnvizError(f"--step: no step {sid!r}; the steps are {', '.join(known)}")
-    if not step_ids:
-        raise NnvizError("--step: no step to export")
-    del iteration  # checked by the window (prepared_window), which reaches it
 
 
 # --- encoders --------------------------------------------------------------------------------
@@ -289,7 +288,7 @@ def export_pictures(
         raise NnvizError(f"format: expected one of {', '.join(PICTURE_FORMATS)}, got {fmt!r}")
     if not pic.scale > 0:
         raise NnvizError(f"scale: expected a positive number, got {pic.scale}")
-    check_steps(session, step_ids, iteration)
+    check_steps(session, step_ids)
     if fmt == "svg" and len(step_ids) != 1:
         raise NnvizError("svg: one step per file (use png with --step all for a sequence)")
     if fmt == "png" and len(step_ids) != 1 and not sequence:
