@@ -56,6 +56,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "torch": ("PyTorch script: autograd and one SGD step", ".py"),
 }
 SCRIPTS = ("numpy", "torch")  # always the whole iteration
+RETRAIN_AT_MOST = 1000  # iterations retrained to label a picture with its iteration
 
 
 def picture_source(doc: Document) -> tuple[Session, int]:
@@ -63,10 +64,11 @@ def picture_source(doc: Document) -> tuple[Session, int]:
 
     The file's iteration 1 trained to the iteration on screen when that gives exactly its
     numbers (the counter and the loss curve then read as on screen); otherwise (an edit after
-    iteration 1, or iteration 1 no longer kept) the session on screen as iteration 1.
+    iteration 1, iteration 1 no longer kept, or more iterations than are quick to retrain)
+    the session on screen as iteration 1: the same numbers, counted from it.
     """
     k = doc.iteration
-    if k > 1 and doc.first_kept_iteration == 1:
+    if 1 < k <= RETRAIN_AT_MOST and doc.first_kept_iteration == 1:
         first = doc.history.session(1)
         try:
             again = session_for_iteration(train(first, k - 1).session, k)
