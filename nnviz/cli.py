@@ -21,6 +21,7 @@ VERBS: dict[str, str] = {
     "edit": "change layers, activations, loss, hyper-parameters or convention; write it",
     "import-csv": "make a session from a CSV file's columns (a data table and a network)",
     "quiz": "check hand-worked answers for a step's cells, one per line on stdin",
+    "export": "a step or an iteration as png, svg, gif, pdf, LaTeX, a NumPy or PyTorch script",
 }
 
 
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_verb(verb: str, args: list[str]) -> int:
-    from nnviz import verbs, verbs_data, verbs_quiz
+    from nnviz import verbs, verbs_data, verbs_export, verbs_quiz
 
     handlers: dict[str, Callable[[list[str]], int]] = {
         "trace": verbs.trace,
@@ -84,5 +85,6 @@ def _run_verb(verb: str, args: list[str]) -> int:
         "edit": verbs.edit,
         "import-csv": verbs_data.import_csv_verb,
         "quiz": verbs_quiz.quiz,
+        "export": verbs_export.export,
     }
     return handlers[verb](args)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app import gradcheck_ui, import_csv_ui, practice_ui
+from nnviz.app import export_ui, gradcheck_ui, import_csv_ui, practice_ui
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.help_dialogs import keys_dialog, show_about
@@ -328,6 +328,7 @@ class MainWindow(QMainWindow):
         gradcheck_ui.install(self)
         import_csv_ui.install(self)
         practice_ui.install(self)
+        export_ui.install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:
