@@ -29,6 +29,8 @@ from nnviz.app.guard import guarded
 from nnviz.app.help_dialogs import keys_dialog, show_about
 from nnviz.app.icons import nav_icon
 from nnviz.app.keys import SteppingKeys
+from nnviz.app.presenter import Presenter, where_words
+from nnviz.app.screen_fit import fit_to_screen
 from nnviz.app.startup import ensure_app
 from nnviz.app.theme import current_theme
 from nnviz.app.views.diagram import LayerDiagram
@@ -49,7 +51,6 @@ if TYPE_CHECKING:
 MAX_RECENT = 8
 FIRST_RUN_SIZE = (1400, 900)
 FILE_FILTER = "nnviz sessions (*.nnviz.json);;JSON files (*.json);;All files (*)"
-PRESENTER_SCALE = 1.45
 CONVENTION_TEXT = {"row": "X·W (rows are samples)", "column": "W·X (columns are samples)"}
 
 
@@ -71,7 +72,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._refresh_icons()
-        self.keys = SteppingKeys(self, doc)
+        self.presenter_mode = Presenter(self)
+        pm = self.presenter_mode
+        handlers = {"blank": pm.blank, "walk_terms": doc.walk_terms}
+        self.keys = SteppingKeys(self, doc, handlers, lambda: pm.blanked, pm.unblank)
         self._install_features()
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.iterationChanged.connect(self._on_iteration_changed)
@@ -233,6 +237,9 @@ class MainWindow(QMainWindow):
         self.leave_presenter_action = self._action("Leave presenter mode", self.leave_presenter)
         self.leave_presenter_action.setShortcut(QKeySequence("Esc"))
         self.leave_presenter_action.setEnabled(False)  # Esc keeps its meaning elsewhere
+        # B and `.` are routed by SteppingKeys (not in editors, where they are typed)
+        self.blank_action = self._action("&Blank the screen\tB", self.blank)
+        self.walk_action = self._action("&Walk the selected cell's terms\tT", d.walk_terms)
         self.dark_action = self._action("&Dark theme", self.toggle_dark)
         self.dark_action.setCheckable(True)
         self.keys_action = self._action(
@@ -270,8 +277,11 @@ class MainWindow(QMainWindow):
             self.next_iteration_action,
         ):
             go_menu.addAction(act)
+        go_menu.addSeparator()
+        go_menu.addAction(self.walk_action)
         self.view_menu = view_menu = bar.addMenu("&View")
         view_menu.addAction(self.presenter_action)
+        view_menu.addAction(self.blank_action)
         view_menu.addAction(self.dark_action)
         view_menu.addSeparator()
         for dock in (self.timeline_dock, self.network_dock, self.loss_dock, self.editors_dock):
@@ -358,7 +368,8 @@ class MainWindow(QMainWindow):
         )
         conv = d.session.convention
         self.convention_label.setText(f"convention: <b>{CONVENTION_TEXT[conv]}</b>")
-        self.status_label.setText(f"{step.id} — {step.title} — {cost_text(step)}")
+        self.status_label.setText(f"{where_words(d)} — {step.title} — {cost_text(step)}")
+        self.status_label.setToolTip(step.id)  # the id for the curious, never in front
         self.prev_action.setEnabled(d.step_index > 0 or d.iteration > d.first_kept_iteration)
         self.first_action.setEnabled(d.step_index > 0)
         self.last_action.setEnabled(d.step_index < d.step_count - 1)
@@ -481,28 +492,12 @@ class MainWindow(QMainWindow):
             self.set_presenter(False)
 
     def set_presenter(self, on: bool, full_screen: bool = True) -> None:
-        """Presenter mode: only the step, its equation and its sum, in large type."""
-        if on == self.presenter:
-            return
-        self.presenter = on
-        self.leave_presenter_action.setEnabled(on)
-        with QSignalBlocker(self.presenter_action):
-            self.presenter_action.setChecked(on)
-        if on:
-            self._docks_before = [d for d in self._docks() if d.isVisible()]
-            for dock in self._docks():
-                dock.hide()
-        else:
-            for dock in getattr(self, "_docks_before", self._docks()):
-                dock.show()
-        self.toolbar.setVisible(not on)
-        self.menuBar().setVisible(not on)
-        self.doc.set_scale(PRESENTER_SCALE if on else 1.0)  # the views follow it
-        if full_screen:
-            if on:
-                self.showFullScreen()
-            else:
-                self.showNormal()
+        """Presenter mode (presenter.py): the step in large type, where we are in words;
+        leaving it gives back the exact layout."""
+        self.presenter_mode.set(on, full_screen)
+
+    def blank(self) -> None:
+        self.presenter_mode.blank()
 
     def _docks(self) -> list[QDockWidget]:
         return [self.timeline_dock, self.network_dock, self.loss_dock, self.editors_dock]
@@ -576,6 +571,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if self.persist:  # a window of the user's (not a render or a test's fixed size)
+                QTimer.singleShot(0, self, lambda: fit_to_screen(self))
             if not self._restored:  # docks and the splitter take sizes only once shown
                 QTimer.singleShot(0, self.apply_default_dock_sizes)
 
