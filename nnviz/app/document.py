@@ -10,14 +10,21 @@ what they need; every edit is an undo command (`commands.py`).
 # ruff: noqa: N815 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nnviz.app.commands import Block, Edit, EditCommand, SetBlockCommand, SetCellCommand
+from nnviz.app.commands import (
+    Block,
+    Edit,
+    EditCommand,
+    SetBlockCommand,
+    SetCellCommand,
+    SetNoteCommand,
+)
 from nnviz.core.convention import EDITABLE as EDITABLE  # the Document's helpers, as before
 from nnviz.core.convention import check_block, shown_matrix
 from nnviz.core.convention import matrix_shape as matrix_shape
@@ -83,6 +90,7 @@ class Document(QObject):
     themeChanged = Signal(str)  # the theme's name
     scaleChanged = Signal(float)  # the type size factor: 1 at a desk, larger on a projector
     termWalked = Signal(int)  # the term of the selected cell lit by the walk (T); -1: all
+    notesChanged = Signal(str)  # the id of the step whose speaker note changed
 
     def __init__(self, session: Session, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -104,6 +112,8 @@ class Document(QObject):
         self._explained: tuple[Trace, int, int, int, Explanation] | None = None
         self._path = path
         self._saved = history.session(1)  # what the file holds, as last opened or saved
+        self._notes = dict(self._saved.notes)  # the speaker notes: the file's, not per iteration
+        self._saved_notes = dict(self._notes)
         self._modified = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -163,7 +173,7 @@ class Document(QObject):
     def _check_modified(self) -> None:
         """Called whenever the session on screen may have changed; says so if `modified` did."""
         s = self.session
-        modified = s is not self._saved and s != self._saved
+        modified = (s is not self._saved and s != self._saved) or self._notes != self._saved_notes
         if modified != self._modified:
             self._modified = modified
             self.modifiedChanged.emit(modified)
@@ -407,6 +417,24 @@ class Document(QObject):
             self._explained = e
         return e[4]
 
+    # --- speaker notes (the normal window's Notes dock; never in presenter mode) ----------
+    def note(self, step_id: str) -> str:
+        return self._notes.get(step_id, "")
+
+    def set_note(self, step_id: str, text: str) -> None:
+        """Write a step's speaker note as an undo step (typing on merges into it)."""
+        if text != self.note(step_id):
+            self.undo_stack.push(SetNoteCommand(self, step_id, self.note(step_id), text))
+
+    def put_note(self, step_id: str, text: str) -> None:
+        """Called by SetNoteCommand only. An empty note is no note (the file keeps none)."""
+        if text:
+            self._notes[step_id] = text
+        else:
+            self._notes.pop(step_id, None)
+        self._check_modified()
+        self.notesChanged.emit(step_id)
+
     # --- edits ------------------------------------------------------------------------------
     def set_cell(
         self, matrix: str, layer: int | None = None, i: int = 0, j: int = 0, *, value: float
@@ -517,13 +545,14 @@ class Document(QObject):
     def save_as(self, path: str) -> bool:
         """Write the session with the parameters of the iteration on screen."""
         try:
-            save_session(self.session, path)
+            save_session(replace(self.session, notes=tuple(self._notes.items())), path)
         except NnvizError as e:
             self.saveRefused.emit(str(e))
             return False
         changed = path != self._path
         self._path = str(path)
         self._saved = self.session
+        self._saved_notes = dict(self._notes)
         self.undo_stack.setClean()
         self._check_modified()
         if changed:

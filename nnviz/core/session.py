@@ -94,6 +94,8 @@ class Session:
     # loaded), whose 0-based training-set indices are `samples` (session_for_iteration).
     data: Data | None = field(default=None, compare=False)
     samples: np.ndarray | None = field(default=None, compare=False)
+    # The lecturer's speaker notes, (step id, text) in the file's order, kept bit for bit.
+    notes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def batch(self) -> int:

@@ -31,6 +31,7 @@ from nnviz.core.file_checks import (
     is_number,
     number_text,
     read_matrix,
+    read_notes,
     read_vector,
     show,
 )
@@ -59,7 +60,7 @@ REQUIRED_KEYS = (
     "X",
     "Y",
 )
-OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
+OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "notes")
 
 
 # --- building a session from arrays -------------------------------------------------------
@@ -196,6 +197,7 @@ def session_from_dict(doc: Any) -> Session:
     for key in ("name", "description"):
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
+    notes = read_notes(doc["notes"]) if "notes" in doc else ()
 
     layout = f"layers {list(layers)} in the {convention} convention"
     data = None
@@ -224,6 +226,7 @@ def session_from_dict(doc: Any) -> Session:
         description=doc.get("description", ""),
         init=init,
         data=data,
+        notes=notes,
     )
     # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
     return session_for_iteration(s, 1)
@@ -375,6 +378,8 @@ def session_to_dict(s: Session) -> dict[str, Any]:
     }
     if s.init is not None:
         doc["init"] = dict(s.init)
+    if s.notes:
+        doc["notes"] = dict(s.notes)
     return doc
 
 
