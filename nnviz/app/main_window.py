@@ -6,7 +6,7 @@ it, the timeline left, the network and the loss right; menus, toolbar and status
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app import notes
+from nnviz.app import notes, window_settings
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.help_dialogs import keys_dialog, show_about
@@ -49,8 +49,6 @@ from nnviz.resources import example_names, example_path
 if TYPE_CHECKING:
     from nnviz.app.views.editors import MatrixEditors
 
-MAX_RECENT = 8
-FIRST_RUN_SIZE = (1400, 900)
 FILE_FILTER = "nnviz sessions (*.nnviz.json);;JSON files (*.json);;All files (*)"
 CONVENTION_TEXT = {"row": "X·W (rows are samples)", "column": "W·X (columns are samples)"}
 
@@ -379,9 +377,6 @@ class MainWindow(QMainWindow):
         self._refresh_title()
 
     # --- files ------------------------------------------------------------------------------
-    def _settings(self) -> QSettings:
-        return QSettings()
-
     def maybe_save(self) -> bool:
         """True when it is fine to drop the session on screen (saved, discarded or unchanged)."""
         if self.editors is not None:
@@ -447,29 +442,13 @@ class MainWindow(QMainWindow):
             self.open_path(str(path))
 
     def recent_files(self) -> list[str]:
-        if not self.persist:
-            return []
-        value = self._settings().value("recentFiles", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        return window_settings.recent_files(self)
 
     def _remember_recent(self, path: str) -> None:
-        if not self.persist:
-            return
-        path = str(Path(path).resolve())
-        recent = [p for p in self.recent_files() if p != path]
-        self._settings().setValue("recentFiles", [path, *recent][:MAX_RECENT])
+        window_settings.remember_recent(self, path)
 
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.recent_files()
-        if not recent:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-        for path in recent:
-            act = self.recent_menu.addAction(Path(path).name)
-            act.setData(path)
-            act.setToolTip(path)
+        window_settings.fill_recent_menu(self)
 
     def _on_open_refused(self, message: str) -> None:
         QMessageBox.warning(self, "Cannot open this session", message)
@@ -524,7 +503,7 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.dark_action):
             self.dark_action.setChecked(name == "dark")
         if self.persist:
-            self._settings().setValue("theme", name)
+            QSettings().setValue("theme", name)
 
     def show_keys(self) -> None:
         self.keys_dialog = keys_dialog(self)
@@ -535,38 +514,10 @@ class MainWindow(QMainWindow):
 
     # --- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        self.resize(*FIRST_RUN_SIZE)
-        self.apply_default_dock_sizes()
-        if not self.persist:
-            return
-        s = self._settings()
-        geometry = s.value("window/geometry")
-        state = s.value("window/state")
-        splitter = s.value("window/splitter")
-        self._restored = isinstance(state, QByteArray) and not state.isEmpty()
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            screen = self.screen().availableGeometry() if self.screen() else None
-            if screen is not None:
-                w = min(FIRST_RUN_SIZE[0], screen.width())
-                h = min(FIRST_RUN_SIZE[1], screen.height())
-                self.resize(w, h)
-                self.move(screen.center() - self.rect().center())
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
-        if s.value("theme") == "dark":
-            self.set_theme("dark")
+        window_settings.restore(self)
 
     def save_settings(self) -> None:
-        if not self.persist:
-            return
-        s = self._settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
+        window_settings.save(self)
 
     @guarded(None)
     def showEvent(self, event: QShowEvent) -> None:
