@@ -2,7 +2,7 @@
 BACKWARD / UPDATE and by layer; the step on screen highlighted; a click jumps to a step."""
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from nnviz.app.document import Document
@@ -66,15 +66,40 @@ class Timeline(QTreeWidget):
                     group.setText(0, f"{phase.title}  {step_kind(step).detail(step)}")
                     group.setData(0, STEP_ROLE, index)
                     group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                    group.setToolTip(0, f"{step.id}: {step.title}")
+                    group.setToolTip(0, f"{step.title}\n{step.equation}")
                     self._items.append(group)
                     continue
                 item = QTreeWidgetItem(parent, [short_label(step)])
                 item.setData(0, STEP_ROLE, index)
-                item.setToolTip(0, f"{step.id}: {step.title}")
+                item.setToolTip(0, step.title)
                 self._items.append(item)
             self.expandAll()
+        self._fit_width()
         self._highlight()
+
+    def _fit_width(self) -> None:
+        """As wide as its widest entry (bold: the step on screen is), so no label is cut."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        widest = 0
+        for item in self._all_items():
+            depth, parent = 0, item.parent()
+            while parent is not None:
+                depth, parent = depth + 1, parent.parent()
+            text_w = metrics.horizontalAdvance(item.text(0))
+            widest = max(widest, depth * self.indentation() + text_w)
+        scroll = self.verticalScrollBar().sizeHint().width()
+        # the item's own padding (the style's focus frame, text margins) and the frame
+        self.setMinimumWidth(widest + scroll + 2 * self.frameWidth() + 16)
+
+    def _all_items(self) -> list[QTreeWidgetItem]:
+        items, todo = [], [self.topLevelItem(k) for k in range(self.topLevelItemCount())]
+        while todo:
+            item = todo.pop(0)
+            items.append(item)
+            todo += [item.child(k) for k in range(item.childCount())]
+        return items
 
     def _on_item_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         index = item.data(0, STEP_ROLE)
