@@ -159,6 +159,10 @@ class SteppingKeys(QObject):
             if r is not None and (watched is r or inside):
                 self.released = None  # a click in it: its keys are its own again
             return False
+        mine = isinstance(watched, QWidget) and watched.window() is self.window
+        if kind == QEvent.Type.ShortcutOverride and mine and self.enabled and self.blanked():
+            event.accept()  # no shortcut (F5, Ctrl+Z) while blank: the key unblanks only
+            return True
         if kind != QEvent.Type.KeyPress or not self.enabled:
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window:

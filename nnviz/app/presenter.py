@@ -68,7 +68,7 @@ class Presenter(QObject):
         self.where.setObjectName("presenterWhere")
         self.where.setContentsMargins(10, 0, 10, 0)
         self.where.hide()
-        window.statusBar().addPermanentWidget(self.where, 1)
+        window.statusBar().addWidget(self.where, 1)
 
         self.banner = QLabel(window.step_view)
         self.banner.setObjectName("iterationBanner")
@@ -120,8 +120,10 @@ class Presenter(QObject):
         self.banner.raise_()
 
     def _place_banner(self) -> None:
+        """Centred at the foot of the step: the heading above stays readable."""
         view = self.win.step_view
-        self.banner.move(max(0, (view.width() - self.banner.width()) // 2), 8)
+        x = max(0, (view.width() - self.banner.width()) // 2)
+        self.banner.move(x, max(0, view.height() - self.banner.height() - 10))
 
     def _hide_banner(self) -> None:
         self.banner.hide()
@@ -167,7 +169,7 @@ class Presenter(QObject):
                 dock.hide()
         win.toolbar.setVisible(not on)
         win.menuBar().setVisible(not on)
-        win.status_label.setVisible(not on)
+        win.status_label.parentWidget().setVisible(not on)  # its QuietLabel box, with it
         self.where.setVisible(on)
         self._style_where()
         self.doc.set_scale(PRESENTER_SCALE if on else 1.0)  # the views follow it

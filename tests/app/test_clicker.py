@@ -173,3 +173,16 @@ def test_presenter_mode_says_where_we_are_in_words(qtbot, win, doc):
     assert "." not in where.text().replace("·", "")  # no ids like backward.1.delta
     doc.go_to("loss")
     assert where.text().startswith("Loss · step ")
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [(Key.Key_F5, Qt.KeyboardModifier.NoModifier), (Key.Key_Z, CTRL), (Key.Key_B, CTRL)],
+)
+def test_a_shortcut_on_the_blank_screen_only_brings_it_back(qtbot, win, doc, key, modifier):
+    doc.set_cell("X", i=0, j=0, value=10.0)
+    press(qtbot, Key.Key_B)
+    assert win.presenter_mode.blanked
+    press(qtbot, key, modifier)
+    assert not win.presenter_mode.blanked
+    assert not win.presenter and doc.undo_stack.index() == 1  # F5 and Ctrl+Z did nothing
