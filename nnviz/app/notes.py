@@ -7,14 +7,40 @@ Typing is one undo step per note (SetNoteCommand merges), as typing in a cell is
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
+
+
+REDO_KEYS = (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
+
+
+class NotesEdit(QPlainTextEdit):
+    """A plain text editor without an undo of its own: Ctrl+Z and Ctrl+Shift+Z go to the
+    window's Edit → Undo, on the Document's one stack, where each note's typing is a step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setUndoRedoEnabled(False)
+
+    @guarded(False)
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and _undo_key(e):  # type: ignore[arg-type]
+            e.ignore()  # not ours: the window's Undo / Redo shortcut takes it
+            return True
+        return super().event(e)
+
+
+def _undo_key(e: QKeyEvent) -> bool:
+    combo = QKeySequence(e.keyCombination())
+    undo, redo = QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo
+    return e.matches(undo) or e.matches(redo) or any(combo == k for k in REDO_KEYS)
 
 
 class NotesPanel(QWidget):
@@ -27,7 +53,7 @@ class NotesPanel(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("notesHeading")
         self.heading.setWordWrap(True)
-        self.edit = QPlainTextEdit()
+        self.edit = NotesEdit()
         self.edit.setObjectName("notesEdit")
         self.edit.setPlaceholderText(
             "Speaker notes for this step: saved in the session file, never shown in presenter mode."

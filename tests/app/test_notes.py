@@ -86,3 +86,22 @@ def test_a_file_whose_notes_are_not_text_is_refused(qtbot, win, tmp_path, monkey
     assert not win.open_path(str(bad))
     assert said == ['bad.nnviz.json: notes["loss"]: expected the note as a string, got 7']
     assert win.doc.session is before and win.notes.edit.toPlainText() == NOTES["forward.1.matmul"]
+
+
+def test_ctrl_z_in_the_notes_undoes_on_the_documents_stack(qtbot, win):
+    doc, edit = win.doc, win.notes.edit
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    doc.set_cell("X", i=0, j=0, value=10.0)
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit, "abc")
+    assert doc.undo_stack.count() == 2
+    qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert edit.toPlainText() == NOTES["forward.1.matmul"] and doc.undo_stack.index() == 1
+    qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.cell_value("X", None, 0, 0) == 1.0  # the edit before it: one stack
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(edit, Qt.Key.Key_Z, shift)
+    qtbot.keyClick(edit, Qt.Key.Key_Z, shift)
+    assert edit.toPlainText() == NOTES["forward.1.matmul"] + "abc"
