@@ -50,6 +50,9 @@ CELL_KEYS: dict[Key, tuple[int, int]] = {
     Key.Key_Down: (1, 0),
 }
 DONE_KEYS = (Key.Key_Return, Key.Key_Enter, Key.Key_Escape)  # an edit committed or cancelled
+# In an editor that Enter or Esc released, these are typed, not stepped with: a clicker sends
+# only paging, arrows and its blank key.
+TYPED = (Key.Key_Space, Key.Key_Backspace, Key.Key_N, Key.Key_T)
 
 # (keys, what they do) for Help → Keyboard shortcuts
 KEYMAP: tuple[tuple[str, str], ...] = (
@@ -175,9 +178,10 @@ class SteppingKeys(QObject):
         if action is None:
             self._note_done(focus, event)  # type: ignore[arg-type]
             return False
+        if focus is not None and focus is self.released and event.key() in TYPED:  # type: ignore[attr-defined]
+            self.released = None  # Space, Backspace, N, T typed: the editor has its keys again
+            return False
         if self._is_editor(focus) or (watched is not focus and self._is_editor(watched)):
-            if focus is self.released:
-                self.released = None  # typed in again: the editor has its keys
             return False
         if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
             return False

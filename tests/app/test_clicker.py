@@ -186,3 +186,20 @@ def test_a_shortcut_on_the_blank_screen_only_brings_it_back(qtbot, win, doc, key
     press(qtbot, key, modifier)
     assert not win.presenter_mode.blanked
     assert not win.presenter and doc.undo_stack.index() == 1  # F5 and Ctrl+Z did nothing
+
+
+def test_enter_in_a_text_field_hands_the_paging_keys_back(qtbot, win, doc):
+    """Any editor a feature adds (here a text field in the status bar)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    field = QLineEdit("0.5")
+    win.statusBar().addPermanentWidget(field)
+    field.setFocus()
+    qtbot.keyClick(field, Key.Key_Return)
+    press(qtbot, Key.Key_PageDown)
+    press(qtbot, Key.Key_Right)
+    assert doc.step_index == 2 and field.text() == "0.5"
+    press(qtbot, Key.Key_Backspace)  # typed: the field has its keys again
+    assert field.text() == "0." and doc.step_index == 2
+    press(qtbot, Key.Key_Left)
+    assert doc.step_index == 2 and field.cursorPosition() == 1
