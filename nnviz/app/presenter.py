@@ -37,14 +37,18 @@ PRESENTER_SCALE = 1.45
 BLANK_COLOUR = "#000000"
 
 
-def where_words(doc: Document) -> str:
-    """`Backward · layer 1 · step 14 of 19 · iteration 2`: where the walk is, in words."""
+def where_words(doc: Document, walk: bool = False) -> str:
+    """`Backward · layer 1 · step 14 of 19 · iteration 2`: where the walk is, in words; with
+    `walk`, the term T lit too (`· term 2 of 4`)."""
     step = doc.step
     parts = [phase_of(step).word]
     if step.layer is not None:
         parts.append(f"layer {step.layer}")
     parts.append(f"step {doc.step_index + 1} of {doc.step_count}")
     parts.append(f"iteration {doc.iteration}")
+    expl = doc.explanation() if walk and doc.term_walk >= 0 else None
+    if expl is not None:
+        parts.append(f"term {doc.term_walk + 1} of {len(expl.terms)}")
     return " · ".join(parts)
 
 
@@ -90,11 +94,12 @@ class Presenter(QObject):
         self.doc.cursorMoved.connect(self._on_cursor_moved)
         self.doc.sessionReplaced.connect(self._hide_banner)
         self.doc.traceRecomputed.connect(self.refresh)
+        self.doc.termWalked.connect(self.refresh)
 
     # --- where we are ---------------------------------------------------------------------
     def refresh(self) -> None:
         if self.on:
-            self.where.setText(where_words(self.doc))
+            self.where.setText(where_words(self.doc, walk=True))
 
     def _on_iteration_changed(self, _iteration: int) -> None:
         self._new_iteration = True  # the cursor moves next, in the same call

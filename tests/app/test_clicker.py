@@ -173,6 +173,12 @@ def test_presenter_mode_says_where_we_are_in_words(qtbot, win, doc):
     assert "." not in where.text().replace("·", "")  # no ids like backward.1.delta
     doc.go_to("loss")
     assert where.text().startswith("Loss · step ")
+    doc.go_to(0)
+    press(qtbot, Key.Key_T)  # P⁽¹⁾[0,0]'s first of its two terms
+    assert where.text().endswith("· iteration 2 · term 1 of 2")
+    press(qtbot, Key.Key_T)
+    press(qtbot, Key.Key_T)
+    assert where.text().endswith("· iteration 2")
 
 
 @pytest.mark.parametrize(
