@@ -78,3 +78,12 @@ def test_headings_name_the_loss_in_words(qtbot, open_window):
     assert "cross_entropy" not in win.status_label.text()
     doc.next_step()
     assert step_heading(doc.step).endswith("fused (softmax with cross-entropy)")
+
+
+def test_a_short_window_scrolls_the_steps_without_cutting_them(qtbot, open_window):
+    doc = Document(load_session(example_path("softmax-classifier")))
+    win = open_window(doc, size=(1024, 480))
+    win.apply_default_dock_sizes()
+    qtbot.waitUntil(lambda: win.timeline.verticalScrollBar().isVisible())
+    qtbot.wait(10)
+    _check_tree(win)

@@ -33,6 +33,7 @@ class Timeline(QTreeWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._items: list[QTreeWidgetItem] = []
         self.itemClicked.connect(self._on_item_clicked)
+        self.verticalScrollBar().rangeChanged.connect(self._fit_width)  # shown or hidden
         self.itemActivated.connect(self._on_item_clicked)
         follow(doc, self._highlight, ignore, iteration=True, rebuild=self.rebuild)
         self.rebuild()
@@ -77,8 +78,9 @@ class Timeline(QTreeWidget):
         self._fit_width()
         self._highlight()
 
-    def _fit_width(self) -> None:
-        """As wide as its widest entry (bold: the step on screen is), so no label is cut."""
+    def _fit_width(self, *_args: object) -> None:
+        """As wide as its widest entry (bold: the step on screen is), so no label is cut;
+        the scroll bar's width too while it shows (a short window)."""
         bold = QFont(self.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
@@ -87,11 +89,14 @@ class Timeline(QTreeWidget):
             depth, parent = 0, item.parent()
             while parent is not None:
                 depth, parent = depth + 1, parent.parent()
-            text_w = metrics.horizontalAdvance(item.text(0))
-            widest = max(widest, depth * self.indentation() + text_w)
-        scroll = self.verticalScrollBar().sizeHint().width()
-        # the item's own padding (the style's focus frame, text margins) and the frame
-        self.setMinimumWidth(widest + scroll + 2 * self.frameWidth() + 16)
+            widest = max(
+                widest, depth * self.indentation() + metrics.horizontalAdvance(item.text(0))
+            )
+        bar = self.verticalScrollBar()
+        scroll = bar.sizeHint().width() if bar.maximum() > 0 else 0
+        width = widest + scroll + 2 * self.frameWidth() + 8  # 8: the item's text margins
+        if width != self.minimumWidth():
+            self.setMinimumWidth(width)
 
     def _all_items(self) -> list[QTreeWidgetItem]:
         items, todo = [], [self.topLevelItem(k) for k in range(self.topLevelItemCount())]
