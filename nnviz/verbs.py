@@ -99,7 +99,9 @@ def _write_output(path: str, text: str) -> None:
 
 
 def trace(args: list[str]) -> int:
-    p = _parser("trace", "Print the trace of one iteration as JSON (DESIGN §1).")
+    p = _parser(
+        "trace", "Print the trace of one iteration as JSON: every step's operands and result."
+    )
     _add_session(p)
     _add_iteration(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the JSON here instead of stdout")

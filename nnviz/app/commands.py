@@ -106,3 +106,36 @@ class SetCellCommand(EditCommand):
 
 class SetBlockCommand(EditCommand):
     """A block pasted: one undo step, never merged (a paste is a deliberate act)."""
+
+
+SET_NOTE_ID = 1002
+
+
+class SetNoteCommand(QUndoCommand):
+    """A step's speaker note typed: typing on in the same note merges into one undo step."""
+
+    def __init__(self, doc: "Document", step_id: str, old: str, new: str) -> None:
+        super().__init__(f"note on {step_id}")
+        self.doc, self.step_id, self.old, self.new = doc, step_id, old, new
+
+    @guarded(-1)
+    def id(self) -> int:
+        return SET_NOTE_ID
+
+    @guarded(False)
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetNoteCommand) or other.step_id != self.step_id:
+            return False
+        self.new = other.new
+        if self.new == self.old:  # typed back to what it was: dropped, the note as it was
+            self.setObsolete(True)
+            self.undo()
+        return True
+
+    @guarded(None)
+    def redo(self) -> None:
+        self.doc.put_note(self.step_id, self.new)
+
+    @guarded(None)
+    def undo(self) -> None:
+        self.doc.put_note(self.step_id, self.old)

@@ -10,19 +10,26 @@ what they need; every edit is an undo command (`commands.py`).
 # ruff: noqa: N815 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nnviz.app.commands import Block, Edit, EditCommand, SetBlockCommand, SetCellCommand
+from nnviz.app.commands import (
+    Block,
+    Edit,
+    EditCommand,
+    SetBlockCommand,
+    SetCellCommand,
+    SetNoteCommand,
+)
 from nnviz.core.convention import EDITABLE as EDITABLE  # the Document's helpers, as before
 from nnviz.core.convention import check_block, shown_matrix
 from nnviz.core.convention import matrix_shape as matrix_shape
 from nnviz.core.errors import NnvizError
-from nnviz.core.explain import Explanation, explain
+from nnviz.core.explain import CellRef, Explanation, explain
 from nnviz.core.history import History, Tail, TrainingStopped, structure
 from nnviz.core.session import Session, with_block
 from nnviz.core.session_file import load_session, save_session
@@ -82,6 +89,8 @@ class Document(QObject):
     precisionChanged = Signal(int)
     themeChanged = Signal(str)  # the theme's name
     scaleChanged = Signal(float)  # the type size factor: 1 at a desk, larger on a projector
+    termWalked = Signal(int)  # the term of the selected cell lit by the walk (T); -1: all
+    notesChanged = Signal(str)  # the id of the step whose speaker note changed
 
     def __init__(self, session: Session, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -98,10 +107,13 @@ class Document(QObject):
         self._index = 0
         self._selection: Cell | None = None
         self._hover: Cell | None = None
+        self._walk = -1  # the term walk (T): the lit term of the selection's derivation
         # (trace, step index, row, col) -> its explanation; the trace compared by identity
         self._explained: tuple[Trace, int, int, int, Explanation] | None = None
         self._path = path
         self._saved = history.session(1)  # what the file holds, as last opened or saved
+        self._notes = dict(self._saved.notes)  # the speaker notes: the file's, not per iteration
+        self._saved_notes = dict(self._notes)
         self._modified = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -161,7 +173,7 @@ class Document(QObject):
     def _check_modified(self) -> None:
         """Called whenever the session on screen may have changed; says so if `modified` did."""
         s = self.session
-        modified = s is not self._saved and s != self._saved
+        modified = (s is not self._saved and s != self._saved) or self._notes != self._saved_notes
         if modified != self._modified:
             self._modified = modified
             self.modifiedChanged.emit(modified)
@@ -285,6 +297,7 @@ class Document(QObject):
         self._history.trace(iteration)  # built before anyone is told
         self._hover = None
         self._keep_selection_if_present()
+        self.stop_term_walk()
         if iteration_changed:
             self._check_modified()
             self.iterationChanged.emit(iteration)
@@ -326,13 +339,59 @@ class Document(QObject):
         if not self._has_cell(cell):
             raise NnvizError(f"{self.step.id}: no cell [{row},{col}] in {target}")
         if cell != self._selection:
+            self.stop_term_walk()
             self._selection = cell
             self.selectionChanged.emit()
 
     def clear_selection(self) -> None:
         if self._selection is not None:
+            self.stop_term_walk()
             self._selection = None
             self.selectionChanged.emit()
+
+    # --- the cell walk (the clicker's Ctrl+arrows and T) ------------------------------------
+    def move_selection(self, d_row: int, d_col: int) -> None:
+        """Move the selected cell by (d_row, d_col) within its matrix, stopping at the edges;
+        with nothing selected, select the result's first cell."""
+        cell = self._selection
+        if cell is None:
+            self.select_cell(RESULT, 0, 0)
+            return
+        rows, cols = self._matrix_of(cell.target).shape  # type: ignore[union-attr]
+        row = min(max(cell.row + d_row, 0), rows - 1)
+        col = min(max(cell.col + d_col, 0), cols - 1)
+        self.select_cell(cell.target, row, col)
+
+    @property
+    def term_walk(self) -> int:
+        """The term of the selected cell's derivation lit by the walk; -1 when not walking."""
+        return self._walk
+
+    def walk_terms(self) -> int:
+        """T: light the next term's operand cells (the first after the last: all again);
+        a result cell is selected first if none is. Returns the term lit, or -1."""
+        if self._selection is None or self._selection.target != RESULT:
+            self.select_cell(RESULT, 0, 0)
+        expl = self.explanation()
+        n = len(expl.terms) if expl is not None else 0
+        self._walk = self._walk + 1 if self._walk + 1 < n else -1
+        self.termWalked.emit(self._walk)
+        return self._walk
+
+    def stop_term_walk(self) -> None:
+        if self._walk != -1:
+            self._walk = -1
+            self.termWalked.emit(-1)
+
+    def lit_refs(self) -> list[CellRef]:
+        """The operand cells to outline: the walked term's, else every term's of the
+        focused result cell (none when no result cell is focused)."""
+        expl = self.explanation()
+        if expl is None:
+            return []
+        if 0 <= self._walk < len(expl.terms) and self.focus_cell() == self._selection:
+            return list(expl.terms[self._walk].refs)
+        return list(expl.refs())
 
     def hover_cell(self, target: str, row: int, col: int) -> None:
         cell = Cell(target, row, col)
@@ -357,6 +416,24 @@ class Document(QObject):
             e = (trace, self._index, cell.row, cell.col, explain(self.step, cell.row, cell.col))
             self._explained = e
         return e[4]
+
+    # --- speaker notes (the normal window's Notes dock; never in presenter mode) ----------
+    def note(self, step_id: str) -> str:
+        return self._notes.get(step_id, "")
+
+    def set_note(self, step_id: str, text: str) -> None:
+        """Write a step's speaker note as an undo step (typing on merges into it)."""
+        if text != self.note(step_id):
+            self.undo_stack.push(SetNoteCommand(self, step_id, self.note(step_id), text))
+
+    def put_note(self, step_id: str, text: str) -> None:
+        """Called by SetNoteCommand only. An empty note is no note (the file keeps none)."""
+        if text:
+            self._notes[step_id] = text
+        else:
+            self._notes.pop(step_id, None)
+        self._check_modified()
+        self.notesChanged.emit(step_id)
 
     # --- edits ------------------------------------------------------------------------------
     def set_cell(
@@ -468,13 +545,14 @@ class Document(QObject):
     def save_as(self, path: str) -> bool:
         """Write the session with the parameters of the iteration on screen."""
         try:
-            save_session(self.session, path)
+            save_session(replace(self.session, notes=tuple(self._notes.items())), path)
         except NnvizError as e:
             self.saveRefused.emit(str(e))
             return False
         changed = path != self._path
         self._path = str(path)
         self._saved = self.session
+        self._saved_notes = dict(self._notes)
         self.undo_stack.setClean()
         self._check_modified()
         if changed:

@@ -18,7 +18,8 @@ def keys_dialog(parent: QWidget) -> QMessageBox:
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(
         f"<table>{rows}</table><p>The stepping keys step only while the focus is not in "
-        "an editor (a text field or a table cell), where they keep their usual meaning.</p>"
+        "an editor (a text field or a table cell), where they keep their usual meaning; "
+        "Enter or Esc there hands them back, so a clicker steps again at once.</p>"
     )
     box.setObjectName("keysDialog")
     return box

@@ -6,7 +6,7 @@ it, the timeline left, the network and the loss right; menus, toolbar and status
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app import export_ui, gradcheck_ui, import_csv_ui, practice_ui
+from nnviz.app import export_ui, gradcheck_ui, import_csv_ui, notes, practice_ui, window_settings
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.help_dialogs import keys_dialog, show_about
 from nnviz.app.icons import nav_icon
 from nnviz.app.keys import SteppingKeys
+from nnviz.app.presenter import Presenter, where_words
+from nnviz.app.screen_fit import fit_to_screen
 from nnviz.app.startup import ensure_app
 from nnviz.app.theme import current_theme
 from nnviz.app.views.diagram import LayerDiagram
@@ -47,10 +49,7 @@ from nnviz.resources import example_names, example_path
 if TYPE_CHECKING:
     from nnviz.app.views.editors import MatrixEditors
 
-MAX_RECENT = 8
-FIRST_RUN_SIZE = (1400, 900)
 FILE_FILTER = "nnviz sessions (*.nnviz.json);;JSON files (*.json);;All files (*)"
-PRESENTER_SCALE = 1.45
 CONVENTION_TEXT = {"row": "X·W (rows are samples)", "column": "W·X (columns are samples)"}
 
 
@@ -72,7 +71,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._refresh_icons()
-        self.keys = SteppingKeys(self, doc)
+        self.presenter_mode = Presenter(self)
+        pm = self.presenter_mode
+        handlers = {"blank": pm.blank, "walk_terms": doc.walk_terms}
+        self.keys = SteppingKeys(self, doc, handlers, lambda: pm.blanked, pm.unblank)
         self._install_features()
         doc.cursorMoved.connect(self._on_cursor_moved)
         doc.iterationChanged.connect(self._on_iteration_changed)
@@ -234,6 +236,9 @@ class MainWindow(QMainWindow):
         self.leave_presenter_action = self._action("Leave presenter mode", self.leave_presenter)
         self.leave_presenter_action.setShortcut(QKeySequence("Esc"))
         self.leave_presenter_action.setEnabled(False)  # Esc keeps its meaning elsewhere
+        # B and `.` are routed by SteppingKeys (not in editors, where they are typed)
+        self.blank_action = self._action("&Blank the screen\tB", self.blank)
+        self.walk_action = self._action("&Walk the selected cell's terms\tT", d.walk_terms)
         self.dark_action = self._action("&Dark theme", self.toggle_dark)
         self.dark_action.setCheckable(True)
         self.keys_action = self._action(
@@ -271,8 +276,11 @@ class MainWindow(QMainWindow):
             self.next_iteration_action,
         ):
             go_menu.addAction(act)
+        go_menu.addSeparator()
+        go_menu.addAction(self.walk_action)
         self.view_menu = view_menu = bar.addMenu("&View")
         view_menu.addAction(self.presenter_action)
+        view_menu.addAction(self.blank_action)
         view_menu.addAction(self.dark_action)
         view_menu.addSeparator()
         for dock in (self.timeline_dock, self.network_dock, self.loss_dock, self.editors_dock):
@@ -329,6 +337,7 @@ class MainWindow(QMainWindow):
         import_csv_ui.install(self)
         practice_ui.install(self)
         export_ui.install(self)
+        notes.install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:
@@ -363,7 +372,8 @@ class MainWindow(QMainWindow):
         )
         conv = d.session.convention
         self.convention_label.setText(f"convention: <b>{CONVENTION_TEXT[conv]}</b>")
-        self.status_label.setText(f"{step.id} — {step.title} — {cost_text(step)}")
+        self.status_label.setText(f"{where_words(d)} — {step.title} — {cost_text(step)}")
+        self.status_label.setToolTip(step.id)  # the id for the curious, never in front
         self.prev_action.setEnabled(d.step_index > 0 or d.iteration > d.first_kept_iteration)
         self.first_action.setEnabled(d.step_index > 0)
         self.last_action.setEnabled(d.step_index < d.step_count - 1)
@@ -371,9 +381,6 @@ class MainWindow(QMainWindow):
         self._refresh_title()
 
     # --- files ------------------------------------------------------------------------------
-    def _settings(self) -> QSettings:
-        return QSettings()
-
     def maybe_save(self) -> bool:
         """True when it is fine to drop the session on screen (saved, discarded or unchanged)."""
         if self.editors is not None:
@@ -439,29 +446,13 @@ class MainWindow(QMainWindow):
             self.open_path(str(path))
 
     def recent_files(self) -> list[str]:
-        if not self.persist:
-            return []
-        value = self._settings().value("recentFiles", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        return window_settings.recent_files(self)
 
     def _remember_recent(self, path: str) -> None:
-        if not self.persist:
-            return
-        path = str(Path(path).resolve())
-        recent = [p for p in self.recent_files() if p != path]
-        self._settings().setValue("recentFiles", [path, *recent][:MAX_RECENT])
+        window_settings.remember_recent(self, path)
 
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.recent_files()
-        if not recent:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-        for path in recent:
-            act = self.recent_menu.addAction(Path(path).name)
-            act.setData(path)
-            act.setToolTip(path)
+        window_settings.fill_recent_menu(self)
 
     def _on_open_refused(self, message: str) -> None:
         QMessageBox.warning(self, "Cannot open this session", message)
@@ -486,28 +477,12 @@ class MainWindow(QMainWindow):
             self.set_presenter(False)
 
     def set_presenter(self, on: bool, full_screen: bool = True) -> None:
-        """Presenter mode: only the step, its equation and its sum, in large type."""
-        if on == self.presenter:
-            return
-        self.presenter = on
-        self.leave_presenter_action.setEnabled(on)
-        with QSignalBlocker(self.presenter_action):
-            self.presenter_action.setChecked(on)
-        if on:
-            self._docks_before = [d for d in self._docks() if d.isVisible()]
-            for dock in self._docks():
-                dock.hide()
-        else:
-            for dock in getattr(self, "_docks_before", self._docks()):
-                dock.show()
-        self.toolbar.setVisible(not on)
-        self.menuBar().setVisible(not on)
-        self.doc.set_scale(PRESENTER_SCALE if on else 1.0)  # the views follow it
-        if full_screen:
-            if on:
-                self.showFullScreen()
-            else:
-                self.showNormal()
+        """Presenter mode (presenter.py): the step in large type, where we are in words;
+        leaving it gives back the exact layout."""
+        self.presenter_mode.set(on, full_screen)
+
+    def blank(self) -> None:
+        self.presenter_mode.blank()
 
     def _docks(self) -> list[QDockWidget]:
         return [self.timeline_dock, self.network_dock, self.loss_dock, self.editors_dock]
@@ -532,7 +507,7 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.dark_action):
             self.dark_action.setChecked(name == "dark")
         if self.persist:
-            self._settings().setValue("theme", name)
+            QSettings().setValue("theme", name)
 
     def show_keys(self) -> None:
         self.keys_dialog = keys_dialog(self)
@@ -543,44 +518,18 @@ class MainWindow(QMainWindow):
 
     # --- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        self.resize(*FIRST_RUN_SIZE)
-        self.apply_default_dock_sizes()
-        if not self.persist:
-            return
-        s = self._settings()
-        geometry = s.value("window/geometry")
-        state = s.value("window/state")
-        splitter = s.value("window/splitter")
-        self._restored = isinstance(state, QByteArray) and not state.isEmpty()
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            screen = self.screen().availableGeometry() if self.screen() else None
-            if screen is not None:
-                w = min(FIRST_RUN_SIZE[0], screen.width())
-                h = min(FIRST_RUN_SIZE[1], screen.height())
-                self.resize(w, h)
-                self.move(screen.center() - self.rect().center())
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
-        if s.value("theme") == "dark":
-            self.set_theme("dark")
+        window_settings.restore(self)
 
     def save_settings(self) -> None:
-        if not self.persist:
-            return
-        s = self._settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
+        window_settings.save(self)
 
     @guarded(None)
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if self.persist:  # a window of the user's (not a render or a test's fixed size)
+                QTimer.singleShot(0, self, lambda: fit_to_screen(self))
             if not self._restored:  # docks and the splitter take sizes only once shown
                 QTimer.singleShot(0, self.apply_default_dock_sizes)
 

@@ -80,6 +80,7 @@ class Activation:
     elementwise: bool = True  # softmax is not: each output reads every unit of the sample
     written: bool = True  # f(z) is written as a call: σ(Z[0,1]); identity writes Z[0,1]
     words: str = ""  # what explain says of f(z), when not `symbol(z) = formula`
+    title: str = ""  # its name in words, for headings: "sigmoid σ" (never the file's id)
 
     @property
     def note(self) -> str:
@@ -103,11 +104,26 @@ ACTIVATIONS: dict[str, Activation] = {
             "1",
             written=False,
             words="identity: f(z) = z",
+            title="identity",
         ),
-        Activation("sigmoid", sigmoid, _sigmoid_prime, "σ", "1/(1+e^(−z))", "σ(z)·(1 − σ(z))"),
-        Activation("tanh", np.tanh, _tanh_prime, "tanh", "tanh(z)", "1 − tanh(z)²"),
         Activation(
-            "relu", _relu, _relu_prime, "ReLU", "max(0, z)", "1 if z > 0 else 0 (0 at the kink)"
+            "sigmoid",
+            sigmoid,
+            _sigmoid_prime,
+            "σ",
+            "1/(1+e^(−z))",
+            "σ(z)·(1 − σ(z))",
+            title="sigmoid σ",
+        ),
+        Activation("tanh", np.tanh, _tanh_prime, "tanh", "tanh(z)", "1 − tanh(z)²", title="tanh"),
+        Activation(
+            "relu",
+            _relu,
+            _relu_prime,
+            "ReLU",
+            "max(0, z)",
+            "1 if z > 0 else 0 (0 at the kink)",
+            title="ReLU",
         ),
         Activation(
             "leaky_relu",
@@ -116,6 +132,7 @@ ACTIVATIONS: dict[str, Activation] = {
             "LeakyReLU",
             "max(0.01·z, z)",
             f"1 if z > 0 else {LEAKY_SLOPE} (also at the kink)",
+            title="leaky ReLU",
         ),
         Activation(
             "softmax",
@@ -123,9 +140,10 @@ ACTIVATIONS: dict[str, Activation] = {
             _softmax_prime,
             "softmax",
             "e^(z_i)/Σ_k e^(z_k)",
-            "its full Jacobian (only used fused with cross_entropy)",
+            "its full Jacobian (only used fused with cross-entropy)",
             elementwise=False,
             words="softmax over the sample's units, computed shifted by their maximum",
+            title="softmax",
         ),
     )
 }

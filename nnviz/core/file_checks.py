@@ -75,3 +75,20 @@ def read_vector(value: Any, where: str, n: int, why: str) -> Mat:
     for i, v in enumerate(value):
         check_number(v, f"{where}[{i}]")
     return np.array(value, dtype=np.float64)
+
+
+MAX_NOTE_CHARS = 100_000  # a speaker note is a few lines; a megabyte of one is a broken file
+
+
+def read_notes(value: Any) -> tuple[tuple[str, str], ...]:
+    """The file's `notes`: {"step id": "text"}, as (id, text) pairs in the file's order."""
+    if not isinstance(value, dict):
+        raise NnvizError(f'notes: expected an object {{"step id": "text"}}, got {show(value)}')
+    for key, text in value.items():
+        if not isinstance(text, str):
+            raise NnvizError(f"notes[{show(key)}]: expected the note as a string, got {show(text)}")
+        if len(text) > MAX_NOTE_CHARS:
+            raise NnvizError(
+                f"notes[{show(key)}]: {len(text)} characters, more than {MAX_NOTE_CHARS}"
+            )
+    return tuple((str(k), v) for k, v in value.items())

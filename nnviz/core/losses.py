@@ -131,11 +131,23 @@ def _bce_term(cells: Cells, z: Mat, a: Mat, y: Mat, names: tuple[str, str, str])
     return term(refs, float(per_unit_bce(z, y).sum()), f"({sym})", f"({tpl})", numbers)
 
 
+def _sample_slice(sym: str, cells: Cells) -> str:
+    """`Z[:,2]` (a column sample) or `Z[2,:]` (a row sample): the sample's units, indexed."""
+    (r0, c0), *rest = cells
+    if rest and all(c == c0 for _, c in rest):
+        return f"{sym}[:,{c0}]"
+    if rest:
+        return f"{sym}[{r0},:]"
+    return cell_text(sym, r0, c0)  # one unit: its cell
+
+
 def _cross_entropy_term(cells: Cells, z: Mat, a: Mat, y: Mat, names: tuple[str, str, str]) -> Term:
     Z, _, Y = names
     value = float(per_unit_cross_entropy(z[:, None], y[:, None]).sum())
     lse = float(logsumexp(z[:, None])[0, 0])
-    sym = " + ".join(f"{cell_text('Y', *c)}·(lse − {cell_text('Z', *c)})" for c in cells)
+    # lse differs per sample: it is written with the sample it is of, lse(Z[:,s])
+    of = f"lse({_sample_slice('Z', cells)})"
+    sym = " + ".join(f"{cell_text('Y', *c)}·({of} − {cell_text('Z', *c)})" for c in cells)
     tpl = " + ".join("{}·({} − {})" for _ in cells)
     numbers = tuple(float(v) for yz in zip(y, z, strict=True) for v in (yz[0], lse, yz[1]))
     refs = [(op, *c) for c in cells for op in (Y, Z)]
@@ -180,6 +192,13 @@ class Loss:
     # ∂ℓ/∂a = c·(a − y) with c = grad_factor(n_L); None where δ⁽ᴸ⁾ is always fused
     grad_factor: Callable[[int], float] | None = None
     grad_text: Callable[[int], str] = lambda n: ""  # c as written before (A − Y): "2"
+    title: str = ""  # its name in words, for headings: "squared error" (never the file's id)
+    short: str = ""  # its per-sample formula in brief, after the words: "½Σ(a−y)²"
+
+    @property
+    def heading(self) -> str:
+        """`squared error ½Σ(a−y)²`: what a student reads in a title."""
+        return f"{self.title} {self.short}"
 
     def output_grad(self, A: Mat, Y: Mat, k: float) -> Mat:
         """∂L/∂A = k·c·(A − Y), the reduction's k included."""
@@ -208,6 +227,8 @@ LOSSES: dict[str, Loss] = {
             _half_sse_term,
             ("½ Σ (", "−", ")² ="),
             grad_factor=_one,
+            title="squared error",
+            short="½Σ(a−y)²",
         ),
         Loss(
             "sse",
@@ -219,6 +240,8 @@ LOSSES: dict[str, Loss] = {
             ("Σ (", "−", ")² ="),
             grad_factor=_two,
             grad_text=lambda n: "2",
+            title="squared error",
+            short="Σ(a−y)²",
         ),
         Loss(
             "mse",
@@ -230,6 +253,8 @@ LOSSES: dict[str, Loss] = {
             ("mean (", "−", ")² ="),
             grad_factor=lambda n: 2.0 / n,
             grad_text=lambda n: f"(2/{n})",
+            title="mean squared error",
+            short="(1/n)Σ(a−y)²",
         ),
         Loss(
             "bce",
@@ -242,20 +267,33 @@ LOSSES: dict[str, Loss] = {
             ("bce(", ",", ",", ") ="),
             _targets_in_0_1,
             from_z=True,
+            title="binary cross-entropy",
+            short="−[y log a + (1−y) log(1−a)]",
         ),
         Loss(
             "cross_entropy",
             per_sample_cross_entropy,
             "softmax",
             "−Σᵢ yᵢ log aᵢ",
-            "one term per sample; lse = log Σᵢ e^(zᵢ), so −Σ y log softmax(z) = Σ y·(lse − z)",
+            "one term per sample; lse(z) = log Σᵢ e^(zᵢ) over the sample's z, "
+            "so −Σ y log softmax(z) = Σ y·(lse(z) − z)",
             _cross_entropy_term,
             ("CE(", ",", ",", ") ="),
             _targets_distributions,
             from_z=True,
+            title="cross-entropy",
+            short="−Σ y log a",
         ),
     )
 }
+
+
+REDUCTION_WORDS = {"mean": "mean over the batch", "sum": "summed over the batch"}
+
+
+def loss_heading(loss: str, reduction: str) -> str:
+    """`squared error ½Σ(a−y)², mean over the batch`: the loss step's title, in words."""
+    return f"{LOSSES[loss].heading}, {REDUCTION_WORDS[reduction]}"
 
 
 def loss_value(loss: str, reduction: str, Z: Mat, A: Mat, Y: Mat) -> float:

@@ -96,6 +96,8 @@ class Session:
     data: Data | None = field(default=None, compare=False)
     samples: np.ndarray | None = field(default=None, compare=False)
     exercises: tuple[Exercise, ...] = field(default=(), compare=False)  # practice mode's
+    # The lecturer's speaker notes, (step id, text) in the file's order, kept bit for bit.
+    notes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def batch(self) -> int:

@@ -32,6 +32,7 @@ from nnviz.core.file_checks import (
     is_number,
     number_text,
     read_matrix,
+    read_notes,
     read_vector,
     show,
 )
@@ -60,7 +61,7 @@ REQUIRED_KEYS = (
     "X",
     "Y",
 )
-OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "exercises")
+OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "exercises", "notes")
 
 
 # --- building a session from arrays -------------------------------------------------------
@@ -197,6 +198,7 @@ def session_from_dict(doc: Any) -> Session:
     for key in ("name", "description"):
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
+    notes = read_notes(doc["notes"]) if "notes" in doc else ()
 
     layout = f"layers {list(layers)} in the {convention} convention"
     data = None
@@ -226,6 +228,7 @@ def session_from_dict(doc: Any) -> Session:
         init=init,
         data=data,
         exercises=read_exercises(doc["exercises"]) if "exercises" in doc else (),
+        notes=notes,
     )
     # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
     return session_for_iteration(s, 1)
@@ -388,6 +391,8 @@ def session_to_dict(s: Session) -> dict[str, Any]:
         doc["init"] = dict(s.init)
     if s.exercises:
         doc["exercises"] = exercises_to_list(s.exercises)
+    if s.notes:
+        doc["notes"] = dict(s.notes)
     return doc
 
 

@@ -309,7 +309,8 @@ def _loss_parts(step: Step) -> Parts:
 
 
 def _loss_detail(step: Step) -> str:
-    return loss_expression(step.loss or "half_sse", step.reduction or "mean")
+    """The loss in words for the timeline (`squared error`); its formula is the equation's."""
+    return LOSSES[step.loss or "half_sse"].title
 
 
 STEP_KINDS: dict[str, StepKind] = {

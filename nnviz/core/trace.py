@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.convention import layer_name, to_convention, vector_to_convention
-from nnviz.core.losses import LOSSES, is_fused, reduction_factor
+from nnviz.core.losses import LOSSES, is_fused, loss_heading, reduction_factor
 from nnviz.core.network import Backward, Forward, backward, forward, output_loss, quiet, update
 from nnviz.core.session import Session
 from nnviz.core.step_kinds import loss_expression
@@ -163,7 +163,7 @@ class _Builder:
             "forward",
             l,
             "activation",
-            title=f"apply the activation ({act.name})",
+            title=f"apply the activation: {act.title}",
             equation=f"{layer_name('A', l)} = {act.symbol}({layer_name('Z', l)})",
             operands=(Z,),
             result=A,
@@ -183,7 +183,7 @@ class _Builder:
             "loss",
             None,
             "loss",
-            title=f"the loss ({s.loss}, {s.reduction} over the batch)",
+            title=f"the loss: {loss_heading(s.loss, s.reduction)}",
             equation=f"L = {loss_expression(s.loss, s.reduction)}",
             operands=ops,
             result=Operand("L", "L", "L", as_matrix(self.loss), Role.LOSS, None),
@@ -236,7 +236,7 @@ class _Builder:
                     "backward",
                     l,
                     "delta",
-                    title=f"δ: the output error, fused ({act.name} with {s.loss})",
+                    title=f"δ: the output error, fused ({act.title} with {LOSSES[s.loss].title})",
                     equation=f"{dl} = {k}({Al} − Y)",
                     operands=(self.A(l), self.Y()),
                     result=self.delta(l),

@@ -363,9 +363,15 @@ class Monkey:
         modal = QApplication.activeModalWidget() or QApplication.activePopupWidget()
         editing = is_editor(target) or modal is not None
         text_field = isinstance(target, QLineEdit | QAbstractSpinBox) or bool(modal)
+        blanked = win.presenter_mode.blanked  # B or `.` blanked it: a key only brings it back
         QTest.keyClick(target, KEYS[name], m)
         it, ix, count, presenter, index = was
         focus = f"presenter mode {presenter}, focus on {name_of(target)}"
+        if blanked and not modal:
+            now = (doc.iteration, doc.step_index, doc.step_count, win.presenter, st.index())
+            if win.presenter_mode.blanked or now != was:
+                self.fail(f"{name} {mods} on the blank screen did more than unblank ({focus})")
+            return
         if name == "Z" and mods == "ctrl" and not text_field and index and st.index() != index - 1:
             self.fail(f"Ctrl+Z did not undo ({focus})")
         redoable = index < st.count() and not text_field

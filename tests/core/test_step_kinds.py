@@ -19,7 +19,7 @@ def test_short_labels_of_seed001_network():
         "forward.2.matmul": "multiply  A⁽¹⁾ · W⁽²⁾",
         "forward.2.bias": "add bias  + b⁽²⁾",
         "forward.2.activation": "activate  id(Z⁽²⁾)",
-        "loss": "loss  (1/B)Σₛ ½ Σᵢ (aᵢ − yᵢ)²",
+        "loss": "loss  squared error",  # the formula is the equation's; the tree has no room
         "backward.2.output_grad": "output error  ∂L/∂A⁽²⁾",
         "backward.2.delta": "δ  δ⁽²⁾",
         "backward.2.grad_W": "gradient  ∂L/∂W⁽²⁾",

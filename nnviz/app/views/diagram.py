@@ -74,6 +74,7 @@ class LayerDiagram(QWidget):
         self.model = DiagramScene(doc)
         self._hovering = False  # the Document's hover is ours (set from this widget)
         self._stale = True  # the picture is rebuilt when next painted or read
+        self.drawn: list[tuple[QRectF, QFont, str]] = []  # texts of the last paint (tests)
         follow(doc, self.refresh, iteration=True)
         self.refresh()
 
@@ -163,6 +164,7 @@ class LayerDiagram(QWidget):
 
     def _paint(self, p: QPainter) -> None:
         theme, sc = self.theme, self.scale
+        self.drawn = []
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor(theme.base))
         geo = self.geometry_
@@ -228,7 +230,8 @@ class LayerDiagram(QWidget):
             if not n.value_text:
                 continue
             w, h = vfm.horizontalAdvance(n.value_text) + 6 * sc, vfm.height()
-            box = QRectF(n.centre.x() - w / 2, n.centre.y() + r + 2 * sc, w, h)
+            box = self._inside(QRectF(n.centre.x() - w / 2, n.centre.y() + r + 2 * sc, w, h))
+            self.drawn.append((box, fonts["value"], n.value_text))
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(veil)
             p.drawRoundedRect(box, 3 * sc, 3 * sc)
@@ -253,7 +256,12 @@ class LayerDiagram(QWidget):
         w, h = fm.horizontalAdvance(n.label) + 4 * self.scale, fm.height()
         gap = r + 3 * self.scale
         x = n.centre.x() + gap if n.outside > 0 else n.centre.x() - gap - w
-        box = QRectF(x, n.centre.y() - h / 2, w, h)
+        if x + w > self.width():  # no room on the right: on the left of its node
+            x = n.centre.x() - gap - w
+        elif x < 0:
+            x = n.centre.x() + gap
+        box = self._inside(QRectF(x, n.centre.y() - h / 2, w, h))
+        self.drawn.append((box, font, n.label))
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(veil)
         p.drawRoundedRect(box, 3 * self.scale, 3 * self.scale)
@@ -261,31 +269,76 @@ class LayerDiagram(QWidget):
         p.setPen(QColor(self.theme.text) if n.active else QColor(self.theme.muted))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, n.label)
 
-    def _fitted(self, text: str, font: QFont, width: float, smallest: int) -> tuple[QFont, str]:
-        """`font` shrunk (down to `smallest` px) until `text` fits `width`, else elided."""
-        f = QFont(font)
-        while QFontMetricsF(f).horizontalAdvance(text) > width and f.pixelSize() > smallest:
-            f.setPixelSize(f.pixelSize() - 1)
-        elided = QFontMetricsF(f).elidedText(text, Qt.TextElideMode.ElideRight, width)
-        return f, elided
+    def heading(self) -> list[tuple[QRectF, QFont, str, bool]]:
+        """The title and subtitle lines as drawn: (box, font, text, is the title).
+
+        Each keeps its size while it fits the width; else the type shrinks (to 11 px and
+        9 px at a desk), then a line breaks at its " · " and, past that, the type shrinks on
+        within the room the scene keeps for the heading. Nothing is elided unless a single
+        word is wider than the panel."""
+        sc, fonts, t = self.scale, self.fonts, self.texts
+        margin = 10 * sc
+        width = self.width() - 2 * margin
+        room = (
+            QFontMetricsF(fonts["title"]).height()
+            + QFontMetricsF(fonts["subtitle"]).height()
+            + 2 * sc
+        )
+        for split in (False, True):
+            for shrink in range(0, 9):
+                lines = self._heading_lines(t.title, t.subtitle, width, split, 1 - shrink / 16)
+                if lines is not None and (not split or sum(h for _, h, _, _ in lines) <= room):
+                    return self._boxes(lines, margin, width)
+        lines = self._heading_lines(t.title, t.subtitle, width, True, 0.5, force=True)
+        return self._boxes(lines or [], margin, width)
+
+    def _heading_lines(
+        self, title: str, subtitle: str, width: float, split: bool, f: float, force: bool = False
+    ) -> list[tuple[str, float, QFont, bool]] | None:
+        """The lines at `f` times the fonts' size, or None if one does not fit."""
+        sc, fonts = self.scale, self.fonts
+        out: list[tuple[str, float, QFont, bool]] = []
+        for text, key, least in ((title, "title", 11), (subtitle, "subtitle", 9)):
+            font = QFont(fonts[key])
+            px = font.pixelSize()
+            smallest = min(px, round(least * sc))
+            font.setPixelSize(max(round(smallest * f) if split else smallest, round(px * f)))
+            fm = QFontMetricsF(font)
+            parts = text.split(" · ") if split else [text]
+            lines: list[str] = []
+            for part in parts:  # as many parts on a line as fit
+                joined = f"{lines[-1]} · {part}" if lines else part
+                if lines and fm.horizontalAdvance(joined) <= width:
+                    lines[-1] = joined
+                else:
+                    lines.append(part)
+            for line in lines:
+                if fm.horizontalAdvance(line) > width:
+                    if not force:
+                        return None
+                    line = fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
+                out.append((line, fm.height(), font, key == "title"))
+        return out
+
+    def _boxes(
+        self, lines: list[tuple[str, float, QFont, bool]], margin: float, width: float
+    ) -> list[tuple[QRectF, QFont, str, bool]]:
+        y, boxes = margin, []
+        for n, (text, h, font, is_title) in enumerate(lines):
+            if n and is_title is False and lines[n - 1][3]:
+                y += 2 * self.scale  # a little air between the title and the subtitle
+            boxes.append((QRectF(margin, y, width, h), font, text, is_title))
+            y += h
+        return boxes
 
     def _paint_texts(self, p: QPainter) -> None:
         theme, sc, fonts, t = self.theme, self.scale, self.fonts, self.texts
         margin = 10 * sc
-        width = self.width() - 2 * margin
-        y = margin
-        font, title = self._fitted(t.title, fonts["title"], width, round(11 * sc))
-        p.setFont(font)
-        p.setPen(QColor(theme.text))
-        h = QFontMetricsF(font).height()
-        p.drawText(QRectF(margin, y, width, h), Qt.AlignmentFlag.AlignLeft, title)
-        y += h + 2 * sc
-        font, sub = self._fitted(t.subtitle, fonts["subtitle"], width, round(9 * sc))
-        p.setFont(font)
-        p.setPen(QColor(theme.muted))
-        p.drawText(
-            QRectF(margin, y, width, QFontMetricsF(font).height()), Qt.AlignmentFlag.AlignLeft, sub
-        )
+        for box, font, text, is_title in self.heading():
+            self.drawn.append((box, font, text))
+            p.setFont(font)
+            p.setPen(QColor(theme.text if is_title else theme.muted))
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft, text)
         # captions under the columns
         cfm, nfm = QFontMetricsF(fonts["caption"]), QFontMetricsF(fonts["count"])
         elided = any(b for _, _, b, _ in t.captions)
@@ -295,14 +348,25 @@ class LayerDiagram(QWidget):
             f.setBold(lit)
             p.setFont(f)
             p.setPen(QColor(theme.text) if lit else QColor(theme.muted))
-            p.drawText(
-                QRectF(x - 60 * sc, y, 120 * sc, cfm.height()), Qt.AlignmentFlag.AlignCenter, a
-            )
+            w = QFontMetricsF(f).horizontalAdvance(a) + 4 * sc
+            box = self._inside(QRectF(x - w / 2, y, w, cfm.height()))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, a)
+            self.drawn.append((box, f, a))
             if b:
                 p.setFont(fonts["count"])
                 p.setPen(QColor(theme.muted))
-                box = QRectF(x - 60 * sc, y + cfm.height(), 120 * sc, nfm.height())
+                w = nfm.horizontalAdvance(b) + 4 * sc
+                box = self._inside(QRectF(x - w / 2, y + cfm.height(), w, nfm.height()))
                 p.drawText(box, Qt.AlignmentFlag.AlignCenter, b)
+                self.drawn.append((box, fonts["count"], b))
+
+    def _inside(self, box: QRectF) -> QRectF:
+        """`box` moved in from the widget's left and right edges, so its text is not cut."""
+        if box.right() > self.width():
+            box.moveRight(self.width())
+        if box.left() < 0:
+            box.moveLeft(0)
+        return box
 
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:

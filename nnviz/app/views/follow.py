@@ -15,7 +15,7 @@ SHOWN = ("traceRecomputed", "precisionChanged", "themeChanged")
 # ...and, for most views, with the step on screen...
 STEP = ("cursorMoved",)
 # ...and what it outlines with the focused cell.
-FOCUSED = ("selectionChanged", "hoverChanged")
+FOCUSED = ("selectionChanged", "hoverChanged", "termWalked")  # termWalked: T lights a term
 
 
 def ignore() -> None:

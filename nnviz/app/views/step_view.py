@@ -350,12 +350,10 @@ class StepView(QWidget):
                     focus.target == shown.operand.name and not shown.is_result
                 ):
                     selected[k] = shown.to_shown(focus.row, focus.col)
-            expl = self.doc.explanation()
-            if expl is not None:
-                for ref in expl.refs():
-                    for k, shown in enumerate(layout.matrices):
-                        if shown.operand.name == ref.operand and not shown.is_result:
-                            marks[k].add(shown.to_shown(ref.row, ref.col))
+            for ref in self.doc.lit_refs():  # every term's cells, or the term T walked to
+                for k, shown in enumerate(layout.matrices):
+                    if shown.operand.name == ref.operand and not shown.is_result:
+                        marks[k].add(shown.to_shown(ref.row, ref.col))
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             item.set_outlines(marks[k], theme)
             item.set_selected(selected.get(k), theme)

@@ -2,7 +2,7 @@
 BACKWARD / UPDATE and by layer; the step on screen highlighted; a click jumps to a step."""
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from nnviz.app.document import Document
@@ -33,6 +33,7 @@ class Timeline(QTreeWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._items: list[QTreeWidgetItem] = []
         self.itemClicked.connect(self._on_item_clicked)
+        self.verticalScrollBar().rangeChanged.connect(self._fit_width)  # shown or hidden
         self.itemActivated.connect(self._on_item_clicked)
         follow(doc, self._highlight, ignore, iteration=True, rebuild=self.rebuild)
         self.rebuild()
@@ -66,15 +67,44 @@ class Timeline(QTreeWidget):
                     group.setText(0, f"{phase.title}  {step_kind(step).detail(step)}")
                     group.setData(0, STEP_ROLE, index)
                     group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                    group.setToolTip(0, f"{step.id}: {step.title}")
+                    group.setToolTip(0, f"{step.title}\n{step.equation}")
                     self._items.append(group)
                     continue
                 item = QTreeWidgetItem(parent, [short_label(step)])
                 item.setData(0, STEP_ROLE, index)
-                item.setToolTip(0, f"{step.id}: {step.title}")
+                item.setToolTip(0, step.title)
                 self._items.append(item)
             self.expandAll()
+        self._fit_width()
         self._highlight()
+
+    def _fit_width(self, *_args: object) -> None:
+        """As wide as its widest entry (bold: the step on screen is), so no label is cut;
+        the scroll bar's width too while it shows (a short window)."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        widest = 0
+        for item in self._all_items():
+            depth, parent = 0, item.parent()
+            while parent is not None:
+                depth, parent = depth + 1, parent.parent()
+            widest = max(
+                widest, depth * self.indentation() + metrics.horizontalAdvance(item.text(0))
+            )
+        bar = self.verticalScrollBar()
+        scroll = bar.sizeHint().width() if bar.maximum() > 0 else 0
+        width = widest + scroll + 2 * self.frameWidth() + 8  # 8: the item's text margins
+        if width != self.minimumWidth():
+            self.setMinimumWidth(width)
+
+    def _all_items(self) -> list[QTreeWidgetItem]:
+        items, todo = [], [self.topLevelItem(k) for k in range(self.topLevelItemCount())]
+        while todo:
+            item = todo.pop(0)
+            items.append(item)
+            todo += [item.child(k) for k in range(item.childCount())]
+        return items
 
     def _on_item_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         index = item.data(0, STEP_ROLE)
