@@ -89,6 +89,7 @@ class NumberGrid(QWidget):
     def _title_height(self) -> int:
         return QFontMetrics(self._title_font).height() + 4
 
+    @guarded(QSize(0, 0))
     def sizeHint(self) -> QSize:
         cell = self._cell_size()
         rows = len(self.texts)
@@ -97,6 +98,7 @@ class NumberGrid(QWidget):
         height = rows * cell.height() + self._title_height() + 2
         return QSize(max(cols * cell.width(), title_w) + 2, height)
 
+    @guarded(QSize(0, 0))
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
