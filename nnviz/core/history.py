@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.network import Forward, backward, forward, output_loss, quiet, update
+from nnviz.core.network import Forward, backward, forward, output_loss, penalty, quiet, update
 from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.types import Mat
@@ -46,6 +46,7 @@ class Structure:
     loss: str
     reduction: str
     train_biases: bool
+    decays: bool  # L2 on: the loss and grad_W steps show W and the penalty too
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,14 @@ class Tail:
 
 def structure(s: Session) -> Structure:
     return Structure(
-        s.convention, s.layers, s.batch, s.activations, s.loss, s.reduction, s.train_biases
+        s.convention,
+        s.layers,
+        s.batch,
+        s.activations,
+        s.loss,
+        s.reduction,
+        s.train_biases,
+        s.l2 > 0,
     )
 
 
@@ -78,7 +86,8 @@ def _finite(params: tuple[Mat, ...]) -> bool:
 def _loss(s: Session) -> tuple[float, Forward]:
     with quiet():
         fwd = forward(s.W, s.b, s.X, s.activations)
-        return output_loss(fwd, s.Y, s.loss, s.reduction), fwd
+        loss = output_loss(fwd, s.Y, s.loss, s.reduction)
+        return (loss + penalty(s.W, s.l2) if s.l2 else loss), fwd
 
 
 class History:
@@ -171,7 +180,7 @@ class History:
         else:
             with quiet():
                 fwd = self._forward_of_last()
-                bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+                bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction, s.l2)
                 W = update(s.W, bwd.dW, lr)  # what build_trace's update steps compute
                 b = update(s.b, bwd.db, lr) if s.train_biases else s.b
         hint = f"try a smaller learning rate than {lr:g}"

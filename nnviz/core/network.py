@@ -85,8 +85,10 @@ def backward(
     activations: tuple[str, ...],
     loss: str,
     reduction: str,
+    l2: float = 0.0,
 ) -> Backward:
-    """δ⁽ˡ⁾ = ∂L/∂A⁽ˡ⁾ ⊙ f′(Z⁽ˡ⁾), dW = δ·A_prevᵀ, db = Σ_batch δ, ∂L/∂A⁽ˡ⁻¹⁾ = Wᵀ·δ."""
+    """δ⁽ˡ⁾ = ∂L/∂A⁽ˡ⁾ ⊙ f′(Z⁽ˡ⁾), dW = δ·A_prevᵀ (+ λW with L2), db = Σ_batch δ,
+    ∂L/∂A⁽ˡ⁻¹⁾ = Wᵀ·δ."""
     L = len(W)
     k = reduction_factor(reduction, X.shape[1])
     dA: list[Mat | None] = [None] * L
@@ -103,6 +105,8 @@ def backward(
             delta[i] = dA[i] * ACTIVATIONS[activations[i]].prime(fwd.Z[i], fwd.A[i])
         A_prev = fwd.A[i - 1] if i > 0 else X
         dW[i] = delta[i] @ A_prev.T
+        if l2:  # the penalty's own term, added after the product (λ = 0 adds nothing at all)
+            dW[i] = dW[i] + l2 * W[i]
         db[i] = delta[i].sum(axis=1)
         if i > 0:
             dA[i - 1] = W[i].T @ delta[i]
@@ -111,6 +115,15 @@ def backward(
 
 def output_loss(fwd: Forward, Y: Mat, loss: str, reduction: str) -> float:
     return loss_value(loss, reduction, fwd.Z[-1], fwd.A[-1], Y)
+
+
+def penalty(W: tuple[Mat, ...], l2: float) -> float:
+    """The L2 penalty (λ/2)·Σ over every W of ΣW²: added to the batch's loss as it is, not
+    scaled by the reduction's k (so λ means the same for any batch size); biases not decayed.
+    Exactly 0 for λ = 0, so a session without L2 keeps its numbers bit for bit."""
+    if not l2:
+        return 0.0
+    return 0.5 * l2 * sum(float(np.vdot(w, w)) for w in W)
 
 
 def update(params: tuple[Mat, ...], grads: tuple[Mat, ...], lr: float) -> tuple[Mat, ...]:

@@ -11,6 +11,7 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 import json
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,11 @@ from nnviz.core.convention import (
 from nnviz.core.data_section import data_to_dict, read_data
 from nnviz.core.errors import NnvizError
 from nnviz.core.file_checks import (
+    data_start,
     is_finite,
     is_number,
     number_text,
+    read_l2,
     read_matrix,
     read_vector,
     show,
@@ -59,7 +62,7 @@ REQUIRED_KEYS = (
     "X",
     "Y",
 )
-OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data")
+OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "l2")
 
 
 # --- building a session from arrays -------------------------------------------------------
@@ -81,6 +84,7 @@ def build_session(
     init: dict[str, Any] | None = None,
     name: str = "",
     description: str = "",
+    l2: float = 0.0,
 ) -> Session:
     """A validated Session from NumPy arrays (or nested lists) given in `convention`."""
     doc: dict[str, Any] = {
@@ -103,6 +107,8 @@ def build_session(
         doc["b"] = [_as_nested(v) for v in b]
     if init is not None:
         doc["init"] = init
+    if l2 != 0:
+        doc["l2"] = _as_nested(l2)
     return session_from_dict(doc)
 
 
@@ -196,11 +202,14 @@ def session_from_dict(doc: Any) -> Session:
     for key in ("name", "description"):
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
+    l2 = read_l2(doc.get("l2", 0))
 
     layout = f"layers {list(layers)} in the {convention} convention"
     data = None
     if "data" in doc:
-        data = read_data(doc["data"], layers, convention, loss, (MAX_BATCH, MAX_X_NUMBERS))
+        section, start = data_start(doc["data"])
+        data = read_data(section, layers, convention, loss, (MAX_BATCH, MAX_X_NUMBERS))
+        data = replace(data, start=start)
         X, Y = data.X_train, data.Y_train
         W, b, init = _parameters(doc, layers, convention, layout)
     else:
@@ -224,6 +233,7 @@ def session_from_dict(doc: Any) -> Session:
         description=doc.get("description", ""),
         init=init,
         data=data,
+        l2=l2,
     )
     # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
     return session_for_iteration(s, 1)
@@ -369,12 +379,16 @@ def session_to_dict(s: Session) -> dict[str, Any]:
         doc["Y"] = to_convention(s.Y, s.convention).tolist()
     else:
         doc["data"] = data_to_dict(s.data)
+        if s.position > 1:  # where training goes on from this session
+            doc["data"]["iteration"] = s.position
     doc |= {
         "W": [to_convention(w, s.convention).tolist() for w in s.W],
         "b": [v.tolist() for v in s.b],
     }
     if s.init is not None:
         doc["init"] = dict(s.init)
+    if s.l2:  # written only when set, so a session without L2 saves as before
+        doc["l2"] = s.l2
     return doc
 
 
