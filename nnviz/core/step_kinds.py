@@ -300,10 +300,10 @@ def _update_detail(step: Step) -> str:
 
 # the loss -------------------------------------------------------------------------------------
 def loss_expression(loss: str, reduction: str, l2: float | None = None) -> str:
-    """The loss step's right-hand side: `(1/B)Σₛ ½ Σᵢ (aᵢ − yᵢ)²`, `+ (λ/2) Σₗ ΣW⁽ˡ⁾²` with L2
-    (outside the batch's 1/B: the penalty is not scaled by the reduction)."""
+    """The loss step's right-hand side: `(1/B)Σₛ ½ Σᵢ (aᵢ − yᵢ)²`, `+ (λ/2)ΣW²` with L2 (the
+    sum over every weight of every layer, outside the batch's 1/B: not scaled by it)."""
     k = "(1/B)" if reduction == "mean" else ""
-    penalty = " + (λ/2) Σₗ ΣW⁽ˡ⁾²" if l2 else ""
+    penalty = " + (λ/2)ΣW²" if l2 else ""
     return f"{k}Σₛ {LOSSES[loss].formula}{penalty}"
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.convention import layer_name, to_convention, vector_to_convention
-from nnviz.core.formatting import format_value
 from nnviz.core.losses import LOSSES, is_fused, reduction_factor
 from nnviz.core.network import (
     Backward,
@@ -183,7 +182,7 @@ class _Builder:
         title = f"the loss ({s.loss}, {s.reduction} over the batch)"
         if self.l2:  # the penalty reads every W: they follow the data loss's operands
             ops += tuple(self.W(l) for l in range(1, L + 1))
-            title += f" {L2_WORDS}, λ = {format_value(s.l2)}"
+            title += f" {L2_WORDS}"
         return self.step(
             "loss",
             None,
@@ -192,7 +191,8 @@ class _Builder:
             equation=f"L = {loss_expression(s.loss, s.reduction, s.l2)}",
             operands=ops,
             result=Operand("L", "L", "L", as_matrix(self.loss), Role.LOSS, None),
-            cost=s.layers[-1] * s.batch,
+            # with L2, one more multiply-add per weight: its square into the penalty
+            cost=s.layers[-1] * s.batch + (sum(w.size for w in s.W) if self.l2 else 0),
             scalar=True,
             k=self.k,
             loss=s.loss,

@@ -136,8 +136,9 @@ def test_explain_shows_the_product_and_the_lambda_w_term_with_numbers(convention
 
 def test_the_loss_step_says_and_explains_its_penalty():
     step = build_trace(tiny()).step("loss")
-    assert "+ L2 penalty (λ/2)ΣW²" in step.title and "λ = 0.2" in step.title
-    assert step.equation.endswith(" + (λ/2) Σₗ ΣW⁽ˡ⁾²")
+    assert step.title == "the loss (half_sse, mean over the batch) + L2 penalty (λ/2)ΣW²"
+    assert step.equation == "L = (1/B)Σₛ ½ Σᵢ (aᵢ − yᵢ)² + (λ/2)ΣW²"
+    assert step.cost == 2 + 1  # a square per output cell, and one per weight
     e = explain(step, 0, 0)
     assert e.lines() == [
         "L = (1/B)·(½·((A[0,0] − Y[0,0])²) + ½·((A[0,1] − Y[0,1])²)) + (λ/2)·ΣW⁽¹⁾²",
