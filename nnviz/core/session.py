@@ -5,12 +5,13 @@ W⁽ˡ⁾ is n_l × n_{l−1}); how it is shown is the convention's (convention.
 read and written as a `*.nnviz.json` file is session_file.py's.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from nnviz.core.batches import batch_indices, epoch_of
+from nnviz.core.batches import batch_indices, batches_from, epoch_of
 from nnviz.core.convention import (
     canonical_matrix,
     check_block,
@@ -75,6 +76,10 @@ class Data:
     def batch(self, k: int) -> np.ndarray:
         """The training-set indices of iteration k's mini-batch (k 1-based, as opened)."""
         return batch_indices(self.n_train, self.batch_size, self.seed, self.start + k - 1)
+
+    def batches(self, k: int) -> Iterator[np.ndarray]:
+        """The indices of iterations k, k + 1, … (as `batch` gives them), for a loop."""
+        return batches_from(self.n_train, self.batch_size, self.seed, self.start + k - 1)
 
     def same(self, other: "Data") -> bool:
         keys = ("source", "test_fraction", "batch_size", "seed")

@@ -13,7 +13,15 @@ import numpy as np
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
-from nnviz.core.network import backward, forward, output_loss, penalty, quiet, update
+from nnviz.core.losses import reduction_factor
+from nnviz.core.network import (
+    TrainingStep,
+    forward,
+    one_hot_labels,
+    output_loss,
+    penalty,
+    quiet,
+)
 from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.types import Mat
 
@@ -149,19 +157,25 @@ def train(
     test = np.full((2, iterations if tracking else 0), np.nan)
     scoring = track_accuracy and s.loss in CLASSIFIERS
     accs = np.empty(iterations if scoring else 0)
-    W, b = s.W, s.b
+    step = TrainingStep(s.activations, s.loss, s.learning_rate, s.l2)
+    batches = d.batches(first) if mini else None  # type: ignore[union-attr]
+    k = reduction_factor(s.reduction, X.shape[1])
+    labels_all = one_hot_labels(Y)  # the classes of the training set, for cross-entropy
+    labels = labels_all
+    W, b = list(s.W), [v[:, None] for v in s.b]  # biases as the columns they are added as
     last = (W, b)  # the last parameters whose loss is finite
     losses = np.empty(iterations)
     with quiet():
         for i in range(iterations + 1):
-            if mini:  # iteration first + i's batch
-                idx = d.batch(first + i)  # type: ignore[union-attr]
+            if batches is not None:  # iteration first + i's batch
+                idx = next(batches)
                 # C order, as session_for_iteration lays a batch out: BLAS sums an F-ordered
                 # copy in another order, and the window would differ in the last bit.
                 X = np.take(d.X_train, idx, axis=1)  # type: ignore[union-attr]
                 Y = np.take(d.Y_train, idx, axis=1)  # type: ignore[union-attr]
-            fwd = forward(W, b, X, s.activations)
-            loss = _with_penalty(output_loss(fwd, Y, s.loss, s.reduction), W, s.l2)
+                k = reduction_factor(s.reduction, X.shape[1])
+                labels = None if labels_all is None else labels_all[idx]
+            loss, Zs, As = step.forward(W, b, X, Y, k, labels)
             if not math.isfinite(loss):
                 done = TrainResult(_at(s, last, first + i - 1) if i else s, losses[:i].copy())
                 raise _diverged(s, i + 1, loss, done)
@@ -170,14 +184,11 @@ def train(
             last = (W, b)
             losses[i] = loss
             if tracking:
-                test[0, i], acc = evaluate(s, d.X_test, d.Y_test, W, b)  # type: ignore[union-attr]
+                test[0, i], acc = evaluate(s, d.X_test, d.Y_test, *_plain(W, b))  # type: ignore[union-attr]
                 test[1, i] = np.nan if acc is None else acc
             if scoring:
-                accs[i] = accuracy(fwd.A[-1], Y, s.loss)
-            bwd = backward(W, X, Y, fwd, s.activations, s.loss, s.reduction, s.l2)
-            W = update(W, bwd.dW, s.learning_rate)
-            if s.train_biases:
-                b = update(b, bwd.db, s.learning_rate)
+                accs[i] = accuracy(As[-1], Y, s.loss)
+            W, b = step.backward_update(W, b, X, Y, k, Zs, As, s.train_biases)
             if progress is not None:
                 progress(i + 1, loss)
     trained = _at(s, (W, b), first + iterations)
@@ -190,6 +201,11 @@ def train(
     )
 
 
-def _at(s: Session, params: tuple[tuple[Mat, ...], tuple[Mat, ...]], k: int) -> Session:
-    """`s` with `params`, at iteration k: a data session with k's batch as X, Y."""
-    return session_for_iteration(s.with_parameters(*params), k)
+def _plain(W: list[Mat], b: list[Mat]) -> tuple[tuple[Mat, ...], tuple[Mat, ...]]:
+    """The loop's parameters as a Session holds them: biases flat again."""
+    return tuple(W), tuple(v[:, 0] for v in b)
+
+
+def _at(s: Session, params: tuple[list[Mat], list[Mat]], k: int) -> Session:
+    """`s` with the loop's `params`, at iteration k: a data session with k's batch as X, Y."""
+    return session_for_iteration(s.with_parameters(*_plain(*params)), k)

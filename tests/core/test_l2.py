@@ -10,10 +10,14 @@ X = [1, 2], Y = [0, 1], W = 0.5, b = 0.25, λ = 0.2.
   ∂L/∂b = 0.375 + 0.125 = 0.5 (biases are not decayed)
 """
 
+import dataclasses
 import json
+import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from nnviz.core.errors import NnvizError
@@ -31,6 +35,7 @@ from nnviz.core.trace import build_trace
 from nnviz.core.trace_json import trace_to_dict
 from nnviz.core.train import session_loss, train
 from nnviz.resources import example_path
+from tests.core.support import PROPERTY, sessions
 
 
 def tiny(l2: float = 0.2, reduction: str = "mean", convention: str = "column"):
@@ -215,3 +220,16 @@ def test_set_l2_and_edit_validate_like_the_file():
     assert set_l2(set_l2(s, 0.01), 0) == s
     with pytest.raises(NnvizError, match=r"^l2: expected a finite number of at least 0"):
         set_l2(s, -1)
+
+
+@PROPERTY
+@given(sessions(max_depth=2), st.sampled_from([1e-3, 0.1, 2.0]))
+def test_training_with_l2_matches_the_trace_for_random_sessions(s, l2):
+    s = dataclasses.replace(s, l2=l2)
+    result = train(s, 3)
+    step = s
+    for i in range(3):
+        t = build_trace(step)
+        assert result.losses[i] == t.loss or (math.isnan(t.loss) and math.isnan(result.losses[i]))
+        step = t.next_session()
+    assert result.session == step
