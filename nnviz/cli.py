@@ -70,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_verb(verb: str, args: list[str]) -> int:
+    # One BLAS thread, as for the window: these products are small, and on a shared 2-core
+    # machine a second thread made `nnviz train` of digits 1.4× and of 784-128-10 1.9×
+    # slower (benchmarks/core.py, BLAS threads 1 vs 2). Before NumPy loads; a user's wins.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     from nnviz import verbs
 
     handlers: dict[str, Callable[[list[str]], int]] = {

@@ -29,9 +29,8 @@ from nnviz.core.trace_json import first_non_finite, trace_to_dict
 from nnviz.core.train import (
     TrainingDiverged,
     TrainResult,
+    evaluate,
     held_out,
-    session_loss,
-    training_accuracy,
     training_set_loss,
 )
 from nnviz.core.train import train as train_session
@@ -199,24 +198,24 @@ def train(args: list[str]) -> int:
         print(f"nnviz: {e}; nothing written", file=sys.stderr)
         return 1
     bar.close()
-    final = session_loss(result.session)
     save_session(result.session, a.output)
     if a.log:
         _write_log(a.log, result)
-    train_acc = training_accuracy(result.session)  # None: not a classifier
-    if s.data is None:
+    # The loss and (a classifier's) accuracy over the training set, in one forward pass: its X
+    # without a data section, else its training set (not the next batch).
+    d = result.session.data
+    samples = (result.session.X, result.session.Y) if d is None else (d.X_train, d.Y_train)
+    final, train_acc = evaluate(result.session, *samples)
+    if d is None:
         print(f"loss before: {format_value(result.losses[0])}")
         print(f"loss after {a.iterations} iterations: {format_value(final)}")
-        if train_acc is not None:
-            print(f"train accuracy: {format_value(100 * train_acc)}%")
-        return 0
-    epochs = s.data.epoch(a.iterations)
-    final = training_set_loss(result.session)  # over the training set, not the next batch
-    print(f"training loss before: {format_value(training_set_loss(s))}")
-    print(
-        f"training loss after {a.iterations} iterations ({epochs} "
-        f"epoch{'s' if epochs > 1 else ''}): {format_value(final)}"
-    )
+    else:
+        epochs = d.epoch(a.iterations)
+        print(f"training loss before: {format_value(training_set_loss(s))}")
+        print(
+            f"training loss after {a.iterations} iterations ({epochs} "
+            f"epoch{'s' if epochs > 1 else ''}): {format_value(final)}"
+        )
     if train_acc is not None:
         print(f"train accuracy: {format_value(100 * train_acc)}%")
     test = held_out(result.session)

@@ -72,14 +72,6 @@ def training_set_loss(s: Session) -> float:
     return evaluate(s, s.data.X_train, s.data.Y_train)[0]
 
 
-def training_accuracy(s: Session) -> float | None:
-    """A classifier's accuracy over its training set (its X without data), else None."""
-    if s.loss not in CLASSIFIERS:
-        return None
-    X, Y = (s.X, s.Y) if s.data is None else (s.data.X_train, s.data.Y_train)
-    return evaluate(s, X, Y)[1]
-
-
 def held_out(s: Session) -> tuple[float, float | None] | None:
     """(test loss, test accuracy) of the session's parameters, or None without a test set."""
     if s.data is None or s.data.X_test.shape[1] == 0:
