@@ -187,7 +187,7 @@ class TrainingStep:
         self._kind = ("bce" if out == "sigmoid" else "ce") if fused else "plain"
         self._Y: Mat | None = None  # the targets 1 − Y was computed for (full batch: always)
         self._not_Y: Mat | None = None
-        self._cols = np.arange(0)
+        self._cols: Mat | None = None  # 0, 1, …, B − 1: the batch's columns
 
     def forward(
         self, W: list[Mat], b: list[Mat], X: Mat, Y: Mat, k: float, labels: Mat | None = None
@@ -225,7 +225,7 @@ class TrainingStep:
             m = Z.max(axis=0, keepdims=True)
             e = np.exp(Z - m)
             A = e / np.add.reduce(e, axis=0, keepdims=True)
-            if self._cols.size != Z.shape[1]:
+            if self._cols is None or self._cols.size != Z.shape[1]:
                 self._cols = np.arange(Z.shape[1])
             e[Z.argmax(axis=0), self._cols] = 0.0
             log_rest = np.log1p(np.add.reduce(e, axis=0, keepdims=True))

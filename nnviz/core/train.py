@@ -146,7 +146,7 @@ def train(
     X, Y = (s.X, s.Y) if d is None else (d.X_train, d.Y_train)
     mini = d is not None and d.batch_size is not None and d.batch_size < d.n_train
     tracking = track_test and d is not None and d.X_test.shape[1] > 0
-    test = np.full((2, iterations if tracking else 0), np.nan)
+    test = np.full((2, iterations), np.nan) if tracking else None
     scoring = track_accuracy and s.loss in CLASSIFIERS
     accs = np.empty(iterations if scoring else 0)
     step = TrainingStep(s.activations, s.loss, s.learning_rate, s.l2)
@@ -175,7 +175,7 @@ def train(
                 break
             last = (W, b)
             losses[i] = loss
-            if tracking:
+            if test is not None:
                 test[0, i], acc = evaluate(s, d.X_test, d.Y_test, *_plain(W, b))  # type: ignore[union-attr]
                 test[1, i] = np.nan if acc is None else acc
             if scoring:
@@ -187,8 +187,8 @@ def train(
     return TrainResult(
         trained,
         losses,
-        test[0] if tracking else None,
-        test[1] if tracking else None,
+        None if test is None else test[0],
+        None if test is None else test[1],
         accs if scoring else None,
     )
 
