@@ -75,7 +75,9 @@ def _run_verb(verb: str, args: list[str]) -> int:
     # slower (benchmarks/core.py, BLAS threads 1 vs 2). Before NumPy loads; a user's wins.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    from nnviz import verbs
+    # Not `from nnviz import verbs`: that asks the package for the attribute first, and its
+    # lazy __getattr__ then imports the whole public API (every core module) for nothing.
+    import nnviz.verbs as verbs
 
     handlers: dict[str, Callable[[list[str]], int]] = {
         "trace": verbs.trace,
