@@ -11,9 +11,9 @@ load (`os.getloadavg`) is printed with the figures: they mean little without it.
 """
 
 import argparse
+import gc
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -132,16 +132,24 @@ def numpy_iteration(s: Session) -> Callable[[list, list], None]:
 
 
 def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[float]:
-    """Median seconds of each function, timed in turns so all see the same machine load."""
+    """Seconds of each function, the best of `repeat` turns (as timeit advises: on a shared
+    machine the median measures the other processes as much as this code), timed in turns so
+    all see the same load, with the garbage collector off while timing (as timeit does): a
+    collection that the trace's many small objects set off would otherwise be charged to
+    whichever call came next."""
     for fn in fns:
         fn()
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
         for fn, ts in zip(fns, times, strict=True):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
+            gc.disable()
+            try:
+                t0 = time.perf_counter()
+                fn()
+                ts.append(time.perf_counter() - t0)
+            finally:
+                gc.enable()
+    return [min(ts) for ts in times]
 
 
 def in_process(repeat: int) -> None:
@@ -221,7 +229,7 @@ def digits_in_process(repeat: int, n: int) -> None:
         W, b = [w.copy() for w in s.W], [v.copy() for v in s.b]
         digits_loop(X, Y, W, b, s.learning_rate, size, d.seed, n)
 
-    print(f"\ndigits 64-16-10, mini-batches of {size}, {n} iterations (median):")
+    print(f"\ndigits 64-16-10, mini-batches of {size}, {n} iterations (best of {repeat}):")
     for threads in (1, 2):
         with threadpool_limits(threads, user_api="blas"):
             trained, plain = interleaved([lambda: train(s, n), bare], repeat)
