@@ -152,7 +152,8 @@ def train(
     step = TrainingStep(s.activations, s.loss, s.learning_rate, s.l2)
     batches = d.batches(first) if mini else None  # type: ignore[union-attr]
     k = reduction_factor(s.reduction, X.shape[1])
-    labels_all = one_hot_labels(Y)  # the classes of the training set, for cross-entropy
+    # the classes of the training set, for cross-entropy's one term per sample
+    labels_all = one_hot_labels(Y) if s.loss == "cross_entropy" else None
     labels = labels_all
     W, b = list(s.W), [v[:, None] for v in s.b]  # biases as the columns they are added as
     last = (W, b)  # the last parameters whose loss is finite
