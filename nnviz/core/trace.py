@@ -280,7 +280,7 @@ class _Builder:
         if self.l2:  # the penalty's own term: + λ·W⁽ˡ⁾, one more multiply-add per weight
             ops += (self.W(l),)
             eq += f" + λ·{layer_name('W', l)}"
-            title += ", plus the L2 term λW"
+            title += " + λW (L2)"
             cost += n_l * n_prev
         steps.append(
             self.step(
