@@ -73,7 +73,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_verb(verb: str, args: list[str]) -> int:
-    from nnviz import verbs, verbs_data, verbs_export, verbs_quiz
+    # One BLAS thread, as for the window: these products are small, and on a shared 2-core
+    # machine a second thread made `nnviz train` of digits 1.4× and of 784-128-10 1.9×
+    # slower (benchmarks/core.py, BLAS threads 1 vs 2). Before NumPy loads; a user's wins.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    # Not `from nnviz import verbs`: that asks the package for the attribute first, and its
+    # lazy __getattr__ then imports the whole public API (every core module) for nothing.
+    import nnviz.verbs as verbs
+    import nnviz.verbs_data as verbs_data
+    import nnviz.verbs_export as verbs_export
+    import nnviz.verbs_quiz as verbs_quiz
 
     handlers: dict[str, Callable[[list[str]], int]] = {
         "trace": verbs.trace,

@@ -27,7 +27,13 @@ from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.session_file import load_session, save_session, write_text_atomic
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.trace_json import first_non_finite, trace_to_dict
-from nnviz.core.train import TrainingDiverged, held_out, session_loss, training_set_loss
+from nnviz.core.train import (
+    TrainingDiverged,
+    TrainResult,
+    evaluate,
+    held_out,
+    training_set_loss,
+)
 from nnviz.core.train import train as train_session
 from nnviz.resources import example_names, example_path
 
@@ -168,7 +174,8 @@ def train(args: list[str]) -> int:
     p.add_argument(
         "--log",
         metavar="FILE.csv",
-        help="write iteration,loss per iteration (and test_loss,test_accuracy with a test set)",
+        help="write iteration,loss per iteration (a classifier's train_accuracy too, and "
+        "test_loss,test_accuracy with a test set)",
     )
     a = p.parse_args(args)
     if a.iterations < 1:
@@ -176,7 +183,13 @@ def train(args: list[str]) -> int:
     s = _load(a)
     bar = _Progress(a.iterations, s.data.epoch if s.data else None)
     try:
-        result = train_session(s, a.iterations, bar if bar.live else None, track_test=bool(a.log))
+        result = train_session(
+            s,
+            a.iterations,
+            bar if bar.live else None,
+            track_test=bool(a.log),
+            track_accuracy=bool(a.log),
+        )
     except TrainingDiverged as e:
         bar.close()
         if e.iteration == 1:  # the file's own numbers overflow: refused like any bad input
@@ -188,21 +201,26 @@ def train(args: list[str]) -> int:
         print(f"nnviz: {e}; nothing written", file=sys.stderr)
         return 1
     bar.close()
-    final = session_loss(result.session)
     save_session(result.session, a.output)
     if a.log:
         _write_log(a.log, result)
-    if s.data is None:
+    # The loss and (a classifier's) accuracy over the training set, in one forward pass: its X
+    # without a data section, else its training set (not the next batch).
+    d = result.session.data
+    samples = (result.session.X, result.session.Y) if d is None else (d.X_train, d.Y_train)
+    final, train_acc = evaluate(result.session, *samples)
+    if d is None:
         print(f"loss before: {format_value(result.losses[0])}")
         print(f"loss after {a.iterations} iterations: {format_value(final)}")
-        return 0
-    epochs = s.data.epoch(a.iterations)
-    final = training_set_loss(result.session)  # over the training set, not the next batch
-    print(f"training loss before: {format_value(training_set_loss(s))}")
-    print(
-        f"training loss after {a.iterations} iterations ({epochs} "
-        f"epoch{'s' if epochs > 1 else ''}): {format_value(final)}"
-    )
+    else:
+        epochs = d.epoch(a.iterations)
+        print(f"training loss before: {format_value(training_set_loss(s))}")
+        print(
+            f"training loss after {a.iterations} iterations ({epochs} "
+            f"epoch{'s' if epochs > 1 else ''}): {format_value(final)}"
+        )
+    if train_acc is not None:
+        print(f"train accuracy: {format_value(100 * train_acc)}%")
     test = held_out(result.session)
     if test is not None:
         print(f"test loss: {format_value(test[0])}")
@@ -211,19 +229,26 @@ def train(args: list[str]) -> int:
     return 0
 
 
-def _write_log(path: str, result) -> None:
-    if result.test_losses is None:
-        rows = "".join(f"{i},{float(v)!r}\n" for i, v in enumerate(result.losses, start=1))
-        _write_output(path, "iteration,loss\n" + rows)
-        return
-    # Each row: the training batch's loss and the test set's, both before that update;
-    # the accuracy column is empty when the loss is not a classifier's.
-    cols = zip(result.losses, result.test_losses, result.test_accuracies, strict=True)
+def _write_log(path: str, result: TrainResult) -> None:
+    """Each row: the training batch's loss (and a classifier's accuracy on that batch), and
+    the test set's, all before that iteration's update; the test accuracy is empty when the
+    loss is not a classifier's."""
+    header, cols = ["iteration", "loss"], [result.losses]
+    if result.accuracies is not None:
+        header.append("train_accuracy")
+        cols.append(result.accuracies)
+    if result.test_losses is not None and result.test_accuracies is not None:
+        header += ["test_loss", "test_accuracy"]
+        cols += [result.test_losses, result.test_accuracies]
+
+    def cell(v: float) -> str:
+        return "" if math.isnan(v) else repr(float(v))
+
     rows = "".join(
-        f"{i},{float(v)!r},{float(t)!r},{'' if math.isnan(c) else repr(float(c))}\n"
-        for i, (v, t, c) in enumerate(cols, start=1)
+        f"{i},{','.join(cell(v) for v in row)}\n"
+        for i, row in enumerate(zip(*cols, strict=True), start=1)
     )
-    _write_output(path, "iteration,loss,test_loss,test_accuracy\n" + rows)
+    _write_output(path, ",".join(header) + "\n" + rows)
 
 
 # --- check ------------------------------------------------------------------------------------
@@ -413,6 +438,13 @@ def _learning_rate(text: str) -> float:
         raise NnvizError(f"--learning-rate: expected a number such as 0.1, got {text!r}") from None
 
 
+def _l2(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise NnvizError(f"--l2: expected a number such as 0.001, got {text!r}") from None
+
+
 def _yes_no(text: str) -> bool:
     answers = {"yes": True, "true": True, "no": False, "false": False}
     if text.lower() not in answers:
@@ -423,7 +455,8 @@ def _yes_no(text: str) -> bool:
 def edit(args: list[str]) -> int:
     p = _parser(
         "edit",
-        "Change a session's layers, activations, loss or hyper-parameters, its convention or "
+        "Change a session's layers, activations, loss or hyper-parameters (L2 too), its "
+        "convention or "
         "its initialisation, and write the result. Resized W and b keep their overlapping "
         "top-left block; new entries come from the session's init scheme (xavier seed 0 when "
         "it has none); new input features and targets are 0.",
@@ -437,6 +470,7 @@ def edit(args: list[str]) -> int:
     p.add_argument("--reduction", metavar="mean|sum")
     p.add_argument("--learning-rate", metavar="X")
     p.add_argument("--train-biases", metavar="yes|no")
+    p.add_argument("--l2", metavar="X", help="λ of the L2 penalty (λ/2)·ΣW² (0: none)")
     p.add_argument("--convention", metavar="row|column")
     p.add_argument("--init", metavar="SCHEME:SEED", help="draw every W and b anew (xavier:0)")
     a = p.parse_args(args)
@@ -451,6 +485,7 @@ def edit(args: list[str]) -> int:
         train_biases=None if a.train_biases is None else _yes_no(a.train_biases),
         convention=a.convention,
         init=a.init,
+        l2=None if a.l2 is None else _l2(a.l2),
     )
     save_session(after, a.output)
     changed = changed_matrices(before, after)

@@ -7,9 +7,11 @@ least n_train is full-batch descent: every iteration is the whole training set i
 order, unshuffled, as a session without a data section trains.
 """
 
+from collections.abc import Iterator
+
 import numpy as np
 
-__all__ = ["batch_indices", "batches_per_epoch", "epoch_of"]
+__all__ = ["batch_indices", "batches_from", "batches_per_epoch", "epoch_of"]
 
 
 def _size(n_train: int, batch_size: int | None) -> int:
@@ -43,5 +45,22 @@ def batch_indices(n_train: int, batch_size: int | None, seed: int, k: int) -> np
     per_epoch = batches_per_epoch(n_train, size)
     epoch = epoch_of(n_train, size, k) - 1
     j = (k - 1) % per_epoch
-    order = np.random.default_rng([seed, epoch]).permutation(n_train)
-    return order[j * size : (j + 1) * size]
+    return _order(n_train, seed, epoch)[j * size : (j + 1) * size]
+
+
+def _order(n_train: int, seed: int, epoch: int) -> np.ndarray:
+    """The shuffle of epoch `epoch` (0-based)."""
+    return np.random.default_rng([seed, epoch]).permutation(n_train)
+
+
+def batches_from(n_train: int, batch_size: int | None, seed: int, k: int) -> Iterator[np.ndarray]:
+    """batch_indices of iterations k, k + 1, …, endlessly: for a training loop, which then
+    shuffles once per epoch instead of once per batch (the same batches)."""
+    size = _size(n_train, batch_size)
+    per_epoch = batches_per_epoch(n_train, size)
+    epoch, j = divmod(k - 1, per_epoch)
+    while True:
+        order = _order(n_train, seed, epoch) if size < n_train else np.arange(n_train)
+        for start in range(j * size, n_train, size):
+            yield order[start : start + size]
+        epoch, j = epoch + 1, 0

@@ -48,6 +48,7 @@ __all__ = [
     "set_activation",
     "set_activations",
     "set_convention",
+    "set_l2",
     "set_layers",
     "set_learning_rate",
     "set_loss",
@@ -92,6 +93,11 @@ def validated(s: Session) -> Session:
         W=tuple(frozen_array(w) for w in s.W),
         b=tuple(frozen_array(v) for v in s.b),
         init=None if s.init is None else checked.init,
+        # The data as it was (read back, its `start` would count this iteration twice), and
+        # so the batch and the iteration X, Y are.
+        data=s.data,
+        samples=s.samples,
+        iteration=s.iteration,
     )
 
 
@@ -254,6 +260,11 @@ def set_learning_rate(s: Session, learning_rate: float) -> Session:
     return validated(replace(s, learning_rate=learning_rate))
 
 
+def set_l2(s: Session, l2: float) -> Session:
+    """λ of the L2 penalty (λ/2)·ΣW²; 0 turns it off."""
+    return validated(replace(s, l2=l2))
+
+
 def set_train_biases(s: Session, train_biases: bool) -> Session:
     return validated(replace(s, train_biases=train_biases))
 
@@ -344,6 +355,7 @@ def edit(
     train_biases: bool | None = None,
     convention: str | None = None,
     init: str | tuple[str, int] | dict[str, Any] | None = None,
+    l2: float | None = None,
 ) -> Session:
     """Every key given, together, then validated once (so a new loss may come with the
     output activation it needs). Layers are resized first, then `init` redraws W and b."""
@@ -362,6 +374,7 @@ def edit(
         "learning_rate": learning_rate,
         "train_biases": train_biases,
         "convention": convention,
+        "l2": l2,
     }
     out = replace(out, **{k: v for k, v in scalars.items() if v is not None})
     if init is not None:

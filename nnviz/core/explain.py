@@ -42,4 +42,5 @@ def explain(step: Step, row: int, col: int) -> Explanation:
         value=float(cell.value),
         result=float(R.value[row, col]),
         note=cell.note,
+        tail=cell.tail,
     )

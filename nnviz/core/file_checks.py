@@ -92,3 +92,28 @@ def read_notes(value: Any) -> tuple[tuple[str, str], ...]:
                 f"notes[{show(key)}]: {len(text)} characters, more than {MAX_NOTE_CHARS}"
             )
     return tuple((str(k), v) for k, v in value.items())
+
+
+def read_l2(v: Any) -> float:
+    """λ of the L2 penalty: a finite number ≥ 0 (0, the default, is no penalty)."""
+    if not is_number(v) or not is_finite(v) or v < 0:
+        got = number_text(v) if is_number(v) else show(v)
+        raise NnvizError(
+            f"l2: expected a finite number of at least 0 (λ of the L2 penalty "
+            f"(λ/2)·ΣW²; 0 for none), got {got}"
+        )
+    return float(v)
+
+
+def data_start(section: Any) -> tuple[Any, int]:
+    """The data section without its `iteration` (the mini-batch iteration the parameters are
+    at, 1 when absent: see Data.start), and that iteration."""
+    if not isinstance(section, dict) or "iteration" not in section:
+        return section, 1
+    start = section["iteration"]
+    if not isinstance(start, int) or isinstance(start, bool) or start < 1:
+        raise NnvizError(
+            "data.iteration: expected a whole number of at least 1 (the mini-batch iteration "
+            f"the parameters are at), got {show(start)}"
+        )
+    return {k: v for k, v in section.items() if k != "iteration"}, start

@@ -21,7 +21,7 @@ import numpy as np
 from nnviz.core.convention import layer_name
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
-from nnviz.core.network import backward, forward, output_loss, quiet
+from nnviz.core.network import backward, forward, output_loss, penalty, quiet
 from nnviz.core.session import Session
 from nnviz.core.types import Mat
 
@@ -86,9 +86,10 @@ class ParameterCheck:
 
 
 def _loss(s: Session, W: tuple[Mat, ...], b: tuple[Mat, ...]) -> float:
+    """L(θ), the L2 penalty included: so ∂L/∂W's λW term is checked as well."""
     with quiet():
         fwd = forward(W, b, s.X, s.activations)
-        return output_loss(fwd, s.Y, s.loss, s.reduction)
+        return output_loss(fwd, s.Y, s.loss, s.reduction) + penalty(W, s.l2)
 
 
 def _difference_quotient(
@@ -118,8 +119,8 @@ def gradcheck(s: Session, epsilon: float = EPSILON) -> list[ParameterCheck]:
     """
     with quiet():
         fwd = forward(s.W, s.b, s.X, s.activations)
-        bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
-        loss = output_loss(fwd, s.Y, s.loss, s.reduction)
+        bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction, s.l2)
+        loss = output_loss(fwd, s.Y, s.loss, s.reduction) + penalty(s.W, s.l2)
     if not np.isfinite(loss):
         raise NumbersOverflow(
             f"the numbers overflow: the loss is {format_value(loss)} at these parameters, "

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.network import Forward, backward, forward, output_loss, quiet, update
+from nnviz.core.losses import reduction_factor
+from nnviz.core.network import TrainingStep, quiet
 from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.trace import Trace, build_trace
 from nnviz.core.types import Mat
@@ -46,6 +47,7 @@ class Structure:
     loss: str
     reduction: str
     train_biases: bool
+    decays: bool  # L2 on: the loss and grad_W steps show W and the penalty too
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,14 @@ class Tail:
 
 def structure(s: Session) -> Structure:
     return Structure(
-        s.convention, s.layers, s.batch, s.activations, s.loss, s.reduction, s.train_biases
+        s.convention,
+        s.layers,
+        s.batch,
+        s.activations,
+        s.loss,
+        s.reduction,
+        s.train_biases,
+        s.l2 > 0,
     )
 
 
@@ -75,10 +84,43 @@ def _finite(params: tuple[Mat, ...]) -> bool:
     return all(np.isfinite(p).all() for p in params)
 
 
-def _loss(s: Session) -> tuple[float, Forward]:
-    with quiet():
-        fwd = forward(s.W, s.b, s.X, s.activations)
-        return output_loss(fwd, s.Y, s.loss, s.reduction), fwd
+# What a session's forward pass leaves for its backward pass: (Z per layer, A per layer, k).
+Forward = tuple[list[Mat], list[Mat], float]
+
+
+class _Steps:
+    """train()'s lean iteration (network.TrainingStep), one per network and hyper-parameters:
+    the history computes with it what training computes, the same numbers bit for bit."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._step: TrainingStep | None = None
+
+    def of(self, s: Session) -> TrainingStep:
+        key = (s.activations, s.loss, s.learning_rate, s.l2)
+        if self._step is None or key != self._key:
+            self._key, self._step = key, TrainingStep(*key)
+        return self._step
+
+    def loss(self, s: Session) -> tuple[float, Forward]:
+        """The loss of `s` on its batch (its L2 penalty included), and its forward pass."""
+        k = reduction_factor(s.reduction, s.batch)
+        with quiet():
+            loss, Zs, As = self.of(s).forward(list(s.W), _columns(s.b), s.X, s.Y, k)
+        return loss, (Zs, As, k)
+
+    def update(self, s: Session, fwd: Forward) -> tuple[tuple[Mat, ...], tuple[Mat, ...]]:
+        """The parameters after `s`'s update, what build_trace's update steps compute."""
+        Zs, As, k = fwd
+        with quiet():
+            W, b = self.of(s).backward_update(
+                list(s.W), _columns(s.b), s.X, s.Y, k, Zs, As, s.train_biases
+            )
+        return tuple(W), tuple(v[:, 0] for v in b)
+
+
+def _columns(b: tuple[Mat, ...]) -> list[Mat]:
+    return [v[:, None] for v in b]
 
 
 class History:
@@ -96,10 +138,11 @@ class History:
     ) -> None:
         self.max_bytes = max_bytes
         self.max_iterations = max_iterations
+        self._steps = _Steps()
         self._reset(1, session)
 
     def _reset(self, first: int, session: Session) -> None:
-        loss, fwd = _loss(session)
+        loss, fwd = self._steps.loss(session)
         self._first = first
         self._sessions: list[Session] = [session]
         self._losses: list[float] = [loss]
@@ -169,11 +212,7 @@ class History:
         if traced is not None:  # stepping past the last step: the trace has the update
             W, b = traced.W_next, traced.b_next
         else:
-            with quiet():
-                fwd = self._forward_of_last()
-                bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
-                W = update(s.W, bwd.dW, lr)  # what build_trace's update steps compute
-                b = update(s.b, bwd.db, lr) if s.train_biases else s.b
+            W, b = self._steps.update(s, self._forward_of_last())
         hint = f"try a smaller learning rate than {lr:g}"
         if not math.isfinite(self._losses[-1]):  # an edit overflowed, not the training
             hint = f"iteration {k - 1}'s loss is already {self._losses[-1]}: try smaller numbers"
@@ -183,7 +222,7 @@ class History:
             )
         # A data session trains iteration k on its k-th mini-batch, as `nnviz train` does.
         nxt = session_for_iteration(s.with_parameters(W, b), k)
-        loss, fwd_next = _loss(nxt)
+        loss, fwd_next = self._steps.loss(nxt)
         if not math.isfinite(loss):
             raise TrainingStopped(
                 k, f"training diverged at iteration {k}: the loss is {loss} ({hint})"
@@ -195,7 +234,7 @@ class History:
         s = self._sessions[-1]
         if self._last_forward is not None and self._last_forward[0] is s:
             return self._last_forward[1]
-        return _loss(s)[1]
+        return self._steps.loss(s)[1]
 
     def _budget(self) -> tuple[int, int]:
         max_bytes = MAX_KEPT_BYTES if self.max_bytes is None else self.max_bytes
@@ -245,7 +284,7 @@ class History:
             for it in [it for it in self._traces if it >= k]:
                 del self._traces[it]
             self._bytes = sum(parameter_bytes(x) for x in self._sessions)
-            loss, fwd = _loss(session)
+            loss, fwd = self._steps.loss(session)
             self._keep(session, loss, protect=k)
             self._last_forward = (session, fwd)
         self._put_back(k, tail)

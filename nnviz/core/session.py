@@ -5,12 +5,13 @@ W⁽ˡ⁾ is n_l × n_{l−1}); how it is shown is the convention's (convention.
 read and written as a `*.nnviz.json` file is session_file.py's.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from nnviz.core.batches import batch_indices, epoch_of
+from nnviz.core.batches import batch_indices, batches_from, epoch_of
 from nnviz.core.convention import (
     canonical_matrix,
     check_block,
@@ -59,14 +60,27 @@ class Data:
     Y_train: Mat  # (n_L, N_train)
     X_test: Mat  # (n_0, N_test); N_test may be 0
     Y_test: Mat
+    # The mini-batch iteration (1-based) the file's parameters are at: a file saved after K
+    # iterations of training is at K + 1, so its iteration k (counted from 1 as opened) takes
+    # the shuffle's iteration `start` + k − 1, and training goes on where it stopped.
+    start: int = 1
 
     @property
     def n_train(self) -> int:
         return self.X_train.shape[1]
 
     def epoch(self, k: int) -> int:
-        """The epoch (1-based) of iteration k (1-based)."""
-        return epoch_of(self.n_train, self.batch_size, k)
+        """The epoch (1-based, counted from the first training) of iteration k (1-based, as
+        opened)."""
+        return epoch_of(self.n_train, self.batch_size, self.start + k - 1)
+
+    def batch(self, k: int) -> np.ndarray:
+        """The training-set indices of iteration k's mini-batch (k 1-based, as opened)."""
+        return batch_indices(self.n_train, self.batch_size, self.seed, self.start + k - 1)
+
+    def batches(self, k: int) -> Iterator[np.ndarray]:
+        """The indices of iterations k, k + 1, … (as `batch` gives them), for a loop."""
+        return batches_from(self.n_train, self.batch_size, self.seed, self.start + k - 1)
 
     def same(self, other: "Data") -> bool:
         keys = ("source", "test_fraction", "batch_size", "seed")
@@ -98,10 +112,21 @@ class Session:
     exercises: tuple[Exercise, ...] = field(default=(), compare=False)  # practice mode's
     # The lecturer's speaker notes, (step id, text) in the file's order, kept bit for bit.
     notes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # λ of the L2 penalty (λ/2)·ΣW² (network.penalty); 0: none, and no number changes.
+    l2: float = 0.0
+    # Which iteration (1-based, as opened) X, Y are the batch of: session_for_iteration's k.
+    # Saving a data session adds it to the data's `start`, so the file goes on from here.
+    iteration: int = field(default=1, compare=False)
 
     @property
     def batch(self) -> int:
         return self.X.shape[1]
+
+    @property
+    def position(self) -> int:
+        """The mini-batch iteration X, Y are, counted from the first training: a data section
+        saved here records it, so training goes on from this batch when the file is opened."""
+        return self.iteration if self.data is None else self.data.start + self.iteration - 1
 
     @property
     def depth(self) -> int:
@@ -117,12 +142,14 @@ class Session:
         if not isinstance(other, Session):
             return NotImplemented
         scalars = ("convention", "layers", "activations", "loss", "reduction")
-        scalars += ("learning_rate", "train_biases", "name", "description")
+        scalars += ("learning_rate", "train_biases", "name", "description", "l2")
         if any(getattr(self, k) != getattr(other, k) for k in scalars):
             return False
         if (self.data is None) != (other.data is None):
             return False
         if self.data is not None and not self.data.same(other.data):  # type: ignore[arg-type]
+            return False
+        if self.data is not None and self.position != other.position:
             return False
         mats = [(self.X, other.X), (self.Y, other.Y)]
         mats += list(zip(self.W, other.W, strict=True)) + list(zip(self.b, other.b, strict=True))
@@ -143,20 +170,13 @@ def session_for_iteration(s: Session, k: int) -> Session:
     """
     if s.data is None:
         return s
-    idx, X, Y = batch_of(s.data, k)
-    return replace(s, X=X, Y=Y, samples=idx)
-
-
-def batch_of(d: Data, k: int) -> tuple[np.ndarray, Mat, Mat]:
-    """Iteration k's training-set indices and its X, Y: the one place a batch is cut, so the
-    window's history and `train` multiply the same arrays. C order (frozen_array): `X[:, idx]`
-    comes out in Fortran order, and BLAS then sums δ·Xᵀ in another order (the last bit differs).
-    """
-    idx = batch_indices(d.n_train, d.batch_size, d.seed, k)
+    d = s.data
+    idx = d.batch(k)
     idx.flags.writeable = False
     if len(idx) == d.n_train and (idx == np.arange(d.n_train)).all():
-        return idx, d.X_train, d.Y_train
-    return idx, frozen_array(d.X_train[:, idx]), frozen_array(d.Y_train[:, idx])
+        return replace(s, X=d.X_train, Y=d.Y_train, samples=idx, iteration=k)
+    X, Y = frozen_array(d.X_train[:, idx]), frozen_array(d.Y_train[:, idx])
+    return replace(s, X=X, Y=Y, samples=idx, iteration=k)
 
 
 # --- edits ----------------------------------------------------------------------------------

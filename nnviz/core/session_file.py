@@ -11,6 +11,7 @@ Limits (so a hostile file cannot exhaust memory): a file of at most 64 MiB, at m
 import json
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,11 @@ from nnviz.core.data_section import data_to_dict, read_data
 from nnviz.core.errors import NnvizError
 from nnviz.core.exercises import check_exercises, exercises_to_list, fitting, read_exercises
 from nnviz.core.file_checks import (
+    data_start,
     is_finite,
     is_number,
     number_text,
+    read_l2,
     read_matrix,
     read_notes,
     read_vector,
@@ -61,7 +64,7 @@ REQUIRED_KEYS = (
     "X",
     "Y",
 )
-OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "exercises", "notes")
+OPTIONAL_KEYS = ("name", "description", "W", "b", "init", "data", "exercises", "notes", "l2")
 
 
 # --- building a session from arrays -------------------------------------------------------
@@ -83,6 +86,7 @@ def build_session(
     init: dict[str, Any] | None = None,
     name: str = "",
     description: str = "",
+    l2: float = 0.0,
 ) -> Session:
     """A validated Session from NumPy arrays (or nested lists) given in `convention`."""
     doc: dict[str, Any] = {
@@ -105,6 +109,8 @@ def build_session(
         doc["b"] = [_as_nested(v) for v in b]
     if init is not None:
         doc["init"] = init
+    if l2 != 0:
+        doc["l2"] = _as_nested(l2)
     return session_from_dict(doc)
 
 
@@ -199,11 +205,14 @@ def session_from_dict(doc: Any) -> Session:
         if key in doc and not isinstance(doc[key], str):
             raise NnvizError(f"{key}: expected a string")
     notes = read_notes(doc["notes"]) if "notes" in doc else ()
+    l2 = read_l2(doc.get("l2", 0))
 
     layout = f"layers {list(layers)} in the {convention} convention"
     data = None
     if "data" in doc:
-        data = read_data(doc["data"], layers, convention, loss, (MAX_BATCH, MAX_X_NUMBERS))
+        section, start = data_start(doc["data"])
+        data = read_data(section, layers, convention, loss, (MAX_BATCH, MAX_X_NUMBERS))
+        data = replace(data, start=start)
         X, Y = data.X_train, data.Y_train
         W, b, init = _parameters(doc, layers, convention, layout)
     else:
@@ -229,6 +238,7 @@ def session_from_dict(doc: Any) -> Session:
         data=data,
         exercises=read_exercises(doc["exercises"]) if "exercises" in doc else (),
         notes=notes,
+        l2=l2,
     )
     # A data session opens at iteration 1: X, Y are its first batch, as its trace shows it.
     return session_for_iteration(s, 1)
@@ -383,6 +393,8 @@ def session_to_dict(s: Session) -> dict[str, Any]:
         doc["Y"] = to_convention(s.Y, s.convention).tolist()
     else:
         doc["data"] = data_to_dict(s.data)
+        if s.position > 1:  # where training goes on from this session
+            doc["data"]["iteration"] = s.position
     doc |= {
         "W": [to_convention(w, s.convention).tolist() for w in s.W],
         "b": [v.tolist() for v in s.b],
@@ -393,6 +405,8 @@ def session_to_dict(s: Session) -> dict[str, Any]:
         doc["exercises"] = exercises_to_list(s.exercises)
     if s.notes:
         doc["notes"] = dict(s.notes)
+    if s.l2:  # written only when set, so a session without L2 saves as before
+        doc["l2"] = s.l2
     return doc
 
 

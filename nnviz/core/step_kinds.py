@@ -19,6 +19,7 @@ from nnviz.core.terms import CellRef, Term, cell_text, term, total
 
 # --- what explain returns for one cell, before explain.py puts the name and result to it ------
 SUM = " + "
+L2_WORDS = "+ L2 penalty (λ/2)ΣW²"  # what the loss step's title adds when L2 is on
 K_WRAP = {"wrap_symbolic": "(1/B)·({})", "wrap_numeric": "{k}·({})"}
 
 
@@ -33,6 +34,7 @@ class CellTerms:
     wrap_numeric: str = "{}"  # may hold {k}
     k: float | None = None
     note: str = ""
+    tail: int = 0  # the last terms, added after the wrapped sum (Explanation.tail)
 
 
 def _k_wrapped(k: float, **kw: object) -> dict[str, object]:
@@ -125,6 +127,28 @@ def _product_cell(step: Step, i: int, j: int) -> CellTerms:
         refs = (CellRef(left.name, li, lj), CellRef(right.name, ri, rj))  # the hot loop
         terms.append(Term(refs, a * b, sym, "{}·{}", (a, b)))
     return CellTerms(tuple(terms), total(t.value for t in terms), SUM)
+
+
+def _grad_W_parts(step: Step) -> Parts:
+    """δ·Aᵀ, then `+ λ ·` W with L2."""
+    parts = _product_parts(step)
+    if step.l2 is None:
+        return parts
+    texts = ("", "·", f"+ {format_value(step.l2)} ·", "=", "")
+    return Parts(texts, (*parts.operands, (len(step.operands) - 1, Show.PLAIN)))
+
+
+def _grad_W_cell(step: Step, i: int, j: int) -> CellTerms:
+    """∂L/∂W[i, j] = Σ_s δ[i, s]·A[j, s], + λ·W[i, j] with L2 (dW and W share a layout)."""
+    cell = _product_cell(step, i, j)
+    if step.l2 is None:
+        return cell
+    W, lam = step.operands[-1], step.l2
+    w = float(W.value[i, j])
+    decay = term([(W.name, i, j)], lam * w, f"λ·{cell_text(W.symbol, i, j)}", "{}·{}", (lam, w))
+    terms = (*cell.terms, decay)
+    note = f"L2: the penalty (λ/2)·ΣW² adds λ·W to the gradient, λ = {format_value(lam)}"
+    return CellTerms(terms, total(t.value for t in terms), SUM, note=note, tail=1)
 
 
 def _result_label(step: Step) -> str:
@@ -275,14 +299,29 @@ def _update_detail(step: Step) -> str:
 
 
 # the loss -------------------------------------------------------------------------------------
-def loss_expression(loss: str, reduction: str) -> str:
-    """The loss step's right-hand side: `(1/B)Σₛ ½ Σᵢ (aᵢ − yᵢ)²`."""
+def loss_expression(loss: str, reduction: str, l2: float | None = None) -> str:
+    """The loss step's right-hand side: `(1/B)Σₛ ½ Σᵢ (aᵢ − yᵢ)²`, `+ (λ/2)ΣW²` with L2 (the
+    sum over every weight of every layer, outside the batch's 1/B: not scaled by it)."""
     k = "(1/B)" if reduction == "mean" else ""
-    return f"{k}Σₛ {LOSSES[loss].formula}"
+    penalty = " + (λ/2)ΣW²" if l2 else ""
+    return f"{k}Σₛ {LOSSES[loss].formula}{penalty}"
+
+
+def _penalty_terms(step: Step) -> tuple[Term, ...]:
+    """(λ/2)·ΣW⁽ˡ⁾² per layer, each naming every weight it squares."""
+    if step.l2 is None:
+        return ()
+    half = step.l2 / 2
+    out = []
+    for W in (op for op in step.operands if op.role == Role.WEIGHTS):
+        sumsq = float(np.vdot(W.value, W.value))
+        refs = [(W.name, r, c) for r, c in np.ndindex(W.value.shape)]
+        out.append(term(refs, half * sumsq, f"(λ/2)·Σ{W.label}²", "{}·{}", (half, sumsq)))
+    return tuple(out)
 
 
 def _loss_cell(step: Step, i: int, j: int) -> CellTerms:
-    """L = k · Σ_s ℓ_s: one term per sample, the loss's own."""
+    """L = k · Σ_s ℓ_s: one term per sample, the loss's own; + (λ/2)·ΣW² per layer with L2."""
     loss = LOSSES[step.loss or "half_sse"]
     ops = {op.role: op for op in step.operands}
     A, Y = ops[Role.ACTIVATION], ops[Role.TARGET]
@@ -299,13 +338,27 @@ def _loss_cell(step: Step, i: int, j: int) -> CellTerms:
         terms.append(loss.sample_term(cells, z, a, y, names))
     k = step.k if step.k is not None else 1.0
     value = k * total(t.value for t in terms)
-    layout = _k_wrapped(k, joiner=SUM, note=loss.words)
-    return CellTerms(tuple(terms), value, **layout)  # type: ignore[arg-type]
+    penalty = _penalty_terms(step)
+    note = loss.words
+    if penalty:
+        value += total(t.value for t in penalty)
+        note += (
+            f"; then the L2 penalty (λ/2)·ΣW² over every weight, λ = "
+            f"{format_value(step.l2 or 0.0)} (not scaled by the batch reduction; biases not "
+            "decayed)"
+        )
+    layout = _k_wrapped(k, joiner=SUM, note=note, tail=len(penalty))
+    return CellTerms((*terms, *penalty), value, **layout)  # type: ignore[arg-type]
 
 
 def _loss_parts(step: Step) -> Parts:
+    """The data loss's operands as the loss writes them; with L2 `+ (λ/2)ΣW²` before `=`
+    (the weights are operands, for explain's terms, but not drawn)."""
     first, *rest = LOSSES[step.loss or "half_sse"].parts
-    return _plain(step, (f"{_k_text(step)}{first}", *rest, ""))
+    if step.l2 is not None:
+        rest[-1] = rest[-1].removesuffix("=") + "+ (λ/2)ΣW² ="
+    drawn = tuple((n, Show.PLAIN) for n, op in enumerate(step.operands) if op.role != Role.WEIGHTS)
+    return Parts((f"{_k_text(step)}{first}", *rest, ""), drawn)
 
 
 def _loss_detail(step: Step) -> str:
@@ -369,8 +422,8 @@ STEP_KINDS: dict[str, StepKind] = {
             "multiply-adds",
             " · ",
             _result_label,
-            _product_parts,
-            _product_cell,
+            _grad_W_parts,
+            _grad_W_cell,
         ),
         StepKind(
             "grad_b",

@@ -122,6 +122,9 @@ class Step:
     k: float | None = None  # the reduction factor, for loss, output_grad and fused δ
     loss: str | None = None  # for the loss and output_grad steps
     reduction: str | None = None  # for the loss step
+    # λ of the L2 penalty, for the loss and grad_W steps when it is on (their operands then
+    # end with the weights: every W⁽ˡ⁾ for the loss, W⁽ˡ⁾ for grad_W); None when off.
+    l2: float | None = None
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -61,6 +61,13 @@ class Explanation:
     value: float  # recomputed from the terms
     result: float  # the trace's value
     note: str = ""
+    # The last `tail` terms are added after the wrapped sum, each shown whatever the sum's
+    # length: the L2 penalty of the loss, the λ·W term of ∂L/∂W.
+    tail: int = 0
+
+    def _head_tail(self, parts: list[str]) -> tuple[list[str], list[str]]:
+        n = len(parts) - self.tail
+        return parts[:n], parts[n:]
 
     def _joined(self, parts: list[str]) -> str:
         if len(parts) > SHOWN_TERMS + 1:
@@ -73,12 +80,15 @@ class Explanation:
         return self.joiner.join(parts)
 
     def symbolic(self) -> str:
-        return self.wrap_symbolic.format(self._joined([t.symbolic for t in self.terms]))
+        head, tail = self._head_tail([t.symbolic for t in self.terms])
+        return "".join([self.wrap_symbolic.format(self._joined(head)), *(f" + {t}" for t in tail)])
 
     def numeric(self, precision: int = DEFAULT_PRECISION) -> str:
-        body = self._joined([t.text(precision, n == 0) for n, t in enumerate(self.terms)])
+        texts = [t.text(precision, n == 0) for n, t in enumerate(self.terms)]
+        head, tail = self._head_tail(texts)
         k = format_value(self.k, precision) if self.k is not None else ""
-        return self.wrap_numeric.replace("{k}", k).format(body)
+        body = self.wrap_numeric.replace("{k}", k).format(self._joined(head))
+        return "".join([body, *(f" + {t}" for t in tail)])
 
     def lines(self, precision: int = DEFAULT_PRECISION) -> list[str]:
         """The derivation: `name = symbolic`, `= numbers`, `= value`."""

@@ -5,9 +5,18 @@ from dataclasses import dataclass
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.convention import layer_name, to_convention, vector_to_convention
 from nnviz.core.losses import LOSSES, is_fused, loss_heading, reduction_factor
-from nnviz.core.network import Backward, Forward, backward, forward, output_loss, quiet, update
+from nnviz.core.network import (
+    Backward,
+    Forward,
+    backward,
+    forward,
+    output_loss,
+    penalty,
+    quiet,
+    update,
+)
 from nnviz.core.session import Session
-from nnviz.core.step_kinds import loss_expression
+from nnviz.core.step_kinds import L2_WORDS, loss_expression
 from nnviz.core.steps import Operand, Product, Role, Step, as_matrix, readonly, step_id
 from nnviz.core.types import Mat
 
@@ -74,6 +83,7 @@ class _Builder:
         self.W_next, self.b_next = W_next, b_next
         self.row = s.convention == "row"
         self.k = reduction_factor(s.reduction, s.batch)
+        self.l2 = s.l2 if s.l2 else None  # the steps carry λ only when L2 is on
 
     # operands -------------------------------------------------------------------------------
     def mat(self, name: str, label: str, symbol: str, M: Mat, role: Role, layer: int) -> Operand:
@@ -179,19 +189,25 @@ class _Builder:
         A, Y = self.A(L), self.Y()
         # A loss computed from Z (so finite for every finite Z) shows Z too.
         ops: tuple[Operand, ...] = (self.Z(L), A, Y) if loss.from_z else (A, Y)
+        title = f"the loss: {loss_heading(s.loss, s.reduction)}"
+        if self.l2:  # the penalty reads every W: they follow the data loss's operands
+            ops += tuple(self.W(l) for l in range(1, L + 1))
+            title += f" {L2_WORDS}"
         return self.step(
             "loss",
             None,
             "loss",
-            title=f"the loss: {loss_heading(s.loss, s.reduction)}",
-            equation=f"L = {loss_expression(s.loss, s.reduction)}",
+            title=title,
+            equation=f"L = {loss_expression(s.loss, s.reduction, s.l2)}",
             operands=ops,
             result=Operand("L", "L", "L", as_matrix(self.loss), Role.LOSS, None),
-            cost=s.layers[-1] * s.batch,
+            # with L2, one more multiply-add per weight: its square into the penalty
+            cost=s.layers[-1] * s.batch + (sum(w.size for w in s.W) if self.l2 else 0),
             scalar=True,
             k=self.k,
             loss=s.loss,
             reduction=s.reduction,
+            l2=self.l2,
         )
 
     # backward -------------------------------------------------------------------------------
@@ -270,17 +286,24 @@ class _Builder:
         else:
             ops, eq = (delta, A_prev), f"∂L/∂{layer_name('W', l)} = {dl} · {ap}ᵀ"
             prod = Product(0, False, 1, True)
+        title, cost = "the gradient of the weights", n_l * n_prev * B
+        if self.l2:  # the penalty's own term: + λ·W⁽ˡ⁾, one more multiply-add per weight
+            ops += (self.W(l),)
+            eq += f" + λ·{layer_name('W', l)}"
+            title += " + λW (L2)"
+            cost += n_l * n_prev
         steps.append(
             self.step(
                 "backward",
                 l,
                 "grad_W",
-                title="the gradient of the weights",
+                title=title,
                 equation=eq,
                 operands=ops,
                 result=dW,
-                cost=n_l * n_prev * B,
+                cost=cost,
                 product=prod,
+                l2=self.l2,
             )
         )
         db = self.db(l)
@@ -368,7 +391,9 @@ def build_trace(s: Session) -> Trace:
     with quiet():
         fwd = forward(s.W, s.b, s.X, s.activations)
         loss = output_loss(fwd, s.Y, s.loss, s.reduction)
-        bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction)
+        if s.l2:  # the loss the loss step shows: the batch's, then the penalty added
+            loss += penalty(s.W, s.l2)
+        bwd = backward(s.W, s.X, s.Y, fwd, s.activations, s.loss, s.reduction, s.l2)
         # The update once, with the function training uses: the update steps show these
         # matrices and the next iteration starts from them.
         W_next = update(s.W, bwd.dW, s.learning_rate)

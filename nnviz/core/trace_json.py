@@ -8,6 +8,9 @@ no infinity or NaN, so a number that overflowed is written as the string "inf", 
 A session with a data section adds `"samples"`: the 0-based training-set indices of the
 batch this iteration used, in batch order (every index, in order, for full batch). A session
 without one has no `"samples"`: its X is all there is, so the key would say nothing.
+
+A session with L2 regularisation adds `"l2"`: its λ. `"loss"` then includes the penalty
+(λ/2)·ΣW², and the loss and grad_W steps list the weights among their operands.
 """
 
 import math
@@ -89,6 +92,8 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
         "reduction": s.reduction,
         "loss": json_number(trace.loss),
     }
+    if s.l2:  # only when on: a trace without L2 is as it was
+        out["l2"] = s.l2
     if s.data is not None:  # X is the whole training set unless a batch names its samples
         samples = s.samples if s.samples is not None else np.arange(s.data.n_train)
         out["samples"] = samples.tolist()

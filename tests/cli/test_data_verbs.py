@@ -66,14 +66,17 @@ def test_train_prints_training_and_test_loss_and_accuracy(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("training loss before: ")
     assert lines[1].startswith("training loss after 60 iterations (12 epochs): ")
-    assert lines[2].startswith("test loss: ")
-    assert lines[3] == "test accuracy: 100%"  # the blobs are 1.4 apart with σ 0.2
+    assert lines[2] == "train accuracy: 100%"
+    assert lines[3].startswith("test loss: ")
+    assert lines[4] == "test accuracy: 100%"  # the blobs are 1.4 apart with σ 0.2
     rows = log.read_text().splitlines()
-    assert rows[0] == "iteration,loss,test_loss,test_accuracy"
+    assert rows[0] == "iteration,loss,train_accuracy,test_loss,test_accuracy"
     assert len(rows) == 61
     first, last = rows[1].split(","), rows[-1].split(",")
-    assert float(last[2]) < float(first[2]) / 2  # the test loss falls
-    assert json.loads(out.read_text())["data"] == json.loads(path.read_text())["data"]
+    assert float(last[3]) < float(first[3]) / 2  # the test loss falls
+    # the data section as it was, and the iteration training goes on from
+    data = json.loads(path.read_text())["data"] | {"iteration": 61}
+    assert json.loads(out.read_text())["data"] == data
 
 
 def test_train_without_a_test_set_prints_no_test_lines(tmp_path, capsys):

@@ -61,7 +61,7 @@ def test_train_writes_the_session_and_log(example_file, tmp_path, capsys):
     expected = train(load_session(src), 300)
     assert load_session(out).W[0].tolist() == expected.session.W[0].tolist()
     rows = log.read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "iteration,loss" and len(rows) == 301
+    assert rows[0] == "iteration,loss,train_accuracy" and len(rows) == 301
     assert float(rows[1].split(",")[1]) == expected.losses[0]
     assert "loss before: 0.7545" in printed
 

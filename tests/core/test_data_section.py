@@ -104,13 +104,14 @@ def test_a_table_is_read_in_the_sessions_convention():
 
 @pytest.mark.parametrize("doc", [_doc(), _doc(batch_size="all", test_fraction=0)])
 def test_a_data_session_saves_as_version_2_and_reloads_equal(tmp_path, doc):
-    s = session_from_dict(doc)
+    s = session_for_iteration(session_from_dict(doc), 2)
     path = tmp_path / "d.nnviz.json"
-    save_session(session_for_iteration(s, 2), path)  # a batch session saves its data section
+    save_session(s, path)  # a batch session saves its data section
     text = path.read_text()
     saved = json.loads(text)
     assert saved["nnviz"] == 2 and "X" not in saved and "Y" not in saved
-    assert saved["data"] == doc["data"] | {"seed": doc["data"].get("seed", 0)}
+    # and the iteration it is at, so that opening it goes on from iteration 2's batch
+    assert saved["data"] == doc["data"] | {"seed": doc["data"].get("seed", 0), "iteration": 2}
     again = load_session(path)
     assert again == s
     assert session_to_text(again) == text

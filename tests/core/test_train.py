@@ -177,8 +177,8 @@ def test_mini_batch_training_is_each_iterations_trace_update_repeated():
         step = t.next_session()
     for got, want in zip(result.session.W, step.W, strict=True):
         assert_array_equal(got, want)
-    assert_array_equal(result.session.X, s.X)  # X, Y as given: batch 1's
-    nxt = session_for_iteration(result.session, 10)  # the last (5 samples) of epoch 2
+    nxt = result.session  # at iteration 10, with its batch: the last (5 samples) of epoch 2
+    assert nxt.iteration == 10 and nxt.X.shape == (2, 5)
     assert_array_equal(nxt.samples, np.random.default_rng([7, 1]).permutation(45)[40:])
 
 
