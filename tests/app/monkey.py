@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from nnviz.app.commands import SetNoteCommand
 from nnviz.app.keys import is_editor
 from nnviz.core.session import Session
 from nnviz.core.session_file import load_session
@@ -180,7 +181,12 @@ class Monkey:
         self._low = min(self._low, index0, index)
         st, h = self.doc.undo_stack, self.doc.history
         top = st.command(index - 1) if index else None
-        if index == index0 + 1 and (top is not top0 and not getattr(top, "_monkey", False)):
+        note = top if index == index0 + 1 else st.command(index) if index == index0 - 1 else None
+        if isinstance(note, SetNoteCommand) or (
+            index == index0 - 1 and count < count0 and isinstance(top0, SetNoteCommand)
+        ):
+            self._expect_note(note, index > index0, iteration0, session0)
+        elif index == index0 + 1 and (top is not top0 and not getattr(top, "_monkey", False)):
             # A new command, made in the iteration the action started in: what that
             # iteration holds now (a click that commits an editor may then go elsewhere).
             made = h.session(iteration0) if iteration0 in h else session
@@ -211,6 +217,21 @@ class Monkey:
             self._expect(
                 "nothing left to undo", self.doc.iteration, self._pristine(self.doc.iteration)
             )
+
+    def _expect_note(self, note: object, forward: bool, iteration: int, session: Session) -> None:
+        """A speaker note belongs to the session, not to an iteration: typing, undoing or
+        redoing one leaves the iteration and every number alone and sets the note's text."""
+        if self.doc.iteration != iteration:
+            self.fail(
+                f"a note's undo step moved from iteration {iteration} to {self.doc.iteration}"
+            )
+        diff = session_diff(self.doc.session, session)
+        if diff:
+            self.fail(f"a note's undo step changed the numbers at {diff}")
+        if isinstance(note, SetNoteCommand):
+            text = self.doc.note(note.step_id)
+            if text != (note.new if forward else note.old):
+                self.fail(f"the note on {note.step_id} reads {text!r} after its undo step")
 
     # --- checks ------------------------------------------------------------------------------
     def fail(self, message: str) -> None:
