@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from nnviz.app.document import RESULT, Document
 from nnviz.core.explain import explain
@@ -127,6 +128,9 @@ def test_the_legend_labels_both_ends_of_the_shared_scale(qtbot, window, doc, sid
     from PySide6.QtGui import QImage, QPainter
 
     doc.go_to(sid)
+    window.step_view.set_shared_scale(True)
+    qtbot.waitUntil(lambda: window.step_view.legend.bar.axis.width() > 0)
+    QApplication.processEvents()  # the shown bar's axis is laid out
     lo, hi = window.step_view.levels
     assert lo == -hi and hi == max(
         float(np.abs(m.operand.value).max()) for m in window.step_view.layout_.matrices

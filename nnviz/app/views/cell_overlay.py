@@ -25,18 +25,24 @@ from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.colour_scale import NO_COLOUR, lut_index, lut_indices
-from nnviz.core.formatting import format_value
+from nnviz.core.formatting import format_cell, format_value, is_rounding_zero
 
 MIN_FONT_PX = 9.0
-MAX_FONT_PX = 24.0
+MAX_FONT_PX = 26.0  # at scale 1; presenter mode and Ctrl+plus scale it
+FONT_PER_CELL_PX = 0.45  # a number's font is this fraction of its cell's height
 MIN_TEXT_CELL_PX = 18.0  # below this the numbers hide (and a tooltip gives them)
 MIN_GRID_CELL_PX = 7.0
 MAX_MEASURED_CELLS = 600  # wider cells for long numbers only where numbers can show
 
 
-def font_px_for(cell_h: float) -> float:
-    """The size of a cell's number for a cell `cell_h` pixels tall."""
-    return max(MIN_FONT_PX, min(MAX_FONT_PX, cell_h * 0.36))
+def font_px_for(cell_h: float, max_px: float = MAX_FONT_PX) -> float:
+    """The size of a cell's number for a cell `cell_h` pixels tall (at most `max_px`)."""
+    return max(MIN_FONT_PX, min(max_px, cell_h * FONT_PER_CELL_PX))
+
+
+def cell_h_for(font_px: float) -> float:
+    """The cell height whose number is `font_px` tall (the inverse of `font_px_for`)."""
+    return max(MIN_TEXT_CELL_PX, font_px / FONT_PER_CELL_PX)
 
 
 def dark_table(lut: np.ndarray) -> np.ndarray:
@@ -60,6 +66,10 @@ class CellOverlay(pg.GraphicsObject):
         self._nan: np.ndarray | None = None  # per cell: NaN? (made on the first paint)
         self._finite: np.ndarray | None = None  # per cell: finite? (likewise)
         self._precision = 4
+        # Per cell (or one for all): below it a value is zero up to rounding (shown as 0).
+        self._floor: float | np.ndarray = 0.0
+        self.max_font_px = MAX_FONT_PX  # the type scale's largest number
+        self.font_px = 0  # the font size of the last paint's numbers (0: none drawn)
         self._texts: dict[tuple[int, int], str] = {}
         self._widest: dict[int, float] = {}  # font px -> width of the widest number
         self._theme = current_theme()
@@ -73,9 +83,11 @@ class CellOverlay(pg.GraphicsObject):
         lut: np.ndarray,
         precision: int,
         theme: Theme,
+        floor: float | np.ndarray = 0.0,
     ) -> None:
         self.prepareGeometryChange()
         self._values, self._levels, self._precision, self._theme = values, levels, precision, theme
+        self._floor = floor
         if lut is not self._dark_of:
             self._dark_lut, self._dark_of = dark_table(lut), lut
         self._texts = {}
@@ -89,8 +101,23 @@ class CellOverlay(pg.GraphicsObject):
         key = (i, j)
         t = self._texts.get(key)
         if t is None:
-            t = self._texts[key] = format_value(float(self._values[i, j]), self._precision)
+            t = self._texts[key] = format_cell(
+                float(self._values[i, j]), self._precision, self._floor_at(i, j)
+            )
         return t
+
+    def _floor_at(self, i: int, j: int) -> float:
+        f = self._floor
+        return float(f[i, j]) if isinstance(f, np.ndarray) else float(f)
+
+    def exact(self, i: int, j: int) -> str:
+        """Cell (i, j)'s value for a tooltip: the exact value when it is shown as 0 only
+        because it is zero up to rounding."""
+        x = float(self._values[i, j])
+        if is_rounding_zero(x, self._floor_at(i, j)):
+            exact = format_value(x, 17)
+            return f"0 (exactly {exact}: zero up to rounding, |x| < 1e-12 of its terms)"
+        return format_value(x, self._precision)
 
     def set_copies(self, from_row: int | None, from_col: int | None) -> None:
         """Rows (or columns) from here on are broadcast copies of the first one."""
@@ -124,7 +151,7 @@ class CellOverlay(pg.GraphicsObject):
         if len(rows) * len(cols) > 2500:
             return None
         if self._values.size <= MAX_MEASURED_CELLS:
-            size = font_px_for(cell_h)
+            size = font_px_for(cell_h, self.max_font_px)
             while size >= MIN_FONT_PX:
                 if self.widest(size) <= cell_w - 6:
                     self._font.setPixelSize(round(size))
@@ -132,7 +159,7 @@ class CellOverlay(pg.GraphicsObject):
                 size -= 1
             return None
         longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
-        size = font_px_for(cell_h)
+        size = font_px_for(cell_h, self.max_font_px)
         while size >= MIN_FONT_PX:
             self._font.setPixelSize(round(size))
             if QFontMetricsF(self._font).horizontalAdvance(longest) <= cell_w - 6:
@@ -185,6 +212,7 @@ class CellOverlay(pg.GraphicsObject):
                 p.drawLine(QPointF(top_left.x(), y), QPointF(bottom_right.x(), y))
         font = self.fit(cell_w, cell_h)
         self.numbers_drawn = font is not None
+        self.font_px = font.pixelSize() if font is not None else 0
         if font is not None:
             p.setFont(font)
             self._paint_numbers(p, t, cell_w, cell_h)

@@ -11,7 +11,8 @@ from nnviz.app.views.follow import follow
 from nnviz.app.views.mathtext import math_html
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import step_layout
-from nnviz.core.formatting import format_value
+from nnviz.core.formatting import format_cell
+from nnviz.core.rounding import noise_floors
 from nnviz.core.step_kinds import step_kind
 from nnviz.core.steps import Step
 
@@ -81,7 +82,10 @@ class EquationPanel(QWidget):
             )
         step = self.doc.step
         op = step.result if cell.target == RESULT else step.operand(cell.target)
-        value = format_value(float(op.value[cell.row, cell.col]), self.doc.precision)
+        floor = noise_floors(step, self.doc.trace.steps).get(op.name, 0.0)
+        if not isinstance(floor, float):
+            floor = float(floor[cell.row, cell.col])
+        value = format_cell(float(op.value[cell.row, cell.col]), self.doc.precision, floor)
         role = "selected" if cell == self.doc.selection else "under the pointer"
         return (
             f"<span style='font-size:{size}px'>{math_html(op.label)}[{cell.row},{cell.col}]"
