@@ -8,7 +8,7 @@ state (how the step is drawn, not what the session holds), kept in QSettings.
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +34,10 @@ class BottomFit(QObject):
         super().__init__(window)
         self.window = window
         self.auto = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
         doc = window.doc
         for signal in (
             doc.cursorMoved,
@@ -50,6 +54,10 @@ class BottomFit(QObject):
         # default sizes) set the splitter: fitted again at once.
         window.splitter.installEventFilter(self)
         window.bottom.installEventFilter(self)
+
+    def pending(self) -> bool:
+        """Whether a fit is waiting for the event loop (tests wait for the layout to settle)."""
+        return self._timer.isActive()
 
     def _on_dragged(self, *_args: object) -> None:
         self.auto = False
@@ -69,7 +77,11 @@ class BottomFit(QObject):
             eq_h = eq.totalSizeHint().height()
         expl_h = w.explanation_panel.needed_height(inner_w - 16)  # room for a scroll bar
         spacing = w.bottom.layout().spacing()
-        return margins.top() + margins.bottom() + eq_h + spacing + expl_h + 6
+        mine = margins.top() + margins.bottom() + eq_h + spacing + expl_h + 6
+        # ... and never less than the layout itself asks (it squeezes the equation else).
+        lay = w.bottom.layout()
+        least = lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else -1
+        return max(mine, least, lay.totalMinimumSize().height())
 
     def fit(self, *_args: object) -> None:
         splitter = self.window.splitter
@@ -86,7 +98,10 @@ class BottomFit(QObject):
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 -- Qt's name
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
-            self.fit()
+            # After the resize, not inside it: sizes set while the splitter lays itself out
+            # leave its handle where it was. The timer is this object's: it dies with the
+            # window, never firing at a deleted splitter.
+            self._timer.start()
         return False
 
 

@@ -42,6 +42,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("N / Shift+N", "next / previous iteration"),
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
     ("F5 / Esc", "enter / leave presenter mode"),
+    ("Ctrl+plus / Ctrl+minus / Ctrl+0", "larger / smaller / normal type (numbers too)"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),
     ("Ctrl+O, Ctrl+S, Ctrl+Shift+S", "open, save, save as"),
     ("Ctrl+Q", "quit"),

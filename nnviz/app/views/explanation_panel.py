@@ -45,6 +45,7 @@ class ExplanationPanel(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.content)
+        self.scroll.setMinimumHeight(36)  # a scroll bar's own minimum would be ~70 px
         self.scroll.viewport().setAutoFillBackground(False)
         self.content.setAutoFillBackground(False)
         layout = QVBoxLayout(self)

@@ -38,7 +38,7 @@ from nnviz.core.steps import Step
 
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 GAP = 14  # px between a matrix and an operator
-MAX_LISTED = 8  # a colour-only matrix's caption lists at most this many outlined numbers
+MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
 
 
 def step_heading(step: Step) -> str:
@@ -199,7 +199,8 @@ class StepView(QWidget):
     def _set_operators(self, layout: StepLayout, theme: Theme) -> None:
         """The operators between the matrices, smaller when the canvas is narrow."""
         n = len(layout.matrices)
-        op_px = round(min(28.0, max(16.0, self.canvas.width() / 44)) * self.scale)
+        # Operators grow less than numbers with the type scale: their room is the numbers'.
+        op_px = round(min(28.0, max(16.0, self.canvas.width() / 44)) * min(self.scale, 1.15))
         for k, op in enumerate(self.ops):
             text = layout.texts[k] if k <= n else ""
             html = (
@@ -228,31 +229,41 @@ class StepView(QWidget):
         gaps = gap * (n + len(ops) + 1)
         legend_w = self.legend.width + gap if self.shared_scale else 0.0
         # Room for a caption line saying a matrix is shown in colours only.
-        under_h = max(item.under_height() for item in items) + round(16 * self.scale)
+        under_h = max(item.under_height() for item in items) + round(32 * self.scale)
         avail_w = max(width - ops_w - gaps - legend_w - 2 * MARGIN * n - 8, 40)
         avail_h = max(height - under_h - 2 * MARGIN - 12, 40)
         result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
         cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale)
         boxes = [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
         total = sum(w for w, _ in boxes) + ops_w + gaps + legend_w
-        x = max((width - total) / 2, 0)
         tallest_px = max(h for _, h in boxes)
         mid = max((height - under_h) / 2, tallest_px / 2 + 4)
-        for k in range(n + 1):
-            op = self.ops[k]
-            if op.isVisible():
-                r = op.boundingRect()
-                op.setPos(round(x), round(mid - r.height() / 2))
-                x += r.width() + gap
-            if k < n:
-                w, h = boxes[k]
-                items[k].place(x, mid - h / 2, *cells[k], right=width)
-                x += w + gap
-        legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
-        self.legend.place(x, max(4.0, mid - legend_h / 2), legend_h)
+
+        def place_all(mid: float) -> None:
+            x = max((width - total) / 2, 0)
+            for k in range(n + 1):
+                op = self.ops[k]
+                if op.isVisible():
+                    r = op.boundingRect()
+                    op.setPos(round(x), round(mid - r.height() / 2))
+                    x += r.width() + gap
+                if k < n:
+                    w, h = boxes[k]
+                    items[k].place(x, mid - h / 2, *cells[k], right=width)
+                    x += w + gap
+            legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
+            self.legend.place(x, max(4.0, mid - legend_h / 2), legend_h)
+
+        place_all(mid)
         self._refresh_colour_only(theme)
-        for k, item in enumerate(items):  # the captions may have grown a line
-            item.place(item._geometry.x(), item._geometry.y(), *cells[k], right=width)
+        # The captions may have grown (a matrix in colours only lists numbers): all of it up
+        # as far as needed to keep them inside the canvas, then placed again.
+        lowest = max(
+            mid + h / 2 + item.under_height() for item, (_, h) in zip(items, boxes, strict=True)
+        )
+        if lowest > height - 4:
+            mid = max(tallest_px / 2 + 4, mid - (lowest - height + 4))
+        place_all(mid)
         flush_scene(self.canvas.scene())
 
     def _refresh_colour_only(self, theme: Theme) -> None:
@@ -264,12 +275,15 @@ class StepView(QWidget):
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             extra = ""
             if not item.numbers_visible():
-                cells = sorted(item.outlined or ({item.selected} if item.selected else set()))
+                # Only for a selected cell: a hover must not move the captions under it.
+                picked = self.doc.selection is not None
+                cells = sorted(item.outlined or {item.selected} - {None}) if picked else []
                 values = [item.overlay.text(i, j) for i, j in cells[:MAX_LISTED]]
                 more = " …" if len(cells) > MAX_LISTED else ""
-                extra = "colours only (hover a cell for its number)"
+                extra = "colours only<br>(hover for numbers)"
                 if values:
-                    extra += "<br>outlined: " + ", ".join(values) + more
+                    rows = [", ".join(values[r : r + 3]) for r in range(0, len(values), 3)]
+                    extra += "<br>outlined: " + ",<br>".join(rows) + more
             self._set_caption(k, theme, extra)
 
     @guarded(None)
