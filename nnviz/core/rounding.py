@@ -57,6 +57,25 @@ def result_floor(step: Step) -> Floor:
     return float(floor) if floor.ndim == 0 else floor
 
 
+class FloorCache:
+    """noise_floors of the last step asked, kept while the same Step object is shown: a
+    view refreshes on every hover, and a 784×128 product's floors take milliseconds."""
+
+    def __init__(self) -> None:
+        self._step: Step | None = None
+        self._floors: dict[str, Floor] = {}
+
+    def floors(self, step: Step, steps: Iterable[Step] = ()) -> dict[str, Floor]:
+        if step is not self._step:
+            self._step, self._floors = step, noise_floors(step, steps)
+        return self._floors
+
+    def at(self, step: Step, steps: Iterable[Step], name: str, row: int, col: int) -> float:
+        """The floor of cell (row, col) of matrix `name` (an operand's or the result's)."""
+        floor = self.floors(step, steps).get(name, 0.0)
+        return float(floor[row, col]) if isinstance(floor, np.ndarray) else float(floor)
+
+
 def noise_floors(step: Step, steps: Iterable[Step] = ()) -> dict[str, Floor]:
     """Operand name -> its floor, and the result's under `step.result.name`."""
     made_by = {s.result.name: s for s in steps}

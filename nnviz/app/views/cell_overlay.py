@@ -71,6 +71,7 @@ class CellOverlay(pg.GraphicsObject):
         self.max_font_px = MAX_FONT_PX  # the type scale's largest number
         self.font_px = 0  # the font size of the last paint's numbers (0: none drawn)
         self._texts: dict[tuple[int, int], str] = {}
+        self._fits: dict[tuple[object, ...], int | None] = {}  # fit() per cell size
         self._widest: dict[int, float] = {}  # font px -> width of the widest number
         self._theme = current_theme()
         self._font = QFont(MONO)
@@ -91,6 +92,7 @@ class CellOverlay(pg.GraphicsObject):
         if lut is not self._dark_of:
             self._dark_lut, self._dark_of = dark_table(lut), lut
         self._texts = {}
+        self._fits = {}
         self._widest: dict[int, float] = {}
         self._dark = None
         self._nan: np.ndarray | None = None
@@ -144,18 +146,30 @@ class CellOverlay(pg.GraphicsObject):
         return range(i0, i1), range(j0, j1)
 
     def fit(self, cell_w: float, cell_h: float) -> QFont | None:
-        """The font that fits every visible number in its cell, or None (numbers hidden)."""
+        """The font that fits every visible number in its cell, or None (numbers hidden).
+        Remembered per cell size and visible cells until the values change: the step view
+        asks on each refresh, and measuring a 64×10 matrix's numbers takes milliseconds."""
         if min(cell_w, cell_h) < MIN_TEXT_CELL_PX or self._values.size == 0:
             return None
         rows, cols = self._visible()
+        key = (round(cell_w, 3), round(cell_h, 3), rows, cols, self.max_font_px)
+        if key not in self._fits:
+            px = self._fit_px(cell_w, cell_h, rows, cols)
+            self._fits[key] = px
+        px = self._fits[key]
+        if px is None:
+            return None
+        self._font.setPixelSize(px)
+        return self._font
+
+    def _fit_px(self, cell_w: float, cell_h: float, rows: range, cols: range) -> int | None:
         if len(rows) * len(cols) > 2500:
             return None
         if self._values.size <= MAX_MEASURED_CELLS:
             size = font_px_for(cell_h, self.max_font_px)
             while size >= MIN_FONT_PX:
                 if self.widest(size) <= cell_w - 6:
-                    self._font.setPixelSize(round(size))
-                    return self._font
+                    return round(size)
                 size -= 1
             return None
         longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
@@ -163,7 +177,7 @@ class CellOverlay(pg.GraphicsObject):
         while size >= MIN_FONT_PX:
             self._font.setPixelSize(round(size))
             if QFontMetricsF(self._font).horizontalAdvance(longest) <= cell_w - 6:
-                return self._font
+                return round(size)
             size -= 1
         return None
 

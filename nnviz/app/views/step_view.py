@@ -32,7 +32,7 @@ from nnviz.app.views.legend import ColourLegend
 from nnviz.app.views.pg_helpers import HtmlItems, flush_scene
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
-from nnviz.core.rounding import noise_floors
+from nnviz.core.rounding import FloorCache
 from nnviz.core.step_kinds import phase_of
 from nnviz.core.steps import Step
 
@@ -98,6 +98,7 @@ class StepView(QWidget):
         self._captions: list[tuple[str, str, str]] = []  # per slot: label, shape, note
         self._background = current_theme().name  # the canvas background's theme
         self._lut: tuple[object, np.ndarray] | None = None  # (theme key, its lookup table)
+        self._floors = FloorCache()  # zero up to rounding, per cell (the core's rule)
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
@@ -128,7 +129,7 @@ class StepView(QWidget):
         self.levels = shared_levels(layout)
         lut = self._lookup_table(theme)
         precision = self.doc.precision
-        floors = noise_floors(step, self.doc.trace.steps)
+        floors = self._floors.floors(step, self.doc.trace.steps)
         if theme.name != self._background:
             # Only on a theme change: a new background brush repaints the whole viewport.
             self._background = theme.name
