@@ -124,6 +124,8 @@ class StepView(QWidget):
     def refresh(self) -> None:
         step = self.doc.step
         theme = current_theme()
+        # A new step drops the Document's hover: the cell under a resting pointer is new too.
+        self._hovered = None
         layout = step_layout(step)
         self.layout_ = layout
         self.levels = shared_levels(layout)
