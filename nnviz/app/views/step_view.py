@@ -281,6 +281,8 @@ class StepView(QWidget):
                 # Only for a selected cell: a hover must not move the captions under it.
                 picked = self.doc.selection is not None
                 cells = sorted(item.outlined or {item.selected} - {None}) if picked else []
+                rows, cols = item.shape  # outlines may still be the last step's (refresh)
+                cells = [(i, j) for i, j in cells if i < rows and j < cols]
                 values = [item.overlay.text(i, j) for i, j in cells[:MAX_LISTED]]
                 more = " …" if len(cells) > MAX_LISTED else ""
                 extra = "colours only<br>(hover for numbers)"
