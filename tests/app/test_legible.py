@@ -218,3 +218,30 @@ def test_a_sum_that_cancels_shows_0_and_its_exact_value_in_the_tooltip(qtbot, op
     assert tip.startswith("Z⁽¹⁾[0,0] = 0 (exactly 5.55111512312578")  # 5.551e-17
     assert "zero up to rounding" in tip and f"{exact:.6e}"[:7] == "5.55111"
     assert "<b>0</b>" in win.equation_panel.cell.text()
+
+
+def test_a_big_networks_matrices_stay_inside_the_canvas(qapp):
+    """784-128-10 with a batch of 64: the 64×10 result's rows cannot have printed cells, so
+    it is drawn in colours like the rest, inside the canvas (not 64 rows of 18 px)."""
+    import numpy as np
+    from PySide6.QtCore import QRectF
+
+    rng = np.random.default_rng(1)
+    s = build_session(
+        layers=[784, 128, 10],
+        activations=["relu", "softmax"],
+        loss="cross_entropy",
+        X=rng.random((64, 784)),
+        Y=np.eye(10)[rng.integers(0, 10, 64)],
+        convention="row",
+        init={"scheme": "he", "seed": 0},
+    )
+    with prepared_window(s, "forward.2.bias", size=(1600, 1000)) as win:
+        doc, view = win.doc, win.step_view
+        for sid in ("forward.2.bias", "loss", "backward.2.delta", "backward.1.grad_b"):
+            doc.go_to(sid)
+            qapp.processEvents()
+            canvas = QRectF(0, 0, view.canvas.width(), view.canvas.height())
+            for item in view.matrices[: len(view.layout_.matrices)]:
+                box = item.plot.sceneBoundingRect()
+                assert canvas.contains(box), (sid, item.shape, box, canvas)

@@ -107,8 +107,10 @@ def fit(
         cells = tallest_text(op_items, cap_o, room, SCALAR_CELL_PX * scale)
         return cells if cells is not None and cells[0][1] >= least else None
 
+    result_fits = avail_h / rows[result] >= MIN_TEXT_CELL_PX  # its rows fit printed cells
     res_h = res_min
-    if operands_at(res_min, op_h) is not None:  # grow the result while that still holds
+    # Grow the result while the operands still print beside it.
+    if result_fits and operands_at(res_min, op_h) is not None:
         low, high = math.ceil(res_min), math.floor(res_cap)
         while low <= high:
             h = (low + high) // 2
@@ -118,7 +120,7 @@ def fit(
                 high = h - 1
     res_cell = result_cell(res_h)
     room = avail_w - cols[result] * res_cell[0]
-    if others and room >= op_cols * MIN_SQUARE_PX:
+    if others and result_fits and room >= op_cols * MIN_SQUARE_PX:
         cells: list[Cell] = [res_cell] * n
         text = [True] * n
         printed = operands_at(res_h, MIN_TEXT_CELL_PX)
