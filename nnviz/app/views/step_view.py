@@ -258,7 +258,7 @@ class StepView(QWidget):
             self.legend.place(x, max(4.0, mid - legend_h / 2), legend_h)
 
         place_all(mid)
-        self._refresh_colour_only(theme)
+        grown = self._refresh_colour_only(theme)
         # The captions may have grown (a matrix in colours only lists numbers): all of it up
         # as far as needed to keep them inside the canvas, then placed again.
         lowest = max(
@@ -266,15 +266,19 @@ class StepView(QWidget):
         )
         if lowest > height - 4:
             mid = max(tallest_px / 2 + 4, mid - (lowest - height + 4))
-        place_all(mid)
+            grown = True
+        if grown:
+            place_all(mid)
         flush_scene(self.canvas.scene())
 
-    def _refresh_colour_only(self, theme: Theme) -> None:
+    def _refresh_colour_only(self, theme: Theme) -> bool:
         """A matrix whose numbers do not fit says so under it, and lists the numbers of its
-        outlined (or selected) cells, so the cells a derivation uses can still be read."""
+        outlined (or selected) cells, so the cells a derivation uses can still be read.
+        True when a caption changed (the captions and legends under it must be placed)."""
         layout = self.layout_
         if layout is None:
-            return
+            return False
+        before = [item.caption for item in self.matrices]
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             extra = ""
             if not item.numbers_visible():
@@ -290,6 +294,7 @@ class StepView(QWidget):
                     rows = [", ".join(values[r : r + 3]) for r in range(0, len(values), 3)]
                     extra += "<br>outlined: " + ",<br>".join(rows) + more
             self._set_caption(k, theme, extra)
+        return any(a is not item.caption for a, item in zip(before, self.matrices, strict=True))
 
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -320,7 +325,10 @@ class StepView(QWidget):
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             item.set_outlines(marks[k], theme)
             item.set_selected(selected.get(k), theme)
-        self._refresh_colour_only(theme)
+        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
+            for item in self.matrices[: len(layout.matrices)]:
+                g = item._geometry
+                item.place(g.x(), g.y(), *item.px, right=self.canvas.width())
 
     # --- the mouse ----------------------------------------------------------------------------
     def _cell_under(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
