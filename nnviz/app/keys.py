@@ -68,6 +68,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("F5 / Esc", "enter / leave presenter mode (Esc restores the exact layout)"),
     ("Ctrl+Shift+G", "gradient check: backprop beside central differences"),
     ("P / R / E", "practice mode (type the result's cells) / reveal them / next exercise"),
+    ("Ctrl+plus / Ctrl+minus / Ctrl+0", "larger / smaller / normal type (numbers too)"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),
     ("Ctrl+O, Ctrl+S, Ctrl+Shift+S", "open, save, save as"),
     ("Ctrl+Q", "quit"),

@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app import export_ui, gradcheck_ui, import_csv_ui, notes, practice_ui, window_settings
+from nnviz.app import (
+    colour_ui,
+    export_ui,
+    gradcheck_ui,
+    import_csv_ui,
+    notes,
+    practice_ui,
+    window_settings,
+)
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.help_dialogs import keys_dialog, show_about
@@ -338,6 +346,7 @@ class MainWindow(QMainWindow):
         practice_ui.install(self)
         export_ui.install(self)
         notes.install(self)
+        colour_ui.install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:

@@ -53,3 +53,19 @@ def test_update_edges_take_the_sign_of_their_change(diagram, doc):
     for e in edges:
         _, i, j = e.key
         assert (e.sign_colour.red() > e.sign_colour.blue()) == (change[i, j] > 0)
+
+
+def test_the_diagram_takes_a_new_colour_map(open_window, doc):
+    from nnviz.app.colour_ui import choose_map
+    from nnviz.app.theme import COLOUR_MAPS, current_theme
+
+    win = open_window(doc)
+    before = {e.key: e.sign_colour.name() for e in win.network.edges}
+    first = current_theme().map_name
+    other = next(name for name in COLOUR_MAPS if name != first)
+    try:
+        choose_map(win, other)
+        after = {e.key: e.sign_colour.name() for e in win.network.edges}
+        assert after != before  # the lookup table follows the map, not only the theme
+    finally:
+        choose_map(win, first)

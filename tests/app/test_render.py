@@ -27,7 +27,7 @@ def test_cells_have_the_colour_of_their_value(qapp, seed_session, theme):
     with prepared_window(seed_session, "forward.1.matmul", theme=theme) as win:
         image = paint_window(win, 2.0)
         view = win.step_view
-        lo, hi = view.levels
+        lo, hi = view.levels_of(RESULT)  # each matrix on its own scale
         cmap = theme_named(theme).colormap()
         values = view.matrix_view(RESULT).image.image
         for i in range(values.shape[0]):

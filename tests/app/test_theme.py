@@ -15,7 +15,7 @@ def test_a_theme_change_recolours_the_cells(qapp, open_window, doc):
     win = open_window(doc)
     item = win.step_view.matrix_view(RESULT)
     value = float(item.image.image[0, 0])
-    lo, hi = win.step_view.levels
+    lo, hi = win.step_view.levels_of(RESULT)
 
     def drawn(theme: str) -> tuple[int, int, int, int]:
         qapp.processEvents()

@@ -25,18 +25,24 @@ from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.colour_scale import NO_COLOUR, lut_index, lut_indices
-from nnviz.core.formatting import format_value
+from nnviz.core.formatting import format_cell, format_value, is_rounding_zero
 
 MIN_FONT_PX = 9.0
-MAX_FONT_PX = 24.0
+MAX_FONT_PX = 26.0  # at scale 1; presenter mode and Ctrl+plus scale it
+FONT_PER_CELL_PX = 0.45  # a number's font is this fraction of its cell's height
 MIN_TEXT_CELL_PX = 18.0  # below this the numbers hide (and a tooltip gives them)
 MIN_GRID_CELL_PX = 7.0
 MAX_MEASURED_CELLS = 600  # wider cells for long numbers only where numbers can show
 
 
-def font_px_for(cell_h: float) -> float:
-    """The size of a cell's number for a cell `cell_h` pixels tall."""
-    return max(MIN_FONT_PX, min(MAX_FONT_PX, cell_h * 0.36))
+def font_px_for(cell_h: float, max_px: float = MAX_FONT_PX) -> float:
+    """The size of a cell's number for a cell `cell_h` pixels tall (at most `max_px`)."""
+    return max(MIN_FONT_PX, min(max_px, cell_h * FONT_PER_CELL_PX))
+
+
+def cell_h_for(font_px: float) -> float:
+    """The cell height whose number is `font_px` tall (the inverse of `font_px_for`)."""
+    return max(MIN_TEXT_CELL_PX, font_px / FONT_PER_CELL_PX)
 
 
 def dark_table(lut: np.ndarray) -> np.ndarray:
@@ -60,7 +66,12 @@ class CellOverlay(pg.GraphicsObject):
         self._nan: np.ndarray | None = None  # per cell: NaN? (made on the first paint)
         self._finite: np.ndarray | None = None  # per cell: finite? (likewise)
         self._precision = 4
+        # Per cell (or one for all): below it a value is zero up to rounding (shown as 0).
+        self._floor: float | np.ndarray = 0.0
+        self.max_font_px = MAX_FONT_PX  # the type scale's largest number
+        self.font_px = 0  # the font size of the last paint's numbers (0: none drawn)
         self._texts: dict[tuple[int, int], str] = {}
+        self._fits: dict[tuple[object, ...], int | None] = {}  # fit() per cell size
         self._widest: dict[int, float] = {}  # font px -> width of the widest number
         self._theme = current_theme()
         self._font = QFont(MONO)
@@ -73,12 +84,15 @@ class CellOverlay(pg.GraphicsObject):
         lut: np.ndarray,
         precision: int,
         theme: Theme,
+        floor: float | np.ndarray = 0.0,
     ) -> None:
         self.prepareGeometryChange()
         self._values, self._levels, self._precision, self._theme = values, levels, precision, theme
+        self._floor = floor
         if lut is not self._dark_of:
             self._dark_lut, self._dark_of = dark_table(lut), lut
         self._texts = {}
+        self._fits = {}
         self._widest: dict[int, float] = {}
         self._dark = None
         self._nan: np.ndarray | None = None
@@ -89,8 +103,23 @@ class CellOverlay(pg.GraphicsObject):
         key = (i, j)
         t = self._texts.get(key)
         if t is None:
-            t = self._texts[key] = format_value(float(self._values[i, j]), self._precision)
+            t = self._texts[key] = format_cell(
+                float(self._values[i, j]), self._precision, self._floor_at(i, j)
+            )
         return t
+
+    def _floor_at(self, i: int, j: int) -> float:
+        f = self._floor
+        return float(f[i, j]) if isinstance(f, np.ndarray) else float(f)
+
+    def exact(self, i: int, j: int) -> str:
+        """Cell (i, j)'s value for a tooltip: the exact value when it is shown as 0 only
+        because it is zero up to rounding."""
+        x = float(self._values[i, j])
+        if is_rounding_zero(x, self._floor_at(i, j)):
+            exact = format_value(x, 17)
+            return f"0 (exactly {exact}: zero up to rounding, |x| < 1e-12 of its terms)"
+        return format_value(x, self._precision)
 
     def set_copies(self, from_row: int | None, from_col: int | None) -> None:
         """Rows (or columns) from here on are broadcast copies of the first one."""
@@ -117,26 +146,38 @@ class CellOverlay(pg.GraphicsObject):
         return range(i0, i1), range(j0, j1)
 
     def fit(self, cell_w: float, cell_h: float) -> QFont | None:
-        """The font that fits every visible number in its cell, or None (numbers hidden)."""
+        """The font that fits every visible number in its cell, or None (numbers hidden).
+        Remembered per cell size and visible cells until the values change: the step view
+        asks on each refresh, and measuring a 64×10 matrix's numbers takes milliseconds."""
         if min(cell_w, cell_h) < MIN_TEXT_CELL_PX or self._values.size == 0:
             return None
         rows, cols = self._visible()
+        key = (round(cell_w, 3), round(cell_h, 3), rows, cols, self.max_font_px)
+        if key not in self._fits:
+            px = self._fit_px(cell_w, cell_h, rows, cols)
+            self._fits[key] = px
+        px = self._fits[key]
+        if px is None:
+            return None
+        self._font.setPixelSize(px)
+        return self._font
+
+    def _fit_px(self, cell_w: float, cell_h: float, rows: range, cols: range) -> int | None:
         if len(rows) * len(cols) > 2500:
             return None
         if self._values.size <= MAX_MEASURED_CELLS:
-            size = font_px_for(cell_h)
+            size = font_px_for(cell_h, self.max_font_px)
             while size >= MIN_FONT_PX:
                 if self.widest(size) <= cell_w - 6:
-                    self._font.setPixelSize(round(size))
-                    return self._font
+                    return round(size)
                 size -= 1
             return None
         longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
-        size = font_px_for(cell_h)
+        size = font_px_for(cell_h, self.max_font_px)
         while size >= MIN_FONT_PX:
             self._font.setPixelSize(round(size))
             if QFontMetricsF(self._font).horizontalAdvance(longest) <= cell_w - 6:
-                return self._font
+                return round(size)
             size -= 1
         return None
 
@@ -185,6 +226,7 @@ class CellOverlay(pg.GraphicsObject):
                 p.drawLine(QPointF(top_left.x(), y), QPointF(bottom_right.x(), y))
         font = self.fit(cell_w, cell_h)
         self.numbers_drawn = font is not None
+        self.font_px = font.pixelSize() if font is not None else 0
         if font is not None:
             p.setFont(font)
             self._paint_numbers(p, t, cell_w, cell_h)

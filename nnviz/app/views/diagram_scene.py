@@ -139,7 +139,7 @@ class DiagramScene:
         self.scale = 1.0  # type and node size factor: 1 at a desk, larger in presenter mode
         self.theme: Theme = current_theme()
         self._lut: list[QColor] = []
-        self._lut_theme = ""
+        self._lut_theme: tuple[str, str] | None = None
         # caches keyed by the objects themselves (an id() can be reused once one is freed)
         self._levels_of: tuple[object, str] | None = None
         self._levels = 1.0
@@ -162,10 +162,10 @@ class DiagramScene:
         return self._lut[round(min(1.0, max(0.0, t)) * 255)]
 
     def _ensure_lut(self) -> None:
-        if self._lut_theme != self.theme.name:
+        if self._lut_theme != self.theme.key:
             table = self.theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
             self._lut = [QColor(int(r), int(g), int(b)) for r, g, b in table]
-            self._lut_theme = self.theme.name
+            self._lut_theme = self.theme.key
 
     def _operands(self, step: Step) -> list[tuple[str, Operand]]:
         """(target, operand): the result first, then the operands in equation order."""

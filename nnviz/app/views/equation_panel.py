@@ -11,7 +11,8 @@ from nnviz.app.views.follow import follow
 from nnviz.app.views.mathtext import math_html
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import step_layout
-from nnviz.core.formatting import format_value
+from nnviz.core.formatting import format_cell
+from nnviz.core.rounding import FloorCache
 from nnviz.core.step_kinds import step_kind
 from nnviz.core.steps import Step
 
@@ -50,6 +51,7 @@ class EquationPanel(QWidget):
         for lbl in (self.equation, self.shapes, self.cell):  # a new step relayouts nothing
             layout.addWidget(QuietLabel(lbl, self))
         self.scale = 1.0
+        self._floors = FloorCache()  # zero up to rounding, per cell (the core's rule)
         follow(doc, self.refresh, scale=self.set_scale)
         self.refresh()
 
@@ -81,7 +83,8 @@ class EquationPanel(QWidget):
             )
         step = self.doc.step
         op = step.result if cell.target == RESULT else step.operand(cell.target)
-        value = format_value(float(op.value[cell.row, cell.col]), self.doc.precision)
+        floor = self._floors.at(step, self.doc.trace.steps, op.name, cell.row, cell.col)
+        value = format_cell(float(op.value[cell.row, cell.col]), self.doc.precision, floor)
         role = "selected" if cell == self.doc.selection else "under the pointer"
         return (
             f"<span style='font-size:{size}px'>{math_html(op.label)}[{cell.row},{cell.col}]"

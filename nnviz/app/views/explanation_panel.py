@@ -1,7 +1,12 @@
-"""The explanation panel: the focused result cell's derivation, from the core's `explain`."""
+"""The explanation panel: the focused result cell's derivation, from the core's `explain`.
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+Its lines sit in a scroll area: a long derivation (the softmax loss's, one term per sample)
+is never cut or overlapped by its footnote, it scrolls; `needed_height` says how much room
+the lines want, so the window can give the panel just that (colour_ui.fit_bottom_panel).
+"""
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.startup import MONO
@@ -25,13 +30,27 @@ class ExplanationPanel(QWidget):
         self.note = QLabel(self)
         self.note.setObjectName("explanationNote")
         self.note.setWordWrap(True)
+        self.content = QWidget()
+        self.content.setObjectName("explanationContent")
+        inner = QVBoxLayout(self.content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(8)
+        inner.addWidget(self.title)
+        inner.addWidget(self.body)
+        inner.addWidget(self.note)
+        inner.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("explanationScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.content)
+        self.scroll.setMinimumHeight(36)  # a scroll bar's own minimum would be ~70 px
+        self.scroll.viewport().setAutoFillBackground(False)
+        self.content.setAutoFillBackground(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
-        layout.addWidget(self.title)
-        layout.addWidget(self.body)
-        layout.addWidget(self.note)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll)
         self.scale = 1.0
         self._lines: list[str] = []
         follow(doc, self.refresh, scale=self.set_scale)
@@ -40,6 +59,22 @@ class ExplanationPanel(QWidget):
     def set_scale(self, scale: float) -> None:
         self.scale = scale
         self.refresh()
+
+    def needed_height(self, width: int | None = None) -> int:
+        """The height the title, the lines and the note take at `width` (default: now)."""
+        w = width if width is not None else self.scroll.viewport().width()
+        lay = self.content.layout()
+        if lay.hasHeightForWidth():
+            return lay.totalHeightForWidth(w)
+        return lay.totalSizeHint().height()
+
+    def last_line_visible(self) -> bool:
+        """Whether the derivation's last line is inside the visible part of the panel."""
+        if not self.body.text():
+            return True
+        bottom = self.body.mapTo(self.content, QPoint(0, self.body.height())).y()
+        top = self.scroll.verticalScrollBar().value()
+        return top <= bottom <= top + self.scroll.viewport().height()
 
     def lines(self) -> list[str]:
         """The derivation shown, exactly as `Explanation.lines()` gives it."""

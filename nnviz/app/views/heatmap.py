@@ -22,6 +22,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
 from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX, CellOverlay, font_px_for
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
+from nnviz.app.views.legend import add_mini_legend
 from nnviz.app.views.pg_helpers import HtmlItems
 
 __all__ = ["MARGIN", "MatrixImage", "MatrixItem"]
@@ -148,6 +149,8 @@ class MatrixItem:
         self.vb.addItem(self._selected)
         self._captions = HtmlItems(scene, z=1)
         self.caption = self._captions.show(None, "")  # the item under the matrix now
+        self.legend = add_mini_legend(scene)  # its own colour scale, under the caption
+        self.legend_on = True
         scene.addItem(self.plot)
         self._shape: tuple[int, int] = (0, 0)
         self._caption_html = ""
@@ -155,6 +158,7 @@ class MatrixItem:
         self._fitted: tuple[object, ...] | None = None  # (shape, px) the view was last fitted to
         self.px = (0.0, 0.0)  # a cell's width and height in pixels
         self.outlined: set[tuple[int, int]] = set()
+        self.selected: tuple[int, int] | None = None
 
     # --- content ----------------------------------------------------------------------------
     def set_matrix(
@@ -166,12 +170,14 @@ class MatrixItem:
         theme: Theme,
         fade_from_row: int | None = None,
         fade_from_col: int | None = None,
+        floor: float | np.ndarray = 0.0,
     ) -> None:
         self._shape = values.shape  # type: ignore[assignment]
+        self.levels = levels
         self.image.setLookupTable(lut)
         self.image.setImage(values, levels=levels, autoLevels=False, autoDownsample=True)
         self.image.setRect(QRectF(0, 0, values.shape[1], values.shape[0]))
-        self.overlay.set_values(values, levels, lut, precision, theme)
+        self.overlay.set_values(values, levels, lut, precision, theme, floor)
         self.overlay.set_copies(fade_from_row, fade_from_col)
         self._set_fade(fade_from_row, fade_from_col, theme)
         self.image.setToolTip("")
@@ -216,10 +222,12 @@ class MatrixItem:
         """How wide cells `ch` tall must be for the widest number to fit (at least square)."""
         if ch < MIN_TEXT_CELL_PX:
             return ch
-        return max(ch, self.overlay.widest(font_px_for(ch)) + CELL_PAD_PX)
+        font_px = font_px_for(ch, self.overlay.max_font_px)
+        return max(ch, self.overlay.widest(font_px) + CELL_PAD_PX)
 
-    def place(self, x: float, y: float, cw: float, ch: float) -> None:
-        """Put the plot's top-left at (x, y) with `cw` × `ch` cells, the caption under it."""
+    def place(self, x: float, y: float, cw: float, ch: float, right: float = 1e9) -> None:
+        """Put the plot's top-left at (x, y) with `cw` × `ch` cells, the caption under it
+        and the small legend under that, both kept left of `right` (the canvas's edge)."""
         w, h = self.size_for(cw, ch)
         rect = QRectF(round(x), round(y), w, h)
         if rect != self._geometry:
@@ -234,7 +242,12 @@ class MatrixItem:
         # otherwise it sends every paint through Qt's slow clipped path.
         self.vb.setFlag(self.vb.GraphicsItemFlag.ItemClipsChildrenToShape, not readable)
         cw = self.caption.boundingRect().width()
-        self.caption.setPos(round(rect.center().x() - cw / 2), rect.bottom() - 2)
+        cx = min(max(0.0, rect.center().x() - cw / 2), right - cw)
+        self.caption.setPos(round(max(0.0, cx)), rect.bottom() - 2)
+        lw, _ = self.legend.size
+        below = rect.bottom() - 2 + self.caption.boundingRect().height()
+        lx = min(max(2.0, rect.center().x() - lw / 2), right - lw - 2)
+        self.legend.setPos(round(max(0.0, lx)), round(below))
 
     def fit_view(self) -> None:
         """Show the whole matrix (undoing any zoom)."""
@@ -258,6 +271,12 @@ class MatrixItem:
     def set_visible(self, on: bool) -> None:
         self.plot.setVisible(on)
         self.caption.setVisible(on)
+        self.legend.setVisible(on and self.legend_on)
+
+    def under_height(self) -> float:
+        """The caption's height and, when shown, the small legend's under it."""
+        h = self.caption.boundingRect().height()
+        return h + (self.legend.size[1] + 2 if self.legend_on else 0.0)
 
     def set_outlines(self, cells: Iterable[tuple[int, int]], theme: Theme) -> None:
         self.outlined = set(cells)
@@ -275,6 +294,7 @@ class MatrixItem:
             box.hide()
 
     def set_selected(self, cell: tuple[int, int] | None, theme: Theme) -> None:
+        self.selected = cell
         if cell is None:
             self._selected.hide()
             return
@@ -306,3 +326,11 @@ class MatrixItem:
     def cell_text(self, i: int, j: int) -> str:
         """The number printed in cell (i, j), or "" when the numbers are hidden."""
         return self.overlay.text(i, j) if self.numbers_visible() else ""
+
+    def digit_font_px(self) -> int:
+        """The pixel size of the font the numbers would be drawn with now (0: none)."""
+        dx, dy = self.vb.viewPixelSize()
+        if not (dx > 0 and dy > 0):
+            return 0
+        font = self.overlay.fit(1 / dx, 1 / dy)
+        return font.pixelSize() if font is not None else 0

@@ -27,6 +27,13 @@ class Shown:
     fade_from_col: int | None = None
     is_result: bool = False
 
+    def as_drawn(self, cells: float | np.ndarray) -> float | np.ndarray:
+        """Something per operand cell (a noise floor) laid out as the values are drawn:
+        transposed or broadcast like them; one number stays one number."""
+        if not isinstance(cells, np.ndarray) or cells.ndim == 0:
+            return float(cells)
+        return np.broadcast_to(cells.T if self.transposed else cells, self.values.shape)
+
     def to_shown(self, row: int, col: int) -> tuple[int, int]:
         """An operand cell (as the core addresses it) -> the drawn cell."""
         return (col, row) if self.transposed else (row, col)

@@ -1,21 +1,20 @@
 """The step view: the step on screen as its equation of heatmaps, left to right.
 
 Everything is drawn in one pyqtgraph scene, made once and reused: four matrix slots (each an
-ImageItem in its own ViewBox), five operator texts and the colour bar; a step only fills them
-and places them, so a step repaints one view. All matrices of a step share one symmetric
-colour scale and, when they fit, one cell size, so a cell of W looks like a cell of X.
+ImageItem in its own ViewBox), five operator texts and the colour legends; a step only fills
+them and places them, so a step repaints one view. Each matrix is coloured on its own
+symmetric scale with its own small legend (a gradient of 0.02 beside inputs of 8 still
+shows); `set_shared_scale(True)` puts them all on one scale with one colour bar, for
+comparing magnitudes. Cell sizes come from cell_fit: numbers first, the result's biggest.
 """
 
 # ruff: noqa: N802 -- Qt's names: overrides (resizeEvent)
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QResizeEvent
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QLabel,
     QSizePolicy,
     QVBoxLayout,
@@ -25,23 +24,21 @@ from PySide6.QtWidgets import (
 from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX
+from nnviz.app.views import cell_fit
+from nnviz.app.views.cell_overlay import MAX_FONT_PX
 from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import MARGIN, MatrixItem
-from nnviz.app.views.pg_helpers import HtmlItems, flush_scene, strip_plot
+from nnviz.app.views.legend import ColourLegend
+from nnviz.app.views.pg_helpers import HtmlItems, flush_scene
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
-from nnviz.core.formatting import format_value
+from nnviz.core.rounding import FloorCache
 from nnviz.core.step_kinds import phase_of
 from nnviz.core.steps import Step
 
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
-MAX_CELL_PX = 76.0
-MIN_SHARED_CELL_PX = 6.0  # below this each matrix gets its own cell size
-SCALAR_CELL_PX = 56.0  # a 1×1 result (the loss) is always big enough for its number
-MIN_SCALAR_CELL_PX = 32.0  # ... and this big when the other matrices need the room
 GAP = 14  # px between a matrix and an operator
-LEGEND_W = 100  # until the first scale is set
+MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
 
 
 def step_heading(step: Step) -> str:
@@ -50,72 +47,21 @@ def step_heading(step: Step) -> str:
     return f"{where} · {step.title}"
 
 
-def shared_levels(layout: StepLayout) -> tuple[float, float]:
-    """One symmetric scale for every matrix of the step: (−m, m), m the largest magnitude.
+def symmetric_levels(values: np.ndarray) -> tuple[float, float]:
+    """A symmetric scale (−m, m), m the largest finite magnitude of `values`.
 
     Only finite values count (inf, −inf and nan are shown at the ends and as no colour);
     all zero, or nothing finite, gives (−1, 1)."""
-    m = 0.0
-    for shown in layout.matrices:
-        v = np.abs(shown.operand.value)
-        finite = v[np.isfinite(v)]
-        if finite.size:
-            m = max(m, float(finite.max()))
-    if m == 0.0:
-        m = 1.0
+    v = np.abs(values)
+    finite = v[np.isfinite(v)]
+    m = float(finite.max()) if finite.size else 0.0
+    return (-m, m) if m > 0.0 else (-1.0, 1.0)
+
+
+def shared_levels(layout: StepLayout) -> tuple[float, float]:
+    """One symmetric scale for every matrix of the step: (−m, m), m the largest magnitude."""
+    m = max(symmetric_levels(shown.operand.value)[1] for shown in layout.matrices)
     return -m, m
-
-
-class ColourLegend:
-    """The colour bar of the step's shared scale, its ticks through format_value."""
-
-    def __init__(self, scene: pg.GraphicsScene) -> None:
-        self.bar = pg.ColorBarItem(values=(-1, 1), width=16, interactive=False, colorMapMenu=False)
-        for key in ("left", "top", "bottom"):  # hidden, they still frame the bar
-            self.bar.getAxis(key).hide()
-            self.bar.getAxis(key).unlinkFromView()
-        strip_plot(self.bar, keep=("left", "top", "bottom", "right"))
-        self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
-        self.width = float(LEGEND_W)  # the bar and its labels, fitted to the labels
-        self.bar.axis.setWidth(LEGEND_W - 24)
-        self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        scene.addItem(self.bar)
-        self._shown: tuple[object, ...] | None = None
-        self._rect = QRectF()
-
-    def set_scale(self, levels: tuple[float, float], theme: Theme, precision: int, font) -> None:
-        key = (levels, theme.name, precision, font.pixelSize())
-        if key == self._shown:
-            return  # relabelling the axis is the costliest part of a step
-        if self._shown is None or self._shown[1] != theme.name:
-            self.bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per theme only
-        self._shown = key
-        lo, hi = levels
-        # The scale is symmetric, so the bar is the same picture for every m: it keeps the
-        # levels (−1, 1) and only its labels say m. (Given (−1e308, 1e308) pyqtgraph's bar
-        # and axis would work with a span of inf.)
-        self.bar.setLevels(values=(-1.0, 1.0))
-        axis = self.bar.axis
-        axis.setTextPen(theme.text)
-        axis.setPen(theme.muted)
-        inside = 1 - 1e-4  # an end tick exactly at the range's end can round out of it
-        ticks = [
-            (-inside, format_value(lo, precision)),
-            (0.0, "0"),
-            (inside, f"+{format_value(hi, precision)}"),
-        ]
-        axis.setTicks([ticks, []])
-        axis.setStyle(tickFont=font, hideOverlappingLabels=False)
-        label_w = max(QFontMetricsF(font).horizontalAdvance(text) for _, text in ticks)
-        axis_w = math.ceil(label_w) + 14  # the tick, the gap and the widest label
-        axis.setWidth(axis_w)
-        self.width = float(axis_w + 24)  # the bar (16) and a little air
-
-    def place(self, x: float, y: float, height: float) -> None:
-        rect = QRectF(round(x), round(y), self.width, round(height))
-        if rect != self._rect:
-            self._rect = rect
-            self.bar.setGeometry(rect)
 
 
 class StepView(QWidget):
@@ -145,12 +91,16 @@ class StepView(QWidget):
         outer.setSpacing(4)
         outer.addWidget(QuietLabel(self.heading, self))  # a new step relayouts nothing
         outer.addWidget(self.canvas, 1)
-        self.scale = 1.0  # type size factor: 1 at a desk, larger in presenter mode
+        self.scale = doc.scale  # type size factor: 1 at a desk, larger in presenter mode
+        self.shared_scale = False  # one colour scale for all matrices (else one each)
         self.layout_: StepLayout | None = None
-        self.levels = (-1.0, 1.0)
+        self.levels = (-1.0, 1.0)  # the shared scale (what the colour bar shows)
+        self.slot_levels: list[tuple[float, float]] = []  # each shown matrix's scale
         self._op_html = [""] * (SLOTS + 1)
+        self._captions: list[tuple[str, str, str]] = []  # per slot: label, shape, note
         self._background = current_theme().name  # the canvas background's theme
-        self._lut: tuple[str, np.ndarray] | None = None  # (theme name, its lookup table)
+        self._lut: tuple[object, np.ndarray] | None = None  # (theme key, its lookup table)
+        self._floors = FloorCache()  # zero up to rounding, per cell (the core's rule)
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
@@ -163,14 +113,27 @@ class StepView(QWidget):
         self.scale = scale
         self.refresh()
 
+    def set_shared_scale(self, on: bool) -> None:
+        """One colour scale for every matrix of the step (True) or one each (False)."""
+        if on != self.shared_scale:
+            self.shared_scale = on
+            self.refresh()
+
+    def levels_of(self, name: str) -> tuple[float, float]:
+        """The colour scale matrix `name` (or RESULT) is drawn on now."""
+        return self.slot_levels[self._slot(name)]
+
     def refresh(self) -> None:
         step = self.doc.step
         theme = current_theme()
+        # A new step drops the Document's hover: the cell under a resting pointer is new too.
+        self._hovered = None
         layout = step_layout(step)
         self.layout_ = layout
         self.levels = shared_levels(layout)
         lut = self._lookup_table(theme)
         precision = self.doc.precision
+        floors = self._floors.floors(step, self.doc.trace.steps)
         if theme.name != self._background:
             # Only on a theme change: a new background brush repaints the whole viewport.
             self._background = theme.name
@@ -181,51 +144,69 @@ class StepView(QWidget):
         )
         n = len(layout.matrices)
         self._set_operators(layout, theme)
-        big, small = round(15 * self.scale), round(12 * self.scale)
+        self.slot_levels = []
+        self._captions = []
+        legend_px = round(12 * self.scale)
         for k, item in enumerate(self.matrices):
             if k >= n:
                 item.set_visible(False)
                 continue
             shown = layout.matrices[k]
+            levels = self.levels if self.shared_scale else symmetric_levels(shown.values)
+            self.slot_levels.append(levels)
+            item.overlay.max_font_px = MAX_FONT_PX * self.scale
             item.set_matrix(
                 shown.values,
-                self.levels,
+                levels,
                 lut,
                 precision,
                 theme,
                 shown.fade_from_row,
                 shown.fade_from_col,
+                shown.as_drawn(floors.get(shown.operand.name, 0.0)),
             )
-            note = (
-                f"<div style='font-size:{small}px; color:{theme.muted}'>{shown.note}</div>"
-                if shown.note
-                else ""
-            )
-            item.set_caption(
-                f"<div align='center' style='color:{theme.text}'>"
-                f"<div style='font-size:{big}px; font-weight:bold'>{shown.label}</div>"
-                f"<div style='font-size:{small}px; color:{theme.muted}'>{shown.shape}</div>"
-                f"{note}</div>"
-            )
+            item.legend_on = not self.shared_scale
+            item.legend.set_scale(levels, theme, precision, legend_px)
+            self._captions.append((shown.label, shown.shape, shown.note))
+            self._set_caption(k, theme, "")
             item.set_visible(True)
         font = self.font()
         font.setPixelSize(round(13 * self.scale))
+        self.legend.set_visible(self.shared_scale)
         self.legend.set_scale(self.levels, theme, precision, font)
         self.fit_cells()
         self._refresh_outlines()
         self.refreshed.emit()
 
+    def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
+        """Matrix k's caption: its name, its shape, its note and `extra` (what a matrix shown
+        only in colours says instead of its numbers)."""
+        label, shape, note = self._captions[k]
+        big, small = round(15 * self.scale), round(12 * self.scale)
+        lines = "".join(
+            f"<div style='font-size:{small}px; color:{theme.muted}'>{text}</div>"
+            for text in (note, extra)
+            if text
+        )
+        self.matrices[k].set_caption(
+            f"<div align='center' style='color:{theme.text}'>"
+            f"<div style='font-size:{big}px; font-weight:bold'>{label}</div>"
+            f"<div style='font-size:{small}px; color:{theme.muted}'>{shape}</div>"
+            f"{lines}</div>"
+        )
+
     def _lookup_table(self, theme: Theme) -> np.ndarray:
-        """The theme's colour map as a 256-entry table, made once per theme: the images and
-        the overlays key their own derived tables on this array's identity."""
-        if self._lut is None or self._lut[0] != theme.name:
-            self._lut = (theme.name, theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False))
+        """The theme's colour map as a 256-entry table, made once per theme and map: the
+        images and the overlays key their own derived tables on this array's identity."""
+        if self._lut is None or self._lut[0] != theme.key:
+            self._lut = (theme.key, theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False))
         return self._lut[1]
 
     def _set_operators(self, layout: StepLayout, theme: Theme) -> None:
         """The operators between the matrices, smaller when the canvas is narrow."""
         n = len(layout.matrices)
-        op_px = round(min(30.0, max(17.0, self.canvas.width() / 36)) * self.scale)
+        # Operators grow less than numbers with the type scale: their room is the numbers'.
+        op_px = round(min(28.0, max(16.0, self.canvas.width() / 44)) * min(self.scale, 1.15))
         for k, op in enumerate(self.ops):
             text = layout.texts[k] if k <= n else ""
             html = (
@@ -243,7 +224,8 @@ class StepView(QWidget):
         layout = self.layout_
         if layout is None:
             return
-        self._set_operators(layout, current_theme())
+        theme = current_theme()
+        self._set_operators(layout, theme)
         n = len(layout.matrices)
         items = self.matrices[:n]
         ops = [op for op in self.ops if op.isVisible()]
@@ -251,84 +233,71 @@ class StepView(QWidget):
         ops_w = sum(op.boundingRect().width() for op in ops)
         gap = GAP if width >= 800 else GAP // 2
         gaps = gap * (n + len(ops) + 1)
-        caption_h = max(item.caption.boundingRect().height() for item in items)
-        avail_w = max(width - ops_w - gaps - self.legend.width - 2 * MARGIN * n - 8, 40)
-        avail_h = max(height - caption_h - 2 * MARGIN - 16, 40)
-        shapes = [item.shape for item in items]
-        tallest = max(r for r, _ in shapes)
-        total_cols = sum(c for _, c in shapes)
-        cap = min(avail_h / tallest, MAX_CELL_PX * self.scale)
-        square = min(avail_w / total_cols, cap)
-        if square >= MIN_SHARED_CELL_PX:
-            # One cell height for all, the tallest that fits the height and, with cells as
-            # wide as their numbers need, the width; if the numbers cannot fit at all,
-            # square colour cells instead. A lone number (the loss) keeps a readable cell.
-            cells = self._text_cells(items, cap, avail_w)
-            if cells is None:
-                cells = [
-                    (square, square) if item.shape != (1, 1) else self._cell(item, square)
-                    for item in items
-                ]
-        else:  # big matrices: each gets an equal share of the width, as a colour image
-            share = avail_w / n
-            cells = [(p, p) for p in (min(share / c, avail_h / r, MAX_CELL_PX) for r, c in shapes)]
+        legend_w = self.legend.width + gap if self.shared_scale else 0.0
+        # Room for a caption line saying a matrix is shown in colours only.
+        under_h = max(item.under_height() for item in items) + round(32 * self.scale)
+        avail_w = max(width - ops_w - gaps - legend_w - 2 * MARGIN * n - 8, 40)
+        avail_h = max(height - under_h - 2 * MARGIN - 12, 40)
+        result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
+        cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale)
         boxes = [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
-        total = sum(w for w, _ in boxes) + ops_w + gaps + self.legend.width
-        x = max((width - total) / 2, 0)
-        mid = (height - caption_h) / 2
-        texts = [op for op in self.ops[: n + 1]]
-        for k in range(n + 1):
-            op = texts[k]
-            if op.isVisible():
-                r = op.boundingRect()
-                op.setPos(round(x), round(mid - r.height() / 2))
-                x += r.width() + gap
-            if k < n:
-                w, h = boxes[k]
-                items[k].place(x, mid - h / 2, *cells[k])
-                x += w + gap
+        total = sum(w for w, _ in boxes) + ops_w + gaps + legend_w
         tallest_px = max(h for _, h in boxes)
-        legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
-        self.legend.place(x + gap, max(4.0, mid - legend_h / 2), legend_h)
+        mid = max((height - under_h) / 2, tallest_px / 2 + 4)
+
+        def place_all(mid: float) -> None:
+            x = max((width - total) / 2, 0)
+            for k in range(n + 1):
+                op = self.ops[k]
+                if op.isVisible():
+                    r = op.boundingRect()
+                    op.setPos(round(x), round(mid - r.height() / 2))
+                    x += r.width() + gap
+                if k < n:
+                    w, h = boxes[k]
+                    items[k].place(x, mid - h / 2, *cells[k], right=width)
+                    x += w + gap
+            legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
+            self.legend.place(x, max(4.0, mid - legend_h / 2), legend_h)
+
+        place_all(mid)
+        grown = self._refresh_colour_only(theme)
+        # The captions may have grown (a matrix in colours only lists numbers): all of it up
+        # as far as needed to keep them inside the canvas, then placed again.
+        lowest = max(
+            mid + h / 2 + item.under_height() for item, (_, h) in zip(items, boxes, strict=True)
+        )
+        if lowest > height - 4:
+            mid = max(tallest_px / 2 + 4, mid - (lowest - height + 4))
+            grown = True
+        if grown:
+            place_all(mid)
         flush_scene(self.canvas.scene())
 
-    @classmethod
-    def _text_cells(
-        cls, items: list[MatrixItem], cap: float, avail_w: float
-    ) -> list[tuple[float, float]] | None:
-        """The tallest shared cell height, at most `cap`, whose cells (each as wide as its
-        matrix's longest number) fit `avail_w`; None when even the smallest readable one
-        does not. Widths grow with the height, so the first fit going down is the largest.
-        A lone number (the loss) keeps a big cell unless that is what stops the rest."""
-
-        def fitting(ch: int, scalar_px: float) -> list[tuple[float, float]] | None:
-            cells = [cls._cell(item, ch, scalar_px) for item in items]
-            used = sum(item.shape[1] * w for item, (w, _) in zip(items, cells, strict=True))
-            return cells if used <= avail_w else None
-
-        for scalar_px in (SCALAR_CELL_PX, MIN_SCALAR_CELL_PX):
-            # Bisect the whole-pixel heights: widths grow with the height (7 tries, not 70).
-            low, high = math.ceil(MIN_TEXT_CELL_PX), math.floor(cap)
-            best = None
-            while low <= high:
-                ch = (low + high) // 2
-                cells = fitting(ch, scalar_px)
-                if cells is None:
-                    high = ch - 1
-                else:
-                    best, low = cells, ch + 1
-            if best is not None:
-                return best
-        return None
-
-    @staticmethod
-    def _cell(
-        item: MatrixItem, ch: float, scalar_px: float = SCALAR_CELL_PX
-    ) -> tuple[float, float]:
-        """A cell `ch` tall, as wide as its numbers need; a lone number gets a readable cell."""
-        if item.shape == (1, 1):
-            ch = max(ch, scalar_px)
-        return item.cell_width(ch), ch
+    def _refresh_colour_only(self, theme: Theme) -> bool:
+        """A matrix whose numbers do not fit says so under it, and lists the numbers of its
+        outlined (or selected) cells, so the cells a derivation uses can still be read.
+        True when a caption changed (the captions and legends under it must be placed)."""
+        layout = self.layout_
+        if layout is None:
+            return False
+        before = [item.caption for item in self.matrices]
+        for k, item in enumerate(self.matrices[: len(layout.matrices)]):
+            extra = ""
+            if not item.numbers_visible():
+                # Only for a selected cell: a hover must not move the captions under it.
+                picked = self.doc.selection is not None
+                cells = sorted(item.outlined or {item.selected} - {None}) if picked else []
+                rows, cols = item.shape  # outlines may still be the last step's (refresh)
+                cells = [(i, j) for i, j in cells if i < rows and j < cols]
+                values = [item.overlay.text(i, j) for i, j in cells[:MAX_LISTED]]
+                more = " …" if len(cells) > MAX_LISTED else ""
+                extra = "colours only<br>(hover for numbers)"
+                if values:
+                    rows = [", ".join(values[r : r + 3]) for r in range(0, len(values), 3)]
+                    extra += "<br>outlined: " + ",<br>".join(rows) + more
+            self._set_caption(k, theme, extra)
+        return any(a is not item.caption for a, item in zip(before, self.matrices, strict=True))
 
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -357,6 +326,10 @@ class StepView(QWidget):
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             item.set_outlines(marks[k], theme)
             item.set_selected(selected.get(k), theme)
+        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
+            for item in self.matrices[: len(layout.matrices)]:
+                g = item._geometry
+                item.place(g.x(), g.y(), *item.px, right=self.canvas.width())
 
     # --- the mouse ----------------------------------------------------------------------------
     def _cell_under(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
@@ -404,12 +377,18 @@ class StepView(QWidget):
         if hover:
             self.doc.hover_cell(target, *cell)
             item = self.matrices[k]
-            item.image.setToolTip("" if item.numbers_visible() else self.cell_tooltip(shown, *cell))
+            drawn = shown.to_shown(*cell)
+            plain = item.numbers_visible() and item.overlay.exact(*drawn) == item.cell_text(*drawn)
+            item.image.setToolTip("" if plain else self.cell_tooltip(k, *cell))
         else:
             self.doc.select_cell(target, *cell)
 
-    def cell_tooltip(self, shown: Shown, row: int, col: int) -> str:
-        value = format_value(float(shown.operand.value[row, col]), self.doc.precision)
+    def cell_tooltip(self, k: int, row: int, col: int) -> str:
+        """Slot k's operand cell (row, col) as its tooltip says it (the exact value when
+        the cell shows 0 only because it is zero up to rounding)."""
+        assert self.layout_ is not None
+        shown = self.layout_.matrices[k]
+        value = self.matrices[k].overlay.exact(*shown.to_shown(row, col))
         return f"{shown.operand.label}[{row},{col}] = {value}"
 
     # --- for tests and tools ------------------------------------------------------------------

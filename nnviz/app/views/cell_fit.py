@@ -1,0 +1,153 @@
+"""How big the step view draws each matrix's cells: numbers first, the result's most of all.
+
+Tried in order, the first that fits the canvas wins:
+1. every matrix printed, one cell height for all (a cell of W looks like a cell of X), the
+   tallest that fits, if the result's numbers are then at least `result_font_px`;
+2. the result printed at least at the height giving `result_font_px`, taller while the
+   operands still print at OPERAND_FONT_PX beside it, the operands in cells of their own
+   shared height;
+3. everything printed in the tallest shared height that fits, at a desk (type scale 1);
+   with larger type (presenter mode), the result as in 2 and the operands colour squares;
+4. everything printed in the tallest shared height that fits (numbers smaller than wished);
+5. everything as colour squares (each matrix an equal share of the width): a matrix too big
+   to print, its caption says so and the selected cell's numbers are printed elsewhere.
+A lone number (the loss) always keeps a cell big enough for it.
+"""
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+from nnviz.app.views.cell_overlay import MIN_FONT_PX, MIN_TEXT_CELL_PX, cell_h_for
+
+MAX_CELL_PX = 76.0  # at scale 1
+SCALAR_CELL_PX = 56.0  # a 1×1 result (the loss), at scale 1
+MIN_SCALAR_CELL_PX = 32.0  # ... and this big when the other matrices need the room
+RESULT_FONT_PX = 14.0  # the result's numbers at least this big, at scale 1, when they fit
+OPERAND_FONT_PX = 11.0  # beside a big result, the operands' numbers at least this, if they can
+MIN_SQUARE_PX = 4.0
+
+Cell = tuple[float, float]
+
+
+class Sized(Protocol):
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def cell_width(self, ch: float) -> float: ...
+
+
+def _cell(item: Sized, ch: float, scalar_px: float) -> Cell:
+    """A cell `ch` tall, as wide as its numbers need; a lone number gets a readable cell."""
+    if item.shape == (1, 1):
+        ch = max(ch, scalar_px)
+    return item.cell_width(ch), ch
+
+
+def _width(items: Sequence[Sized], cells: Sequence[Cell]) -> float:
+    return sum(item.shape[1] * w for item, (w, _) in zip(items, cells, strict=True))
+
+
+def tallest_text(
+    items: Sequence[Sized], cap: float, avail_w: float, scalar_px: float
+) -> list[Cell] | None:
+    """The tallest shared whole-pixel cell height ≤ cap whose printed cells fit avail_w (a
+    bisection: widths grow with the height), or None when even the smallest does not."""
+    low, high = math.ceil(MIN_TEXT_CELL_PX), math.floor(cap)
+    best = None
+    while low <= high:
+        ch = (low + high) // 2
+        cells = [_cell(item, ch, scalar_px) for item in items]
+        if _width(items, cells) <= avail_w:
+            best, low = cells, ch + 1
+        else:
+            high = ch - 1
+    return best
+
+
+def fit(
+    items: Sequence[Sized],
+    result: int,
+    avail_w: float,
+    avail_h: float,
+    scale: float,
+) -> tuple[list[Cell], list[bool]]:
+    """Each item's cell (width, height) and whether its numbers are printed."""
+    n = len(items)
+    rows = [item.shape[0] for item in items]
+    cols = [item.shape[1] for item in items]
+    max_cell = MAX_CELL_PX * scale
+    cap = min(avail_h / max(rows), max_cell)
+    want_h = cell_h_for(RESULT_FONT_PX * scale)
+    res = items[result]
+    scalar = res.shape == (1, 1)
+    all_text = [True] * n
+    for scalar_px in (SCALAR_CELL_PX * scale, MIN_SCALAR_CELL_PX * scale):
+        shared = tallest_text(items, cap, avail_w, scalar_px)
+        if shared is not None and (scalar or shared[result][1] >= want_h):
+            return shared, all_text  # 1
+    # 2 and 3: the result first, as tall as leaves the operands printable at OPERAND_FONT_PX
+    # (or, failing that, at the height its numbers want).
+    others = [k for k in range(n) if k != result]
+    op_items = [items[k] for k in others]
+    op_rows = max((rows[k] for k in others), default=1)
+    op_cols = sum(cols[k] for k in others)
+    res_cap = max(min(avail_h / rows[result], max_cell), MIN_TEXT_CELL_PX)
+    res_min = min(want_h, res_cap)
+    op_h = cell_h_for(OPERAND_FONT_PX * scale)
+
+    def result_cell(h: float) -> Cell:
+        return _cell(res, h, SCALAR_CELL_PX * scale)
+
+    def operands_at(h: float, least: float) -> list[Cell] | None:
+        room = avail_w - cols[result] * result_cell(h)[0]
+        cap_o = min(avail_h / op_rows, h)
+        if not others or cap_o < least:
+            return None
+        cells = tallest_text(op_items, cap_o, room, SCALAR_CELL_PX * scale)
+        return cells if cells is not None and cells[0][1] >= least else None
+
+    result_fits = avail_h / rows[result] >= MIN_TEXT_CELL_PX  # its rows fit printed cells
+    res_h = res_min
+    # Grow the result while the operands still print beside it.
+    if result_fits and operands_at(res_min, op_h) is not None:
+        low, high = math.ceil(res_min), math.floor(res_cap)
+        while low <= high:
+            h = (low + high) // 2
+            if operands_at(h, op_h) is not None:
+                res_h, low = h, h + 1
+            else:
+                high = h - 1
+    res_cell = result_cell(res_h)
+    room = avail_w - cols[result] * res_cell[0]
+    if others and result_fits and room >= op_cols * MIN_SQUARE_PX:
+        cells: list[Cell] = [res_cell] * n
+        text = [True] * n
+        printed = operands_at(res_h, MIN_TEXT_CELL_PX)
+        if printed is not None:  # 2
+            for k, cell in zip(others, printed, strict=True):
+                cells[k] = cell
+            return cells, text
+        shared = tallest_text(items, cap, avail_w, MIN_SCALAR_CELL_PX * scale)
+        # At a desk every number printed is worth more than a big result; on a projector
+        # (a type scale above 1) the result's numbers must read from the back row.
+        floor_px = RESULT_FONT_PX * scale if scale > 1.0 else MIN_FONT_PX
+        if shared is not None and shared[result][1] >= cell_h_for(floor_px):
+            return shared, all_text  # 4, when the result still reads well
+        square = max(MIN_SQUARE_PX, min(room / op_cols, avail_h / op_rows, res_cell[1]))
+        for k in others:  # 3
+            cells[k], text[k] = (square, square), False
+        return cells, text
+    shared = tallest_text(items, cap, avail_w, MIN_SCALAR_CELL_PX * scale)
+    if shared is not None:
+        return shared, all_text  # 4
+    share = avail_w / n  # 5
+    squares = [
+        max(1e-3, min(share / c, avail_h / r, max_cell)) for r, c in zip(rows, cols, strict=True)
+    ]
+    lone = [item.shape == (1, 1) for item in items]
+    cells = [
+        _cell(item, MIN_SCALAR_CELL_PX * scale, 0.0) if one else (p, p)
+        for item, p, one in zip(items, squares, lone, strict=True)
+    ]
+    return cells, lone

@@ -1,0 +1,144 @@
+"""The step view's colour legends: one bar for a shared scale, or a small strip under each
+matrix for its own scale (the default: a gradient of 0.02 and an input of 8 both show)."""
+
+# ruff: noqa: N802 -- Qt's names: overrides (paint, boundingRect)
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from nnviz.app.guard import guarded
+from nnviz.app.theme import Theme
+from nnviz.app.views.pg_helpers import strip_plot
+from nnviz.core.formatting import format_value
+
+LEGEND_W = 100  # until the first scale is set
+STRIP_H = 9.0  # the small legend's colour strip, at scale 1
+
+
+def end_labels(levels: tuple[float, float], precision: int) -> tuple[str, str]:
+    """The two ends of a symmetric scale as written: ("-0.02", "+0.02")."""
+    lo, hi = levels
+    return format_value(lo, precision), f"+{format_value(hi, precision)}"
+
+
+class ColourLegend:
+    """The colour bar of the step's shared scale, its ticks through format_value."""
+
+    def __init__(self, scene: pg.GraphicsScene) -> None:
+        self.bar = pg.ColorBarItem(values=(-1, 1), width=16, interactive=False, colorMapMenu=False)
+        for key in ("left", "top", "bottom"):  # hidden, they still frame the bar
+            self.bar.getAxis(key).hide()
+            self.bar.getAxis(key).unlinkFromView()
+        strip_plot(self.bar, keep=("left", "top", "bottom", "right"))
+        self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
+        self.width = float(LEGEND_W)  # the bar and its labels, fitted to the labels
+        self.bar.axis.setWidth(LEGEND_W - 24)
+        self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        scene.addItem(self.bar)
+        self._shown: tuple[object, ...] | None = None
+        self._map: object = None
+        self._rect = QRectF()
+
+    def set_scale(self, levels: tuple[float, float], theme: Theme, precision: int, font) -> None:
+        key = (levels, theme.key, precision, font.pixelSize())
+        if key == self._shown:
+            return  # relabelling the axis is the costliest part of a step
+        if self._map != theme.key:
+            self._map = theme.key
+            self.bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per map only
+        self._shown = key
+        # The scale is symmetric, so the bar is the same picture for every m: it keeps the
+        # levels (−1, 1) and only its labels say m. (Given (−1e308, 1e308) pyqtgraph's bar
+        # and axis would work with a span of inf.)
+        self.bar.setLevels(values=(-1.0, 1.0))
+        axis = self.bar.axis
+        axis.setTextPen(theme.text)
+        axis.setPen(theme.muted)
+        inside = 1 - 1e-4  # an end tick exactly at the range's end can round out of it
+        low, high = end_labels(levels, precision)
+        ticks = [(-inside, low), (0.0, "0"), (inside, high)]
+        axis.setTicks([ticks, []])
+        axis.setStyle(tickFont=font, hideOverlappingLabels=False)
+        label_w = max(QFontMetricsF(font).horizontalAdvance(text) for _, text in ticks)
+        axis_w = math.ceil(label_w) + 14  # the tick, the gap and the widest label
+        axis.setWidth(axis_w)
+        self.width = float(axis_w + 24)  # the bar (16) and a little air
+
+    def set_visible(self, on: bool) -> None:
+        self.bar.setVisible(on)
+
+    def place(self, x: float, y: float, height: float) -> None:
+        rect = QRectF(round(x), round(y), self.width, round(height))
+        if rect != self._rect:
+            self._rect = rect
+            self.bar.setGeometry(rect)
+
+
+class MiniLegend(QGraphicsItem):
+    """A matrix's own scale: `−m ▭▭▭ +m`, the map's colours from −m to +m between them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(1)
+        self._labels = ("-1", "+1")
+        self._stops: tuple[str, ...] = ("#000000", "#ffffff")
+        self._text = QColor("#000000")
+        self._font = QFont()
+        self._strip_w = 60.0
+        self._rect = QRectF()
+
+    def set_scale(
+        self, levels: tuple[float, float], theme: Theme, precision: int, font_px: int
+    ) -> None:
+        self.prepareGeometryChange()
+        self._labels = end_labels(levels, precision)
+        self._stops, self._text = theme.map_stops, QColor(theme.muted)
+        self._font.setPixelSize(max(8, font_px))
+        metrics = QFontMetricsF(self._font)
+        self._strip_w = max(40.0, 4.5 * font_px)
+        width = sum(metrics.horizontalAdvance(t) for t in self._labels) + self._strip_w + 12
+        self._rect = QRectF(0, 0, width, max(metrics.height(), STRIP_H * font_px / 11))
+        self.update()
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return self._rect.width(), self._rect.height()
+
+    def labels(self) -> tuple[str, str]:
+        return self._labels
+
+    @guarded(QRectF())
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    @guarded(None)
+    def paint(self, p: QPainter, *args: object) -> None:
+        metrics = QFontMetricsF(self._font)
+        low, high = self._labels
+        h = self._rect.height()
+        p.setFont(self._font)
+        p.setPen(self._text)
+        low_w = metrics.horizontalAdvance(low)
+        p.drawText(QRectF(0, 0, low_w, h), Qt.AlignmentFlag.AlignVCenter, low)
+        x0 = low_w + 6
+        strip = QRectF(x0, h / 2 - h * 0.32, self._strip_w, h * 0.64)
+        gradient = QLinearGradient(QPointF(strip.left(), 0), QPointF(strip.right(), 0))
+        n = len(self._stops)
+        for k, colour in enumerate(self._stops):
+            gradient.setColorAt(k / (n - 1), QColor(colour))
+        p.setBrush(gradient)
+        p.setPen(QPen(self._text, 0))
+        p.drawRect(strip)
+        p.setPen(self._text)
+        right = QRectF(strip.right() + 6, 0, self._rect.width() - strip.right() - 6, h)
+        p.drawText(right, Qt.AlignmentFlag.AlignVCenter, high)
+
+
+def add_mini_legend(scene: QGraphicsScene) -> MiniLegend:
+    legend = MiniLegend()
+    scene.addItem(legend)
+    return legend
