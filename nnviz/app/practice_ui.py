@@ -160,11 +160,17 @@ class Practice(QObject):
             self.editor.cell = None
             self.editor.hide()
             self.feedback_html = ""
+            self.step_view.refresh()  # the legends as the colour setting has them
 
     # --- drawing ------------------------------------------------------------------------------
     def sync(self) -> None:
         c = self.controller
-        self.step_view.legend.bar.setVisible(not c.on)
+        view = self.step_view
+        if c.on and view.layout_:  # the shared bar's and the result's legend ends are its values
+            view.legend.set_visible(False)
+            for spec, item in zip(view.layout_.matrices, view.matrices, strict=False):
+                if spec.is_result:
+                    item.legend.setVisible(False)
         counter = getattr(self.window, "counter", None)  # it says the loss
         if counter is not None:
             counter.setVisible(not (self.doc.step.scalar and c.hidden()))
