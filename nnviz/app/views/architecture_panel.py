@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.clipboard import parse_number
+from nnviz.app.clipboard import exact_text, parse_number
 from nnviz.app.document import Document
 from nnviz.app.theme import current_theme
 from nnviz.app.views.editors import ERROR_COLOURS
@@ -278,7 +278,7 @@ class ArchitecturePanel(QWidget):
             with QSignalBlocker(box):
                 box.setCurrentText(text)
         with QSignalBlocker(self.learning_rate):
-            self.learning_rate.setText(format_value(s.learning_rate, 10))
+            self.learning_rate.setText(exact_text(s.learning_rate))  # reads back exactly
         with QSignalBlocker(self.train_biases):
             self.train_biases.setChecked(s.train_biases)
         with QSignalBlocker(self.convention):
@@ -362,6 +362,8 @@ class ArchitecturePanel(QWidget):
 
     def set_learning_rate(self) -> bool:
         old = self.doc.session.learning_rate
+        if self.learning_rate.text().strip() == exact_text(old):
+            return False  # focus left the field unchanged (editingFinished says so too)
         try:
             rate = parse_number(self.learning_rate.text(), "learning rate")
         except NnvizError as e:
@@ -369,7 +371,7 @@ class ArchitecturePanel(QWidget):
             return False  # the text stays, so the user can correct it
         if rate == old:
             return False
-        label = f"learning rate {format_value(old, 10)} → {format_value(rate, 10)}"
+        label = f"learning rate {format_value(old)} → {format_value(rate)}"
         return self.apply(label, lambda s: edits.set_learning_rate(s, rate))
 
     def set_train_biases(self, on: bool) -> bool:
