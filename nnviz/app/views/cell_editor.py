@@ -132,11 +132,14 @@ class CellEditor(QLineEdit):
 
     def _show(self, message: str) -> None:
         colour = ERROR_COLOURS.get(current_theme().name, ERROR_COLOURS["light"])
-        self.message.setStyleSheet(f"color: {colour}; background: {current_theme().base}")
         self.message.setText(message)
         parent: QWidget = self.message.parentWidget()
-        width = min(360, max(200, parent.width() - 8))
-        self.message.setFixedWidth(width)
+        self.message.setStyleSheet(
+            f"color: {colour}; background: {current_theme().base};"
+            f" border: 1px solid {colour}; padding: 3px"
+        )
+        width = min(360, self.message.fontMetrics().horizontalAdvance(message) + 14)
+        self.message.setFixedWidth(min(width, max(120, parent.width() - 8)))
         self.message.adjustSize()
         x = max(4, min(self.x(), parent.width() - width - 4))
         below = QPoint(x, self.geometry().bottom() + 4)

@@ -28,6 +28,7 @@ from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
 from nnviz.app.views.colour_scale import fractions
 from nnviz.app.views.follow import follow, ignore
+from nnviz.app.views.matrix_model import axis_labels
 from nnviz.core.changes import MatrixChange, parameter_changes
 from nnviz.core.formatting import format_value
 from nnviz.core.steps import shape_text
@@ -105,10 +106,13 @@ class ParameterChanges(QWidget):
         history = self.doc.history
         if a not in history or b not in history:
             return
-        self.changes = parameter_changes(history.session(a), history.session(b))
+        self.later_session = history.session(b)
+        self.changes = parameter_changes(history.session(a), self.later_session)
         while self.body_layout.count():
             w = self.body_layout.takeAt(0).widget()
-            if w is not None:
+            if w is not None:  # hidden now: deleteLater leaves it drawn until the loop runs
+                w.hide()
+                w.setParent(None)
                 w.deleteLater()
         self.tables = {}
         for change in self.changes:
@@ -141,6 +145,9 @@ class ParameterChanges(QWidget):
         table.setFont(mono_font())
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows, cols = axis_labels(self.later_session, change.matrix, change.layer)
+        table.setVerticalHeaderLabels(rows)
+        table.setHorizontalHeaderLabels(cols)
         span = change.largest or 1.0
         colours = current_theme().colormap().mapToQColor(fractions(d.ravel(), (-span, span)))
         for k, (i, j) in enumerate(np.ndindex(*d.shape)):
