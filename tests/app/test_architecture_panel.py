@@ -244,3 +244,46 @@ def test_the_dock_hides_in_presenter_mode_and_comes_back(qtbot, arch):
     assert not dock.isVisible()
     arch.toggle_presenter()
     assert dock.isVisible()
+
+
+def test_a_sample_is_added_and_removed_in_x_and_y_together(qtbot, arch):
+    doc, panel = arch.doc, arch.architecture_panel
+    s = doc.session
+    assert panel.samples.text() == "batch of 4"
+    qtbot.mouseClick(panel.add_sample_button, Qt.MouseButton.LeftButton)
+    t = doc.session
+    assert t.X.shape == (2, 5) and t.Y.shape == (2, 5)
+    assert t.X[:, 4].tolist() == [7.0, 8.0] and t.Y[:, 4].tolist() == [0.0, 0.0]  # the last
+    assert panel.samples.text() == "batch of 5"
+    assert arch.undo_action.text() == "&Undo add sample 5"
+    assert panel.changed.text().endswith("changed X, Y")
+    assert doc.loss == pytest.approx(half_sse_loss(t), rel=1e-14)
+    qtbot.mouseClick(panel.remove_sample_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.remove_sample_button, Qt.MouseButton.LeftButton)
+    assert doc.session.X.T.tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    assert arch.undo_action.text() == "&Undo remove sample 4"
+    for _ in range(3):
+        doc.undo_stack.undo()
+    assert same_bits(doc.session, s) and panel.changed.text() == ""
+
+
+def test_a_data_session_refuses_sample_edits_with_the_cores_message(qtbot, open_window):
+    from nnviz.app.document import Document
+    from nnviz.core.session_file import session_from_dict
+    from tests.core.support import data_doc
+
+    doc = Document(session_from_dict(data_doc()))
+    win = open_window(doc)
+    win.architecture_dock.show()
+    win.architecture_dock.raise_()
+    panel = win.architecture_panel
+    text = saved_text(doc.session)
+    for button in (panel.add_sample_button, panel.remove_sample_button):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert "come from its data section" in panel.message.text()
+        assert saved_text(doc.session) == text and doc.undo_stack.count() == 0
+    spin(qtbot, panel.rows[0].units, Key.Key_Up)  # the generator gives 2 inputs
+    assert "gives 2 inputs" in panel.message.text() and panel.rows[0].units.value() == 2
+    assert saved_text(doc.session) == text and doc.undo_stack.count() == 0
+    spin(qtbot, panel.rows[1].units, Key.Key_Up)  # a hidden layer is free to grow
+    assert doc.session.layers == (2, 7, 1) and not panel.message.isVisible()

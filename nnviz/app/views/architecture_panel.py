@@ -181,6 +181,25 @@ class ArchitecturePanel(QWidget):
         for key, text in CONVENTIONS:
             self.convention.addItem(text, key)
         self.convention.currentIndexChanged.connect(self.set_convention)
+        self.samples = QLabel()
+        self.samples.setObjectName("sampleCount")
+        self.add_sample_button = QToolButton()
+        self.add_sample_button.setObjectName("addSample")
+        self.add_sample_button.setText("+")
+        self.add_sample_button.setFixedWidth(22)
+        self.add_sample_button.setToolTip("add a sample to X and Y (a copy of the last)")
+        self.add_sample_button.clicked.connect(self.add_sample)
+        self.remove_sample_button = QToolButton()
+        self.remove_sample_button.setObjectName("removeSample")
+        self.remove_sample_button.setText("−")
+        self.remove_sample_button.setFixedWidth(22)
+        self.remove_sample_button.setToolTip("remove the last sample from X and Y")
+        self.remove_sample_button.clicked.connect(self.remove_sample)
+        batch = QHBoxLayout()
+        batch.addWidget(self.samples, 1)
+        batch.addWidget(self.add_sample_button)
+        batch.addWidget(self.remove_sample_button)
+        form.addRow(batch)
         form.addRow("Loss", self.loss)
         form.addRow("Reduction", self.reduction)
         form.addRow("Learning rate", self.learning_rate)
@@ -232,18 +251,23 @@ class ArchitecturePanel(QWidget):
         for w in (self.layers_box, training, init):
             column.addWidget(w)
         column.addLayout(buttons)
-        column.addWidget(self.changed)
-        column.addWidget(self.message)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer = QVBoxLayout(self)  # what the last edit did stays in sight above the scrolling
+        outer.setContentsMargins(0, 2, 0, 0)
+        for label in (self.message, self.changed):
+            label.setContentsMargins(4, 0, 4, 0)
+        outer.setSpacing(2)
+        outer.addWidget(self.message)
+        outer.addWidget(self.changed)
+        outer.addWidget(scroll, 1)
 
+        self._applying = False
+        document.undo_stack.indexChanged.connect(self._on_undo_index)
         follow(document, self.sync, ignore, step=False, iteration=True)
         document.sessionReplaced.connect(self._on_session_replaced)
         self.sync()
@@ -283,10 +307,15 @@ class ArchitecturePanel(QWidget):
             self.train_biases.setChecked(s.train_biases)
         with QSignalBlocker(self.convention):
             self.convention.setCurrentIndex(self.convention.findData(s.convention))
+        self.samples.setText(f"batch of {s.batch}")
         scheme, seed = scheme_of(s.init)
         with QSignalBlocker(self.scheme), QSignalBlocker(self.seed):
             self.scheme.setCurrentText(scheme)
             self.seed.setValue(seed)
+
+    def _on_undo_index(self, _index: int) -> None:
+        if not self._applying:
+            self.changed.clear()  # an undo, a redo or another editor: the list is stale
 
     def _on_session_replaced(self) -> None:
         self.changed.clear()
@@ -321,7 +350,12 @@ class ArchitecturePanel(QWidget):
             return False
         self.clear_message()
         changed = edits.changed_matrices(before, after)
-        if not self.doc.apply_session_edit(label, after, iteration):
+        self._applying = True
+        try:
+            pushed = self.doc.apply_session_edit(label, after, iteration)
+        finally:
+            self._applying = False
+        if not pushed:
             self.sync()
             return False
         self.changed.setText(
@@ -381,6 +415,14 @@ class ArchitecturePanel(QWidget):
     def set_convention(self, _index: int = -1) -> bool:
         name = self.convention.currentData()
         return self.apply(f"convention → {name}", lambda s: edits.set_convention(s, name))
+
+    def add_sample(self) -> bool:
+        n = self.doc.session.batch
+        return self.apply(f"add sample {n + 1}", edits.add_sample)
+
+    def remove_sample(self) -> bool:
+        n = self.doc.session.batch
+        return self.apply(f"remove sample {n}", lambda s: edits.remove_sample(s, n - 1))
 
     def reinitialise(self) -> bool:
         scheme, seed = self.scheme.currentText(), self.seed.value()
