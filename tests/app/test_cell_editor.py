@@ -99,3 +99,13 @@ def test_a_core_refusal_shows_inline_a_y_target_for_bce(qtbot, open_window):
     qtbot.keyClick(editor, Key.Key_Return)
     assert editor.isVisible() and "Y" in editor.message.text()
     assert saved_text(doc.session) == text
+
+
+def test_resizing_the_window_closes_the_editor_without_writing(qtbot, window, view):
+    doc = window.doc
+    text = saved_text(doc.session)
+    editor = double_click(qtbot, view, "W1", 0, 0)
+    qtbot.keyClicks(editor, "7")
+    window.resize(1200, 800)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert saved_text(doc.session) == text

@@ -14,7 +14,7 @@ computed operands (P, Z, A, δ, …) are not editable and `open` returns False f
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
@@ -65,6 +65,7 @@ class CellEditor(QLineEdit):
         for signal in (self.doc.cursorMoved, self.doc.structureChanged, self.doc.sessionReplaced):
             signal.connect(self.cancel)
         self.doc.editRefused.connect(self._on_refused)
+        view.canvas.viewport().installEventFilter(self)  # a resize moves the cells: close
 
     @property
     def where(self) -> str:
@@ -148,6 +149,12 @@ class CellEditor(QLineEdit):
         self.message.move(below)
         self.message.show()
         self.message.raise_()
+
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self.cancel()
+        return False
 
     @guarded(False)
     def event(self, event: QEvent) -> bool:
