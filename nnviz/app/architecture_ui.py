@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDockWidget, QVBoxLayout
 
 from nnviz.app.views.architecture_panel import ArchitecturePanel
-from nnviz.app.views.parameter_changes import ParameterChanges
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
@@ -22,6 +21,8 @@ class ChangesDialog(QDialog):
     """A non-modal window on the parameter-changes view (it follows the Document)."""
 
     def __init__(self, window: "MainWindow") -> None:
+        from nnviz.app.views.parameter_changes import ParameterChanges  # made when first asked
+
         super().__init__(window)
         self.setObjectName("changesDialog")
         self.setWindowTitle("How W and b changed")

@@ -41,6 +41,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("Home / End", "first / last step of the iteration"),
     ("N / Shift+N", "next / previous iteration"),
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
+    ("Double-click W, b, X, Y", "edit that cell in place: Enter writes it, Esc cancels"),
     ("F5 / Esc", "enter / leave presenter mode"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),
     ("Ctrl+O, Ctrl+S, Ctrl+Shift+S", "open, save, save as"),

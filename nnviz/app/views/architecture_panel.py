@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from nnviz.app.clipboard import exact_text, parse_number
 from nnviz.app.document import Document
 from nnviz.app.theme import current_theme
-from nnviz.app.views.editors import ERROR_COLOURS
+from nnviz.app.views.cell_editor import ERROR_COLOURS
 from nnviz.app.views.follow import follow, ignore
 from nnviz.core import edits
 from nnviz.core.activations import ACTIVATIONS

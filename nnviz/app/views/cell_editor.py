@@ -22,7 +22,6 @@ from nnviz.app.clipboard import exact_text, parse_number
 from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
-from nnviz.app.views.editors import ERROR_COLOURS
 from nnviz.core.convention import matrix_label
 from nnviz.core.errors import NnvizError
 from nnviz.core.steps import Operand, Role
@@ -30,6 +29,9 @@ from nnviz.core.steps import Operand, Role
 if TYPE_CHECKING:
     from nnviz.app.views.step_view import StepView
 
+# As the editors' refusals (editors.ERROR_COLOURS; that module is loaded only when the Edit
+# tab is first shown, so it is not imported here): readable on each theme's window.
+ERROR_COLOURS = {"light": "#a4161a", "dark": "#ff8a80"}
 MIN_WIDTH = 84  # px: room for -0.12345 however small the cell is drawn
 CLOSING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
 EDITABLE_ROLES = {Role.WEIGHTS: "W", Role.BIAS: "b", Role.INPUT: "X", Role.TARGET: "Y"}
