@@ -139,3 +139,29 @@ class SetNoteCommand(QUndoCommand):
     @guarded(None)
     def undo(self) -> None:
         self.doc.put_note(self.step_id, self.old)
+
+
+class SessionEditCommand(QUndoCommand):
+    """A whole-session edit (layers, units, activations, loss, hyper-parameters, the
+    convention, a re-initialisation, a reset): the session before and after, in one iteration.
+    Undo gives back `before` bit for bit, shapes included, and the iterations that the edit
+    dropped (its Tail); redo makes `after` that iteration again. Never merges: each click in
+    the panel is one step of the Edit menu, named by `label` ("add a unit to layer 1")."""
+
+    def __init__(
+        self, doc: "Document", label: str, iteration: int, before: Session, after: Session
+    ) -> None:
+        super().__init__(label)
+        self.doc = doc
+        self.iteration = iteration
+        self.before = before
+        self.after = after
+        self.dropped: Tail | None = None
+
+    @guarded(None)
+    def redo(self) -> None:
+        self.dropped = self.doc.restore(self.iteration, self.after)
+
+    @guarded(None)
+    def undo(self) -> None:
+        self.doc.restore(self.iteration, self.before, self.dropped)

@@ -21,6 +21,7 @@ from nnviz.app.commands import (
     Block,
     Edit,
     EditCommand,
+    SessionEditCommand,
     SetBlockCommand,
     SetCellCommand,
     SetNoteCommand,
@@ -72,6 +73,14 @@ def session_with_cell(
     return session_with_block(s, matrix, layer, i, j, ((value,),))
 
 
+def _same_step(trace: Trace, step_id: str, index: int) -> int:
+    """The index of step `step_id` in `trace`, else `index` within its steps."""
+    try:
+        return trace.index(step_id)
+    except KeyError:
+        return min(index, len(trace.steps) - 1)
+
+
 class Document(QObject):
     cursorMoved = Signal(int)  # the step index, in the iteration on screen
     iterationChanged = Signal(int)  # the iteration on screen, from 1
@@ -114,6 +123,7 @@ class Document(QObject):
         self._saved = history.session(1)  # what the file holds, as last opened or saved
         self._notes = dict(self._saved.notes)  # the speaker notes: the file's, not per iteration
         self._saved_notes = dict(self._notes)
+        self._opened = self._saved  # what Reset goes back to
         self._modified = False
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -494,22 +504,51 @@ class Document(QObject):
     def restore(self, iteration: int, session: Session, tail: Tail | None = None) -> Tail:
         """Called by undo commands only: make `session` iteration `iteration` (the one the
         command was made in), drop the later ones (or put back `tail`, the ones an edit
-        dropped), show it; recompute once, emit once. Returns what was dropped."""
-        shape_before = structure(self.session)
+        dropped), show it; recompute once, emit once. Returns what was dropped.
+
+        The cursor stays on the same step (by id) when the new trace has it; a convention
+        switch moves the selected cell to its transpose: the same number, laid out anew."""
+        shown_before, step_id, index_before = self.session, self.step.id, self._index
         dropped = self._history.put(iteration, session, tail)
         moved = iteration != self._iteration
         self._iteration = iteration
-        self._index = min(self._index, len(self.trace.steps) - 1)
+        self._index = _same_step(self.trace, step_id, self._index)
         self._hover = None
+        transposed = session.convention != shown_before.convention and self._selection
+        if transposed:
+            c = self._selection
+            self._selection = Cell(c.target, c.col, c.row)  # type: ignore[union-attr]
         self._keep_selection_if_present()
         self._check_modified()
-        if structure(session) != shape_before:
+        if structure(session) != structure(shown_before):
             self.structureChanged.emit()
         if moved:
             self.iterationChanged.emit(iteration)
+        if moved or self._index != index_before:
             self.cursorMoved.emit(self._index)
         self.traceRecomputed.emit()
+        if transposed and self._selection is not None:
+            self.selectionChanged.emit()
         return dropped
+
+    # --- whole-session edits (the architecture panel) ---------------------------------------
+    @property
+    def opened_session(self) -> Session:
+        """Iteration 1 as the session was opened (what Reset goes back to)."""
+        return self._opened
+
+    def apply_session_edit(
+        self, label: str, session: Session, iteration: int | None = None
+    ) -> bool:
+        """Make `session` (a core edit of this one) the iteration on screen (or `iteration`)
+        as ONE undo step named `label`; the later iterations are dropped, and undo puts them
+        back. False, and nothing pushed, when it changes nothing."""
+        k = self._iteration if iteration is None else iteration
+        before = self._history.session(k) if k in self._history else self.session
+        if session == before and session.init == before.init:
+            return False
+        self.undo_stack.push(SessionEditCommand(self, label, k, before, session))
+        return True
 
     # --- files ------------------------------------------------------------------------------
     def open_file(self, path: str) -> bool:

@@ -69,6 +69,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+G", "gradient check: backprop beside central differences"),
     ("P / R / E", "practice mode (type the result's cells) / reveal them / next exercise"),
     ("Ctrl+plus / Ctrl+minus / Ctrl+0", "larger / smaller / normal type (numbers too)"),
+    ("Double-click W, b, X, Y", "edit that cell in place: Enter writes it, Esc cancels"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),
     ("Ctrl+O, Ctrl+S, Ctrl+Shift+S", "open, save, save as"),
     ("Ctrl+Q", "quit"),

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app import (
+    architecture_ui,
     colour_ui,
     export_ui,
     gradcheck_ui,
@@ -347,6 +348,7 @@ class MainWindow(QMainWindow):
         export_ui.install(self)
         notes.install(self)
         colour_ui.install(self)
+        architecture_ui.install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:

@@ -282,11 +282,22 @@ def add_sample(
 ) -> Session:
     """One more sample at the end, X and Y together; without x and y a copy of the last
     (a copy is valid targets for every loss)."""
+    _refuse_data_samples(s)
     x_new = s.X[:, -1] if x is None else _sample(x, "X", s.layers[0], "inputs")
     y_new = s.Y[:, -1] if y is None else _sample(y, "Y", s.layers[-1], "targets")
     X = np.column_stack([s.X, x_new])
     Y = np.column_stack([s.Y, y_new])
     return validated(replace(s, X=frozen_array(X), Y=frozen_array(Y)))
+
+
+def _refuse_data_samples(s: Session) -> None:
+    """A data session's X and Y are an iteration's mini-batch of its data section, drawn
+    again for every iteration and not saved: a sample added to them would vanish."""
+    if s.data is not None:
+        raise NnvizError(
+            "X, Y: this session's samples come from its data section; change the data "
+            "section (its generator or table) to add or remove samples"
+        )
 
 
 def _sample(values: Sequence[float], matrix: str, n: int, what: str) -> Mat:
@@ -301,6 +312,7 @@ def _sample(values: Sequence[float], matrix: str, n: int, what: str) -> Mat:
 
 def remove_sample(s: Session, sample: int) -> Session:
     """The batch without sample `sample` (0-based), from X and Y together."""
+    _refuse_data_samples(s)
     sample = _whole(sample, "sample")
     if s.batch == 1:
         raise NnvizError("X: the batch has one sample; a session needs at least one")

@@ -25,6 +25,7 @@ from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views import cell_fit
+from nnviz.app.views.cell_editor import CellEditor
 from nnviz.app.views.cell_overlay import MAX_FONT_PX
 from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import MARGIN, MatrixItem
@@ -104,6 +105,7 @@ class StepView(QWidget):
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
+        self.cell_editor = CellEditor(self)  # a double-click edits W, b, X or Y in place
         follow(doc, self.refresh, self._refresh_outlines, scale=self.set_scale)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.refresh()
@@ -356,6 +358,8 @@ class StepView(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
             return
         hit = self._cell_under(event.scenePos())  # type: ignore[attr-defined]
+        if hit is not None and event.double() and self.cell_editor.open(*hit):  # type: ignore[attr-defined]
+            return
         if hit is not None:
             self._cell_event(*hit, hover=False)
 
