@@ -237,6 +237,54 @@ def step_latency(session, presses: int = 120) -> tuple[Latency, Latency]:
     return step, floor
 
 
+def playback_speed(session, seconds: float = 3.0) -> tuple[float, float, list[float]]:
+    """Play at full speed (Ctrl+Space's `Playback` at its top speed) in a shown 1400×900
+    window for `seconds`: iterations a second, frames shown a second, and the length of each
+    turn of the event loop (how long a key press or Pause could wait)."""
+    from PySide6.QtCore import QTimer
+
+    from nnviz.app.document import Document
+    from nnviz.app.main_window import MainWindow
+    from nnviz.app.playback import MAX_SPEED
+    from nnviz.app.startup import ensure_app
+
+    app = ensure_app()
+    doc = Document(session)
+    window = MainWindow(doc, persist=False)
+    window.resize(1400, 900)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    frames = [0]
+    doc.iterationChanged.connect(lambda _k: frames.__setitem__(0, frames[0] + 1))
+    turns: list[float] = []
+    last = [time.perf_counter()]
+
+    def turn() -> None:  # a zero timer runs once per turn of the event loop
+        now = time.perf_counter()
+        turns.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.timeout.connect(turn)
+    probe.start(0)
+    playback = window.playback.playback  # type: ignore[attr-defined]
+    playback.set_speed(MAX_SPEED)
+    start_iteration = doc.iteration
+    t0 = time.perf_counter()
+    playback.play()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+    playback.pause()
+    elapsed = time.perf_counter() - t0
+    probe.stop()
+    iterations = doc.iteration - start_iteration
+    from nnviz.app.launch import shutdown
+
+    shutdown(window, doc)
+    return iterations / elapsed, frames[0] / elapsed, turns[1:]
+
+
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
@@ -257,11 +305,15 @@ def describe(what: str, lat: Latency, skip: int) -> tuple[str, float, float]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="a smoke run of a few seconds")
+    p.add_argument("--playback", action="store_true", help="only playback and the decision map")
     a = p.parse_args()
     runs, presses, skip = (1, 8, 2) if a.quick else (5, 120, 3)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (others' work adds)")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("PYTHONDONTWRITEBYTECODE is set here; the timed children write bytecode anyway")
+    if a.playback:
+        playback_figures(a.quick)
+        return
     starts, floors = cold_start(runs, warm_up=not a.quick)
     start, floor = statistics.median(starts.wall), statistics.median(floors.wall)
     start_cpu, floor_cpu = statistics.median(starts.cpu), statistics.median(floors.cpu)
@@ -292,6 +344,25 @@ def main() -> None:
             f"{step_line}\n{floor_line}\n"
             f"  ratio p50 {step_p50 / floor_p50:.2f}×, p95 {step_p95 / floor_p95:.2f}× the floor"
         )
+    playback_figures(a.quick)
+
+
+def playback_figures(quick: bool) -> None:
+    try:
+        from nnviz.core.session_file import load_session
+    except ImportError:  # a checkout from before the split times the other side
+        from nnviz.core.session import load_session  # type: ignore[no-redef]
+    from nnviz.resources import example_path
+
+    xor = load_session(example_path("xor"))
+    rate, fps, turns = playback_speed(xor, 1.0 if quick else 4.0)
+    ms = [t * 1000 for t in turns]
+    print(
+        f"playback at full speed, XOR, 1400×900 window, loss curve and diagram shown "
+        f"(goal ≥ 500 iterations/s):\n  {rate:.0f} iterations/s, {fps:.0f} frames shown/s; "
+        f"event-loop turns p50 {pct(ms, 0.5):.1f} ms, p95 {pct(ms, 0.95):.1f} ms, "
+        f"max {max(ms):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("Left, Up, PageUp, Backspace", "previous step (before the first: the previous iteration)"),
     ("Home / End", "first / last step of the iteration"),
     ("N / Shift+N", "next / previous iteration"),
+    ("Ctrl+Space", "play / pause: train and show it"),
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
     ("F5 / Esc", "enter / leave presenter mode"),
     ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo"),

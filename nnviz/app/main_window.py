@@ -324,6 +324,7 @@ class MainWindow(QMainWindow):
     def _install_features(self) -> None:
         """Each feature (playback, export, practice, ...) adds its own actions, menus and docks
         from its own module: one line each here, so main_window stays the frame."""
+        __import__("nnviz.app.playback_ui", fromlist=["install"]).install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:
