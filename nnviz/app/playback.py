@@ -3,8 +3,10 @@
 A speed is either a pace through every step (a lecture: one step a second and up), a pace of
 whole iterations, or the machine's own speed: whole iterations at training speed (the core's
 History.advance, no trace built) in slices of at most SLICE_S of work per timer tick, the
-iteration reached shown at most DISPLAY_HZ times a second. So the event loop runs between
-slices: the window stays responsive and Pause answers at once (it stops the timer).
+iteration reached shown at most DISPLAY_HZ times a second, and no more often than training
+keeps at least half the time (showing costs the views' redraw and paint, measured as it
+goes: on a slow or loaded machine the display rate drops, not the training rate). So the
+event loop runs between slices: the window stays responsive and Pause answers at once.
 
 No maths here: the iterations come from the core (through the Document), the epochs from the
 core's batches, the losses from the History. Stop conditions (a number of iterations, a loss
@@ -72,6 +74,10 @@ class Playback(QObject):
         self._start = 1  # the iteration play started from
         self._epoch = 1  # the epoch play started in
         self._shown_at = 0.0  # when the views were last refreshed (max speed)
+        self._trained = 0.0  # seconds of training since then
+        self._show_cost = 0.0  # what the last refresh cost: its redraw and paints
+        self._tick_end: float | None = None  # when the last tick returned to the event loop
+        self._showed = False  # whether the last tick refreshed the views
         doc.trainingDiverged.connect(self._on_diverged)
         doc.sessionReplaced.connect(self.pause)
 
@@ -92,7 +98,8 @@ class Playback(QObject):
         self._playing = True
         self._start = self.doc.iteration
         self._epoch = self._epoch_of(self._start)
-        self._shown_at = 0.0
+        self._shown_at, self._trained, self._show_cost = 0.0, 0.0, 0.0
+        self._tick_end, self._showed = None, False
         self._schedule()
         self._timer.start()
         self.playingChanged.emit(True)
@@ -138,7 +145,10 @@ class Playback(QObject):
         """Whole iterations at training speed for up to SLICE_S; then the last one reached
         shown, if the display is due or playing stops here."""
         doc, history = self.doc, self.doc.history
-        deadline = time.perf_counter() + SLICE_S
+        start = time.perf_counter()
+        if self._showed and self._tick_end is not None:  # the paints ran in between
+            self._show_cost += start - self._tick_end
+        deadline = start + SLICE_S
         stop: str | None = None
         k = doc.iteration
         try:
@@ -153,9 +163,13 @@ class Playback(QObject):
             self._stop(f"{e}"[:1].upper() + f"{e}"[1:])
             return
         now = time.perf_counter()
-        if stop is not None or now - self._shown_at >= 1 / DISPLAY_HZ:
+        self._trained += now - start
+        due = now - self._shown_at >= 1 / DISPLAY_HZ and self._trained >= self._show_cost
+        self._showed = stop is not None or due
+        if self._showed:
             self._show(k)
-            self._shown_at = time.perf_counter()
+            self._tick_end = self._shown_at = time.perf_counter()
+            self._show_cost, self._trained = self._tick_end - now, 0.0
         if stop is not None:
             self._stop(stop)
 
