@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.playback import MAX_SPEED, SPEEDS, Playback, StopWhen
+from nnviz.app.views.data_view import DataView
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
 
 PLAY_KEY = "Ctrl+Space"
+VERTICAL = Qt.Orientation.Vertical
 
 
 class StopForm(QWidget):
@@ -139,6 +141,38 @@ class PlaybackControls:
         self.window.statusBar().showMessage(message, 15000)
 
 
+def install_data_dock(window: "MainWindow") -> None:
+    """The Data dock under the Network one: the samples over the decision map, or the
+    batch's pictures. Presenter mode hides it with the window's own docks."""
+    window.data_view = view = DataView(window.doc)  # type: ignore[attr-defined]
+    area = Qt.DockWidgetArea.RightDockWidgetArea
+    dock = window._dock("Data", "dataDock", view, area)
+    window.data_dock = dock  # type: ignore[attr-defined]
+    window.splitDockWidget(window.network_dock, dock, Qt.Orientation.Vertical)
+    window.view_menu.addAction(dock.toggleViewAction())
+    shown_before = [True]
+
+    def on_scale(_scale: float) -> None:  # set_presenter sets the type scale, then returns
+        if window.presenter and dock.isVisible():
+            shown_before[0] = True
+            dock.hide()
+        elif not window.presenter and shown_before[0]:
+            shown_before[0] = False
+            dock.show()
+
+    window.doc.scaleChanged.connect(on_scale)
+    frame_sizes = window.apply_default_dock_sizes
+
+    def sizes() -> None:  # the window's own proportions, then a third of the height each
+        frame_sizes()
+        h = max(window.height(), 600)
+        docks = [window.network_dock, dock, window.loss_dock]
+        window.resizeDocks(docks, [round(h * 0.34), round(h * 0.36), round(h * 0.3)], VERTICAL)
+
+    window.apply_default_dock_sizes = sizes  # type: ignore[method-assign]
+
+
 def install(window: "MainWindow") -> None:
-    """Add Play/Pause, the speed and the stop conditions to the window."""
+    """Add Play/Pause, the speed and the stop conditions, and the Data dock, to the window."""
     window.playback = PlaybackControls(window)  # type: ignore[attr-defined]
+    install_data_dock(window)

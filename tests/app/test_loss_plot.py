@@ -133,7 +133,7 @@ def test_a_test_set_adds_test_loss_and_accuracy_from_the_core(qtbot, open_window
     assert ys[:20] == pytest.approx(ref.test_losses, rel=1e-12)
     assert plot.accuracy_curve.yData[:20] == pytest.approx(ref.test_accuracies, rel=1e-12)
     assert plot.getPlotItem().getAxis("right").isVisible()
-    assert "test accuracy" in plot.getPlotItem().titleLabel.text
+    assert "accuracy" in plot.legend.text
     _move_to(qtbot, plot, 5, ref.losses[4])
     text = plot.readout.toPlainText()
     assert f"test loss {format_value_12(ref.test_losses[4])}" in text

@@ -93,13 +93,18 @@ class LossPlot(pg.PlotWidget):
         item.scene().addItem(self.accuracy_box)
         item.getAxis("right").linkToView(self.accuracy_box)
         self.accuracy_box.setXLink(item.vb)
-        self.accuracy_box.setYRange(0, 1.04, padding=0)
+        self.accuracy_box.setYRange(0, HEADROOM, padding=0)  # as the loss: room for the legend
         self.accuracy_curve = pg.PlotDataItem([], [])
         self.accuracy_box.addItem(self.accuracy_curve)
         for curve in (self.curve, self.test_curve, self.accuracy_curve):
             _decimated(curve)
         item.vb.sigResized.connect(self._fit_accuracy_box)
         item.hideAxis("right")
+        # The legend over the plot's top edge, out of the layout (a title row would set the
+        # plot's minimum width: too wide for a narrow dock). The axes leave that edge free.
+        self.legend = pg.LabelItem("")
+        self.legend.setParentItem(item.vb)
+        self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-2, -4))
         self.marker = pg.ScatterPlotItem(size=13)
         item.addItem(self.marker)
         self.off_scale = pg.ScatterPlotItem(size=11, symbol="t1")  # inf or nan losses
@@ -188,7 +193,6 @@ class LossPlot(pg.PlotWidget):
         if has_test != self._shown.get("has test"):
             self._shown["has test"] = has_test
             item.showAxis("right") if has_test else item.hideAxis("right")
-            item.setLabel("right", "test accuracy" if has_test else "")
             self._fit_accuracy_box()
         if has_test:
             tx = m.iterations()
@@ -206,17 +210,15 @@ class LossPlot(pg.PlotWidget):
 
     def _set_legend(self, theme: Theme | None) -> None:
         """A title row naming the three curves in their colours; none without a test set."""
-        item = self.getPlotItem()
         if theme is None:
-            item.setTitle(None)
+            self.legend.setText("")
             return
-        parts = (
-            (theme.plot_line, "━ loss"),
+        parts = (  # the loss's own colour is the left axis's "loss"
             (TEST_LOSS.get(theme.name, TEST_LOSS["light"]), "╍ test loss"),
             (ACCURACY.get(theme.name, ACCURACY["light"]), "━ test accuracy"),
         )
         spans = " ".join(f"<span style='color:{c}'>{t}</span>" for c, t in parts)
-        item.setTitle(spans, size="8pt")
+        self.legend.setText(spans, size="8pt")
 
     def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
         self.marker.setData(
