@@ -285,6 +285,88 @@ def playback_speed(session, seconds: float = 3.0) -> tuple[float, float, list[fl
     return iterations / elapsed, frames[0] / elapsed, turns[1:]
 
 
+def net_2881(samples: int = 200):
+    """A 2-8-8-1 classifier on `samples` random points (the map's goal is for this size)."""
+    import numpy as np
+
+    from nnviz.core.session_file import build_session
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(samples, 2))
+    return build_session(
+        layers=[2, 8, 8, 1],
+        activations=["tanh", "tanh", "sigmoid"],
+        loss="bce",
+        X=X,
+        Y=(X[:, :1] * X[:, 1:] > 0).astype(float),
+        convention="row",
+        init={"scheme": "xavier", "seed": 0},
+        name="2-8-8-1",
+    )
+
+
+def map_latency(reps: int = 60) -> tuple[list[float], list[float]]:
+    """The decision map of a 2-8-8-1 network, 100×100: the core's grid alone, and the data
+    view's whole redraw for a new iteration (grid, image, batch) with its repaint, shown at
+    400×400."""
+    from nnviz.app.document import Document
+    from nnviz.app.startup import ensure_app
+    from nnviz.app.views.data_view import MAP_SIZE, DataView
+    from nnviz.core.grid import evaluate_grid, plane_bounds
+
+    app = ensure_app()
+    doc = Document(net_2881())
+    view = DataView(doc)
+    view.resize(400, 400)
+    view.show()
+    for _ in range(5):
+        app.processEvents()
+    bounds = plane_bounds(doc.session.X)
+    grid, redraw = [], []
+    for i in range(reps):
+        t0 = time.perf_counter()
+        evaluate_grid(doc.session, bounds, MAP_SIZE)
+        grid.append(time.perf_counter() - t0)
+        doc.history.advance(1)  # the next iteration's parameters, computed before timing
+        t0 = time.perf_counter()
+        doc.go_to_iteration(i + 2)  # the Document tells the view, which redraws
+        view.plane.viewport().repaint()
+        redraw.append(time.perf_counter() - t0)
+    view.close()
+    view.deleteLater()
+    return grid, redraw
+
+
+def long_curve_latency(n: int = 100_000, reps: int = 30) -> list[float]:
+    """The loss plot with n iterations recorded: one more recorded, redrawn and repainted."""
+    from nnviz.app.document import Document
+    from nnviz.app.startup import ensure_app
+    from nnviz.app.views.loss_plot import LossPlot
+    from nnviz.core.session_file import load_session
+    from nnviz.resources import example_path
+
+    app = ensure_app()
+    doc = Document(load_session(example_path("xor")))
+    plot = LossPlot(doc)
+    plot.resize(300, 260)
+    plot.show()
+    m, s = doc.history.metrics, doc.session
+    for k in range(2, n + 1):  # a long run's metrics, without running it
+        m.record(k, s, 1.0 / k)
+    for _ in range(3):
+        app.processEvents()
+    times = []
+    for k in range(n + 1, n + 1 + reps):
+        m.record(k, s, 1.0 / k)
+        t0 = time.perf_counter()
+        plot.refresh()
+        plot.viewport().repaint()
+        times.append(time.perf_counter() - t0)
+    plot.close()
+    plot.deleteLater()
+    return times
+
+
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
@@ -358,10 +440,22 @@ def playback_figures(quick: bool) -> None:
     rate, fps, turns = playback_speed(xor, 1.0 if quick else 4.0)
     ms = [t * 1000 for t in turns]
     print(
-        f"playback at full speed, XOR, 1400×900 window, loss curve and diagram shown "
+        f"playback at full speed, XOR, 1400×900, loss curve, diagram, data view and map shown "
         f"(goal ≥ 500 iterations/s):\n  {rate:.0f} iterations/s, {fps:.0f} frames shown/s; "
         f"event-loop turns p50 {pct(ms, 0.5):.1f} ms, p95 {pct(ms, 0.95):.1f} ms, "
         f"max {max(ms):.1f} ms"
+    )
+    grid, redraw = map_latency(10 if quick else 60)
+    g_ms, r_ms = [t * 1000 for t in grid[2:]], [t * 1000 for t in redraw[2:]]
+    print(
+        f"decision map 100×100, 2-8-8-1 (goal ≤ 16 ms):\n"
+        f"  core grid p50 {pct(g_ms, 0.5):.2f} ms, p95 {pct(g_ms, 0.95):.2f} ms; "
+        f"data view redraw + repaint p50 {pct(r_ms, 0.5):.1f} ms, p95 {pct(r_ms, 0.95):.1f} ms"
+    )
+    curve = [t * 1000 for t in long_curve_latency(100_000, 5 if quick else 30)[1:]]
+    print(
+        f"loss curve at 100,000 iterations, one more redrawn + repainted: "
+        f"p50 {pct(curve, 0.5):.1f} ms, p95 {pct(curve, 0.95):.1f} ms"
     )
 
 

@@ -77,14 +77,18 @@ class PlaneView(pg.PlotWidget):
         self._key: object = None  # what the points were drawn for
 
     def draw(self, s: Session, trace_session: Session, theme: Theme) -> None:
-        X, _, X_test, _ = _samples(s)
-        key = (id(X), id(X_test), theme.name, s.loss)
+        X = _samples(s)[0]
+        # The samples (the data section, or X itself, shared by every iteration) and how
+        # they are coloured: the points are drawn again only when these change.
+        key = (id(s.data) if s.data is not None else id(s.X), theme.name, s.loss)
         if key != self._key:
             self._key = key
             self._draw_points(s, theme)
         # This iteration's batch: its training-set indices (the whole X without data).
         idx = trace_session.samples if trace_session.samples is not None else slice(None)
-        self.batch.setData(X[0, idx], X[1, idx], brush=None, pen=pg.mkPen(theme.outline, width=2))
+        # Only positions: the ring's pen and brush are set once per theme, so pyqtgraph draws
+        # each ring from its symbol atlas instead of rendering one per point per iteration.
+        self.batch.setData(x=X[0, idx], y=X[1, idx])
         bounds = self._bounds
         self.grid = evaluate_grid(s, bounds, MAP_SIZE)
         x_lo, x_hi, y_lo, y_hi = bounds
@@ -126,6 +130,8 @@ class PlaneView(pg.PlotWidget):
             ]
             lut = cmap.getLookupTable(nPts=256)
         self.map.setLookupTable(lut)
+        self.batch.setPen(pg.mkPen(theme.outline, width=2))
+        self.batch.setBrush(pg.mkBrush(None))
         edge = pg.mkPen(theme.text, width=1)
         self.train.setData(X[0], X[1], brush=brushes, pen=edge)
         self.test.setData(

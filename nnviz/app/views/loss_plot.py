@@ -62,6 +62,9 @@ def _decimated(curve: pg.PlotDataItem) -> None:
     """Drawn decimated to the pixels, and clipped to the view. Set after PlotItem.addItem,
     which sets the plot's own (none) on each item it is given."""
     curve.setDownsampling(auto=True, method="peak")
+    # About one min/max pair a pixel column (pyqtgraph's default is 5): a dense path of
+    # vertical strokes is what painting a long curve costs.
+    curve.opts["autoDownsampleFactor"] = 1.0
     curve.setClipToView(True)
 
 
