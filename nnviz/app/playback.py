@@ -73,6 +73,7 @@ class Playback(QObject):
         self._playing = False
         self._start = 1  # the iteration play started from
         self._epoch = 1  # the epoch play started in
+        self._loss_armed = True  # the loss started above the threshold
         self._shown_at = 0.0  # when the views were last refreshed (max speed)
         self._trained = 0.0  # seconds of training since then
         self._show_cost = 0.0  # what the last refresh cost: its redraw and paints
@@ -98,6 +99,9 @@ class Playback(QObject):
         self._playing = True
         self._start = self.doc.iteration
         self._epoch = self._epoch_of(self._start)
+        # A loss already at or below the threshold when play starts does not stop it again.
+        limit = self.stop_when.loss_at_most
+        self._loss_armed = limit is None or not self.doc.loss <= limit
         self._shown_at, self._trained, self._show_cost = 0.0, 0.0, 0.0
         self._tick_end, self._showed = None, False
         self._schedule()
@@ -117,6 +121,8 @@ class Playback(QObject):
 
     def set_stop_when(self, stop_when: StopWhen) -> None:
         self.stop_when = stop_when
+        limit = stop_when.loss_at_most
+        self._loss_armed = limit is None or not self.doc.loss <= limit
 
     def _schedule(self) -> None:
         speed = SPEEDS[self.speed]
@@ -187,7 +193,7 @@ class Playback(QObject):
         when = self.stop_when
         if when.iterations is not None and k - self._start >= when.iterations:
             return f"Paused after {when.iterations} iterations, at iteration {k}."
-        if when.loss_at_most is not None:
+        if when.loss_at_most is not None and self._loss_armed:
             loss = self.doc.history.loss(k)
             if math.isfinite(loss) and loss <= when.loss_at_most:
                 return f"Paused at iteration {k}: its loss {loss:.6g} is ≤ {when.loss_at_most:g}."

@@ -139,6 +139,12 @@ def test_stop_below_a_loss_and_at_the_end_of_an_epoch(qtbot, open_window, exampl
     losses = np.array([loss for _, loss in doc.losses()])
     assert doc.loss <= 0.1 and (losses[:-1] > 0.1).all()
     assert doc.iteration == doc.history.last
+    reached = doc.iteration  # play again: the loss is already below, so it plays on
+    type_stop_iterations(qtbot, win, 5)
+    ctrl_space(qtbot, win)
+    wait_paused(qtbot, win)
+    assert doc.iteration == reached + 5
+    form.iterations.setValue(0)
 
     circles = example_doc("circles")
     win.doc.replace_session(circles.history.session(1))
