@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app import playback_ui
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.help_dialogs import keys_dialog, show_about
@@ -324,7 +325,7 @@ class MainWindow(QMainWindow):
     def _install_features(self) -> None:
         """Each feature (playback, export, practice, ...) adds its own actions, menus and docks
         from its own module: one line each here, so main_window stays the frame."""
-        __import__("nnviz.app.playback_ui", fromlist=["install"]).install(self)
+        playback_ui.install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:
