@@ -142,13 +142,13 @@ class PlaybackControls:
 
 
 def install_data_dock(window: "MainWindow") -> None:
-    """The Data dock under the Network one: the samples over the decision map, or the
-    batch's pictures. Presenter mode hides it with the window's own docks."""
+    """The Data dock under the Steps one (left: the right column keeps its room for the
+    network, the loss and the editors): the samples over the decision map, or the batch's
+    pictures. Presenter mode hides it with the window's own docks."""
     window.data_view = view = DataView(window.doc)  # type: ignore[attr-defined]
-    area = Qt.DockWidgetArea.RightDockWidgetArea
-    dock = window._dock("Data", "dataDock", view, area)
+    dock = window._dock("Data", "dataDock", view, Qt.DockWidgetArea.LeftDockWidgetArea)
     window.data_dock = dock  # type: ignore[attr-defined]
-    window.splitDockWidget(window.network_dock, dock, Qt.Orientation.Vertical)
+    window.splitDockWidget(window.timeline_dock, dock, VERTICAL)
     window.view_menu.addAction(dock.toggleViewAction())
     shown_before = [True]
 
@@ -163,11 +163,11 @@ def install_data_dock(window: "MainWindow") -> None:
     window.doc.scaleChanged.connect(on_scale)
     frame_sizes = window.apply_default_dock_sizes
 
-    def sizes() -> None:  # the window's own proportions, then a third of the height each
+    def sizes() -> None:  # the window's own proportions, then the steps over a square map
         frame_sizes()
         h = max(window.height(), 600)
-        docks = [window.network_dock, dock, window.loss_dock]
-        window.resizeDocks(docks, [round(h * 0.34), round(h * 0.36), round(h * 0.3)], VERTICAL)
+        side = window.timeline_dock.width() + 30  # the map square, with its axes and legend
+        window.resizeDocks([dock], [min(side, round(h * 0.45))], VERTICAL)
 
     window.apply_default_dock_sizes = sizes  # type: ignore[method-assign]
 

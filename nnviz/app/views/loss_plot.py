@@ -58,6 +58,14 @@ class FormattedAxis(pg.AxisItem):
         return [format_value(v * scale, 3) for v in values]
 
 
+class AccuracyAxis(FormattedAxis):
+    """The test accuracy's axis: 0 to 1 labelled; above 1 is the legend's room."""
+
+    @guarded([])
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [format_value(v * scale, 3) if v * scale <= 1 + 1e-9 else "" for v in values]
+
+
 def _decimated(curve: pg.PlotDataItem) -> None:
     """Drawn decimated to the pixels, and clipped to the view. Set after PlotItem.addItem,
     which sets the plot's own (none) on each item it is given."""
@@ -73,7 +81,7 @@ class LossPlot(pg.PlotWidget):
         axes = {
             "left": FormattedAxis("left"),
             "bottom": FormattedAxis("bottom"),
-            "right": FormattedAxis("right"),
+            "right": AccuracyAxis("right"),
         }
         # enableMenu=False from the start: set later, the ViewBox's menu is built anyway.
         super().__init__(parent=parent, axisItems=axes, enableMenu=False)
