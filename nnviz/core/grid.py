@@ -30,22 +30,29 @@ class GridMaps:
 
 def plane_bounds(*Xs: Mat) -> tuple[float, float, float, float]:
     """(x_lo, x_hi, y_lo, y_hi) around the samples of 2-row matrices Xs, MARGIN beyond
-    them (a unit square around a single point)."""
-    points = np.concatenate([X for X in Xs if X.size], axis=1) if any(X.size for X in Xs) else None
-    if points is None or points.shape[0] != 2:
+    them (a unit square around a single point). Computed from halves, so samples as large
+    as ±1e308 (an edit can make them) give finite bounds; non-finite samples are left out."""
+    if not any(X.size for X in Xs) or any(X.shape[0] != 2 for X in Xs):
         raise NnvizError("the input plane needs samples with 2 inputs")
-    lo, hi = points.min(axis=1), points.max(axis=1)
-    span = np.where(hi > lo, hi - lo, 1.0)
-    lo, hi = lo - MARGIN * span, hi + MARGIN * span
-    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+    points = np.concatenate([X for X in Xs if X.size], axis=1)
+    bounds = []
+    big = np.finfo(float).max
+    for row in points:
+        row = row[np.isfinite(row)]
+        lo, hi = (float(row.min()), float(row.max())) if row.size else (0.0, 0.0)
+        centre, half = lo / 2 + hi / 2, hi / 2 - lo / 2
+        half = half * (1 + 2 * MARGIN) if half > 0 else MARGIN  # a point: ±MARGIN
+        bounds += [max(centre - half, -big), min(centre + half, big)]
+    return bounds[0], bounds[1], bounds[2], bounds[3]
 
 
 def grid_points(bounds: tuple[float, float, float, float], n: int) -> tuple[Mat, Mat, Mat]:
     """xs (n,), ys (n,) at the centres of n × n cells, and the points as a (2, n·n) batch,
     row-major: point i·n + j is (xs[j], ys[i])."""
     x_lo, x_hi, y_lo, y_hi = bounds
-    xs = x_lo + (np.arange(n) + 0.5) * (x_hi - x_lo) / n
-    ys = y_lo + (np.arange(n) + 0.5) * (y_hi - y_lo) / n
+    t = (np.arange(n) + 0.5) / n
+    xs = x_lo * (1 - t) + x_hi * t  # finite for any finite bounds (x_hi − x_lo may not be)
+    ys = y_lo * (1 - t) + y_hi * t
     gx, gy = np.meshgrid(xs, ys)
     return xs, ys, np.vstack([gx.ravel(), gy.ravel()])
 

@@ -81,3 +81,14 @@ def test_labels_read_classes_as_accuracy_does_and_images_are_squares():
     assert labels(np.array([[0.1, 0.7], [0.9, 0.3]]), "cross_entropy").tolist() == [1, 0]
     assert labels(np.array([[0.1, 0.7]]), "half_sse") is None
     assert [image_side(n) for n in (64, 2, 4, 50, 784)] == [8, None, None, None, 28]
+
+
+def test_samples_as_large_as_floats_go_give_a_finite_plane_and_grid():
+    """An edit can make X ±1e308: the plane and its grid stay finite (no overflow warning)."""
+    X = np.array([[-1e308, 1e308, 0.0], [1.7e308, -1.7e308, np.inf]])
+    bounds = plane_bounds(X)
+    assert all(np.isfinite(bounds)) and bounds[0] < -1e308 and bounds[1] > 1e308
+    xs, ys, points = grid_points(bounds, 100)
+    assert np.isfinite(points).all() and (np.diff(xs) > 0).all() and (np.diff(ys) > 0).all()
+    g = evaluate_grid(example("xor"), bounds, 10)
+    assert g.output.shape == (1, 10, 10)

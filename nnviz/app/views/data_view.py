@@ -93,7 +93,11 @@ class PlaneView(pg.PlotWidget):
         self.grid = evaluate_grid(s, bounds, MAP_SIZE)
         x_lo, x_hi, y_lo, y_hi = bounds
         rect = QRectF(x_lo, y_lo, x_hi - x_lo, y_hi - y_lo)  # set with the image: it scales it
-        self.map.setImage(self.grid.shown, levels=self._levels, autoLevels=False, rect=rect)
+        # Overflowed outputs (an edit can make them) drawn at the scale's ends, NaN at its
+        # middle: pyqtgraph's own mapping of inf and NaN is not defined.
+        lo, hi = self._levels
+        shown = np.nan_to_num(self.grid.shown, nan=lo / 2 + hi / 2, posinf=hi, neginf=lo)
+        self.map.setImage(shown, levels=self._levels, autoLevels=False, rect=rect)
 
     def _draw_points(self, s: Session, theme: Theme) -> None:
         X, Y, X_test, Y_test = _samples(s)
