@@ -31,18 +31,19 @@ class GridMaps:
 def plane_bounds(*Xs: Mat) -> tuple[float, float, float, float]:
     """(x_lo, x_hi, y_lo, y_hi) around the samples of 2-row matrices Xs, MARGIN beyond
     them (a unit square around a single point). Computed from halves, so samples as large
-    as ±1e308 (an edit can make them) give finite bounds; non-finite samples are left out."""
+    as ±1e308 (an edit can make them) give finite bounds, whose span is finite too (clipped
+    to ±4.5e307: such samples fall outside); non-finite samples are left out."""
     if not any(X.size for X in Xs) or any(X.shape[0] != 2 for X in Xs):
         raise NnvizError("the input plane needs samples with 2 inputs")
     points = np.concatenate([X for X in Xs if X.size], axis=1)
     bounds = []
-    big = np.finfo(float).max
+    big = float(np.finfo(float).max) / 4  # so x_hi − x_lo is finite too (a view's width)
     for row in points:
         row = row[np.isfinite(row)]
         lo, hi = (float(row.min()), float(row.max())) if row.size else (0.0, 0.0)
         centre, half = lo / 2 + hi / 2, hi / 2 - lo / 2
         half = half * (1 + 2 * MARGIN) if half > 0 else MARGIN  # a point: ±MARGIN
-        bounds += [max(centre - half, -big), min(centre + half, big)]
+        bounds += [max(float(centre - half), -big), min(float(centre + half), big)]
     return bounds[0], bounds[1], bounds[2], bounds[3]
 
 

@@ -87,7 +87,8 @@ def test_samples_as_large_as_floats_go_give_a_finite_plane_and_grid():
     """An edit can make X ±1e308: the plane and its grid stay finite (no overflow warning)."""
     X = np.array([[-1e308, 1e308, 0.0], [1.7e308, -1.7e308, np.inf]])
     bounds = plane_bounds(X)
-    assert all(np.isfinite(bounds)) and bounds[0] < -1e308 and bounds[1] > 1e308
+    assert all(np.isfinite(bounds)) and bounds[0] < -4e307 and bounds[1] > 4e307
+    assert np.isfinite(bounds[1] - bounds[0]) and np.isfinite(bounds[3] - bounds[2])
     xs, ys, points = grid_points(bounds, 100)
     assert np.isfinite(points).all() and (np.diff(xs) > 0).all() and (np.diff(ys) > 0).all()
     g = evaluate_grid(example("xor"), bounds, 10)
