@@ -237,6 +237,155 @@ def step_latency(session, presses: int = 120) -> tuple[Latency, Latency]:
     return step, floor
 
 
+def playback_speed(session, seconds: float = 3.0) -> tuple[float, float, list[float]]:
+    """Play at full speed (Ctrl+Space's `Playback` at its top speed) in a shown 1400×900
+    window for `seconds`: iterations a second, frames shown a second, and the length of each
+    turn of the event loop (how long a key press or Pause could wait)."""
+    from PySide6.QtCore import QTimer
+
+    from nnviz.app.document import Document
+    from nnviz.app.main_window import MainWindow
+    from nnviz.app.playback import MAX_SPEED
+    from nnviz.app.startup import ensure_app
+
+    app = ensure_app()
+    doc = Document(session)
+    window = MainWindow(doc, persist=False)
+    window.resize(1400, 900)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    frames = [0]
+    doc.iterationChanged.connect(lambda _k: frames.__setitem__(0, frames[0] + 1))
+    turns: list[float] = []
+    last = [time.perf_counter()]
+
+    def turn() -> None:  # a zero timer runs once per turn of the event loop
+        now = time.perf_counter()
+        turns.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.timeout.connect(turn)
+    probe.start(0)
+    playback = window.playback.playback  # type: ignore[attr-defined]
+    playback.set_speed(MAX_SPEED)
+    start_iteration = doc.iteration
+    t0 = time.perf_counter()
+    playback.play()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+    playback.pause()
+    elapsed = time.perf_counter() - t0
+    probe.stop()
+    iterations = doc.iteration - start_iteration
+    from nnviz.app.launch import shutdown
+
+    shutdown(window, doc)
+    return iterations / elapsed, frames[0] / elapsed, turns[1:]
+
+
+def net_2881(samples: int = 200):
+    """A 2-8-8-1 classifier on `samples` random points (the map's goal is for this size)."""
+    import numpy as np
+
+    from nnviz.core.session_file import build_session
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(samples, 2))
+    return build_session(
+        layers=[2, 8, 8, 1],
+        activations=["tanh", "tanh", "sigmoid"],
+        loss="bce",
+        X=X,
+        Y=(X[:, :1] * X[:, 1:] > 0).astype(float),
+        convention="row",
+        init={"scheme": "xavier", "seed": 0},
+        name="2-8-8-1",
+    )
+
+
+def map_latency(reps: int = 60) -> tuple[list[float], list[float], list[float], list[float]]:
+    """The decision map of a 2-8-8-1 network, 100×100: the core's grid alone, and for a new
+    iteration the data view's whole redraw (grid, image, batch, 400×400) and the layer
+    diagram's with its hidden units' maps (300×400), both repainted."""
+    from nnviz.app.document import Document
+    from nnviz.app.startup import ensure_app
+    from nnviz.app.views.data_view import MAP_SIZE, DataView
+    from nnviz.core.grid import evaluate_grid, plane_bounds
+
+    app = ensure_app()
+    doc = Document(net_2881())
+    view = DataView(doc)
+    view.resize(400, 400)
+    view.show()
+    try:  # the hidden units' maps beside the diagram's nodes, where nnviz has them
+        from nnviz.app.views.diagram import LayerDiagram
+        from nnviz.app.views.unit_maps import UnitMaps  # noqa: F401
+
+        diagram: object | None = LayerDiagram(doc)
+        diagram.resize(300, 400)  # type: ignore[attr-defined]
+        diagram.show()  # type: ignore[attr-defined]
+    except ImportError:
+        diagram = None
+    for _ in range(5):
+        app.processEvents()
+    bounds = plane_bounds(doc.session.X)
+    grid: list[float] = []
+    redraw: list[float] = []
+    units: list[float] = []
+    cpu: list[float] = []
+    for i in range(reps):
+        t0 = time.perf_counter()
+        evaluate_grid(doc.session, bounds, MAP_SIZE)
+        grid.append(time.perf_counter() - t0)
+        doc.history.advance(1)  # the next iteration's parameters, computed before timing
+        t0, c0 = time.perf_counter(), time.thread_time()
+        doc.go_to_iteration(i + 2)  # the Document tells the view, which redraws
+        view.plane.viewport().repaint()
+        t1 = time.perf_counter()
+        redraw.append(t1 - t0)
+        cpu.append(time.thread_time() - c0)
+        if diagram is not None:
+            diagram.repaint()  # type: ignore[attr-defined]
+            units.append(time.perf_counter() - t1)
+    view.close()
+    if diagram is not None:
+        diagram.close()  # type: ignore[attr-defined]
+    view.deleteLater()
+    return grid, redraw, cpu, units
+
+
+def long_curve_latency(n: int = 100_000, reps: int = 30) -> list[float]:
+    """The loss plot with n iterations recorded: one more recorded, redrawn and repainted."""
+    from nnviz.app.document import Document
+    from nnviz.app.startup import ensure_app
+    from nnviz.app.views.loss_plot import LossPlot
+    from nnviz.core.session_file import load_session
+    from nnviz.resources import example_path
+
+    app = ensure_app()
+    doc = Document(load_session(example_path("xor")))
+    plot = LossPlot(doc)
+    plot.resize(300, 260)
+    plot.show()
+    m, s = doc.history.metrics, doc.session
+    for k in range(2, n + 1):  # a long run's metrics, without running it
+        m.record(k, s, 1.0 / k)
+    for _ in range(3):
+        app.processEvents()
+    times = []
+    for k in range(n + 1, n + 1 + reps):
+        m.record(k, s, 1.0 / k)
+        t0 = time.perf_counter()
+        plot.refresh()
+        plot.viewport().repaint()
+        times.append(time.perf_counter() - t0)
+    plot.close()
+    plot.deleteLater()
+    return times
+
+
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
@@ -257,11 +406,15 @@ def describe(what: str, lat: Latency, skip: int) -> tuple[str, float, float]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="a smoke run of a few seconds")
+    p.add_argument("--playback", action="store_true", help="only playback and the decision map")
     a = p.parse_args()
     runs, presses, skip = (1, 8, 2) if a.quick else (5, 120, 3)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (others' work adds)")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("PYTHONDONTWRITEBYTECODE is set here; the timed children write bytecode anyway")
+    if a.playback:
+        playback_figures(a.quick)
+        return
     starts, floors = cold_start(runs, warm_up=not a.quick)
     start, floor = statistics.median(starts.wall), statistics.median(floors.wall)
     start_cpu, floor_cpu = statistics.median(starts.cpu), statistics.median(floors.cpu)
@@ -292,6 +445,45 @@ def main() -> None:
             f"{step_line}\n{floor_line}\n"
             f"  ratio p50 {step_p50 / floor_p50:.2f}×, p95 {step_p95 / floor_p95:.2f}× the floor"
         )
+    playback_figures(a.quick)
+
+
+def playback_figures(quick: bool) -> None:
+    try:
+        from nnviz.core.session_file import load_session
+    except ImportError:  # a checkout from before the split times the other side
+        from nnviz.core.session import load_session  # type: ignore[no-redef]
+    from nnviz.resources import example_path
+
+    xor = load_session(example_path("xor"))
+    rate, fps, turns = playback_speed(xor, 1.0 if quick else 4.0)
+    ms = [t * 1000 for t in turns]
+    print(
+        f"playback at full speed, XOR, 1400×900, loss curve, diagram, data view and map shown "
+        f"(goal ≥ 500 iterations/s):\n  {rate:.0f} iterations/s, {fps:.0f} frames shown/s; "
+        f"event-loop turns p50 {pct(ms, 0.5):.1f} ms, p95 {pct(ms, 0.95):.1f} ms, "
+        f"max {max(ms):.1f} ms"
+    )
+    grid, redraw, cpu, units = map_latency(10 if quick else 60)
+    g_ms, r_ms = [t * 1000 for t in grid[2:]], [t * 1000 for t in redraw[2:]]
+    print(
+        f"decision map 100×100, 2-8-8-1 (goal ≤ 16 ms):\n"
+        f"  core grid p50 {pct(g_ms, 0.5):.2f} ms, p95 {pct(g_ms, 0.95):.2f} ms; "
+        f"data view: new iteration to repainted map p50 {pct(r_ms, 0.5):.1f} ms, "
+        f"p95 {pct(r_ms, 0.95):.1f} ms (CPU time p50 "
+        f"{pct([t * 1000 for t in cpu[2:]], 0.5):.1f} ms)"
+    )
+    if units:
+        u_ms = [t * 1000 for t in units[2:]]
+        print(
+            f"  layer diagram with the hidden units' maps, repainted: "
+            f"p50 {pct(u_ms, 0.5):.1f} ms, p95 {pct(u_ms, 0.95):.1f} ms"
+        )
+    curve = [t * 1000 for t in long_curve_latency(100_000, 5 if quick else 30)[1:]]
+    print(
+        f"loss curve at 100,000 iterations, one more redrawn + repainted: "
+        f"p50 {pct(curve, 0.5):.1f} ms, p95 {pct(curve, 0.95):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

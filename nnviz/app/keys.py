@@ -60,6 +60,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("Left, Up, PageUp, Backspace", "previous step (before the first: the previous iteration)"),
     ("Home / End", "first / last step of the iteration"),
     ("N / Shift+N", "next / previous iteration"),
+    ("Ctrl+Space", "play / pause: train and show it"),
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
     ("Ctrl+arrows", "move the selected cell (none selected: the result's first cell)"),
     ("T", "walk the selected cell's terms: each term's operand cells lit in turn"),

@@ -31,6 +31,7 @@ from nnviz.app import (
     gradcheck_ui,
     import_csv_ui,
     notes,
+    playback_ui,
     practice_ui,
     window_settings,
 )
@@ -349,6 +350,7 @@ class MainWindow(QMainWindow):
         notes.install(self)
         colour_ui.install(self)
         architecture_ui.install(self)
+        playback_ui.install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.losses import reduction_factor
+from nnviz.core.metrics import Metrics
 from nnviz.core.network import TrainingStep, quiet
 from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.trace import Trace, build_trace
@@ -139,6 +140,7 @@ class History:
         self.max_bytes = max_bytes
         self.max_iterations = max_iterations
         self._steps = _Steps()
+        self.metrics = Metrics()  # every iteration's loss (and test metrics), past the budget
         self._reset(1, session)
 
     def _reset(self, first: int, session: Session) -> None:
@@ -149,6 +151,7 @@ class History:
         self._bytes = parameter_bytes(session)
         self._last_forward: tuple[Session, Forward] | None = (session, fwd)
         self._traces: dict[int, Trace] = {}
+        self.metrics.record(first, session, loss)
 
     # --- reading --------------------------------------------------------------------------
     @property
@@ -246,6 +249,7 @@ class History:
         self._sessions.append(s)
         self._losses.append(loss)
         self._bytes += parameter_bytes(s)
+        self.metrics.record(self.last, s, loss)
         max_bytes, max_its = self._budget()
         while len(self._sessions) > 1 and (
             self._bytes > max_bytes or len(self._sessions) > max_its

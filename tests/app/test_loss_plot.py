@@ -73,3 +73,101 @@ def test_the_loss_plot_never_speaks_for_the_document(qtbot, window, doc):
     with qtbot.assertNotEmitted(doc.editRefused):
         qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert doc.iteration == 2
+
+
+def _scene_point(plot, x: float, y: float):
+    from PySide6.QtCore import QPointF
+
+    return plot.getPlotItem().vb.mapViewToScene(QPointF(x, y))
+
+
+def _move_to(qtbot, plot, x: float, y: float) -> None:
+    from PySide6.QtCore import QPoint
+
+    qtbot.mouseMove(plot.viewport(), QPoint(1, 1))  # a move, wherever the pointer was
+    qtbot.wait(40)  # pyqtgraph's scene drops moves closer than ~1/60 s to the last one
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(_scene_point(plot, x, y)))
+    qtbot.waitUntil(lambda: plot.readout.toPlainText() != "", timeout=2000)
+
+
+def test_hovering_reads_the_exact_loss_and_a_click_goes_there(qtbot, window, doc):
+    from PySide6.QtCore import Qt
+
+    from nnviz.core.formatting import format_value
+
+    doc.go_to_iteration(30)
+    plot = window.loss_plot
+    loss_12 = dict(doc.losses())[12]
+    _move_to(qtbot, plot, 12, loss_12)
+    assert plot.readout.toPlainText() == f"iteration 12 · loss {format_value(loss_12, 12)}"
+    pos = plot.mapFromScene(_scene_point(plot, 12, loss_12))
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert doc.iteration == 12
+    assert _marker(window) == (12.0, pytest.approx(loss_12))
+
+
+def test_the_last_marker_is_inside_the_plot(qtbot, window, doc):
+    plot = window.loss_plot
+    for k in (2, 40, 1500):
+        doc.go_to_iteration(k)
+        vb = plot.getPlotItem().vb
+        right = vb.mapViewToScene(vb.mapSceneToView(vb.sceneBoundingRect().topRight())).x()
+        centre = _scene_point(plot, k, doc.loss).x()
+        assert right - centre >= 13 / 2  # the 13 px marker whole
+
+
+def test_a_test_set_adds_test_loss_and_accuracy_from_the_core(qtbot, open_window):
+    from nnviz.app.document import Document
+    from nnviz.core.session_file import load_session
+    from nnviz.core.train import train
+    from nnviz.resources import example_path
+
+    s = load_session(example_path("circles"))
+    doc = Document(s)
+    win = open_window(doc)
+    plot = win.loss_plot
+    doc.go_to_iteration(21)
+    ref = train(s, 20, track_test=True)
+    xs, ys = plot.test_curve.xData, plot.test_curve.yData
+    assert list(xs) == list(range(1, 22))
+    assert ys[:20] == pytest.approx(ref.test_losses, rel=1e-12)
+    assert plot.accuracy_curve.yData[:20] == pytest.approx(ref.test_accuracies, rel=1e-12)
+    assert plot.getPlotItem().getAxis("right").isVisible()
+    assert "accuracy" in plot.legend.text
+    _move_to(qtbot, plot, 5, ref.losses[4])
+    text = plot.readout.toPlainText()
+    assert f"test loss {format_value_12(ref.test_losses[4])}" in text
+    assert f"test accuracy {format_value_12(ref.test_accuracies[4])}" in text
+    doc.deleteLater()
+
+
+def format_value_12(x: float) -> str:
+    from nnviz.core.formatting import format_value
+
+    return format_value(x, 12)
+
+
+def test_a_hundred_thousand_iterations_are_all_kept_and_drawn_decimated(qtbot, doc):
+    """Every loss recorded is the curve's data; what is drawn is decimated to the pixels
+    (min and max per column: the largest loss still reaches the top)."""
+    import numpy as np
+
+    plot = LossPlot(doc)
+    qtbot.addWidget(plot)
+    plot.resize(400, 240)
+    plot.show()
+    qtbot.waitExposed(plot)
+    m = doc.history.metrics
+    s = doc.session
+    for k in range(2, 100_001):  # the metrics of a long run, without running it
+        m.record(k, s, 1.0 / k if k != 54_321 else 3.0)
+    plot.refresh()
+    plot.grab()  # painted once: what is drawn is decimated for the plot's width
+    assert len(plot.curve.xData) == 100_000
+    assert plot.curve.yData[54_320] == 3.0
+    xs, ys = plot.curve.getData()  # what is drawn
+    assert len(xs) < 5_000
+    assert ys.max() == 3.0
+    assert not np.isnan(ys).any()
+    _move_to(qtbot, plot, 54_321, 3.0)
+    assert "iteration 54321" in plot.readout.toPlainText()

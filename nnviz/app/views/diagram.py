@@ -44,6 +44,7 @@ from nnviz.app.views.diagram_scene import (
     Texts,
 )
 from nnviz.app.views.follow import follow
+from nnviz.app.views.unit_maps import UnitMaps  # playback's hook: hidden units' maps
 from nnviz.core.convention import layer_name
 from nnviz.core.formatting import format_value
 
@@ -65,6 +66,7 @@ class LayerDiagram(QWidget):
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
+        self.unit_maps = UnitMaps(doc)
         self.setObjectName("layerDiagram")
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -211,6 +213,7 @@ class LayerDiagram(QWidget):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 grow = 1.5 * sc
                 p.drawEllipse(n.centre, r + grow, r + grow)
+        self.unit_maps.paint(self, p)
         veil = QColor(theme.base)
         veil.setAlphaF(0.85)
         for n in self.nodes:

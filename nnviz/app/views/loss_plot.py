@@ -1,8 +1,13 @@
-"""The loss over the iterations reached; the iteration on screen marked. Click to jump.
+"""The loss over every iteration reached; the iteration on screen marked. Click to jump,
+hover to read the exact values.
 
-Any loss a session can produce is drawn: the curve goes through the finite ones, however
-large, and a loss of inf or nan (an edit can make one) is marked by a triangle at the top
-edge, so the axes never take a non-finite range.
+Every iteration reached is drawn, also past the History's memory budget (the core's Metrics
+keep each iteration's loss); a data session with a test set adds its test loss (dashed, same
+axis) and test accuracy (its own axis, right, 0 to 1). At 100,000 iterations the curves are
+decimated for drawing only (pyqtgraph's peak downsampling keeps each pixel column's min and
+max, so no spike is lost), never in the data. Any loss a session can produce is drawn: the
+curve goes through the finite ones, however large, and a loss of inf or nan (an edit can make
+one) is marked by a triangle at the top edge, so the axes never take a non-finite range.
 """
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
@@ -10,8 +15,9 @@ edge, so the axes never take a non-finite range.
 import math
 from collections.abc import Callable
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
@@ -24,11 +30,20 @@ from nnviz.core.formatting import format_value
 
 HEADROOM = 1.15  # the y axis reaches this far above the largest finite loss
 EDGE = 0.97  # where off-scale losses are marked, as a fraction of the y range
+SYMBOLS_UP_TO = 200  # a dot per iteration while they can be told apart
+EDGE_PX = 9  # room at the right of the last point: the marker is not cut in half
+PICK_PX = 3  # how far from the pointer, in pixels, hovering and clicking look
+READ_DIGITS = 12  # the hover readout: the exact value, as far as anyone reads it
+# The test curves' colours (the train loss is the theme's plot_line), per theme.
+TEST_LOSS = {"light": "#c0580a", "dark": "#f5a35c"}
+ACCURACY = {"light": "#2e7d32", "dark": "#7fd18b"}
 
 
-def y_top(losses: list[float]) -> float:
+def y_top(losses: "list[float] | np.ndarray") -> float:
     """The top of the y axis: above the largest finite loss, itself finite."""
-    top = max((y for y in losses if math.isfinite(y)), default=0.0)
+    a = np.asarray(losses, dtype=float)
+    finite = a[np.isfinite(a)]
+    top = float(finite.max()) if finite.size else 0.0
     if top <= 0:
         return 1.0
     high = top * HEADROOM
@@ -43,9 +58,31 @@ class FormattedAxis(pg.AxisItem):
         return [format_value(v * scale, 3) for v in values]
 
 
+class AccuracyAxis(FormattedAxis):
+    """The test accuracy's axis: 0 to 1 labelled; above 1 is the legend's room."""
+
+    @guarded([])
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [format_value(v * scale, 3) if v * scale <= 1 + 1e-9 else "" for v in values]
+
+
+def _decimated(curve: pg.PlotDataItem) -> None:
+    """Drawn decimated to the pixels, and clipped to the view. Set after PlotItem.addItem,
+    which sets the plot's own (none) on each item it is given."""
+    curve.setDownsampling(auto=True, method="peak")
+    # About one min/max pair a pixel column (pyqtgraph's default is 5): a dense path of
+    # vertical strokes is what painting a long curve costs.
+    curve.opts["autoDownsampleFactor"] = 1.0
+    curve.setClipToView(True)
+
+
 class LossPlot(pg.PlotWidget):
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        axes = {"left": FormattedAxis("left"), "bottom": FormattedAxis("bottom")}
+        axes = {
+            "left": FormattedAxis("left"),
+            "bottom": FormattedAxis("bottom"),
+            "right": AccuracyAxis("right"),
+        }
         # enableMenu=False from the start: set later, the ViewBox's menu is built anyway.
         super().__init__(parent=parent, axisItems=axes, enableMenu=False)
         self.doc = doc
@@ -53,15 +90,40 @@ class LossPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.hideButtons()
         item.setMouseEnabled(False, False)
-        for side in ("left", "bottom"):
+        for side in ("left", "bottom", "right"):
             item.getAxis(side).enableAutoSIPrefix(False)
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "loss")
-        self.curve = item.plot([], [], symbol="o", symbolSize=6)
+        self.curve = pg.PlotDataItem([], [])
+        self.test_curve = pg.PlotDataItem([], [])
+        item.addItem(self.curve)
+        item.addItem(self.test_curve)  # over the train loss, whose mini-batch noise hides it
+        # Test accuracy on its own axis: a second ViewBox sharing the x axis.
+        self.accuracy_box = pg.ViewBox(enableMenu=False)
+        self.accuracy_box.setMouseEnabled(False, False)
+        item.scene().addItem(self.accuracy_box)
+        item.getAxis("right").linkToView(self.accuracy_box)
+        self.accuracy_box.setXLink(item.vb)
+        self.accuracy_box.setYRange(0, HEADROOM, padding=0)  # as the loss: room for the legend
+        self.accuracy_curve = pg.PlotDataItem([], [])
+        self.accuracy_box.addItem(self.accuracy_curve)
+        for curve in (self.curve, self.test_curve, self.accuracy_curve):
+            _decimated(curve)
+        item.vb.sigResized.connect(self._fit_accuracy_box)
+        item.hideAxis("right")
+        # The legend over the plot's top edge, out of the layout (a title row would set the
+        # plot's minimum width: too wide for a narrow dock). The axes leave that edge free.
+        self.legend = pg.LabelItem("")
+        self.legend.setParentItem(item.vb)
+        self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-2, -4))
         self.marker = pg.ScatterPlotItem(size=13)
         item.addItem(self.marker)
         self.off_scale = pg.ScatterPlotItem(size=11, symbol="t1")  # inf or nan losses
         item.addItem(self.off_scale)
+        self.hover_dot = pg.ScatterPlotItem(size=9)
+        item.addItem(self.hover_dot)
+        self.readout = pg.TextItem("", anchor=(1, 1))
+        item.addItem(self.readout, ignoreBounds=True)
         self.hint = pg.TextItem(
             "Step past the end, or press N, to run the next iteration.", anchor=(0, 0)
         )
@@ -69,12 +131,15 @@ class LossPlot(pg.PlotWidget):
         self.setMinimumHeight(140)
         self._theme = ""  # the theme the pens were set for
         self._shown: dict[str, object] = {}  # part -> what it was last set to
+        self._hovered: int | None = None  # the iteration under the pointer
         self.scene().sigMouseClicked.connect(self._on_clicked)
+        self.scene().sigMouseMoved.connect(self._on_moved)
         follow(doc, self.refresh, ignore, step=False, iteration=True)
         self.refresh()
 
+    # --- drawing --------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Redraw what changed: the curve when an iteration was reached or recomputed, the
+        """Redraw what changed: the curves when an iteration was reached or recomputed, the
         marker when the iteration changed, the pens on a theme change. Each pyqtgraph setter
         repaints and relabels its axis even when given what it has, and the axes' labels
         are the costliest part of the plot."""
@@ -82,29 +147,28 @@ class LossPlot(pg.PlotWidget):
         if theme.name != self._theme:
             self._theme = theme.name
             self.setBackground(theme.base)
-            for side in ("left", "bottom"):
+            for side in ("left", "bottom", "right"):
                 axis = self.getPlotItem().getAxis(side)
                 axis.setTextPen(theme.text)
                 axis.setPen(theme.muted)
             self.hint.setColor(theme.muted)
+            self.readout.setColor(theme.text)
             self._shown = {}
-        points = self.doc.losses()
-        top = y_top([v for _, v in points])
-        edge = top * EDGE
-        finite = [(k, v) for k, v in points if math.isfinite(v)]
-        off = [k for k, v in points if not math.isfinite(v)]
-        self._set("curve", finite, self._set_curve, finite, theme)
-        self._set("off scale", (off, edge), self._set_off_scale, off, edge, theme)
+        m = self.doc.history.metrics
+        key = (m.version, m.first)
+        if self._shown.get("metrics") != key:
+            self._shown["metrics"] = key
+            self._set_curves(theme)
+        top = self._shown["top"]
+        edge = top * EDGE  # type: ignore[operator]
         k, loss = self.doc.iteration, self.doc.loss
         shown = loss if math.isfinite(loss) else edge
         self._set("marker", (k, shown), self._set_marker, k, shown, theme)
         tip = f"iteration {k}: loss {format_value(loss, self.doc.precision)}"
         if tip != self.toolTip():
             self.setToolTip(tip)
-        x_range = (0.5, max(points[-1][0] if points else 1, 5) + 0.5)
-        y_range = (0.0, top)
-        self._set("range", (x_range, y_range), self._set_range, x_range, y_range)
-        hint = (1.25, edge, len(points) < 2)
+        self._set("range", (m.first, max(m.last, 5), top, self.width()), self._set_range)
+        hint = (1.25, edge, len(m) < 2)
         self._set("hint", hint, self._set_hint, *hint)
         flush_scene(self.scene())
 
@@ -113,24 +177,78 @@ class LossPlot(pg.PlotWidget):
             self._shown[part] = key
             setter(*args)
 
-    def _set_curve(self, points: list[tuple[int, float]], theme: Theme) -> None:
+    def _set_curves(self, theme: Theme) -> None:
+        m = self.doc.history.metrics
+        xs, ys = m.iterations(), m.losses()
+        finite = np.isfinite(ys)
+        if not finite.all():  # copies only when some loss overflowed
+            off = xs[~finite]
+            xs, ys = xs[finite], ys[finite]
+        else:
+            off = xs[:0]
+        top = y_top(ys)
+        self._shown["top"] = top
+        dots = len(xs) <= SYMBOLS_UP_TO
         pen = pg.mkPen(theme.plot_line, width=2)
-        xs, ys = [k for k, _ in points], [v for _, v in points]
-        self.curve.setData(xs, ys, pen=pen, symbolBrush=theme.plot_line, symbolPen=None)
-
-    def _set_off_scale(self, iterations: list[int], edge: float, theme: Theme) -> None:
+        if len(xs):
+            self.curve.setData(
+                xs, ys, pen=pen, symbol="o" if dots else None, symbolSize=6,
+                symbolBrush=theme.plot_line, symbolPen=None,
+            )  # fmt: skip
+        else:
+            self.curve.setData([], [])
         brush = pg.mkBrush(theme.text)
-        self.off_scale.setData(iterations, [edge] * len(iterations), brush=brush, pen=None)
+        self.off_scale.setData(off, np.full(len(off), top * EDGE), brush=brush, pen=None)
+        has_test = m.has_test
+        item = self.getPlotItem()
+        if has_test != self._shown.get("has test"):
+            self._shown["has test"] = has_test
+            item.showAxis("right") if has_test else item.hideAxis("right")
+            self._fit_accuracy_box()
+        if has_test:
+            tx = m.iterations()
+            test_pen = pg.mkPen(
+                TEST_LOSS.get(theme.name, TEST_LOSS["light"]), width=2, style=Qt.PenStyle.DashLine
+            )
+            self.test_curve.setData(tx, m.test_losses(), pen=test_pen, connect="finite")
+            acc_pen = pg.mkPen(ACCURACY.get(theme.name, ACCURACY["light"]), width=1.5)
+            self.accuracy_curve.setData(tx, m.test_accuracies(), pen=acc_pen, connect="finite")
+            self._set("legend", theme.name, self._set_legend, theme)
+        else:
+            self.test_curve.setData([], [])
+            self.accuracy_curve.setData([], [])
+            self._set("legend", "", self._set_legend, None)
+
+    def _set_legend(self, theme: Theme | None) -> None:
+        """A title row naming the three curves in their colours; none without a test set."""
+        if theme is None:
+            self.legend.setText("")
+            return
+        parts = (  # the loss's own colour is the left axis's "loss"
+            (TEST_LOSS.get(theme.name, TEST_LOSS["light"]), "╍ test loss"),
+            (ACCURACY.get(theme.name, ACCURACY["light"]), "━ test accuracy"),
+        )
+        spans = " ".join(f"<span style='color:{c}'>{t}</span>" for c, t in parts)
+        self.legend.setText(spans, size="8pt")
 
     def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
         self.marker.setData(
             [k], [loss], brush=pg.mkBrush(theme.base), pen=pg.mkPen(theme.text, width=2)
         )
 
-    def _set_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+    def _set_range(self) -> None:
+        """From the first iteration recorded to the last, with room at each end for a
+        marker's half (EDGE_PX): a pixel margin, whatever the number of iterations."""
+        m = self.doc.history.metrics
+        first, last = m.first, max(m.last, 5)
+        top = self._shown["top"]
+        width = max(self.getPlotItem().vb.width(), 4 * EDGE_PX)
+        span = last - first
+        pad = max(0.5, span * EDGE_PX / (width - 2 * EDGE_PX))
         item = self.getPlotItem()
-        item.setXRange(*x_range, padding=0)
-        item.setYRange(*y_range, padding=0)
+        item.setXRange(first - pad, last + pad, padding=0)
+        item.setYRange(0.0, top, padding=0)
+        self.readout.setPos(last + pad, top * 0.12)
 
     def _set_hint(self, x: float, y: float, visible: bool) -> None:
         self.hint.setPos(x, y)
@@ -147,16 +265,75 @@ class LossPlot(pg.PlotWidget):
             self._shown["hint width"] = width
             self.hint.setTextWidth(width)
 
+    def _fit_accuracy_box(self) -> None:
+        self.accuracy_box.setGeometry(self.getPlotItem().vb.sceneBoundingRect())
+
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if getattr(self, "hint", None) is not None:  # pyqtgraph resizes during __init__
+        # pyqtgraph resizes during __init__, and after close (its plot item gone)
+        if "top" in getattr(self, "_shown", {}) and self.getPlotItem() is not None:
             self._wrap_hint()
+            self.refresh()  # the pixel margins follow the width
+
+    # --- the pointer ------------------------------------------------------------------------
+    def iteration_at(self, scene_pos: QPointF) -> int | None:
+        """The recorded iteration under the pointer, or None outside the plot. Past one
+        iteration a pixel, the one among those within PICK_PX whose loss is nearest the
+        pointer's height: a spike one pixel wide can be pointed at and read."""
+        vb = self.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        m = self.doc.history.metrics
+        if not len(m):
+            return None
+        p = vb.mapSceneToView(scene_pos)
+        reach = PICK_PX * vb.viewRect().width() / max(vb.width(), 1.0)
+        lo = min(max(math.ceil(p.x() - reach), m.first), m.last)
+        hi = min(max(math.floor(p.x() + reach), m.first), m.last)
+        if hi <= lo:
+            return min(max(round(p.x()), m.first), m.last)
+        near = m.losses()[lo - m.first : hi - m.first + 1]
+        distance = np.where(np.isfinite(near), np.abs(near - p.y()), np.inf)
+        return lo + int(distance.argmin()) if np.isfinite(distance).any() else round(p.x())
+
+    def readout_text(self, k: int) -> str:
+        """What hovering iteration k reads: its exact loss (and test metrics)."""
+        loss, test, acc = self.doc.history.metrics.at(k)
+        parts = [f"iteration {k}", f"loss {format_value(loss, READ_DIGITS)}"]
+        if not math.isnan(test):
+            parts.append(f"test loss {format_value(test, READ_DIGITS)}")
+        if not math.isnan(acc):
+            parts.append(f"test accuracy {format_value(acc, READ_DIGITS)}")
+        if k < self.doc.first_kept_iteration:
+            parts.append("(no longer kept: not reachable)")
+        return " · ".join(parts)
+
+    def _on_moved(self, scene_pos: QPointF) -> None:
+        k = self.iteration_at(scene_pos)
+        if k == self._hovered:
+            return
+        self._hovered = k
+        if k is None:
+            self.readout.setText("")
+            self.hover_dot.setData([], [])
+            return
+        theme = current_theme()
+        self.readout.setText(self.readout_text(k))
+        loss = self.doc.history.metrics.at(k)[0]
+        shown = loss if math.isfinite(loss) else self._shown["top"] * EDGE  # type: ignore[operator]
+        self.hover_dot.setData([k], [shown], brush=pg.mkBrush(theme.text), pen=None)
+
+    @guarded(None)
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._hovered = None
+        self.readout.setText("")
+        self.hover_dot.setData([], [])
 
     def _on_clicked(self, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
             return
-        p = self.getPlotItem().vb.mapSceneToView(event.scenePos())  # type: ignore[attr-defined]
-        k = round(p.x())
-        if self.doc.first_kept_iteration <= k <= self.doc.last_kept_iteration:
+        k = self.iteration_at(event.scenePos())  # type: ignore[attr-defined]
+        if k is not None and self.doc.first_kept_iteration <= k <= self.doc.last_kept_iteration:
             self.doc.go_to_iteration(k)  # a kept iteration: nothing to compute, nothing refused

@@ -1,0 +1,128 @@
+"""The data view (issue 13): the samples over the decision map for 2 inputs, the batch's
+pictures for the digits; the batch highlighted is the trace's, the map is the core's grid."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from PySide6.QtCore import Qt
+
+from nnviz.app.document import Document
+from nnviz.core.grid import evaluate_grid, plane_bounds
+from nnviz.core.session_file import load_session
+from nnviz.resources import example_path
+
+Key = Qt.Key
+
+
+@pytest.fixture
+def example_doc(qapp):
+    made = []
+
+    def make(name: str) -> Document:
+        d = Document(load_session(example_path(name)))
+        made.append(d)
+        return d
+
+    yield make
+    for d in made:
+        d.deleteLater()
+
+
+def points(scatter) -> np.ndarray:
+    xs, ys = scatter.getData()
+    return np.vstack([xs, ys])
+
+
+def test_the_batch_ringed_is_the_traces_and_follows_the_iteration(qtbot, open_window, example_doc):
+    doc = example_doc("circles")  # 150 training samples in batches of 16, 50 held out
+    win = open_window(doc)
+    view = win.data_view
+    assert view.currentWidget() is view.plane_page and view.plane.isVisible()
+    d = doc.session.data
+    assert_allclose(points(view.plane.train), d.X_train)
+    assert_allclose(points(view.plane.test), d.X_test)
+    win.step_view.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(win.step_view, Key.Key_N)
+        samples = doc.trace.session.samples
+        assert len(samples) == 16
+        assert_allclose(points(view.plane.batch), d.X_train[:, samples])
+    assert doc.iteration == 4
+    assert "batch" in view.legend.text() and "test" in view.legend.text()
+
+
+def test_the_map_is_the_cores_grid_every_iteration(qtbot, open_window, example_doc):
+    doc = example_doc("circles")
+    win = open_window(doc)
+    plane = win.data_view.plane
+    d = doc.session.data
+    bounds = plane_bounds(d.X_train, d.X_test)
+    before = plane.map.image.copy()
+    expected = evaluate_grid(doc.session, bounds, 100)
+    assert_allclose(plane.map.image, expected.shown, rtol=0, atol=0)
+    assert_allclose(plane.grid.output, expected.output, rtol=0, atol=0)
+    doc.go_to_iteration(200)
+    assert_allclose(plane.map.image, evaluate_grid(doc.session, bounds, 100).shown, rtol=0, atol=0)
+    assert not np.allclose(plane.map.image, before)  # it learned: the map moved
+    rect = plane.map.mapRectToParent(plane.map.boundingRect())
+    assert (rect.left(), rect.right()) == pytest.approx(bounds[:2])
+    assert (rect.top(), rect.bottom()) == pytest.approx(bounds[2:])
+
+
+def test_a_full_batch_session_rings_every_sample(qtbot, open_window, example_doc):
+    doc = example_doc("xor")
+    win = open_window(doc)
+    assert_allclose(points(win.data_view.plane.batch), doc.session.X)
+    assert_allclose(points(win.data_view.plane.train), doc.session.X)
+    assert len(win.data_view.plane.test.getData()[0]) == 0
+
+
+def test_the_digits_show_the_batch_with_label_and_prediction(qtbot, open_window, example_doc):
+    doc = example_doc("digits")  # 64-16-10, batches of 32
+    win = open_window(doc)
+    view = win.data_view
+    assert view.currentWidget() is view.images
+    for _ in range(2):
+        truth = doc.session.Y.argmax(axis=0)
+        guess = doc.trace.forward.A[-1].argmax(axis=0)
+        assert view.images.captions == list(zip(truth.tolist(), guess.tolist(), strict=True))
+        assert len(view.images.images) == 32
+        wrong = int((truth != guess).sum())
+        assert f"{wrong} wrong" in view.images.title
+        first = view.images.images[0]
+        assert (first.width(), first.height()) == (8, 8)
+        # Ink dark on light: the darkest pixel is the largest input.
+        col = doc.session.X[:, 0].reshape(8, 8)
+        i, j = np.unravel_index(col.argmax(), col.shape)
+        assert first.pixelColor(j, i).value() == round(255 - col.max() * 255)
+        doc.next_iteration()
+    rects = view.images.cell_rects()
+    assert all(view.images.rect().contains(r.toRect()) for r in rects)
+    assert not view.grab().isNull()
+
+
+def test_other_inputs_get_a_note_and_presenter_mode_hides_the_dock(qtbot, open_window, example_doc):
+    doc = example_doc("seed001-small")  # 3 inputs
+    win = open_window(doc)
+    view = win.data_view
+    assert view.currentWidget() is view.note and "3 inputs" in view.note.text()
+    assert win.data_dock.isVisible()
+    win.set_presenter(True, full_screen=False)
+    assert not win.data_dock.isVisible()
+    win.set_presenter(False, full_screen=False)
+    assert win.data_dock.isVisible()
+
+
+def test_a_hidden_dock_waits_until_shown(qtbot, open_window, example_doc):
+    doc = example_doc("circles")
+    win = open_window(doc)
+    win.data_dock.hide()
+    doc.go_to_iteration(5)
+    assert not np.array_equal(
+        points(win.data_view.plane.batch), doc.session.data.X_train[:, doc.session.samples]
+    )
+    win.data_dock.show()
+    qtbot.waitUntil(win.data_view.isVisible)
+    assert_allclose(
+        points(win.data_view.plane.batch), doc.session.data.X_train[:, doc.session.samples]
+    )
