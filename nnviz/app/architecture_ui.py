@@ -36,7 +36,11 @@ class ChangesDialog(QDialog):
 def install(window: "MainWindow") -> None:
     panel = ArchitecturePanel(window.doc)
     dock = window._dock(
-        "Architecture", "architectureDock", panel, Qt.DockWidgetArea.RightDockWidgetArea
+        # "Setup": short, so Loss, Edit and it fit the right docks' tab bar at 1024×768
+        "Setup",
+        "architectureDock",
+        panel,
+        Qt.DockWidgetArea.RightDockWidgetArea,
     )
     window.tabifyDockWidget(window.editors_dock, dock)
     window.loss_dock.raise_()

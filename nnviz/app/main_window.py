@@ -342,15 +342,16 @@ class MainWindow(QMainWindow):
 
     def _install_features(self) -> None:
         """Each feature (playback, export, practice, ...) adds its own actions, menus and docks
-        from its own module: one line each here, so main_window stays the frame."""
+        from its own module: one line each here, so main_window stays the frame. Their order
+        is the toolbar's: Play before Practice, so a 1024 px window still shows Play."""
+        playback_ui.install(self)
+        practice_ui.install(self)
         gradcheck_ui.install(self)
         import_csv_ui.install(self)
-        practice_ui.install(self)
         export_ui.install(self)
         notes.install(self)
         colour_ui.install(self)
         architecture_ui.install(self)
-        playback_ui.install(self)
 
     # --- refresh ---------------------------------------------------------------------------
     def _on_cursor_moved(self, _index: int) -> None:
@@ -384,7 +385,9 @@ class MainWindow(QMainWindow):
             f" · loss <b>{loss}</b>"
         )
         conv = d.session.convention
-        self.convention_label.setText(f"convention: <b>{CONVENTION_TEXT[conv]}</b>")
+        # The product alone: the toolbar must hold Practice and Play at 1024 px wide.
+        self.convention_label.setText(f"<b>{CONVENTION_TEXT[conv]}</b>")
+        self.convention_label.setToolTip("the convention (switch it in the Setup panel)")
         self.status_label.setText(f"{where_words(d)} — {step.title} — {cost_text(step)}")
         self.status_label.setToolTip(step.id)  # the id for the curious, never in front
         self.prev_action.setEnabled(d.step_index > 0 or d.iteration > d.first_kept_iteration)

@@ -96,10 +96,14 @@ class NotesPanel(QWidget):
 
 
 def install(window: "MainWindow") -> None:
-    """A Notes tab beside Loss and Edit, with its View menu entry."""
+    """A Notes tab beside Loss and Edit, closed until View → Notes opens it: four tabs do not
+    fit the right docks' width at 1024×768, and most sessions have no notes."""
     window.notes = NotesPanel(window.doc)
     dock = window._dock("Notes", "notesDock", window.notes, Qt.DockWidgetArea.RightDockWidgetArea)
     window.tabifyDockWidget(window.loss_dock, dock)
     window.loss_dock.raise_()
     window.notes_dock = dock
-    window.view_menu.addAction(dock.toggleViewAction())
+    dock.hide()
+    toggle = dock.toggleViewAction()
+    toggle.triggered.connect(lambda on: on and dock.raise_())  # to the front of its tabs
+    window.view_menu.addAction(toggle)
