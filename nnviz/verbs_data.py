@@ -7,22 +7,10 @@ verb: 0 written, 2 refused (one message naming the line; no file written).
 import os
 from pathlib import Path
 
-from nnviz.core.csv_import import DEFAULT_HIDDEN, import_csv
+from nnviz.core.csv_import import DEFAULT_HIDDEN, import_csv, parse_hidden
 from nnviz.core.errors import NnvizError
 from nnviz.core.session_file import save_session
 from nnviz.verbs import _parser
-
-
-def _hidden(text: str) -> tuple[int, ...]:
-    if text.strip().lower() in ("", "none", "0"):
-        return ()
-    try:
-        return tuple(int(v) for v in text.split(","))
-    except ValueError:
-        raise NnvizError(
-            f"--hidden: expected unit counts separated by commas such as 8,4 (or none), "
-            f"got {text!r}"
-        ) from None
 
 
 def _batch_size(text: str) -> int | str:
@@ -108,7 +96,7 @@ def import_csv_verb(args: list[str]) -> int:
         a.targets,
         one_hot=a.one_hot,
         standardize=a.standardize,
-        hidden=_hidden(a.hidden),
+        hidden=parse_hidden(a.hidden, "--hidden"),
         test_fraction=_fraction(a.test_fraction),
         batch_size=_batch_size(a.batch_size),
         seed=_whole(a.seed, "--seed"),

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.csv_import import DEFAULT_HIDDEN, CsvPreview, import_csv, preview_csv
+from nnviz.core.csv_import import DEFAULT_HIDDEN, CsvPreview, import_csv, parse_hidden, preview_csv
 from nnviz.core.errors import NnvizError
 from nnviz.core.session import Session
 
@@ -36,17 +36,6 @@ if TYPE_CHECKING:
 
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 PREVIEW_ROWS = 5
-
-
-def _hidden(text: str) -> tuple[int, ...]:
-    if text.strip().lower() in ("", "none", "0"):
-        return ()
-    try:
-        return tuple(int(v) for v in text.split(","))
-    except ValueError:
-        raise NnvizError(
-            f"hidden units: expected counts separated by commas such as 8,4, got {text!r}"
-        ) from None
 
 
 class ImportCsvDialog(QDialog):
@@ -124,7 +113,7 @@ class ImportCsvDialog(QDialog):
                 self.targets_edit.text(),
                 one_hot=self.one_hot_box.isChecked(),
                 standardize=self.standardize_box.isChecked(),
-                hidden=_hidden(self.hidden_edit.text()),
+                hidden=parse_hidden(self.hidden_edit.text()),
             )
         except NnvizError as e:
             refusal = str(e)

@@ -493,3 +493,16 @@ def preview_csv(path: str | os.PathLike[str], rows: int = 5, delimiter: str = ",
         message = str(e)
         raise NnvizError(message if message.startswith(name) else f"{name}: {message}") from None
     return CsvPreview(header, first)
+
+
+def parse_hidden(text: str, what: str = "hidden units") -> tuple[int, ...]:
+    """Hidden layer sizes typed as `8,4` (the CLI's --hidden, the import dialog's field);
+    empty, `none` or `0` for no hidden layer."""
+    if text.strip().lower() in ("", "none", "0"):
+        return ()
+    try:
+        return tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise NnvizError(
+            f"{what}: expected unit counts separated by commas such as 8,4 (or none), got {text!r}"
+        ) from None

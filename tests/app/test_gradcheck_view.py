@@ -16,24 +16,7 @@ from nnviz.core.gradcheck import gradcheck
 from nnviz.core.gradcheck_report import DISAGREES
 from nnviz.core.session_file import load_session, session_from_dict
 from nnviz.resources import example_path
-
-# A relu unit exactly at its kink for sample 1: z = 0.5·1 − 0.5·1 + 0 = 0. Backprop takes
-# relu′(0) = 0; the central difference straddles the kink and sees half the right slope.
-KINK = {
-    "nnviz": 1,
-    "name": "relu at its kink",
-    "convention": "column",
-    "layers": [2, 2, 1],
-    "activations": ["relu", "identity"],
-    "loss": "half_sse",
-    "reduction": "mean",
-    "learning_rate": 0.1,
-    "train_biases": True,
-    "X": [[1.0, 2.0], [1.0, 1.0]],
-    "Y": [[1.0, 0.0]],
-    "W": [[[0.5, -0.5], [0.3, 0.2]], [[0.7, -0.4]]],
-    "b": [[0.0, 0.1], [0.05]],
-}
+from tests.core.support import KINK
 
 
 def check_output(name: str) -> list[str]:

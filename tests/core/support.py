@@ -181,3 +181,21 @@ def data_doc(convention: str = "column", **data: object) -> dict:
         }
         | data,
     }
+
+
+# A relu unit exactly at its kink for sample 1 (z = 0.5·1 − 0.5·1 + 0 = 0): backprop takes
+# relu′(0) = 0, a central difference straddles the kink (the gradient check's tests).
+KINK = {  # unit 1 of layer 1 sits exactly at relu's kink for sample 1: z = 0.5 − 0.5 + 0
+    "nnviz": 1,
+    "convention": "column",
+    "layers": [2, 2, 1],
+    "activations": ["relu", "identity"],
+    "loss": "half_sse",
+    "reduction": "mean",
+    "learning_rate": 0.1,
+    "train_biases": True,
+    "X": [[1.0, 2.0], [1.0, 1.0]],
+    "Y": [[1.0, 0.0]],
+    "W": [[[0.5, -0.5], [0.3, 0.2]], [[0.7, -0.4]]],
+    "b": [[0.0, 0.1], [0.05]],
+}

@@ -13,22 +13,7 @@ from nnviz.core.gradcheck_report import (
     verdict,
 )
 from nnviz.core.session_file import session_from_dict
-from tests.core.support import example
-
-KINK = {  # unit 1 of layer 1 sits exactly at relu's kink for sample 1: z = 0.5 − 0.5 + 0
-    "nnviz": 1,
-    "convention": "column",
-    "layers": [2, 2, 1],
-    "activations": ["relu", "identity"],
-    "loss": "half_sse",
-    "reduction": "mean",
-    "learning_rate": 0.1,
-    "train_biases": True,
-    "X": [[1.0, 2.0], [1.0, 1.0]],
-    "Y": [[1.0, 0.0]],
-    "W": [[[0.5, -0.5], [0.3, 0.2]], [[0.7, -0.4]]],
-    "b": [[0.0, 0.1], [0.05]],
-}
+from tests.core.support import KINK, example
 
 
 def test_a_relu_kink_disagrees_by_half_the_right_slope_of_its_sample():
