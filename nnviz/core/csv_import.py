@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.file_checks import read_file_bytes
 from nnviz.core.session import Session
 from nnviz.core.session_file import (
     MAX_BATCH,
@@ -58,13 +59,7 @@ DEFAULT_HIDDEN = (8,)
 
 def _read_text(path: str | os.PathLike[str]) -> str:
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise NnvizError(f"{p.name}: {size} bytes, more than the limit of {MAX_FILE_BYTES}")
-        raw = p.read_bytes()
-    except OSError as e:
-        raise NnvizError(f"{p}: cannot read the file ({e.strerror or e})") from None
+    raw = read_file_bytes(p, MAX_FILE_BYTES)
     try:
         return raw.decode("utf-8-sig")  # a spreadsheet's byte-order mark is not a column name
     except UnicodeDecodeError as e:

@@ -5,6 +5,8 @@ Shared by session_file.py and data_section.py so both refuse bad input in the sa
 
 import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -117,3 +119,16 @@ def data_start(section: Any) -> tuple[Any, int]:
             f"the parameters are at), got {show(start)}"
         )
     return {k: v for k, v in section.items() if k != "iteration"}, start
+
+
+def read_file_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
+    """A file's bytes, refused (naming the file) past `limit` bytes or when it cannot be read:
+    the size is checked before reading, so a huge file costs nothing."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > limit:
+            raise NnvizError(f"{p.name}: {size} bytes, more than the limit of {limit}")
+        return p.read_bytes()
+    except OSError as e:
+        raise NnvizError(f"{p}: cannot read the file ({e.strerror or e})") from None

@@ -33,6 +33,7 @@ from nnviz.core.file_checks import (
     is_finite,
     is_number,
     number_text,
+    read_file_bytes,
     read_l2,
     read_matrix,
     read_notes,
@@ -353,15 +354,7 @@ def _result_shapes(s: Session) -> dict[str, tuple[int, int]]:
 def load_session(path: str | os.PathLike[str]) -> Session:
     """Read and validate a `*.nnviz.json` file."""
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise NnvizError(f"{p.name}: {size} bytes, more than the limit of {MAX_FILE_BYTES}")
-        raw = p.read_bytes()
-    except NnvizError:
-        raise
-    except OSError as e:
-        raise NnvizError(f"{p}: cannot read the file ({e.strerror or e})") from None
+    raw = read_file_bytes(p, MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
