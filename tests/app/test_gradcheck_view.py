@@ -135,3 +135,16 @@ def test_parameters_too_large_for_epsilon_are_named_not_passed(open_window, qtbo
     assert view.summary.text().startswith("central differences cannot check 1 of 4")
     assert "CANNOT CHECK" in view.rows[0].heading.text()
     assert {t for row in view.rows[0].error.texts for t in row} == {"—"}
+
+
+def test_new_digits_redraw_the_check_without_measuring_it_again(open_window, qtbot, monkeypatch):
+    calls = []
+    real = view_module.gradcheck
+    monkeypatch.setattr(view_module, "gradcheck", lambda s: calls.append(s) or real(s))
+    win, view = open_check(open_window, qtbot, load_session(example_path("seed001-network")))
+    assert len(calls) == 1 and view.rows[0].analytic.texts[0][0] == "-0.02307"
+    win.precision_box.setValue(2)
+    assert view.rows[0].analytic.texts[0][0] == "-0.023"
+    assert len(calls) == 1  # the same session: drawn again, not measured again
+    qtbot.keyClick(win.step_view, Qt.Key.Key_N)
+    assert len(calls) == 2 and calls[1] is win.doc.session

@@ -29,7 +29,7 @@ from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow, ignore
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
-from nnviz.core.gradcheck import EPSILON, gradcheck
+from nnviz.core.gradcheck import EPSILON, ParameterCheck, gradcheck
 from nnviz.core.gradcheck_report import (
     AGREES,
     DISAGREES,
@@ -42,6 +42,7 @@ from nnviz.core.gradcheck_report import (
 from nnviz.core.gradcheck_report import (
     WITHIN_NOISE as NOISE,
 )
+from nnviz.core.session import Session
 from nnviz.core.types import Mat
 
 MAX_ENTRIES = 2_000  # past this, two losses per entry take long enough to wait for a click
@@ -264,6 +265,9 @@ class GradCheckView(QWidget):
         self.rows: list[ParameterRow] = []
         self.checks: list[ShownCheck] = []
         self._checked: tuple[object, ...] | None = None  # (session, precision, theme) shown
+        # The last check measured and the session it measured: new digits or a new theme
+        # draw it again without evaluating the loss twice per entry again.
+        self._measured: tuple[Session, list[ParameterCheck] | str] | None = None
         follow(doc, self.refresh, ignore, step=False, iteration=True)
 
     def _key(self) -> tuple[object, ...]:
@@ -301,7 +305,8 @@ class GradCheckView(QWidget):
             f"central difference (L(θ + ε) − L(θ − ε)) / 2ε, ε = {EPSILON:g}, for each of "
             f"the {entries} entries of W and b."
         )
-        if entries > MAX_ENTRIES and not force:
+        measured = self._measured if self._measured and self._measured[0] is s else None
+        if measured is None and entries > MAX_ENTRIES and not force:
             self._show_rows([])
             self.summary.setText(
                 f"{entries} entries: checking evaluates the loss twice per entry, so it waits "
@@ -311,18 +316,22 @@ class GradCheckView(QWidget):
             self._checked = None
             return
         self.run_button.hide()
-        try:
-            checks = gradcheck(s)
-        except NnvizError as e:
-            self._show_rows([])
-            self.summary.setText(str(e))
-            self._checked = self._key()
-            return
-        theme = current_theme()
-        self.checks = [shown(c, s.convention) for c in checks]
-        self.summary.setText(summary(checks))
-        self._show_rows(self.checks, theme)
+        if measured is None or force:
+            try:
+                result: list[ParameterCheck] | str = gradcheck(s)
+            except NnvizError as e:
+                result = str(e)
+            self._measured = (s, result)
+        else:  # the digits or the theme changed: the same check, drawn again
+            result = measured[1]
         self._checked = self._key()
+        if isinstance(result, str):
+            self._show_rows([])
+            self.summary.setText(result)
+            return
+        self.checks = [shown(c, s.convention) for c in result]
+        self.summary.setText(summary(result))
+        self._show_rows(self.checks, current_theme())
 
     def _show_rows(self, checks: list[ShownCheck], theme: Theme | None = None) -> None:
         while len(self.rows) > len(checks):
