@@ -12,6 +12,7 @@ from nnviz.app.startup import MONO
 from nnviz.app.theme import DEFAULT_MAP, theme_named
 from nnviz.core.session_file import build_session, load_session
 from nnviz.resources import example_path
+from tests.core.support import cancelling_bias
 
 PRESENTER = (1024, 768)
 DESK = (1400, 900)
@@ -195,15 +196,7 @@ def test_the_derivation_shows_its_last_line(qapp, example, sid, cell, size, pres
 
 
 def test_a_sum_that_cancels_shows_0_and_its_exact_value_in_the_tooltip(qtbot, open_window):
-    s = build_session(
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[0.1], [0.2]],
-        Y=[[0.0]],
-        W=[[[1.0, 1.0]]],
-        b=[[-0.3]],
-        convention="column",
-    )
+    s = cancelling_bias()
     doc = Document(s)
     win = open_window(doc)
     doc.go_to("forward.1.bias")

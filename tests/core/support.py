@@ -199,3 +199,19 @@ KINK = {  # unit 1 of layer 1 sits exactly at relu's kink for sample 1: z = 0.5 
     "W": [[[0.5, -0.5], [0.3, 0.2]], [[0.7, -0.4]]],
     "b": [[0.0, 0.1], [0.05]],
 }
+
+
+def cancelling_bias():
+    """P[0,0] = 0.1·1 + 0.2·1 = 0.30000000000000004 and b = −0.3: Z[0,0] = 5.55e-17, zero in
+    real arithmetic (the zero-up-to-rounding tests)."""
+    from nnviz.core.session_file import build_session
+
+    return build_session(
+        layers=[2, 1],
+        activations=["identity"],
+        X=[[0.1], [0.2]],
+        Y=[[0.0]],
+        W=[[[1.0, 1.0]]],
+        b=[[-0.3]],
+        convention="column",
+    )

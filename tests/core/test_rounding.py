@@ -6,9 +6,10 @@ import pytest
 
 from nnviz.core.formatting import ROUNDING_ZERO, format_cell, format_value, is_rounding_zero
 from nnviz.core.rounding import noise_floors
-from nnviz.core.session_file import build_session, load_session
+from nnviz.core.session_file import load_session
 from nnviz.core.trace import build_trace
 from nnviz.resources import example_path
+from tests.core.support import cancelling_bias
 
 
 def test_the_rule_zeroes_only_values_below_the_floor():
@@ -50,15 +51,7 @@ def test_a_products_floor_is_its_rows_and_columns_largest_terms():
 def test_a_bias_that_cancels_its_sum_shows_0():
     """P[0,0] = 0.1·1 + 0.2·1 = 0.30000000000000004 and b = −0.3: Z[0,0] = 5.55e-17, 0 in
     real arithmetic; shown as 0 (its floor is 1e-12 · 0.3)."""
-    s = build_session(
-        layers=[2, 1],
-        activations=["identity"],
-        X=[[0.1], [0.2]],
-        Y=[[0.0]],
-        W=[[[1.0, 1.0]]],
-        b=[[-0.3]],
-        convention="column",
-    )
+    s = cancelling_bias()
     trace = _trace(s)
     step = next(st for st in trace.steps if st.id == "forward.1.bias")
     z = float(step.result.value[0, 0])
