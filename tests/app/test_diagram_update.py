@@ -69,3 +69,25 @@ def test_the_diagram_takes_a_new_colour_map(open_window, doc):
         assert after != before  # the lookup table follows the map, not only the theme
     finally:
         choose_map(win, first)
+
+
+def test_weights_share_one_scale_across_layers_even_when_a_layer_is_zero(qtbot, qapp):
+    """The edges' widths divide by the largest |w| of every layer together: an all-zero W⁽²⁾
+    must not stretch the scale to 1 and thin W⁽¹⁾'s largest weight (0.5)."""
+    from nnviz.app.document import Document
+    from nnviz.app.views.diagram_scene import MAX_EDGE_WIDTH
+    from nnviz.core.session_file import build_session
+    from tests.app.user_actions import _show
+
+    s = build_session(
+        layers=[2, 2, 1],
+        activations=["tanh", "identity"],
+        X=[[1.0], [0.5]],
+        Y=[[0.0]],
+        W=[[[0.5, -0.25], [0.1, 0.2]], [[0.0, 0.0]]],
+        b=[[0.0, 0.0], [0.0]],
+        convention="column",
+    )
+    diagram = _show(qtbot, Document(s))
+    widest = max(e.width for e in diagram.edges if e.key[0] == 1)
+    assert widest == MAX_EDGE_WIDTH * diagram.model.scale

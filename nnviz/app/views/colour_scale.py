@@ -20,6 +20,27 @@ NO_COLOUR = -1  # the index of a NaN: drawn as no colour (transparent, hatched)
 LIFT = 2.0**600  # subnormal levels times this are normal numbers, far from overflowing
 
 
+def finite_max(*arrays: ArrayLike) -> float:
+    """The largest finite magnitude over all the arrays: a scale to divide by, so 1 when
+    they are all zero or hold nothing finite (inf and NaN have their own colours)."""
+    m = 0.0
+    for a in arrays:
+        v = np.abs(np.asarray(a, dtype=np.float64))
+        finite = v[np.isfinite(v)]
+        if finite.size:
+            m = max(m, float(finite.max()))
+    return m if m > 0.0 else 1.0
+
+
+def symmetric_levels(values: ArrayLike) -> tuple[float, float]:
+    """A symmetric scale (−m, m), m the largest finite magnitude of `values`.
+
+    Only finite values count (inf, −inf and nan are shown at the ends and as no colour);
+    all zero, or nothing finite, gives (−1, 1)."""
+    m = finite_max(values)
+    return -m, m
+
+
 def _lift(levels: tuple[float, float], n: float) -> float:
     """LIFT when the levels are usable but n / (hi/2 − lo/2) overflows (or the half is 0),
     else 1: pyqtgraph's mapping, bit for bit, wherever that one is finite."""

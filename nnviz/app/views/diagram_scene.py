@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from nnviz.app.document import RESULT, Cell, Document
 from nnviz.app.startup import SANS
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.colour_scale import finite_max
 from nnviz.app.views.diagram_layout import (
     MAX_SLOTS,
     UNITS,
@@ -107,13 +108,6 @@ class Texts:
     subtitle: str = ""
     captions: list[tuple[float, str, str, bool]] = field(default_factory=list)  # x, a, b, lit
     gaps: list[tuple[float, float]] = field(default_factory=list)
-
-
-def _finite_max(m: np.ndarray) -> float:
-    """The largest finite |x| of m, 1 when there is none (a scale to divide by)."""
-    finite = np.abs(m[np.isfinite(m)])
-    top = float(finite.max()) if finite.size else 0.0
-    return top if top > 0 else 1.0
 
 
 def _mix(c: QColor, toward: QColor, f: float) -> QColor:
@@ -259,18 +253,13 @@ class DiagramScene:
                 arrays = [trace.session.X, *trace.forward.A]
             else:
                 arrays = list(trace.backward.delta)
-            m = 0.0
-            for a in arrays:
-                finite = np.abs(a[np.isfinite(a)])
-                if finite.size:
-                    m = max(m, float(finite.max()))
-            self._levels_of, self._levels = (trace, mode), (m if m > 0 else 1.0)
+            self._levels_of, self._levels = (trace, mode), finite_max(*arrays)
         return self._levels
 
     def _weight_max(self) -> float:
         s = self.doc.trace.session
         if s is not self._wmax_of:
-            self._wmax_of, self._wmax = s, max(_finite_max(w) for w in s.W)
+            self._wmax_of, self._wmax = s, finite_max(*s.W)
         return self._wmax
 
     def _computed(self, mode: str, layer: int) -> bool:
@@ -359,7 +348,7 @@ class DiagramScene:
             scale_max = wmax
             if change is not None and change[0] == l:
                 weights = change[1]
-                scale_max = _finite_max(weights)
+                scale_max = finite_max(weights)
             into, outof = geo.columns[l], geo.columns[l - 1]
             pairs = [(i, j) for i in into.units for j in outof.units]
             sampled = not (into.complete and outof.complete)

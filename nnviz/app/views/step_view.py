@@ -27,6 +27,7 @@ from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views import cell_fit
 from nnviz.app.views.cell_editor import CellEditor
 from nnviz.app.views.cell_overlay import MAX_FONT_PX
+from nnviz.app.views.colour_scale import symmetric_levels
 from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import MARGIN, MatrixItem
 from nnviz.app.views.legend import ColourLegend
@@ -46,17 +47,6 @@ def step_heading(step: Step) -> str:
     phase = phase_of(step).word
     where = f"{phase} · layer {step.layer}" if step.layer is not None else phase
     return f"{where} · {step.title}"
-
-
-def symmetric_levels(values: np.ndarray) -> tuple[float, float]:
-    """A symmetric scale (−m, m), m the largest finite magnitude of `values`.
-
-    Only finite values count (inf, −inf and nan are shown at the ends and as no colour);
-    all zero, or nothing finite, gives (−1, 1)."""
-    v = np.abs(values)
-    finite = v[np.isfinite(v)]
-    m = float(finite.max()) if finite.size else 0.0
-    return (-m, m) if m > 0.0 else (-1.0, 1.0)
 
 
 def shared_levels(layout: StepLayout) -> tuple[float, float]:

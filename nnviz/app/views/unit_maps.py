@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from nnviz.app.document import Document
 from nnviz.app.theme import current_theme
-from nnviz.app.views.colour_scale import lut_indices
+from nnviz.app.views.colour_scale import finite_max, lut_indices
 from nnviz.core.grid import evaluate_grid, plane_bounds
 
 UNIT_GRID = 24  # cells a side of each unit's map
@@ -40,8 +40,7 @@ class UnitMaps:
         lut = theme.colormap().getLookupTable(nPts=LUT_SIZE)
         images = {}
         for layer, maps in enumerate(grid.hidden, start=1):
-            finite = np.abs(maps[np.isfinite(maps)])
-            top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+            top = finite_max(maps)
             for unit, m in enumerate(maps):
                 index = lut_indices(m[::-1], (-top, top), LUT_SIZE)  # row 0 at the top: y up
                 rgb = np.ascontiguousarray(lut[np.clip(index, 0, LUT_SIZE - 1)], dtype=np.uint8)
