@@ -1,5 +1,6 @@
 """The public API behind `import nnviz` (see nnviz/__init__.py)."""
 
+import inspect
 from typing import Any
 
 # One definition: the core's, its options import_csv_text's (help() shows them all).
@@ -46,6 +47,10 @@ __all__ = [
 ]
 
 
+# The keys of the core's edit, named once there (a key added to it is a key here).
+EDIT_KEYS = tuple(k for k in inspect.signature(_edit).parameters if k != "s")
+
+
 def load(path: str) -> Session:
     """Read and validate a session file; NnvizError says what is wrong."""
     return load_session(path)
@@ -74,12 +79,12 @@ def explain(trace: Trace, step: str, row: int, col: int) -> Explanation:
 def edit(session: Session, **keys: Any) -> Session:
     """A new session with the keys changed, as `nnviz edit` does: layers=[2, 4, 1],
     activations=["tanh", "sigmoid"] (or "tanh,sigmoid"), loss, reduction, learning_rate,
-    train_biases, convention, init="xavier:0" (or ("xavier", 0)). Resized W and b keep their
-    overlapping top-left block, new entries come from the session's init scheme (xavier seed
-    0 without one), new input features and targets are 0; `changed_matrices(before, after)`
-    names what changed. NnvizError names a refused key; `session` is never changed."""
-    known = ("layers", "activations", "loss", "reduction", "learning_rate", "train_biases")
-    known += ("convention", "init")
+    train_biases, convention, init="xavier:0" (or ("xavier", 0)), l2 (λ of the L2 penalty).
+    Resized W and b keep their overlapping top-left block, new entries come from the
+    session's init scheme (xavier seed 0 without one), new input features and targets are 0;
+    `changed_matrices(before, after)` names what changed. NnvizError names a refused key;
+    `session` is never changed."""
+    known = EDIT_KEYS
     unknown = sorted(set(keys) - set(known))
     if unknown:
         raise NnvizError(f"edit: unknown key {unknown[0]!r}; the keys are {', '.join(known)}")
