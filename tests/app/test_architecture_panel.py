@@ -327,6 +327,10 @@ def test_l2_typed_in_changes_the_loss_and_grad_w_on_screen_and_ctrl_z_takes_it_b
     assert saved_text(doc.session) == saved_text(s) and same_bits(doc.session, s)
     assert doc.loss == pytest.approx(half_sse_loss(s), rel=1e-14)
     assert doc.step.id == grad_W1 and doc.step.result.value.tobytes() == dW_plain.tobytes()
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(panel.l2, Key.Key_Z, redo)  # and Ctrl+Shift+Z gives it back
+    assert doc.session.l2 == 0.01 and panel.l2.text() == "0.01"
+    assert doc.loss == pytest.approx(want, rel=1e-14)
 
 
 @pytest.mark.parametrize(
