@@ -298,7 +298,9 @@ def type_l2(qtbot, panel, text: str) -> None:
 
 
 def test_l2_typed_in_changes_the_loss_and_grad_w_on_screen_and_ctrl_z_takes_it_back(qtbot, arch):
+    from nnviz.core import edits
     from nnviz.core.formatting import format_value
+    from nnviz.core.trace import build_trace
 
     doc, panel = arch.doc, arch.architecture_panel
     s = doc.session
@@ -313,6 +315,7 @@ def test_l2_typed_in_changes_the_loss_and_grad_w_on_screen_and_ctrl_z_takes_it_b
     assert doc.loss == pytest.approx(want, rel=1e-14)
     xs, ys = arch.loss_plot.marker.getData()
     assert (float(xs[0]), float(ys[0])) == (1.0, doc.loss)
+    assert float(ys[0]) == build_trace(edits.set_l2(s, 0.01)).loss  # the core's, exactly
     doc.go_to("loss")
     assert arch.step_view.cell_text(0, 0) == format_value(want)
     assert "(λ/2)ΣW²" in doc.step.equation
