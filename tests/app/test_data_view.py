@@ -7,7 +7,11 @@ from numpy.testing import assert_allclose
 from PySide6.QtCore import Qt
 
 from nnviz.app.document import Document
-from nnviz.core.grid import evaluate_grid, plane_bounds
+from nnviz.app.theme import current_theme
+from nnviz.app.views.diagram import LayerDiagram
+from nnviz.core import grid as grid_module
+from nnviz.core.grid import RECENT, evaluate_grid, plane_bounds
+from nnviz.core.network import forward
 from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
 
@@ -51,6 +55,13 @@ def test_the_batch_ringed_is_the_traces_and_follows_the_iteration(qtbot, open_wi
     assert "batch" in view.legend.text() and "test" in view.legend.text()
 
 
+def map_colours(shown: np.ndarray, cells) -> list[tuple[int, ...]]:
+    """The colour scale's entry for a sigmoid output in [0, 1], as pyqtgraph's ImageItem
+    picks it for levels (0, 1) and a 256-entry table: trunc(v · 256), the top one at 1."""
+    lut = current_theme().colormap().getLookupTable(nPts=256)
+    return [(*lut[min(int(shown[i, j] * 256), 255)], 255) for i, j in cells]
+
+
 def test_the_map_is_the_cores_grid_every_iteration(qtbot, open_window, example_doc):
     doc = example_doc("circles")
     win = open_window(doc)
@@ -59,14 +70,42 @@ def test_the_map_is_the_cores_grid_every_iteration(qtbot, open_window, example_d
     bounds = plane_bounds(d.X_train, d.X_test)
     before = plane.map.image.copy()
     expected = evaluate_grid(doc.session, bounds, 100)
-    assert_allclose(plane.map.image, expected.shown, rtol=0, atol=0)
+    assert_allclose(plane.grid.shown, expected.shown, rtol=0, atol=0)
     assert_allclose(plane.grid.output, expected.output, rtol=0, atol=0)
+    cells = [(0, 0), (0, 99), (37, 61), (99, 0), (99, 99)]  # row i is y = ys[i]: y up
+    assert [tuple(plane.map.image[i, j]) for i, j in cells] == map_colours(expected.shown, cells)
     doc.go_to_iteration(200)
-    assert_allclose(plane.map.image, evaluate_grid(doc.session, bounds, 100).shown, rtol=0, atol=0)
-    assert not np.allclose(plane.map.image, before)  # it learned: the map moved
+    expected = evaluate_grid(doc.session, bounds, 100)
+    assert_allclose(plane.grid.shown, expected.shown, rtol=0, atol=0)
+    assert [tuple(plane.map.image[i, j]) for i, j in cells] == map_colours(expected.shown, cells)
+    assert not np.array_equal(plane.map.image, before)  # it learned: the map moved
     rect = plane.map.mapRectToParent(plane.map.boundingRect())
     assert (rect.left(), rect.right()) == pytest.approx(bounds[:2])
     assert (rect.top(), rect.bottom()) == pytest.approx(bounds[2:])
+
+
+def test_the_map_and_the_unit_maps_share_one_forward_pass_an_iteration(
+    qtbot, open_window, example_doc, monkeypatch
+):
+    doc = example_doc("circles")  # 2-6-1: the diagram draws its six hidden units' maps
+    win = open_window(doc)
+    diagram = win.findChild(LayerDiagram)
+    assert diagram is not None and diagram.isVisible()
+    passes = []
+
+    def counted(W, b, X, activations):
+        passes.append(X.shape[1])
+        return forward(W, b, X, activations)
+
+    monkeypatch.setattr(grid_module, "forward", counted)
+    win.step_view.setFocus()
+    qtbot.keyClick(win.step_view, Key.Key_N)  # the next iteration: both views redraw
+    diagram.repaint()
+    assert doc.iteration == 2
+    images = diagram.unit_maps.images()
+    assert sorted(images) == [(1, j) for j in range(6)]
+    assert passes == [100 * 100]  # one grid for the decision map and the six units' maps
+    assert win.data_view.plane.grid is RECENT.grid(doc.session)
 
 
 def test_a_full_batch_session_rings_every_sample(qtbot, open_window, example_doc):

@@ -42,6 +42,7 @@ from nnviz.app.views.diagram_scene import (
     EdgeShape,
     NodeShape,
     Texts,
+    mix,
 )
 from nnviz.app.views.follow import follow
 from nnviz.app.views.unit_maps import UnitMaps  # playback's hook: hidden units' maps
@@ -177,8 +178,11 @@ class LayerDiagram(QWidget):
         if lit is not None:
             x = geo.columns[lit].x
             half = max(r + 8 * sc, 22 * sc)
-            band = QColor(theme.highlight)
-            band.setAlphaF(0.55 if theme.name == "light" else 0.45)
+            # The highlight at 55 % (45 % dark) over the background, as one opaque colour:
+            # the same pixels, but an opaque fill is several times cheaper to paint.
+            band = mix(
+                QColor(theme.highlight), QColor(theme.base), 0.45 if theme.name == "light" else 0.55
+            )
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(band)
             top = geo.top - r - 8 * sc
