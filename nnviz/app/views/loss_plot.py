@@ -167,7 +167,8 @@ class LossPlot(pg.PlotWidget):
         tip = f"iteration {k}: loss {format_value(loss, self.doc.precision)}"
         if tip != self.toolTip():
             self.setToolTip(tip)
-        self._set("range", (m.first, max(m.last, 5), top, self.width()), self._set_range)
+        size = (self.width(), self.height())
+        self._set("range", (m.first, max(m.last, 5), top, size), self._set_range)
         hint = (1.25, edge, len(m) < 2)
         self._set("hint", hint, self._set_hint, *hint)
         flush_scene(self.scene())
@@ -238,16 +239,21 @@ class LossPlot(pg.PlotWidget):
 
     def _set_range(self) -> None:
         """From the first iteration recorded to the last, with room at each end for a
-        marker's half (EDGE_PX): a pixel margin, whatever the number of iterations."""
+        marker's half (EDGE_PX): a pixel margin, whatever the number of iterations; and
+        from a little below 0 (the same margin: a loss near 0, where training goes, keeps
+        its marker whole) to above the largest loss (HEADROOM)."""
         m = self.doc.history.metrics
         first, last = m.first, max(m.last, 5)
         top = self._shown["top"]
-        width = max(self.getPlotItem().vb.width(), 4 * EDGE_PX)
+        vb = self.getPlotItem().vb
+        width = max(vb.width(), 4 * EDGE_PX)
         span = last - first
         pad = max(0.5, span * EDGE_PX / (width - 2 * EDGE_PX))
+        height = max(vb.height(), 4 * EDGE_PX)
+        below = top * EDGE_PX / (height - EDGE_PX)  # EDGE_PX of the height under 0
         item = self.getPlotItem()
         item.setXRange(first - pad, last + pad, padding=0)
-        item.setYRange(0.0, top, padding=0)
+        item.setYRange(-below, top, padding=0)
         self.readout.setPos(last + pad, top * 0.12)
 
     def _set_hint(self, x: float, y: float, visible: bool) -> None:
