@@ -153,6 +153,10 @@ class LossPlot(pg.PlotWidget):
                 axis.setPen(theme.muted)
             self.hint.setColor(theme.muted)
             self.readout.setColor(theme.text)
+            self.marker.setPen(pg.mkPen(theme.text, width=2))
+            self.marker.setBrush(pg.mkBrush(theme.base))
+            self.off_scale.setPen(None)
+            self.off_scale.setBrush(pg.mkBrush(theme.text))
             self._shown = {}
         m = self.doc.history.metrics
         key = (m.version, m.first)
@@ -190,16 +194,18 @@ class LossPlot(pg.PlotWidget):
         top = y_top(ys)
         self._shown["top"] = top
         dots = len(xs) <= SYMBOLS_UP_TO
-        pen = pg.mkPen(theme.plot_line, width=2)
-        if len(xs):
+        style = (theme.name, dots)
+        if len(xs) and self._shown.get("curve style") != style:  # a new theme, or dots
+            self._shown["curve style"] = style
             self.curve.setData(
-                xs, ys, pen=pen, symbol="o" if dots else None, symbolSize=6,
-                symbolBrush=theme.plot_line, symbolPen=None,
+                xs, ys, pen=pg.mkPen(theme.plot_line, width=2), symbol="o" if dots else None,
+                symbolSize=6, symbolBrush=theme.plot_line, symbolPen=None,
             )  # fmt: skip
-        else:
-            self.curve.setData([], [])
-        brush = pg.mkBrush(theme.text)
-        self.off_scale.setData(off, np.full(len(off), top * EDGE), brush=brush, pen=None)
+        else:  # the points alone: pyqtgraph keeps the pens (each style update costs)
+            self.curve.setData(xs, ys)
+        if len(off) or self._shown.get("off scale"):  # none before and none now: nothing
+            self._shown["off scale"] = len(off)
+            self.off_scale.setData(off, np.full(len(off), top * EDGE))
         has_test = m.has_test
         item = self.getPlotItem()
         if has_test != self._shown.get("has test"):
@@ -233,9 +239,9 @@ class LossPlot(pg.PlotWidget):
         self.legend.setText(spans, size="8pt")
 
     def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
-        self.marker.setData(
-            [k], [loss], brush=pg.mkBrush(theme.base), pen=pg.mkPen(theme.text, width=2)
-        )
+        # Only its place: the pen and brush are set per theme (refresh), so pyqtgraph keeps
+        # the marker's symbol instead of drawing a new one each iteration.
+        self.marker.setData([k], [loss])
 
     def _set_range(self) -> None:
         """From the first iteration recorded to the last, with room at each end for a
@@ -251,9 +257,10 @@ class LossPlot(pg.PlotWidget):
         pad = max(0.5, span * EDGE_PX / (width - 2 * EDGE_PX))
         height = max(vb.height(), 4 * EDGE_PX)
         below = top * EDGE_PX / (height - EDGE_PX)  # EDGE_PX of the height under 0
-        item = self.getPlotItem()
-        item.setXRange(first - pad, last + pad, padding=0)
-        item.setYRange(-below, top, padding=0)
+        if not math.isfinite(top + below):  # losses near the largest float: no room spare
+            below = 0.0
+        # One call for both axes: each call updates the view and relabels its axes.
+        vb.setRange(xRange=(first - pad, last + pad), yRange=(-below, top), padding=0)
         self.readout.setPos(last + pad, top * 0.12)
 
     def _set_hint(self, x: float, y: float, visible: bool) -> None:
