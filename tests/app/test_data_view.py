@@ -2,12 +2,14 @@
 pictures for the digits; the batch highlighted is the trace's, the map is the core's grid."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from numpy.testing import assert_allclose
 from PySide6.QtCore import Qt
 
 from nnviz.app.document import Document
 from nnviz.app.theme import current_theme
+from nnviz.app.views.data_view import DataView, class_colours
 from nnviz.app.views.diagram import LayerDiagram
 from nnviz.core import grid as grid_module
 from nnviz.core.grid import RECENT, evaluate_grid, plane_bounds
@@ -165,3 +167,34 @@ def test_a_hidden_dock_waits_until_shown(qtbot, open_window, example_doc):
     assert_allclose(
         points(win.data_view.plane.batch), doc.session.data.X_train[:, doc.session.samples]
     )
+
+
+@pytest.mark.parametrize("name", ["softmax-classifier", "plane"])
+def test_classes_and_regressions_colour_the_map_as_pyqtgraph_would(qtbot, example_doc, name):
+    """The map's pixels are made here from a table; pyqtgraph's own mapping of the core's
+    grid (its levels and lookup table: classes 0…n by their colours, a regression ±max|Y|
+    on the colour scale) gives the same bytes."""
+    doc = example_doc(name)
+    view = DataView(doc)
+    qtbot.addWidget(view)
+    view.resize(300, 300)
+    view.show()
+    doc.go_to_iteration(50)
+    s, theme = doc.session, current_theme()
+    shown = evaluate_grid(s, plane_bounds(*data_samples(s)), 100).shown
+    if s.loss == "cross_entropy":
+        n = s.layers[-1]
+        levels = (0.0, float(n))
+        lut = np.array([c.getRgb()[:3] for c in class_colours(n, theme)], dtype=np.ubyte)
+    else:
+        Y = np.concatenate([s.data.Y_train[0], s.data.Y_test[0]]) if s.data else s.Y[0]
+        top = float(np.abs(Y).max())
+        levels = (-top, top)
+        lut = theme.colormap().getLookupTable(nPts=256)
+    bgra, _alpha = pg.functions.makeARGB(shown, lut=lut, levels=levels)
+    assert np.array_equal(view.plane.map.image[..., :3], bgra[..., [2, 1, 0]])
+    assert len(np.unique(shown)) > 1  # a map with more than one colour on it
+
+
+def data_samples(s):
+    return (s.X,) if s.data is None else (s.data.X_train, s.data.X_test)
