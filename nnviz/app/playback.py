@@ -27,7 +27,7 @@ from nnviz.core.history import TrainingStopped
 
 SLICE_S = 0.012  # the most one turn of the event loop trains (and its other work together)
 DISPLAY_HZ = 60  # the most often the views are refreshed at full speed
-TRAIN_SHARE = 1 / 3  # of the time at full speed, training's at least (the rest: showing it)
+TRAIN_SHARE = 0.4  # of the time at full speed, training's at least (the rest: showing it)
 
 
 @dataclass(frozen=True, slots=True)
