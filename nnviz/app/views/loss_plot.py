@@ -230,10 +230,11 @@ class LossPlot(pg.PlotWidget):
             acc_pen = pg.mkPen(ACCURACY.get(theme.name, ACCURACY["light"]), width=1.5)
             self.accuracy_curve.setData(tx, m.test_accuracies(), pen=acc_pen, connect="finite")
             self._set("legend", theme.name, self._set_legend, theme)
-        else:
+        elif self._shown.get("test curves", True):  # emptied once, not every iteration
             self.test_curve.setData([], [])
             self.accuracy_curve.setData([], [])
             self._set("legend", "", self._set_legend, None)
+        self._shown["test curves"] = has_test
 
     def _set_legend(self, theme: Theme | None) -> None:
         """A title row naming the three curves in their colours; none without a test set."""
