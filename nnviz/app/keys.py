@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -53,6 +54,8 @@ DONE_KEYS = (Key.Key_Return, Key.Key_Enter, Key.Key_Escape)  # an edit committed
 # In an editor that Enter or Esc released, these are typed, not stepped with: a clicker sends
 # only paging, arrows and its blank key.
 TYPED = (Key.Key_Space, Key.Key_Backspace, Key.Key_N, Key.Key_T)
+# A focused slider (the playback speed) takes these; the clicker's paging keys still step.
+SLIDER_KEYS = (Key.Key_Left, Key.Key_Right, Key.Key_Up, Key.Key_Down, Key.Key_Home, Key.Key_End)
 
 # (keys, what they do) for Help → Keyboard shortcuts
 KEYMAP: tuple[tuple[str, str], ...] = (
@@ -66,6 +69,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("T", "walk the selected cell's terms: each term's operand cells lit in turn"),
     ("B or .", "blank the screen (black); any key brings it back"),
     ("Enter / Esc in an editor", "commit / cancel the edit: the stepping keys step again"),
+    ("Arrows / Esc on the speed slider", "change the playback speed / step with them again"),
     ("F5 / Esc", "enter / leave presenter mode (Esc restores the exact layout)"),
     ("Ctrl+Shift+G", "gradient check: backprop beside central differences"),
     ("P / R / E", "practice mode (type the result's cells) / reveal them / next exercise"),
@@ -188,6 +192,9 @@ class SteppingKeys(QObject):
             return False
         if self._is_editor(focus) or (watched is not focus and self._is_editor(watched)):
             return False
+        slides = isinstance(focus, QAbstractSlider) and not action.startswith("cell:")
+        if slides and event.key() in SLIDER_KEYS:  # type: ignore[attr-defined]
+            return False
         if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
             return False
         self._do(action)
@@ -198,7 +205,13 @@ class SteppingKeys(QObject):
         released editor takes them back to it (the user is typing again)."""
         if focus is None:
             return
-        if event.key() in DONE_KEYS and is_editor(focus):
+        if event.key() == Key.Key_Escape and isinstance(focus, QAbstractSlider):
+            home = getattr(self.window, "step_view", None)  # the arrows step again
+            if isinstance(home, QWidget):
+                home.setFocus()
+            else:
+                focus.clearFocus()
+        elif event.key() in DONE_KEYS and is_editor(focus):
             self.released = focus
         elif focus is self.released and _is_key(event):
             self.released = None

@@ -2,11 +2,14 @@
 
 A speed is either a pace through every step (a lecture: one step a second and up), a pace of
 whole iterations, or the machine's own speed: whole iterations at training speed (the core's
-History.advance, no trace built) in slices of at most SLICE_S of work per timer tick, the
-iteration reached shown at most DISPLAY_HZ times a second, and no more often than training
-keeps at least half the time (showing costs the views' redraw and paint, measured as it
-goes: on a slow or loaded machine the display rate drops, not the training rate). So the
-event loop runs between slices: the window stays responsive and Pause answers at once.
+History.advance, no trace built), shown at most DISPLAY_HZ times a second. At that speed each
+turn of the event loop does one thing, so no turn is much longer than a frame and Pause or a
+key waits at most that long: it trains (for what is left of SLICE_S after the event loop's
+own work since the last turn, so the turn that painted the last frame trains little or not
+at all), or it shows the iteration reached (the Document moves there and the views redraw;
+they paint in the next turn). A frame is shown once training has had TRAIN_SHARE of the time
+since the last one, the showing's cost (redraw and paint) measured as it goes: on a slow or
+loaded machine the display rate drops, training keeps its share.
 
 No maths here: the iterations come from the core (through the Document), the epochs from the
 core's batches, the losses from the History. Stop conditions (a number of iterations, a loss
@@ -22,8 +25,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nnviz.app.document import Document
 from nnviz.core.history import TrainingStopped
 
-SLICE_S = 0.010  # the longest stretch of training between two turns of the event loop
+SLICE_S = 0.012  # the most one turn of the event loop trains (and its other work together)
 DISPLAY_HZ = 60  # the most often the views are refreshed at full speed
+TRAIN_SHARE = 0.4  # of the time at full speed, training's at least (the rest: showing it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ class Playback(QObject):
         self._show_cost = 0.0  # what the last refresh cost: its redraw and paints
         self._tick_end: float | None = None  # when the last tick returned to the event loop
         self._showed = False  # whether the last tick refreshed the views
+        self._at = 1  # the iteration playback last showed (or started from)
+        self._reached = 1  # the furthest iteration trained (or walked over) and checked
         doc.trainingDiverged.connect(self._on_diverged)
         doc.sessionReplaced.connect(self.pause)
 
@@ -104,6 +110,7 @@ class Playback(QObject):
         self._loss_armed = limit is None or not self.doc.loss <= limit
         self._shown_at, self._trained, self._show_cost = 0.0, 0.0, 0.0
         self._tick_end, self._showed = None, False
+        self._at = self._reached = self._start
         self._schedule()
         self._timer.start()
         self.playingChanged.emit(True)
@@ -148,40 +155,51 @@ class Playback(QObject):
             self._run_slice()
 
     def _run_slice(self) -> None:
-        """Whole iterations at training speed for up to SLICE_S; then the last one reached
-        shown, if the display is due or playing stops here."""
+        """One turn at full speed: show the iteration reached if a frame is due, else train
+        whole iterations (at least one) for what is left of this turn's SLICE_S."""
         doc, history = self.doc, self.doc.history
         start = time.perf_counter()
-        if self._showed and self._tick_end is not None:  # the paints ran in between
-            self._show_cost += start - self._tick_end
-        deadline = start + SLICE_S
+        # The event loop's own work since the last tick (after a show: the views' paints).
+        outside = start - self._tick_end if self._tick_end is not None else 0.0
+        if self._showed:
+            self._show_cost += outside
+        self._showed = False
+        if doc.iteration != self._at:  # moved by the user: play on from there
+            self._at = self._reached = doc.iteration
+        owed = self._show_cost * TRAIN_SHARE / (1 - TRAIN_SHARE) - self._trained
+        wait = self._shown_at + 1 / DISPLAY_HZ - start
+        if owed <= 0 and wait <= 0 and self._reached != self._at:  # a frame is due
+            self._show(self._reached)
+            self._tick_end = self._shown_at = time.perf_counter()
+            self._showed, self._show_cost, self._trained = True, self._tick_end - start, 0.0
+            return
+        deadline = start + min(SLICE_S - outside, max(owed, wait))
         stop: str | None = None
-        k = doc.iteration
+        k = self._reached  # every iteration up to here is checked for stopping
         try:
-            while stop is None and time.perf_counter() < deadline:
+            while True:
                 if k < history.last:  # already reached (played back over): no training
                     k += 1
                 else:
                     k = history.advance(1, protect=doc.iteration)
                 stop = self._stop_reason(k)
+                if stop is not None or time.perf_counter() >= deadline:
+                    break
         except TrainingStopped as e:
             self._show(history.last)
             self._stop(f"{e}"[:1].upper() + f"{e}"[1:])
             return
-        now = time.perf_counter()
-        self._trained += now - start
-        due = now - self._shown_at >= 1 / DISPLAY_HZ and self._trained >= self._show_cost
-        self._showed = stop is not None or due
-        if self._showed:
+        self._reached = k
+        self._tick_end = time.perf_counter()
+        self._trained += self._tick_end - start
+        if stop is not None:  # the iteration it stopped at, shown at once
             self._show(k)
-            self._tick_end = self._shown_at = time.perf_counter()
-            self._show_cost, self._trained = self._tick_end - now, 0.0
-        if stop is not None:
             self._stop(stop)
 
     def _show(self, k: int) -> None:
         if k != self.doc.iteration and k in self.doc.history:
             self.doc.go_to_iteration(k)
+        self._at = self.doc.iteration
 
     # --- stopping ---------------------------------------------------------------------------
     def _epoch_of(self, k: int) -> int:

@@ -2,12 +2,18 @@
 pictures for the digits; the batch highlighted is the trace's, the map is the core's grid."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from numpy.testing import assert_allclose
 from PySide6.QtCore import Qt
 
 from nnviz.app.document import Document
-from nnviz.core.grid import evaluate_grid, plane_bounds
+from nnviz.app.theme import current_theme
+from nnviz.app.views.data_view import DataView, class_colours
+from nnviz.app.views.diagram import LayerDiagram
+from nnviz.core import grid as grid_module
+from nnviz.core.grid import RECENT, evaluate_grid, plane_bounds
+from nnviz.core.network import forward
 from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
 
@@ -51,6 +57,13 @@ def test_the_batch_ringed_is_the_traces_and_follows_the_iteration(qtbot, open_wi
     assert "batch" in view.legend.text() and "test" in view.legend.text()
 
 
+def map_colours(shown: np.ndarray, cells) -> list[tuple[int, ...]]:
+    """The colour scale's entry for a sigmoid output in [0, 1], as pyqtgraph's ImageItem
+    picks it for levels (0, 1) and a 256-entry table: trunc(v · 256), the top one at 1."""
+    lut = current_theme().colormap().getLookupTable(nPts=256)
+    return [(*lut[min(int(shown[i, j] * 256), 255)], 255) for i, j in cells]
+
+
 def test_the_map_is_the_cores_grid_every_iteration(qtbot, open_window, example_doc):
     doc = example_doc("circles")
     win = open_window(doc)
@@ -59,14 +72,42 @@ def test_the_map_is_the_cores_grid_every_iteration(qtbot, open_window, example_d
     bounds = plane_bounds(d.X_train, d.X_test)
     before = plane.map.image.copy()
     expected = evaluate_grid(doc.session, bounds, 100)
-    assert_allclose(plane.map.image, expected.shown, rtol=0, atol=0)
+    assert_allclose(plane.grid.shown, expected.shown, rtol=0, atol=0)
     assert_allclose(plane.grid.output, expected.output, rtol=0, atol=0)
+    cells = [(0, 0), (0, 99), (37, 61), (99, 0), (99, 99)]  # row i is y = ys[i]: y up
+    assert [tuple(plane.map.image[i, j]) for i, j in cells] == map_colours(expected.shown, cells)
     doc.go_to_iteration(200)
-    assert_allclose(plane.map.image, evaluate_grid(doc.session, bounds, 100).shown, rtol=0, atol=0)
-    assert not np.allclose(plane.map.image, before)  # it learned: the map moved
+    expected = evaluate_grid(doc.session, bounds, 100)
+    assert_allclose(plane.grid.shown, expected.shown, rtol=0, atol=0)
+    assert [tuple(plane.map.image[i, j]) for i, j in cells] == map_colours(expected.shown, cells)
+    assert not np.array_equal(plane.map.image, before)  # it learned: the map moved
     rect = plane.map.mapRectToParent(plane.map.boundingRect())
     assert (rect.left(), rect.right()) == pytest.approx(bounds[:2])
     assert (rect.top(), rect.bottom()) == pytest.approx(bounds[2:])
+
+
+def test_the_map_and_the_unit_maps_share_one_forward_pass_an_iteration(
+    qtbot, open_window, example_doc, monkeypatch
+):
+    doc = example_doc("circles")  # 2-6-1: the diagram draws its six hidden units' maps
+    win = open_window(doc)
+    diagram = win.findChild(LayerDiagram)
+    assert diagram is not None and diagram.isVisible()
+    passes = []
+
+    def counted(W, b, X, activations):
+        passes.append(X.shape[1])
+        return forward(W, b, X, activations)
+
+    monkeypatch.setattr(grid_module, "forward", counted)
+    win.step_view.setFocus()
+    qtbot.keyClick(win.step_view, Key.Key_N)  # the next iteration: both views redraw
+    diagram.repaint()
+    assert doc.iteration == 2
+    images = diagram.unit_maps.images()
+    assert sorted(images) == [(1, j) for j in range(6)]
+    assert passes == [100 * 100]  # one grid for the decision map and the six units' maps
+    assert win.data_view.plane.grid is RECENT.grid(doc.session)
 
 
 def test_a_full_batch_session_rings_every_sample(qtbot, open_window, example_doc):
@@ -126,3 +167,34 @@ def test_a_hidden_dock_waits_until_shown(qtbot, open_window, example_doc):
     assert_allclose(
         points(win.data_view.plane.batch), doc.session.data.X_train[:, doc.session.samples]
     )
+
+
+@pytest.mark.parametrize("name", ["softmax-classifier", "plane"])
+def test_classes_and_regressions_colour_the_map_as_pyqtgraph_would(qtbot, example_doc, name):
+    """The map's pixels are made here from a table; pyqtgraph's own mapping of the core's
+    grid (its levels and lookup table: classes 0…n by their colours, a regression ±max|Y|
+    on the colour scale) gives the same bytes."""
+    doc = example_doc(name)
+    view = DataView(doc)
+    qtbot.addWidget(view)
+    view.resize(300, 300)
+    view.show()
+    doc.go_to_iteration(50)
+    s, theme = doc.session, current_theme()
+    shown = evaluate_grid(s, plane_bounds(*data_samples(s)), 100).shown
+    if s.loss == "cross_entropy":
+        n = s.layers[-1]
+        levels = (0.0, float(n))
+        lut = np.array([c.getRgb()[:3] for c in class_colours(n, theme)], dtype=np.ubyte)
+    else:
+        Y = np.concatenate([s.data.Y_train[0], s.data.Y_test[0]]) if s.data else s.Y[0]
+        top = float(np.abs(Y).max())
+        levels = (-top, top)
+        lut = theme.colormap().getLookupTable(nPts=256)
+    bgra, _alpha = pg.functions.makeARGB(shown, lut=lut, levels=levels)
+    assert np.array_equal(view.plane.map.image[..., :3], bgra[..., [2, 1, 0]])
+    assert len(np.unique(shown)) > 1  # a map with more than one colour on it
+
+
+def data_samples(s):
+    return (s.X,) if s.data is None else (s.data.X_train, s.data.X_test)

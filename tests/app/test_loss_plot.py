@@ -116,6 +116,35 @@ def test_the_last_marker_is_inside_the_plot(qtbot, window, doc):
         assert right - centre >= 13 / 2  # the 13 px marker whole
 
 
+def test_a_loss_near_zero_keeps_its_marker_whole_above_the_bottom_edge(qtbot, open_window):
+    from nnviz.app.document import Document
+    from nnviz.core.session_file import build_session
+
+    # y = 2x by one linear unit: gradient descent drives the loss to 0 (1e-12 and below).
+    s = build_session(
+        layers=[1, 1], activations=["identity"], X=[[1.0], [2.0], [-1.0]],
+        Y=[[2.0], [4.0], [-2.0]], W=[[[0.5]]], b=[[0.0]], convention="row",
+        learning_rate=0.2,
+    )  # fmt: skip
+    doc = Document(s)
+    win = open_window(doc)
+    plot = win.loss_plot
+    doc.go_to_iteration(60)
+    assert doc.loss < 1e-6 < dict(doc.losses())[1]
+    vb = plot.getPlotItem().vb
+    y_lo, y_hi = vb.viewRange()[1]
+    assert y_lo < 0 < y_hi  # room under 0
+    box = vb.sceneBoundingRect()
+    for k in (60, 59):  # the marker on the last point, and the point before it
+        centre = _scene_point(plot, k, dict(doc.losses())[k])
+        assert box.bottom() - centre.y() >= 13 / 2  # the 13 px marker whole
+        assert box.left() < centre.x() < box.right()
+    # The tick labels start at 0: the margin is below it, not a negative loss.
+    ticks = plot.getPlotItem().getAxis("left").tickValues(y_lo, y_hi, box.height())
+    assert min(v for _spacing, values in ticks for v in values) >= 0
+    doc.deleteLater()
+
+
 def test_a_test_set_adds_test_loss_and_accuracy_from_the_core(qtbot, open_window):
     from nnviz.app.document import Document
     from nnviz.core.session_file import load_session

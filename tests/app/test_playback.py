@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from nnviz.app.document import Document
 from nnviz.app.playback import MAX_SPEED, SPEEDS
@@ -155,3 +156,29 @@ def test_stop_below_a_loss_and_at_the_end_of_an_epoch(qtbot, open_window, exampl
     wait_paused(qtbot, win)
     assert doc.iteration == 11  # the first of epoch 2: every batch of epoch 1 trained on
     assert "epoch 1 is done" in win.statusBar().currentMessage()
+
+
+def test_arrows_move_the_focused_speed_slider_and_escape_gives_them_back(
+    qtbot, open_window, example_doc
+):
+    doc = example_doc("xor")
+    win = open_window(doc)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    slider = win.playback.speed
+    slider.setValue(0)  # one step a second
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    step = doc.step_index
+    qtbot.keyClick(slider, Key.Key_Right)
+    assert slider.value() == 1 and win.playback.playback.speed == 1
+    assert doc.step_index == step  # the arrow moved the slider, not the step
+    qtbot.keyClick(slider, Key.Key_Left)
+    qtbot.keyClick(slider, Key.Key_Left)
+    assert slider.value() == 0 and doc.step_index == step
+    qtbot.keyClick(slider, Key.Key_PageDown)  # a clicker's key still steps
+    assert doc.step_index == step + 1 and slider.value() == 0
+    qtbot.keyClick(slider, Key.Key_Escape)  # the step view has the keys again
+    assert not slider.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget() or win, Key.Key_Right)
+    assert doc.step_index == step + 2 and slider.value() == 0

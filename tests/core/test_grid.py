@@ -6,7 +6,16 @@ import pytest
 from numpy.testing import assert_allclose
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.grid import evaluate_grid, grid_points, image_side, labels, plane_bounds
+from nnviz.core.grid import (
+    RecentGrids,
+    coarse_indices,
+    evaluate_grid,
+    grid_points,
+    image_side,
+    labels,
+    plane_bounds,
+    session_plane,
+)
 from nnviz.core.session_file import build_session
 from tests.core.support import example
 
@@ -93,3 +102,42 @@ def test_samples_as_large_as_floats_go_give_a_finite_plane_and_grid():
     assert np.isfinite(points).all() and (np.diff(xs) > 0).all() and (np.diff(ys) > 0).all()
     g = evaluate_grid(example("xor"), bounds, 10)
     assert g.output.shape == (1, 10, 10)
+
+
+def test_a_coarse_grid_reads_the_fine_points_nearest_its_own_cells():
+    assert coarse_indices(100, 33).tolist() == [
+        round((c + 0.5) * 100 / 33 - 0.5) for c in range(33)
+    ]
+    assert coarse_indices(100, 33)[[0, -1]].tolist() == [1, 98]  # centred: 1 cell from each end
+    assert coarse_indices(9, 3).tolist() == [1, 4, 7]  # the middle of each three
+    assert coarse_indices(5, 5).tolist() == [0, 1, 2, 3, 4]
+    s = net_2881()
+    g = evaluate_grid(s, (-2.0, 3.0, -1.0, 1.0), n=100)
+    pick = coarse_indices(100, 33)
+    coarse = g.coarse_hidden(33)
+    assert [h.shape for h in coarse] == [(8, 33, 33)] * 2
+    for i, j in [(0, 0), (32, 32), (5, 20)]:
+        h1, h2, _ = by_hand(s, g.xs[pick[j]], g.ys[pick[i]])
+        assert_allclose(coarse[0][:, i, j], h1, rtol=1e-12)
+        assert_allclose(coarse[1][:, i, j], h2, rtol=1e-12)
+
+
+def test_recent_grids_evaluate_each_session_once_and_forget_the_oldest():
+    recent = RecentGrids(keep=2)
+    s, t, u = net_2881(), example("xor"), example("xor")
+    g = recent.grid(s, 50)
+    assert recent.grid(s, 50) is g and recent.evaluated == 1
+    assert_allclose(g.shown, evaluate_grid(s, session_plane(s), 50).shown, rtol=0, atol=0)
+    assert recent.grid(s, 20) is not g and recent.evaluated == 2  # another size
+    recent.grid(t)
+    recent.grid(u)  # an equal session is another iteration's: evaluated on its own
+    assert recent.evaluated == 4
+    recent.grid(s, 50)  # forgotten: only the last two are kept
+    assert recent.evaluated == 5
+
+
+def test_the_plane_of_a_data_session_holds_its_test_samples_too():
+    s = example("circles")
+    d = s.data
+    assert session_plane(s) == plane_bounds(d.X_train, d.X_test)
+    assert session_plane(s) != plane_bounds(d.X_train)

@@ -11,7 +11,7 @@ Nothing is computed here but where and in which colour to draw: the classes, the
 predictions are the core's.
 """
 
-# ruff: noqa: N802, N806 -- Qt's names (paintEvent); maths names for the samples (X, Y)
+# ruff: noqa: N802, N803, N806 -- Qt's names (paintEvent); maths names for the samples (X, Y)
 
 import math
 
@@ -19,18 +19,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QShowEvent
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.colour_scale import fractions
+from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.pg_helpers import flush_scene
-from nnviz.core.grid import GridMaps, evaluate_grid, image_side, labels, plane_bounds
+from nnviz.core.grid import MAP_GRID, RECENT, GridMaps, image_side, labels, session_plane
 from nnviz.core.session import Session
 
-MAP_SIZE = 100  # grid cells a side of the decision map
+MAP_SIZE = MAP_GRID  # grid cells a side of the decision map
 MAP_OPACITY = 0.6  # the map under the points, lighter than they are
 WRONG = {"light": "#c62828", "dark": "#ff6b6b"}  # a wrong prediction's frame and caption
 
@@ -72,32 +72,58 @@ class PlaneView(pg.PlotWidget):
         self.batch = pg.ScatterPlotItem(size=15, symbol="o")  # rings round the batch
         for points in (self.train, self.test, self.batch):
             item.addItem(points)
+            # Each iteration paints a new map under the same points: Qt keeps each set's
+            # pixels and blits them (the points cost more to paint than the map).
+            points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.grid: GridMaps | None = None  # the map on screen, as the core computed it
         self.legend_html = ""  # what the marks mean, shown above the plot
         self._key: object = None  # what the points were drawn for
+        self._batch_of: tuple[np.ndarray, np.ndarray | None] | None = None  # ringed: X, indices
+        self._rgba = np.zeros((1, 4), np.uint8)  # the map's colours, per theme (_draw_points)
+        self._levels = (0.0, 1.0)
+        self._bounds = (0.0, 1.0, 0.0, 1.0)
 
     def draw(self, s: Session, trace_session: Session, theme: Theme) -> None:
         X = _samples(s)[0]
         # The samples (the data section, or X itself, shared by every iteration) and how
         # they are coloured: the points are drawn again only when these change.
-        key = (id(s.data) if s.data is not None else id(s.X), theme.name, s.loss)
+        key = (id(s.data) if s.data is not None else id(s.X), theme.key, s.loss)
         if key != self._key:
             self._key = key
             self._draw_points(s, theme)
         # This iteration's batch: its training-set indices (the whole X without data).
-        idx = trace_session.samples if trace_session.samples is not None else slice(None)
-        # Only positions: the ring's pen and brush are set once per theme, so pyqtgraph draws
-        # each ring from its symbol atlas instead of rendering one per point per iteration.
-        self.batch.setData(x=X[0, idx], y=X[1, idx])
-        bounds = self._bounds
-        self.grid = evaluate_grid(s, bounds, MAP_SIZE)
-        x_lo, x_hi, y_lo, y_hi = bounds
+        samples = trace_session.samples
+        if not self._same_batch(X, samples):
+            self._batch_of = (X, samples)
+            idx = samples if samples is not None else slice(None)
+            # Only positions: the ring's pen and brush are set once per theme, so pyqtgraph
+            # draws each ring from its symbol atlas instead of rendering one per point.
+            self.batch.setData(x=X[0, idx], y=X[1, idx])
+        # The grid the diagram's unit maps read too: one forward pass per iteration.
+        self.grid = RECENT.grid(s, MAP_SIZE)
+        x_lo, x_hi, y_lo, y_hi = self._bounds
         rect = QRectF(x_lo, y_lo, x_hi - x_lo, y_hi - y_lo)  # set with the image: it scales it
-        # Overflowed outputs (an edit can make them) drawn at the scale's ends, NaN at its
-        # middle: pyqtgraph's own mapping of inf and NaN is not defined.
-        lo, hi = self._levels
-        shown = np.nan_to_num(self.grid.shown, nan=lo / 2 + hi / 2, posinf=hi, neginf=lo)
-        self.map.setImage(shown, levels=self._levels, autoLevels=False, rect=rect)
+        self.map.setImage(self.colours(self.grid.shown), levels=None, autoLevels=False, rect=rect)
+
+    def colours(self, shown: np.ndarray) -> np.ndarray:
+        """The map's RGBA pixels (ny, nx, 4) for the values it shows, as pyqtgraph's own
+        levels and lookup table would pick them (`lut_indices`), done here from a table kept
+        per theme: the ImageItem then draws bytes as they are. Overflowed outputs (an edit
+        can make them) are at the scale's ends, NaN at its middle."""
+        table = self._rgba
+        index = lut_indices(shown, self._levels, len(table))
+        index[index == NO_COLOUR] = len(table) // 2
+        return table[index]
+
+    def _same_batch(self, X: np.ndarray, samples: np.ndarray | None) -> bool:
+        """Whether the rings drawn are this batch's: a full batch is the same every
+        iteration, and mini-batches repeat once an epoch."""
+        if self._batch_of is None:
+            return False
+        X_was, was = self._batch_of
+        if X_was is not X or (was is None) != (samples is None):
+            return False
+        return samples is None or np.array_equal(was, samples)  # type: ignore[arg-type]
 
     def _draw_points(self, s: Session, theme: Theme) -> None:
         X, Y, X_test, Y_test = _samples(s)
@@ -106,7 +132,8 @@ class PlaneView(pg.PlotWidget):
         for side in ("left", "bottom"):
             item.getAxis(side).setTextPen(theme.text)
             item.getAxis(side).setPen(theme.muted)
-        self._bounds = plane_bounds(X, X_test)
+        self._bounds = session_plane(s)  # the grid's own plane
+        self._batch_of = None  # the rings take this theme's pen: drawn again
         x_lo, x_hi, y_lo, y_hi = self._bounds
         classes = labels(Y, s.loss)
         n_out = s.layers[-1]
@@ -133,7 +160,9 @@ class PlaneView(pg.PlotWidget):
                 pg.mkBrush(cmap.map(f, mode="qcolor")) for f in fractions(Y_test[0], self._levels)
             ]
             lut = cmap.getLookupTable(nPts=256)
-        self.map.setLookupTable(lut)
+        self._rgba = np.hstack(
+            [np.asarray(lut, np.uint8)[:, :3], np.full((len(lut), 1), 255, np.uint8)]
+        )
         self.batch.setPen(pg.mkPen(theme.outline, width=2))
         self.batch.setBrush(pg.mkBrush(None))
         edge = pg.mkPen(theme.text, width=1)

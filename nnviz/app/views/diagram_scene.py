@@ -110,7 +110,7 @@ class Texts:
     gaps: list[tuple[float, float]] = field(default_factory=list)
 
 
-def _mix(c: QColor, toward: QColor, f: float) -> QColor:
+def mix(c: QColor, toward: QColor, f: float) -> QColor:
     """c faded a fraction f of the way toward `toward` (opaque, so edges do not show through)."""
     return QColor.fromRgbF(
         c.redF() + (toward.redF() - c.redF()) * f,
@@ -134,6 +134,12 @@ class DiagramScene:
         self.theme: Theme = current_theme()
         self._lut: list[QColor] = []
         self._lut_theme: tuple[str, str] | None = None
+        # Faded colours made before, (colour, toward, f) -> colour: a build fades most of its
+        # edges and nodes, from the 256 colours of the map (an iteration at full playback
+        # speed rebuilds the picture, so this is a tenth of its cost).
+        self._faded: dict[tuple[int, int, float], QColor] = {}
+        self._fonts_of: tuple[float, dict[str, QFont], dict[str, QFontMetricsF]] | None = None
+        self._label_fonts: dict[tuple[str, float], QFont | None] = {}
         # caches keyed by the objects themselves (an id() can be reused once one is freed)
         self._levels_of: tuple[object, str] | None = None
         self._levels = 1.0
@@ -160,6 +166,17 @@ class DiagramScene:
             table = self.theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
             self._lut = [QColor(int(r), int(g), int(b)) for r, g, b in table]
             self._lut_theme = self.theme.key
+            self._faded = {}
+
+    def _mix(self, c: QColor, toward: QColor, f: float) -> QColor:
+        """`mix`, each colour made once (shared: nothing changes a shape's colour)."""
+        key = (c.rgba(), toward.rgba(), f)
+        faded = self._faded.get(key)
+        if faded is None:
+            if len(self._faded) > 4096:  # non-map colours (grey NaN, hollow) are few
+                self._faded = {}
+            faded = self._faded[key] = mix(c, toward, f)
+        return faded
 
     def _operands(self, step: Step) -> list[tuple[str, Operand]]:
         """(target, operand): the result first, then the operands in equation order."""
@@ -310,9 +327,12 @@ class DiagramScene:
             active.add(lit - 1)
         lit_edges = step.layer  # the loss lights the output units, no weights
 
-        fonts = self.make_fonts()
+        if self._fonts_of is None or self._fonts_of[0] != self.scale:
+            made = self.make_fonts()
+            metrics = {k: QFontMetricsF(f) for k, f in made.items()}
+            self._fonts_of, self._label_fonts = (self.scale, made, metrics), {}
+        fonts, fm = self._fonts_of[1], self._fonts_of[2]
         self.fonts = fonts
-        fm = {k: QFontMetricsF(f) for k, f in fonts.items()}
         sc = self.scale
         margin = 10 * sc
         title_h = fm["title"].height() + fm["subtitle"].height() + 10 * sc
@@ -374,7 +394,7 @@ class DiagramScene:
                     sign_colour = QColor(muted)
                 width = (MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * mag) * sc
                 a, b = pos[(l - 1, j)], pos[(l, i)]
-                colour = sign_colour if is_lit else _mix(sign_colour, base, PALE)
+                colour = sign_colour if is_lit else self._mix(sign_colour, base, PALE)
                 edges.append(
                     EdgeShape(
                         (l, i, j),
@@ -434,9 +454,9 @@ class DiagramScene:
                     fill, border = QColor(base), muted
                 label_colour = _readable_on(fill) if state == "value" else muted
                 if not is_active:
-                    fill = _mix(fill, base, PALE * 0.8)
-                    border = _mix(border, base, 0.5)
-                    label_colour = _mix(_readable_on(fill), base, 0.25)
+                    fill = self._mix(fill, base, PALE * 0.8)
+                    border = self._mix(border, base, 0.5)
+                    label_colour = self._mix(_readable_on(fill), base, 0.25)
                 nodes.append(
                     NodeShape(
                         (k, u),
@@ -473,7 +493,16 @@ class DiagramScene:
             t.gaps.extend((col.x, y) for y, _hidden in col.gaps)
 
     def _label_font(self, label: str, r: float) -> QFont | None:
-        """The biggest label font (up to the label size) that fits inside a node, or None."""
+        """The biggest label font (up to the label size) that fits inside a node, or None
+        (found once per label, radius and scale)."""
+        key = (label, r)
+        if key not in self._label_fonts:
+            if len(self._label_fonts) > 512:  # radii seen while resizing: start again
+                self._label_fonts = {}
+            self._label_fonts[key] = self._fit_label(label, r)
+        return self._label_fonts[key]
+
+    def _fit_label(self, label: str, r: float) -> QFont | None:
         f = QFont(self.fonts["label"])
         size = min(f.pixelSize(), round(r * 0.95))
         while size >= MIN_LABEL_PX:

@@ -109,6 +109,12 @@ class LossPlot(pg.PlotWidget):
         self.accuracy_box.addItem(self.accuracy_curve)
         for curve in (self.curve, self.test_curve, self.accuracy_curve):
             _decimated(curve)
+        # The solid curves as separate segments: a 2 px antialiased polyline of a noisy loss
+        # is the plot's costliest paint (3.5 ms, 1 ms in segments, every frame while
+        # playing); the overlapping segment ends are not seen on an opaque pen. The test
+        # loss is dashed: its dashes need one polyline.
+        for curve in (self.curve, self.accuracy_curve):
+            curve.curve.setSegmentedLineMode("on")
         item.vb.sigResized.connect(self._fit_accuracy_box)
         item.hideAxis("right")
         # The legend over the plot's top edge, out of the layout (a title row would set the
@@ -122,6 +128,8 @@ class LossPlot(pg.PlotWidget):
         item.addItem(self.off_scale)
         self.hover_dot = pg.ScatterPlotItem(size=9)
         item.addItem(self.hover_dot)
+        self.off_scale.hide()  # shown while they have a point: empty, they still paint
+        self.hover_dot.hide()
         self.readout = pg.TextItem("", anchor=(1, 1))
         item.addItem(self.readout, ignoreBounds=True)
         self.hint = pg.TextItem(
@@ -153,6 +161,10 @@ class LossPlot(pg.PlotWidget):
                 axis.setPen(theme.muted)
             self.hint.setColor(theme.muted)
             self.readout.setColor(theme.text)
+            self.marker.setPen(pg.mkPen(theme.text, width=2))
+            self.marker.setBrush(pg.mkBrush(theme.base))
+            self.off_scale.setPen(None)
+            self.off_scale.setBrush(pg.mkBrush(theme.text))
             self._shown = {}
         m = self.doc.history.metrics
         key = (m.version, m.first)
@@ -167,7 +179,8 @@ class LossPlot(pg.PlotWidget):
         tip = f"iteration {k}: loss {format_value(loss, self.doc.precision)}"
         if tip != self.toolTip():
             self.setToolTip(tip)
-        self._set("range", (m.first, max(m.last, 5), top, self.width()), self._set_range)
+        size = (self.width(), self.height())
+        self._set("range", (m.first, max(m.last, 5), top, size), self._set_range)
         hint = (1.25, edge, len(m) < 2)
         self._set("hint", hint, self._set_hint, *hint)
         flush_scene(self.scene())
@@ -189,16 +202,19 @@ class LossPlot(pg.PlotWidget):
         top = y_top(ys)
         self._shown["top"] = top
         dots = len(xs) <= SYMBOLS_UP_TO
-        pen = pg.mkPen(theme.plot_line, width=2)
-        if len(xs):
+        style = (theme.name, dots)
+        if len(xs) and self._shown.get("curve style") != style:  # a new theme, or dots
+            self._shown["curve style"] = style
             self.curve.setData(
-                xs, ys, pen=pen, symbol="o" if dots else None, symbolSize=6,
-                symbolBrush=theme.plot_line, symbolPen=None,
+                xs, ys, pen=pg.mkPen(theme.plot_line, width=2), symbol="o" if dots else None,
+                symbolSize=6, symbolBrush=theme.plot_line, symbolPen=None,
             )  # fmt: skip
-        else:
-            self.curve.setData([], [])
-        brush = pg.mkBrush(theme.text)
-        self.off_scale.setData(off, np.full(len(off), top * EDGE), brush=brush, pen=None)
+        else:  # the points alone: pyqtgraph keeps the pens (each style update costs)
+            self.curve.setData(xs, ys)
+        if len(off) or self._shown.get("off scale"):  # none before and none now: nothing
+            self._shown["off scale"] = len(off)
+            self.off_scale.setData(off, np.full(len(off), top * EDGE))
+            self.off_scale.setVisible(bool(len(off)))  # an empty item still costs a paint
         has_test = m.has_test
         item = self.getPlotItem()
         if has_test != self._shown.get("has test"):
@@ -214,10 +230,11 @@ class LossPlot(pg.PlotWidget):
             acc_pen = pg.mkPen(ACCURACY.get(theme.name, ACCURACY["light"]), width=1.5)
             self.accuracy_curve.setData(tx, m.test_accuracies(), pen=acc_pen, connect="finite")
             self._set("legend", theme.name, self._set_legend, theme)
-        else:
+        elif self._shown.get("test curves", True):  # emptied once, not every iteration
             self.test_curve.setData([], [])
             self.accuracy_curve.setData([], [])
             self._set("legend", "", self._set_legend, None)
+        self._shown["test curves"] = has_test
 
     def _set_legend(self, theme: Theme | None) -> None:
         """A title row naming the three curves in their colours; none without a test set."""
@@ -232,22 +249,28 @@ class LossPlot(pg.PlotWidget):
         self.legend.setText(spans, size="8pt")
 
     def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
-        self.marker.setData(
-            [k], [loss], brush=pg.mkBrush(theme.base), pen=pg.mkPen(theme.text, width=2)
-        )
+        # Only its place: the pen and brush are set per theme (refresh), so pyqtgraph keeps
+        # the marker's symbol instead of drawing a new one each iteration.
+        self.marker.setData([k], [loss])
 
     def _set_range(self) -> None:
         """From the first iteration recorded to the last, with room at each end for a
-        marker's half (EDGE_PX): a pixel margin, whatever the number of iterations."""
+        marker's half (EDGE_PX): a pixel margin, whatever the number of iterations; and
+        from a little below 0 (the same margin: a loss near 0, where training goes, keeps
+        its marker whole) to above the largest loss (HEADROOM)."""
         m = self.doc.history.metrics
         first, last = m.first, max(m.last, 5)
         top = self._shown["top"]
-        width = max(self.getPlotItem().vb.width(), 4 * EDGE_PX)
+        vb = self.getPlotItem().vb
+        width = max(vb.width(), 4 * EDGE_PX)
         span = last - first
         pad = max(0.5, span * EDGE_PX / (width - 2 * EDGE_PX))
-        item = self.getPlotItem()
-        item.setXRange(first - pad, last + pad, padding=0)
-        item.setYRange(0.0, top, padding=0)
+        height = max(vb.height(), 4 * EDGE_PX)
+        below = top * EDGE_PX / (height - EDGE_PX)  # EDGE_PX of the height under 0
+        if not math.isfinite(top + below):  # losses near the largest float: no room spare
+            below = 0.0
+        # One call for both axes: each call updates the view and relabels its axes.
+        vb.setRange(xRange=(first - pad, last + pad), yRange=(-below, top), padding=0)
         self.readout.setPos(last + pad, top * 0.12)
 
     def _set_hint(self, x: float, y: float, visible: bool) -> None:
@@ -317,12 +340,14 @@ class LossPlot(pg.PlotWidget):
         if k is None:
             self.readout.setText("")
             self.hover_dot.setData([], [])
+            self.hover_dot.hide()
             return
         theme = current_theme()
         self.readout.setText(self.readout_text(k))
         loss = self.doc.history.metrics.at(k)[0]
         shown = loss if math.isfinite(loss) else self._shown["top"] * EDGE  # type: ignore[operator]
         self.hover_dot.setData([k], [shown], brush=pg.mkBrush(theme.text), pen=None)
+        self.hover_dot.show()
 
     @guarded(None)
     def leaveEvent(self, event: QEvent) -> None:
@@ -330,6 +355,7 @@ class LossPlot(pg.PlotWidget):
         self._hovered = None
         self.readout.setText("")
         self.hover_dot.setData([], [])
+        self.hover_dot.hide()
 
     def _on_clicked(self, event: object) -> None:
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]

@@ -1,21 +1,35 @@
 """A small map beside each hidden unit of a 2-input network in the layer diagram, as
 TensorFlow Playground draws them: the unit's activation over the input plane (the core's
 `grid.evaluate_grid`), on the colour scale, so the class sees what each unit has learned to
-detect. Drawn by the diagram through one call (`paint`); the maps are computed once per
+detect. Drawn by the diagram through one call (`paint`); the maps are made once per
 iteration on screen and theme.
+
+The grid is the decision map's own (`grid.RECENT`: one forward pass per iteration for the
+data view and the diagram), read at UNIT_GRID × UNIT_GRID of its points: a map is drawn
+about 40 px wide, so 33 cells a side are as fine as the screen shows, and colouring 100 × 100
+cells per unit would cost more than the rest of the diagram.
 """
 
 import numpy as np
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRect, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from nnviz.app.document import Document
-from nnviz.app.theme import current_theme
+from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.colour_scale import finite_max, lut_indices
-from nnviz.core.grid import evaluate_grid, plane_bounds
+from nnviz.core.grid import MAP_GRID, RECENT
 
-UNIT_GRID = 24  # cells a side of each unit's map
+UNIT_GRID = 33  # cells a side of each unit's map, read from the MAP_GRID-wide decision map
 LUT_SIZE = 256
+
+
+def rgb32_table(theme: Theme) -> np.ndarray:
+    """The colour scale as LUT_SIZE + 1 QImage RGB32 pixels (0xffRRGGBB); the last entry,
+    which a NaN's index −1 picks, is the theme's grey for no colour (as the nodes draw it)."""
+    rgb = theme.colormap().getLookupTable(nPts=LUT_SIZE).astype(np.uint32)
+    nan = QColor(theme.muted)
+    rgb = np.vstack([rgb, [nan.red(), nan.green(), nan.blue()]]).astype(np.uint32)
+    return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
 
 
 class UnitMaps:
@@ -23,31 +37,39 @@ class UnitMaps:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self._key: tuple[int, str] | None = None
+        self._key: tuple[object, ...] | None = None
+        self._session: object = None  # the session drawn (held: compared by identity)
         self._images: dict[tuple[int, int], QImage] = {}
+        self._table: tuple[tuple[str, str], np.ndarray] | None = None
+
+    def _rgb32(self, theme: Theme) -> np.ndarray:
+        if self._table is None or self._table[0] != theme.key:
+            self._table = (theme.key, rgb32_table(theme))
+        return self._table[1]
 
     def images(self) -> dict[tuple[int, int], QImage]:
         s = self.doc.session
         if s.layers[0] != 2 or len(s.layers) < 3:
             return {}
         theme = current_theme()
-        key = (id(s), theme.name)  # each iteration's session is its own object
-        if key == self._key:
+        if s is self._session and self._key == theme.key:
             return self._images
-        d = s.data
-        samples = (s.X,) if d is None else (d.X_train, d.X_test)
-        grid = evaluate_grid(s, plane_bounds(*samples), UNIT_GRID)
-        lut = theme.colormap().getLookupTable(nPts=LUT_SIZE)
+        table = self._rgb32(theme)
+        side = UNIT_GRID
         images = {}
-        for layer, maps in enumerate(grid.hidden, start=1):
-            top = finite_max(maps)
-            for unit, m in enumerate(maps):
-                index = lut_indices(m[::-1], (-top, top), LUT_SIZE)  # row 0 at the top: y up
-                rgb = np.ascontiguousarray(lut[np.clip(index, 0, LUT_SIZE - 1)], dtype=np.uint8)
-                side = UNIT_GRID
-                img = QImage(rgb.data, side, side, 3 * side, QImage.Format.Format_RGB888)
-                images[(layer, unit)] = img.copy()  # owns its pixels
-        self._key, self._images = key, images
+        grid = RECENT.grid(s, MAP_GRID)
+        coarse = grid.coarse_hidden(side)
+        for layer, (fine, maps) in enumerate(zip(grid.hidden, coarse, strict=True), start=1):
+            top = finite_max(fine)  # one scale per layer (its units compare), the plane's
+            # Every unit of the layer in one image, one above the other, row 0 at the top
+            # (y up): one colouring and one QImage per layer, then a view of each unit's rows.
+            index = lut_indices(maps[:, ::-1, :], (-top, top), LUT_SIZE)
+            pixels = np.ascontiguousarray(table[index].reshape(-1, side))
+            rows = QImage(pixels.data, side, pixels.shape[0], 4 * side, QImage.Format.Format_RGB32)
+            rows = rows.copy()  # owns its pixels: `pixels` goes out of scope
+            for unit in range(maps.shape[0]):
+                images[(layer, unit)] = rows.copy(QRect(0, unit * side, side, side))
+        self._session, self._key, self._images = s, theme.key, images
         return images
 
     def paint(self, diagram: object, p: QPainter) -> None:
@@ -56,13 +78,12 @@ class UnitMaps:
         if not images:
             return
         r, sc = diagram.geometry_.radius, diagram.scale  # type: ignore[attr-defined]
-        frame = QPen(QColor(current_theme().muted), 1)
+        p.setPen(QPen(QColor(current_theme().muted), 1))
+        p.setBrush(QColor(0, 0, 0, 0))
         for n in diagram.nodes:  # type: ignore[attr-defined]
             img = images.get(n.key)
             if img is None:
                 continue
             rect = QRectF(n.centre.x() + r + 2 * sc, n.centre.y() - r, 2 * r, 2 * r)
             p.drawImage(rect, img)
-            p.setPen(frame)
-            p.setBrush(QColor(0, 0, 0, 0))
             p.drawRect(rect)
