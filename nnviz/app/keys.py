@@ -16,7 +16,7 @@ back), Ctrl+arrows move the selected cell, T walks the selected cell's terms.
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -52,6 +52,10 @@ CELL_KEYS: dict[Key, tuple[int, int]] = {
 DONE_KEYS = (Key.Key_Return, Key.Key_Enter, Key.Key_Escape)  # an edit committed or cancelled
 # In an editor that Enter or Esc released, these are typed, not stepped with: a clicker sends
 # only paging, arrows and its blank key.
+# The events the stepping keys' filter looks at.
+FILTERED = frozenset(
+    (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.MouseButtonPress)
+)
 TYPED = (Key.Key_Space, Key.Key_Backspace, Key.Key_N, Key.Key_T)
 
 # (keys, what they do) for Help → Keyboard shortcuts
@@ -160,7 +164,13 @@ class SteppingKeys(QObject):
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # It sees every event of the application: most leave at once (a type check is
+        # cheaper than reading event.type(), an enum made anew each time).
+        if not isinstance(event, (QKeyEvent, QMouseEvent)):
+            return False
         kind = event.type()
+        if kind not in FILTERED:
+            return False
         if kind == QEvent.Type.MouseButtonPress:
             r = self.released
             inside = isinstance(watched, QWidget) and r is not None and r.isAncestorOf(watched)
