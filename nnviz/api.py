@@ -1,11 +1,10 @@
 """The public API behind `import nnviz` (see nnviz/__init__.py)."""
 
-import os
-from collections.abc import Sequence
+import inspect
 from typing import Any
 
-from nnviz.core.csv_import import DEFAULT_HIDDEN, Columns
-from nnviz.core.csv_import import import_csv as _import_csv
+# One definition: the core's, its options import_csv_text's (help() shows them all).
+from nnviz.core.csv_import import import_csv
 from nnviz.core.edits import changed_matrices
 from nnviz.core.edits import edit as _edit
 from nnviz.core.errors import NnvizError
@@ -48,6 +47,10 @@ __all__ = [
 ]
 
 
+# The keys of the core's edit, named once there (a key added to it is a key here).
+EDIT_KEYS = tuple(k for k in inspect.signature(_edit).parameters if k != "s")
+
+
 def load(path: str) -> Session:
     """Read and validate a session file; NnvizError says what is wrong."""
     return load_session(path)
@@ -76,53 +79,13 @@ def explain(trace: Trace, step: str, row: int, col: int) -> Explanation:
 def edit(session: Session, **keys: Any) -> Session:
     """A new session with the keys changed, as `nnviz edit` does: layers=[2, 4, 1],
     activations=["tanh", "sigmoid"] (or "tanh,sigmoid"), loss, reduction, learning_rate,
-    train_biases, convention, init="xavier:0" (or ("xavier", 0)). Resized W and b keep their
-    overlapping top-left block, new entries come from the session's init scheme (xavier seed
-    0 without one), new input features and targets are 0; `changed_matrices(before, after)`
-    names what changed. NnvizError names a refused key; `session` is never changed."""
-    known = ("layers", "activations", "loss", "reduction", "learning_rate", "train_biases")
-    known += ("convention", "init")
+    train_biases, convention, init="xavier:0" (or ("xavier", 0)), l2 (λ of the L2 penalty).
+    Resized W and b keep their overlapping top-left block, new entries come from the
+    session's init scheme (xavier seed 0 without one), new input features and targets are 0;
+    `changed_matrices(before, after)` names what changed. NnvizError names a refused key;
+    `session` is never changed."""
+    known = EDIT_KEYS
     unknown = sorted(set(keys) - set(known))
     if unknown:
         raise NnvizError(f"edit: unknown key {unknown[0]!r}; the keys are {', '.join(known)}")
     return _edit(session, **keys)
-
-
-def import_csv(
-    path: str | os.PathLike[str],
-    inputs: Columns,
-    targets: Columns,
-    *,
-    one_hot: bool = False,
-    standardize: bool = False,
-    hidden: Sequence[int] = DEFAULT_HIDDEN,
-    test_fraction: float = 0.2,
-    batch_size: int | str = 16,
-    seed: int = 0,
-    learning_rate: float | None = None,
-    convention: str = "row",
-    keep_order: bool = False,
-    delimiter: str = ",",
-) -> Session:
-    """A session from a CSV file, as `nnviz import-csv`: `import_csv("iris.csv", "1-4",
-    "species", one_hot=True, standardize=True)`. Columns by header name or 1-based number
-    ("1-4,x" or a list). A class column with one_hot: its classes sorted, one-hot for a
-    softmax on cross-entropy (3+ classes) or one 0/1 target for a sigmoid on bce (2);
-    numeric targets: bce when all are 0 or 1, else an identity output on half_sse. The rows
-    are shuffled (seed) unless keep_order; the last test_fraction is the test set. NnvizError
-    names the line of a bad row. Save it with `save`."""
-    return _import_csv(
-        path,
-        inputs,
-        targets,
-        one_hot=one_hot,
-        standardize=standardize,
-        hidden=hidden,
-        test_fraction=test_fraction,
-        batch_size=batch_size,
-        seed=seed,
-        learning_rate=learning_rate,
-        convention=convention,
-        keep_order=keep_order,
-        delimiter=delimiter,
-    )

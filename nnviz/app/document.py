@@ -112,7 +112,7 @@ class Document(QObject):
         self._scale = 1.0
 
     # --- state ----------------------------------------------------------------------------
-    def _reset(self, history: History, path: str | None) -> None:
+    def _reset(self, history: History, path: str | None, unsaved: bool = False) -> None:
         self._history = history
         self._iteration = 1
         self._index = 0
@@ -122,11 +122,11 @@ class Document(QObject):
         # (trace, step index, row, col) -> its explanation; the trace compared by identity
         self._explained: tuple[Trace, int, int, int, Explanation] | None = None
         self._path = path
-        self._saved = history.session(1)  # what the file holds, as last opened or saved
-        self._notes = dict(self._saved.notes)  # the speaker notes: the file's, not per iteration
+        self._opened = history.session(1)  # what Reset goes back to
+        self._saved = None if unsaved else self._opened  # the file's (None: not in one yet)
+        self._notes = dict(self._opened.notes)  # the speaker notes: the file's, not per iteration
         self._saved_notes = dict(self._notes)
-        self._opened = self._saved  # what Reset goes back to
-        self._modified = False
+        self._modified = unsaved
         self.undo_stack.clear()
         self.undo_stack.setClean()
 
@@ -565,14 +565,14 @@ class Document(QObject):
         self.replace_session(session, str(path))
         return True
 
-    def replace_session(self, session: Session, path: str | None = None) -> None:
-        was_modified = self.modified
+    def replace_session(self, session: Session, path: str | None = None, unsaved=False) -> None:
+        was_modified = self.modified  # unsaved: made here (a CSV import), modified until saved
         history = History(session)
         history.trace(1)  # a session the core accepted always traces; fail before changing
-        self._reset(history, path)
+        self._reset(history, path, unsaved)
         said = [("sessionReplaced",), ("structureChanged",), ("filePathChanged", path or "")]
         said += [("iterationChanged", 1), ("cursorMoved", 0), ("selectionChanged",)]
-        announce(self, *said, *([("modifiedChanged", False)] if was_modified else []))
+        announce(self, *said, *([("modifiedChanged", unsaved)] if was_modified != unsaved else []))
 
     def save(self) -> bool:
         """Save to the file it came from; False when it has none (the caller asks Save As)."""

@@ -138,7 +138,7 @@ def import_dialog(window: "MainWindow", path: str) -> ImportCsvDialog | None:
 
     def opened() -> None:
         if dialog.session is not None:
-            window.doc.replace_session(dialog.session, None)
+            window.doc.replace_session(dialog.session, None, unsaved=True)
 
     dialog.accepted.connect(opened)
     dialog.open()

@@ -15,6 +15,7 @@ sorted by class and the test set is its last rows. Every refusal names the line 
 """
 
 import csv
+import inspect
 import io
 import json
 import math
@@ -445,13 +446,38 @@ def import_csv_text(
 def import_csv(
     path: str | os.PathLike[str], inputs: Columns, targets: Columns, **options: Any
 ) -> Session:
-    """The session for a CSV file; the keyword options are import_csv_text's."""
+    """A session from a CSV file, as `nnviz import-csv`: `import_csv("iris.csv", "1-4",
+    "species", one_hot=True, standardize=True)`. Columns by header name or 1-based number
+    ("1-4,x" or a list). A class column with one_hot: its classes sorted, one-hot for a
+    softmax on cross-entropy (3+ classes) or one 0/1 target for a sigmoid on bce (2);
+    numeric targets: bce when all are 0 or 1, else an identity output on half_sse. The rows
+    are shuffled (seed) unless keep_order; the last test_fraction is the test set. NnvizError
+    names the line of a bad row. Save it with `save`.
+
+    The keyword options are import_csv_text's, named once there: its signature, less `text`
+    and `name` (the file's), is this function's (`FILE_SIGNATURE`, what help() shows), and
+    an option it does not take is a TypeError as from any Python function."""
+    FILE_SIGNATURE.bind(path, inputs, targets, **options)  # TypeError names a wrong option
     try:
         return import_csv_text(_read_text(path), inputs, targets, name=Path(path).name, **options)
     except NnvizError as e:
         name = Path(path).name
         message = str(e)
         raise NnvizError(message if message.startswith(name) else f"{name}: {message}") from None
+
+
+def _file_signature() -> inspect.Signature:
+    """import_csv_text's signature with the file's path for its text and without its name."""
+    text = inspect.signature(import_csv_text)
+    path = inspect.Parameter(
+        "path", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str | os.PathLike[str]
+    )
+    rest = [p for name, p in text.parameters.items() if name not in ("text", "name")]
+    return text.replace(parameters=[path, *rest])
+
+
+FILE_SIGNATURE = _file_signature()
+import_csv.__signature__ = FILE_SIGNATURE  # type: ignore[attr-defined] -- for help(), IDEs
 
 
 class CsvPreview:

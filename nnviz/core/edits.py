@@ -26,6 +26,7 @@ import numpy as np
 
 from nnviz.core.convention import layer_name
 from nnviz.core.errors import NnvizError
+from nnviz.core.file_checks import read_l2
 from nnviz.core.init import initialise, scheme_of
 from nnviz.core.session import Session, check_targets, frozen_array
 from nnviz.core.session_file import (
@@ -261,8 +262,9 @@ def set_learning_rate(s: Session, learning_rate: float) -> Session:
 
 
 def set_l2(s: Session, l2: float) -> Session:
-    """λ of the L2 penalty (λ/2)·ΣW²; 0 turns it off."""
-    return validated(replace(s, l2=l2))
+    """λ of the L2 penalty (λ/2)·ΣW²; 0 turns it off. Checked first by the file's own rule:
+    a None would otherwise be saved as no key at all, and so read back as 0."""
+    return validated(replace(s, l2=read_l2(l2)))
 
 
 def set_train_biases(s: Session, train_biases: bool) -> Session:

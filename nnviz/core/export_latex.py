@@ -2,7 +2,8 @@
 step's numbers as `bmatrix`es, every number through the one formatter.
 
 The numbers line reads as the step view lays the step out (step_kinds.py's `Parts`): a
-product's transposed operand written transposed, so the shapes line up. The text needs
+product's transposed operand written transposed, so the shapes line up; with L2 the grad_W
+step adds `+ λ ·` W and the loss its `(λ/2)ΣW²`, λ written as its number. The text needs
 amsmath; a matrix wider than amsmath's default 10 columns raises `MaxMatrixCols` first.
 """
 
@@ -94,13 +95,16 @@ def _numbers_line(step: Step, precision: int) -> tuple[str, int]:
         label = op.label + ("ᵀ" if show == Show.TRANSPOSED else "")
         matrices.append((value, label))
     matrices.append((step.result.value, step.result.label))
-    for text, (value, _label) in zip(parts.texts, matrices, strict=False):
+    texts = parts.texts
+    if step.l2 is not None:  # the loss's (λ/2)ΣW² with λ's value, as grad_W's `+ λ ·` has it
+        texts = tuple(t.replace("(λ/2)", f"({format_value(step.l2, precision)}/2)") for t in texts)
+    for text, (value, _label) in zip(texts, matrices, strict=False):
         if text.strip():
             pieces.append(latex_math(text.strip()))
         pieces.append(bmatrix(value, precision))
         widest = max(widest, value.shape[1])
-    if len(parts.texts) > len(matrices) and parts.texts[-1].strip():
-        pieces.append(latex_math(parts.texts[-1].strip()))
+    if len(texts) > len(matrices) and texts[-1].strip():
+        pieces.append(latex_math(texts[-1].strip()))
     return "\n".join(pieces), widest
 
 

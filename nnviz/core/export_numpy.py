@@ -5,8 +5,9 @@ iteration it was written from: it holds that iteration's parameters, X and Y as 
 literals and recomputes every step with plain NumPy, without nnviz. The maths is written
 out as network.py, activations.py and losses.py compute it (the same stable forms: sigmoid
 from e^(−|z|), bce from softplus, cross-entropy from log-sum-exp), so the numbers agree to
-float rounding. What the trace says in words (ids, titles, equations, costs) is copied from
-the trace, so the script's JSON follows any change of wording in nnviz.
+float rounding; with L2 the penalty and the λW terms are added as the core adds them. What
+the trace says in words (ids, titles, equations, costs) is copied from the trace, so the
+script's JSON follows any change of wording in nnviz.
 """
 
 from nnviz.core.errors import NnvizError
@@ -147,6 +148,7 @@ LOSS = {loss!r}
 REDUCTION = {reduction!r}
 LEARNING_RATE = {learning_rate!r}
 TRAIN_BIASES = {train_biases!r}
+L2 = {l2!r}  # lambda of the L2 penalty (lambda/2)*sum(W^2); 0: none
 
 
 def column(rows):
@@ -182,10 +184,13 @@ for W_l, b_l, f in zip(W, b, ACTIVATIONS):
     A.append(globals()[f](Z[-1]))
     A_prev = A[-1]
 
-# --- the loss --------------------------------------------------------------------------------
+# --- the loss: the batch's, then (lambda/2)*sum of every W^2 (not scaled by k; no biases) ----
 loss = float(k * per_sample(Z[-1], A[-1], Y).sum())
+if L2:
+    loss += 0.5 * L2 * sum(float(np.vdot(W_l, W_l)) for W_l in W)
 
-# --- backward: delta = dL/dZ, dW = delta.A_prev^T, db = sum over the batch, dA_prev = W^T.delta
+# --- backward: delta = dL/dZ, dW = delta.A_prev^T (+ lambda*W), db = sum over the batch,
+# dA_prev = W^T.delta
 L = len(W)
 dA = [None] * L
 delta, dW, db = [None] * L, [None] * L, [None] * L
@@ -197,6 +202,8 @@ for i in range(L - 1, -1, -1):
         delta[i] = dA[i] * globals()[ACTIVATIONS[i] + "_prime"](Z[i], A[i])
     A_before = A[i - 1] if i > 0 else X
     dW[i] = delta[i] @ A_before.T
+    if L2:  # the penalty's own term, added after the product
+        dW[i] = dW[i] + L2 * W[i]
     db[i] = delta[i].sum(axis=1)
     if i > 0:
         dA[i - 1] = W[i].T @ delta[i]
@@ -277,7 +284,8 @@ def numpy_script(trace: Trace, source: str, iteration: int, version: str = "") -
     conv = s.convention
     fused = is_fused(s.loss, s.activations[-1])
     full = trace_to_dict(trace)
-    head = {k: full[k] for k in ("nnviz_trace", "convention", "loss_function", "reduction")}
+    keys = ("nnviz_trace", "convention", "loss_function", "reduction", "l2")
+    head = {k: full[k] for k in keys if k in full}  # "l2" only when L2 is on
     steps = [
         {
             **{k: d[k] for k in ("id", "phase", "layer", "title", "equation", "shape", "cost")},
@@ -300,6 +308,7 @@ def numpy_script(trace: Trace, source: str, iteration: int, version: str = "") -
         reduction=s.reduction,
         learning_rate=float(s.learning_rate),
         train_biases=bool(s.train_biases),
+        l2=float(s.l2),
         X=matrix_literal(shown(s.X, conv)),
         Y=matrix_literal(shown(s.Y, conv)),
         W="\n".join(f"    column({matrix_literal(shown(w, conv), '        ')})," for w in s.W),

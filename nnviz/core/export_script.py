@@ -36,8 +36,6 @@ def shown(M: Mat, convention: str) -> Mat:
 
 def check_scriptable(s: Session) -> None:
     """Refuse what the scripts do not compute, instead of writing a script that disagrees."""
-    if float(getattr(s, "l2", 0.0) or 0.0) != 0.0:
-        raise NnvizError("the script exports do not compute L2 regularisation yet (l2 is not 0)")
     for name in (*s.activations, s.loss):
         if not name.replace("_", "").isalnum():
             raise NnvizError(f"cannot write a script for {name!r}")

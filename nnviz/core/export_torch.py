@@ -3,8 +3,9 @@
 The script builds the network in float64 with the session's parameters at the start of the
 iteration, lets autograd compute the gradients, takes one `torch.optim.SGD` step and prints
 JSON `{"loss", "dW", "db", "W", "b"}` (a list per layer, layer 1 first; W and b after the
-step) in the session's convention, so its numbers can be set beside `nnviz trace`'s. PyTorch
-is not a dependency of nnviz: the script is text until someone runs it.
+step) in the session's convention, so its numbers can be set beside `nnviz trace`'s; with L2
+the penalty (λ/2)ΣW² is part of the loss autograd differentiates. PyTorch is not a
+dependency of nnviz: the script is text until someone runs it.
 """
 
 from nnviz.core.errors import NnvizError
@@ -52,6 +53,7 @@ torch.set_default_dtype(torch.float64)
 CONVENTION = {convention!r}  # {convention_words}
 UNITS = {units}  # the axis of the units; the other one holds the samples
 LEARNING_RATE = {learning_rate!r}
+L2 = {l2!r}  # lambda of the L2 penalty (lambda/2)*sum(W^2); 0: none
 
 
 def tensor(values, grad=False):
@@ -83,7 +85,7 @@ ACTIVATIONS = [
 Z, A = forward(X)
 per_sample = {loss_code}
 loss = per_sample.{reduction}()  # {reduction} over the batch
-loss.backward()
+{penalty}loss.backward()
 dW = [w.grad.clone() for w in W]
 db = [v.grad.clone() for v in b]
 
@@ -98,6 +100,14 @@ print(json.dumps({{
     "b": [v.detach().tolist() for v in b],
 }}))
 '''
+
+
+# The L2 penalty in the loss before autograd, so its λW reaches every W's gradient (and SGD's
+# step) as nnviz adds it; not SGD's weight_decay, which would leave the printed loss without it.
+_PENALTY = """\
+# L2: + (lambda/2) * sum of every W^2, not scaled by the batch reduction; biases not decayed
+loss = loss + 0.5 * L2 * sum((w * w).sum() for w in W)
+"""
 
 
 def torch_script(s: Session, source: str, iteration: int, version: str = "") -> str:
@@ -123,6 +133,8 @@ def torch_script(s: Session, source: str, iteration: int, version: str = "") -> 
         ),
         units=1 if row else 0,
         learning_rate=float(s.learning_rate),
+        l2=float(s.l2),
+        penalty=_PENALTY if s.l2 else "",
         X=matrix_literal(shown(s.X, conv)),
         Y=matrix_literal(shown(s.Y, conv)),
         W="\n".join(

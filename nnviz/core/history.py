@@ -3,12 +3,14 @@
 Iteration 1 is the session as opened or edited; iteration k + 1 starts from iteration k's
 updated parameters (DESIGN §1). Every iteration reached keeps its session (they share X and Y,
 so only the parameters cost memory) and its loss, so the loss curve has a point for each; the
-oldest are dropped past the budget. `advance` runs at training speed with the lean maths of
-`network.py`, as `train.py` does: no trace is built. Traces are built on demand, a few cached,
-keyed by iteration. An edit replaces one iteration's session and drops the later ones: they
-are recomputed from the edited one. `put` returns what it dropped (a Tail), so an undo can put
-back exactly the iterations its edit dropped, edits in them included, instead of recomputing
-them by training (which would lose those edits).
+oldest are dropped past the budget. The losses are read from `metrics` (metrics.py), which
+records every iteration reached for the loss curve, so the two cannot disagree. `advance`
+runs at training speed with the lean maths of `network.py`, as `train.py` does: no trace is
+built. Traces are built on demand, a few cached, keyed by iteration. An edit replaces one
+iteration's session and drops the later ones: they are recomputed from the edited one. `put`
+returns what it dropped (a Tail), so an undo can put back exactly the iterations its edit
+dropped, edits in them included, instead of recomputing them by training (which would lose
+those edits).
 """
 
 import math
@@ -140,14 +142,15 @@ class History:
         self.max_bytes = max_bytes
         self.max_iterations = max_iterations
         self._steps = _Steps()
-        self.metrics = Metrics()  # every iteration's loss (and test metrics), past the budget
+        # Every iteration's loss (and test metrics), past the budget too: the one record of
+        # the losses, which `loss` and `losses` read for the kept iterations.
+        self.metrics = Metrics()
         self._reset(1, session)
 
     def _reset(self, first: int, session: Session) -> None:
         loss, fwd = self._steps.loss(session)
         self._first = first
         self._sessions: list[Session] = [session]
-        self._losses: list[float] = [loss]
         self._bytes = parameter_bytes(session)
         self._last_forward: tuple[Session, Forward] | None = (session, fwd)
         self._traces: dict[int, Trace] = {}
@@ -178,7 +181,8 @@ class History:
         return self._sessions[self._at(k)]
 
     def loss(self, k: int) -> float:
-        return self._losses[self._at(k)]
+        self._at(k)  # kept, or NnvizError (metrics records iterations older than the kept)
+        return self.metrics.loss(k)
 
     def sessions(self) -> tuple[Session, ...]:
         """The session of every kept iteration, `first` to `last`."""
@@ -186,7 +190,8 @@ class History:
 
     def losses(self) -> list[tuple[int, float]]:
         """(iteration, loss) of every kept iteration, in order: no gaps."""
-        return list(enumerate(self._losses, start=self._first))
+        kept = self.metrics.losses()[self._first - self.metrics.first :]
+        return list(enumerate(kept.tolist(), start=self._first))
 
     def trace(self, k: int) -> Trace:
         """The full trace of iteration k, built once and cached (a few, nearest k kept)."""
@@ -217,8 +222,9 @@ class History:
         else:
             W, b = self._steps.update(s, self._forward_of_last())
         hint = f"try a smaller learning rate than {lr:g}"
-        if not math.isfinite(self._losses[-1]):  # an edit overflowed, not the training
-            hint = f"iteration {k - 1}'s loss is already {self._losses[-1]}: try smaller numbers"
+        before = self.loss(k - 1)
+        if not math.isfinite(before):  # an edit overflowed, not the training
+            hint = f"iteration {k - 1}'s loss is already {before}: try smaller numbers"
         if not (_finite(W) and _finite(b)):
             raise TrainingStopped(
                 k, f"training diverged at iteration {k}: its parameters overflow ({hint})"
@@ -247,17 +253,15 @@ class History:
     def _keep(self, s: Session, loss: float, protect: int | None) -> None:
         """A new last iteration; the oldest dropped past the budget, never `protect`."""
         self._sessions.append(s)
-        self._losses.append(loss)
         self._bytes += parameter_bytes(s)
-        self.metrics.record(self.last, s, loss)
+        self.metrics.record(self.last, s, loss)  # what was recorded from this iteration on goes
         max_bytes, max_its = self._budget()
         while len(self._sessions) > 1 and (
             self._bytes > max_bytes or len(self._sessions) > max_its
         ):
             if self._first == protect:
                 break
-            self._bytes -= parameter_bytes(self._sessions.pop(0))
-            self._losses.pop(0)
+            self._bytes -= parameter_bytes(self._sessions.pop(0))  # metrics keeps its loss
             self._traces.pop(self._first, None)
             self._first += 1
 
@@ -283,8 +287,7 @@ class History:
         if k <= self._first:
             self._reset(k, session)
         else:
-            del self._sessions[k - self._first :]
-            del self._losses[k - self._first :]
+            del self._sessions[k - self._first :]  # and _keep drops their losses from metrics
             for it in [it for it in self._traces if it >= k]:
                 del self._traces[it]
             self._bytes = sum(parameter_bytes(x) for x in self._sessions)
@@ -305,8 +308,8 @@ class History:
             if sessions and (size > max_bytes or len(sessions) >= max_its):
                 break
             sessions.append(s)
-        losses = self._losses[start - self._first : start - self._first + len(sessions)]
-        return Tail(start, tuple(sessions), tuple(losses))
+        losses = tuple(self.loss(it) for it in range(start, start + len(sessions)))
+        return Tail(start, tuple(sessions), losses)
 
     def _put_back(self, k: int, tail: Tail | None) -> None:
         """Iterations k + 1, … from `tail`, when it follows k and k is the last."""

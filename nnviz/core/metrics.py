@@ -66,6 +66,12 @@ class Metrics:
     def test_accuracies(self) -> np.ndarray:
         return self._view(2)
 
+    def loss(self, k: int) -> float:
+        """Iteration k's loss (the History reads its kept iterations' here)."""
+        if not self.first <= k <= self.last:
+            raise IndexError(f"iteration {k} is not recorded ({self.first}..{self.last})")
+        return float(self._values[0, k - self.first])
+
     def at(self, k: int) -> tuple[float, float, float]:
         """(loss, test loss, test accuracy) of iteration k (nan: none)."""
         if not self.first <= k <= self.last:

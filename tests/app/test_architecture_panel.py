@@ -287,3 +287,79 @@ def test_a_data_session_refuses_sample_edits_with_the_cores_message(qtbot, open_
     assert saved_text(doc.session) == text and doc.undo_stack.count() == 0
     spin(qtbot, panel.rows[1].units, Key.Key_Up)  # a hidden layer is free to grow
     assert doc.session.layers == (2, 7, 1) and not panel.message.isVisible()
+
+
+def type_l2(qtbot, panel, text: str) -> None:
+    box = panel.l2
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, text)
+    qtbot.keyClick(box, Key.Key_Return)
+
+
+def test_l2_typed_in_changes_the_loss_and_grad_w_on_screen_and_ctrl_z_takes_it_back(qtbot, arch):
+    from nnviz.core import edits
+    from nnviz.core.formatting import format_value
+    from nnviz.core.trace import build_trace
+
+    doc, panel = arch.doc, arch.architecture_panel
+    s = doc.session
+    assert s.l2 == 0 and panel.l2.text() == "0"
+    grad_W1 = step_id("backward", 1, "grad_W")
+    dW_plain = doc.history.trace(1).step(grad_W1).result.value.copy()
+    type_l2(qtbot, panel, "0.01")
+    assert doc.session.l2 == 0.01
+    assert arch.undo_action.text() == "&Undo L2 weight decay λ 0 → 0.01"
+    # the loss by hand: seed 001's data loss, then (λ/2)·ΣW² over both layers' weights
+    want = half_sse_loss(s) + 0.005 * sum(float(np.sum(w * w)) for w in s.W)
+    assert doc.loss == pytest.approx(want, rel=1e-14)
+    xs, ys = arch.loss_plot.marker.getData()
+    assert (float(xs[0]), float(ys[0])) == (1.0, doc.loss)
+    assert float(ys[0]) == build_trace(edits.set_l2(s, 0.01)).loss  # the core's, exactly
+    doc.go_to("loss")
+    assert arch.step_view.cell_text(0, 0) == format_value(want)
+    assert "(λ/2)ΣW²" in doc.step.equation
+    doc.go_to(grad_W1)  # δ·Aᵀ as before, + λ·W⁽¹⁾ drawn as its own operand
+    assert_allclose(doc.step.result.value, dW_plain + 0.01 * s.W[0].T, rtol=1e-14, atol=1e-17)
+    assert arch.step_view.cell_text(0, 0, "W1") == format_value(float(s.W[0].T[0, 0]))
+    assert arch.step_view.cell_text(1, 2) == format_value(float(doc.step.result.value[1, 2]))
+    # Ctrl+Z right after Enter, the focus still in the field, as a user does
+    assert panel.l2.hasFocus()
+    qtbot.keyClick(panel.l2, Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.session.l2 == 0 and panel.l2.text() == "0"
+    assert saved_text(doc.session) == saved_text(s) and same_bits(doc.session, s)
+    assert doc.loss == pytest.approx(half_sse_loss(s), rel=1e-14)
+    assert doc.step.id == grad_W1 and doc.step.result.value.tobytes() == dW_plain.tobytes()
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(panel.l2, Key.Key_Z, redo)  # and Ctrl+Shift+Z gives it back
+    assert doc.session.l2 == 0.01 and panel.l2.text() == "0.01"
+    assert doc.loss == pytest.approx(want, rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("-0.1", "l2: expected a finite number of at least 0"),
+        ("nan", "L2 weight decay λ: 'nan'"),
+        ("much", "L2 weight decay λ: 'much' is not a number"),
+    ],
+)
+def test_a_bad_l2_is_refused_by_name_and_changes_nothing(qtbot, arch, text, says):
+    doc, panel = arch.doc, arch.architecture_panel
+    s, count = doc.session, doc.undo_stack.count()
+    type_l2(qtbot, panel, text)
+    assert panel.message.isVisible() and panel.message.text().startswith(says)
+    assert doc.session is s and doc.undo_stack.count() == count
+
+
+def test_ctrl_z_while_typing_undoes_the_typing_not_the_session(qtbot, arch):
+    doc, panel = arch.doc, arch.architecture_panel
+    type_rate(qtbot, panel, "0.25")
+    assert doc.undo_stack.count() == 1
+    box = panel.l2
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "0.3")
+    qtbot.keyClick(box, Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the field's own undo
+    assert box.text() != "0.3"
+    assert doc.undo_stack.count() == 1 and doc.session.learning_rate == 0.25

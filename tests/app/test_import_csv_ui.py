@@ -138,3 +138,50 @@ def test_open_example_lists_the_generator_examples_and_opens_one(qtbot, window, 
         action.trigger()
     assert doc.session.layers == (2, 12, 12, 1)
     assert doc.session.X.shape == (2, 16)  # the first mini-batch
+
+
+def test_an_imported_session_opens_modified_and_save_asks_for_a_name(
+    qtbot, monkeypatch, open_window, doc, csv_file, tmp_path
+):
+    """It was never saved: the title has its *, closing asks, Save asks where to write.
+    (monkeypatch before open_window: its Cancel still answers if the window closes unsaved
+    at teardown.)"""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    window = open_window(doc, persist=True)  # closing asks, as in the app
+    assert not doc.modified and not window.isWindowModified()
+    dialog = open_dialog(qtbot, window, monkeypatch, csv_file())
+    with qtbot.waitSignal(doc.modifiedChanged, timeout=5000) as said:
+        click_import(qtbot, dialog)
+    assert said.args == [True]
+    assert doc.modified and window.isWindowModified() and doc.file_path is None
+    assert window.windowTitle() == "iris[*] — nnviz"
+    imported = doc.session
+    assert doc.set_cell("W", layer=1, i=0, j=0, value=9.0)
+    doc.undo_stack.undo()  # back to the import: still in no file, still modified
+    assert doc.session == imported and doc.modified and window.isWindowModified()
+    asked: list[str] = []
+
+    def question(parent, title, text, buttons):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window.close()  # asks; Cancel keeps the window and its import
+    assert len(asked) == 1 and asked[0].startswith("Save the changes to iris?")
+    assert window.isVisible() and doc.session is imported
+    target = tmp_path / "iris.nnviz.json"
+    chosen: list[str] = []
+
+    def save_name(*args, **kwargs):
+        chosen.append(args[2])  # the name offered: the session's
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    window.activateWindow()  # window shortcuts go to the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert chosen == ["iris.nnviz.json"] and target.exists()
+    assert not doc.modified and not window.isWindowModified()
+    assert doc.file_path == str(target)
+    window.close()  # saved: nothing to ask
+    assert len(asked) == 1

@@ -62,6 +62,14 @@ def sessions(tmp_path: Path) -> dict[str, list[str]]:
     named["row"] = [str(tmp_path / "row.nnviz.json")]
     (tmp_path / "data.nnviz.json").write_text(json.dumps(data_doc("row")), encoding="utf-8")
     named["data"] = [str(tmp_path / "data.nnviz.json")]
+    # L2 (λ/2)ΣW² in the loss and λW in every ∂L/∂W: column, row, and a data session's batch
+    save_session(edit(load_session(example_path("xor")), l2=0.01), tmp_path / "l2.nnviz.json")
+    named["l2"] = [str(tmp_path / "l2.nnviz.json")]
+    save_session(edit(row, l2=0.25), tmp_path / "l2row.nnviz.json")
+    named["l2-row"] = [str(tmp_path / "l2row.nnviz.json")]
+    l2_data = json.dumps(data_doc("row") | {"l2": 0.03})
+    (tmp_path / "l2data.nnviz.json").write_text(l2_data, encoding="utf-8")
+    named["l2-data"] = [str(tmp_path / "l2data.nnviz.json")]
     return named
 
 
@@ -72,6 +80,9 @@ CASES = [
     ("column-batch", 1),
     ("row", 2),
     ("data", 2),
+    ("l2", 3),
+    ("l2-row", 2),
+    ("l2-data", 2),
 ]
 
 
@@ -94,8 +105,11 @@ def test_numpy_script_prints_the_trace(name, k, sessions, tmp_path, capsys):
     assert done.returncode == 0, done.stderr
     got, want = json.loads(done.stdout), json.loads(trace_out)
     same(got, want)
-    if name == "data":  # iteration 2's batch, not the first: its own sample indices
+    if name in ("data", "l2-data"):  # iteration 2's batch, not the first: its own samples
         assert got["samples"] == want["samples"] and len(got["samples"]) == 10
+    if name.startswith("l2"):  # the penalty is in the loss, its λW in the loss's steps
+        assert got["l2"] == want["l2"] > 0
+        assert any(" + λ·W" in step["equation"] for step in got["steps"])
 
 
 def test_latex_and_torch_exports_write_their_files(tmp_path, capsys):

@@ -133,3 +133,37 @@ def test_the_python_api_imports_as_the_verb_does(iris, tmp_path):
         bad = tmp_path / "nohead.csv"
         bad.write_text("1,2\n3,4\n", encoding="utf-8")
         nnviz.import_csv(bad, "1", "2")
+
+
+def test_the_api_import_csv_is_the_cores_with_its_documented_signature(iris, tmp_path):
+    import inspect
+
+    from nnviz.core import csv_import
+
+    assert nnviz.import_csv is csv_import.import_csv  # one definition, not a copy of its keys
+    params = inspect.signature(nnviz.import_csv).parameters
+    assert list(params) == [
+        "path",
+        "inputs",
+        "targets",
+        "one_hot",
+        "standardize",
+        "hidden",
+        "test_fraction",
+        "batch_size",
+        "seed",
+        "learning_rate",
+        "convention",
+        "keep_order",
+        "delimiter",
+    ]
+    assert params["seed"].default == 0 and params["batch_size"].default == 16
+    assert params["hidden"].default == (8,) and params["convention"].default == "row"
+    assert all(params[k].kind == inspect.Parameter.KEYWORD_ONLY for k in list(params)[3:])
+    missing = tmp_path / "missing.csv"  # the option is refused before the file is read
+    with pytest.raises(TypeError, match="unexpected keyword argument 'one_hots'"):
+        nnviz.import_csv(missing, "1-4", "species", one_hots=True)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'name'"):
+        nnviz.import_csv(missing, "1-4", "species", name="other.csv")  # the file's own
+    kept = nnviz.import_csv(iris, "1-4", "species", one_hot=True, seed=3, test_fraction=0.5)
+    assert kept.data.seed == 3 and kept.data.test_fraction == 0.5

@@ -88,3 +88,6 @@ def test_readme_edit_lines():
     with pytest.raises(nnviz.NnvizError, match="'cross_entropy' needs a softmax output layer"):
         nnviz.edit(s, loss="cross_entropy")
     assert nnviz.edit(s, init=("he", 2)) == nnviz.edit(s, init="he:2")
+    assert nnviz.edit(s, l2=0.01).l2 == 0.01  # as `nnviz edit --l2 0.01`
+    with pytest.raises(nnviz.NnvizError, match=r"the keys are layers, .*, init, l2$"):
+        nnviz.edit(s, lambda_=0.01)

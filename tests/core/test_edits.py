@@ -372,3 +372,34 @@ def test_any_value_is_an_edit_or_a_refusal_never_a_crash(k, value):
         assert isinstance(t, Session)
         assert edits.validated(t) == t
     assert snapshot(s) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [
+        (-0.5, "-0.5"),
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        ("0.1", '"0.1"'),
+        (True, "true"),
+        (None, "null"),
+    ],
+)
+def test_set_l2_refuses_what_is_not_a_finite_lambda_of_at_least_0(value, got):
+    s = example("xor")
+    before = snapshot(s)
+    with pytest.raises(NnvizError) as e:
+        edits.set_l2(s, value)
+    assert str(e.value) == (
+        "l2: expected a finite number of at least 0 (λ of the L2 penalty (λ/2)·ΣW²; 0 for "
+        f"none), got {got}"
+    )
+    assert snapshot(s) == before and s.l2 == 0
+
+
+def test_set_l2_changes_only_lambda_and_the_loss_by_the_penalty():
+    s = example("xor")
+    t = edits.set_l2(s, 0.01)
+    assert t.l2 == 0.01 and edits.changed_matrices(s, t) == ()
+    penalty = 0.005 * sum(float(np.sum(w * w)) for w in s.W)  # (λ/2)ΣW², biases not decayed
+    assert build_trace(t).loss == pytest.approx(build_trace(s).loss + penalty, rel=1e-14)

@@ -115,6 +115,10 @@ TORCH_CASES = {
         example("column-batch"), activations="leaky_relu,tanh", loss="mse", convention="row"
     ),
     "bce": lambda: edit(example("xor"), activations="tanh,sigmoid", loss="bce"),
+    "l2-row": lambda: edit(example("seed001-network"), l2=0.05),
+    "l2-bce-sum": lambda: edit(
+        example("xor"), activations="tanh,sigmoid", loss="bce", reduction="sum", l2=0.01
+    ),
 }
 
 
@@ -132,6 +136,11 @@ def test_torch_script_builds_float64_tensors_with_the_sessions_numbers(case, tmp
     for v in s.b:
         assert "[" + ", ".join(repr(float(x)) for x in v) + "]" in text
     assert ("W + b" in text) == s.train_biases
+    # L2: (λ/2)ΣW² added to the loss before autograd (not SGD's weight_decay: the printed
+    # loss has it too), so every W's gradient gains λW as nnviz's does
+    assert f"L2 = {float(s.l2)!r}" in text and "weight_decay" not in text
+    penalty = "loss = loss + 0.5 * L2 * sum((w * w).sum() for w in W)\nloss.backward()"
+    assert (penalty in text) == (s.l2 > 0)
 
 
 # Each script alone, in one process: torch takes seconds to import, once is enough.
@@ -163,3 +172,22 @@ def test_torch_scripts_agree_with_the_trace_where_torch_is_installed(tmp_path):
     assert len(lines) == len(TORCH_CASES)
     for line, make in zip(lines, TORCH_CASES.values(), strict=True):
         _compare_torch(json.loads(line), make())
+
+
+def test_latex_of_an_l2_session_shows_the_lambda_w_term_and_the_penalty_with_its_lambda():
+    s = edit(example("seed001-network"), l2=0.05)  # row convention: dW = Aᵀ·δ + λ·W
+    t = build_trace(s)
+    step = t.step("backward.1.grad_W")
+    tex = step_latex(step)
+    assert r"+ \lambda \cdot W^{(1)}" in tex  # the equation
+    assert "\n+ 0.05 \\cdot\n" in tex  # the numbers line: Xᵀ · δ + 0.05 · W = ∂L/∂W
+    Xt, _delta, W, dW = matrices(tex)
+    assert Xt == [["1", "3", "5", "7"], ["2", "4", "6", "8"]]  # seed 001's X, transposed
+    assert W == [["0.1", "0.2", "0.3"], ["0.4", "0.5", "0.6"]]  # seed 001's W⁽¹⁾, decayed
+    X, d = np.array(Xt, float).T, t.step("backward.1.delta").result.value
+    want = X.T @ d + 0.05 * np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    assert dW == [[format_value(v) for v in row] for row in want]
+    loss = step_latex(t.step("loss"))
+    assert r"+ (\lambda /2)\sum W^2" in loss  # the equation names λ
+    assert r"+ (0.05/2)\sum W^2 =" in loss  # the numbers line gives it
+    assert len(matrices(loss)) == 3  # A, Y and L: the weights are in ΣW², not drawn

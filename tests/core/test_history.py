@@ -262,3 +262,33 @@ def test_a_data_session_steps_through_its_mini_batches_as_train_does():
             assert a.tobytes() == b.tobytes(), k
         assert h.loss(k) == build_trace(shown).loss, k
     assert not np.array_equal(h.session(2).samples, h.session(1).samples)
+
+
+def test_the_kept_losses_are_the_loss_curves_through_edits_undos_and_the_budget():
+    """One record of the losses (metrics, every iteration reached): the History's kept
+    iterations read theirs from it, each exactly the trace's, whatever was dropped."""
+    s = example("xor")
+    h = History(s, max_iterations=4)
+    h.advance(6)  # iterations 1..7 reached, 4..7 kept
+    assert (h.first, h.last, h.metrics.first, h.metrics.last) == (4, 7, 1, 7)
+    assert [loss for _, loss in h.losses()] == h.metrics.losses()[3:].tolist()
+    assert h.metrics.losses()[:4].tolist() == XOR_LOSSES  # dropped from the History, drawn
+    before = h.session(5)
+    edited = with_block(before, "W", 1, 0, 0, np.array([[0.5]]))
+    tail = h.put(5, edited)  # 6, 7 dropped, from both
+    assert (h.last, h.metrics.last) == (5, 5)
+    assert h.loss(5) == h.metrics.at(5)[0] == build_trace(edited).loss
+    h.put(5, before, tail)  # the undo: 6, 7 back as they were
+    assert (h.last, h.metrics.last) == (7, 7)
+    expected = tail_source(s, 7)
+    assert h.loss(7) == h.metrics.at(7)[0] == build_trace(expected).loss
+    assert [loss for _, loss in h.losses()] == h.metrics.losses()[h.first - 1 :].tolist()
+    with pytest.raises(NnvizError, match="not kept"):
+        h.loss(1)  # recorded for the curve, but its session is gone
+
+
+def tail_source(s, k: int):
+    """Iteration k of `s`, by the trace."""
+    for _ in range(k - 1):
+        s = build_trace(s).next_session()
+    return s

@@ -1,6 +1,6 @@
 """The architecture panel: the layers and their units and activations, the loss, the batch
-reduction, the learning rate, whether biases train, the convention, the initialisation, and
-Reset (issue 11, "Edit everything").
+reduction, the learning rate, L2 weight decay λ, whether biases train, the convention, the
+initialisation, and Reset (issue 11, "Edit everything").
 
 Every change is a core edit (nnviz/core/edits.py) of the session on screen, handed to the
 Document as ONE undo step named for the Edit menu ("add a unit to layer 1", "convention →
@@ -16,8 +16,8 @@ edit, not "1" then "12".
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.clipboard import exact_text, parse_number
 from nnviz.app.document import Document
+from nnviz.app.guard import guarded
 from nnviz.app.theme import current_theme
 from nnviz.app.views.cell_editor import ERROR_COLOURS
 from nnviz.app.views.follow import follow, ignore
@@ -77,6 +78,24 @@ def units_label(layer: int, old: int, new: int) -> str:
     if new == old - 1:
         return f"remove a unit from layer {layer}"
     return f"units of layer {layer} {old} → {new}"
+
+
+class UndoPassThrough(QObject):
+    """Ctrl+Z (Ctrl+Shift+Z) in a field with nothing of its own to undo (redo) is the Edit
+    menu's. After Enter the field shows what the session holds and its own undo history is
+    empty (setText clears it), so the user's next Ctrl+Z takes back the edit just made;
+    a QLineEdit would otherwise swallow the key and do nothing."""
+
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 -- Qt's name
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(watched, QLineEdit):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.matches(QKeySequence.StandardKey.Undo):
+            return not watched.isUndoAvailable()  # True: the field never sees it
+        if event.matches(QKeySequence.StandardKey.Redo):
+            return not watched.isRedoAvailable()
+        return False
 
 
 class LayerRow:
@@ -174,6 +193,17 @@ class ArchitecturePanel(QWidget):
         self.learning_rate.setToolTip("η: 0.5, .5, 1e-3, 1/3 or 0,5; Enter applies it")
         self.learning_rate.setMinimumWidth(60)
         self.learning_rate.editingFinished.connect(self.set_learning_rate)
+        self.l2 = QLineEdit()
+        self.l2.setObjectName("l2Weight")
+        self.l2.setToolTip(
+            "λ of L2 weight decay: the loss gains (λ/2)·ΣW² (biases not decayed) and each "
+            "∂L/∂W gains λ·W; 0 turns it off. Enter applies it"
+        )
+        self.l2.setMinimumWidth(60)
+        self.l2.editingFinished.connect(self.set_l2)
+        self._undo_pass = UndoPassThrough(self)
+        for field in (self.learning_rate, self.l2):
+            field.installEventFilter(self._undo_pass)
         self.train_biases = QCheckBox("biases train")
         self.train_biases.setObjectName("trainBiases")
         self.train_biases.toggled.connect(self.set_train_biases)
@@ -203,6 +233,7 @@ class ArchitecturePanel(QWidget):
         form.addRow("Loss", self.loss)
         form.addRow("Reduction", self.reduction)
         form.addRow("Learning rate", self.learning_rate)
+        form.addRow("L2 weight decay λ", self.l2)
         form.addRow("", self.train_biases)
         form.addRow("Convention", self.convention)
 
@@ -303,6 +334,8 @@ class ArchitecturePanel(QWidget):
                 box.setCurrentText(text)
         with QSignalBlocker(self.learning_rate):
             self.learning_rate.setText(exact_text(s.learning_rate))  # reads back exactly
+        with QSignalBlocker(self.l2):
+            self.l2.setText(exact_text(s.l2))
         with QSignalBlocker(self.train_biases):
             self.train_biases.setChecked(s.train_biases)
         with QSignalBlocker(self.convention):
@@ -407,6 +440,21 @@ class ArchitecturePanel(QWidget):
             return False
         label = f"learning rate {format_value(old)} → {format_value(rate)}"
         return self.apply(label, lambda s: edits.set_learning_rate(s, rate))
+
+    def set_l2(self) -> bool:
+        """λ of the L2 penalty, typed as the learning rate is; the core refuses a negative."""
+        old = self.doc.session.l2
+        if self.l2.text().strip() == exact_text(old):
+            return False  # focus left the field unchanged
+        try:
+            l2 = parse_number(self.l2.text(), "L2 weight decay λ")
+        except NnvizError as e:
+            self.show_refusal(str(e))
+            return False  # the text stays, so the user can correct it
+        if l2 == old:
+            return False
+        label = f"L2 weight decay λ {format_value(old)} → {format_value(l2)}"
+        return self.apply(label, lambda s: edits.set_l2(s, l2))
 
     def set_train_biases(self, on: bool) -> bool:
         label = "biases train" if on else "biases frozen"
