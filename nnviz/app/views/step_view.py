@@ -260,8 +260,8 @@ class StepView(QWidget):
         font.setPixelSize(round(13 * self.scale))
         self.legend.set_visible(self.shared_scale)
         self.legend.set_scale(self.levels, theme, precision, font)
+        self._set_outlines(layout, theme)  # before the fit: its captions list outlined numbers
         self.fit_cells()
-        self._refresh_outlines()
         self.refreshed.emit()
 
     def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
@@ -401,6 +401,14 @@ class StepView(QWidget):
         if layout is None:
             return
         theme = current_theme()
+        self._set_outlines(layout, theme)
+        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
+            for item in self.matrices[: len(layout.matrices)]:
+                g = item._geometry
+                item.place(g.x(), g.y(), *item.px, right=self._canvas.width())
+
+    def _set_outlines(self, layout: StepLayout, theme: Theme) -> None:
+        """Outline the focused cell's term cells and frame the focused cell itself."""
         focus = self.doc.focus_cell()
         marks: dict[int, set[tuple[int, int]]] = {k: set() for k in range(len(layout.matrices))}
         selected: dict[int, tuple[int, int]] = {}
@@ -417,10 +425,6 @@ class StepView(QWidget):
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             item.set_outlines(marks[k], theme)
             item.set_selected(selected.get(k), theme)
-        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
-            for item in self.matrices[: len(layout.matrices)]:
-                g = item._geometry
-                item.place(g.x(), g.y(), *item.px, right=self._canvas.width())
 
     # --- the mouse ----------------------------------------------------------------------------
     def _cell_under(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
