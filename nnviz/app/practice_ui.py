@@ -93,6 +93,7 @@ class Practice(QObject):
         self.editor = AnswerEditor(self.step_view.canvas.viewport())
         self.feedback_html = ""
         self._was_visible: dict[str, bool] = {}
+        self._drawn_on = True  # practice was on when the step view last synced (first: sync)
         self._actions()
         self.panel = PracticePanel(self)
         scroll = QScrollArea()  # a long derivation scrolls rather than being cut
@@ -108,6 +109,7 @@ class Practice(QObject):
         self.controller.changed.connect(self.sync)
         self.controller.answered.connect(self._on_answered)
         self.step_view.refreshed.connect(self.sync)
+        self.dock.visibilityChanged.connect(lambda shown: shown and self._refresh_panel())
         self.step_view.canvas.viewport().installEventFilter(self)
         self.sync()
 
@@ -170,12 +172,16 @@ class Practice(QObject):
             counter.setVisible(not (self.doc.step.scalar and c.hidden()))
         self.reveal_action.setEnabled(c.on)
         self.next_exercise_action.setEnabled(bool(c.exercises()))
-        if not self.step_view.out_of_date:  # else synced when the step is drawn (`refreshed`)
+        # Off, and off when last drawn: nothing of practice is on the step (a step is drawn
+        # per key), and the panel waits until its dock is shown.
+        if not self.step_view.out_of_date and (c.on or self._drawn_on):
             self._sync_step_view()
+            self._drawn_on = c.on
         if self.editor.cell is not None and self.editor.cell not in c.hidden():
             self.editor.cell = None
             self.editor.hide()
-        self._refresh_panel()
+        if c.on or self.dock.isVisible():
+            self._refresh_panel()
 
     def _sync_step_view(self) -> None:
         """The result's blanks and marks, and no legend that says the answers."""
