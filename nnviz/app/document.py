@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from nnviz.app.announce import announce
 from nnviz.app.commands import (
     Block,
     Edit,
@@ -104,6 +105,7 @@ class Document(QObject):
     def __init__(self, session: Session, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+        self.batch: tuple[int, str] | None = None  # the change being announced (announce.py)
         self._reset(History(session), path)
         self._precision = 4
         self._theme = "light"
@@ -310,8 +312,8 @@ class Document(QObject):
         self.stop_term_walk()
         if iteration_changed:
             self._check_modified()
-            self.iterationChanged.emit(iteration)
-        self.cursorMoved.emit(index)
+        moved = [("iterationChanged", iteration)] if iteration_changed else []
+        announce(self, *moved, ("cursorMoved", index))
 
     # --- selection and hover ---------------------------------------------------------------
     def _matrix_of(self, target: str) -> np.ndarray | None:
@@ -520,15 +522,17 @@ class Document(QObject):
             self._selection = Cell(c.target, c.col, c.row)  # type: ignore[union-attr]
         self._keep_selection_if_present()
         self._check_modified()
+        said: list[tuple] = []
         if structure(session) != structure(shown_before):
-            self.structureChanged.emit()
+            said.append(("structureChanged",))
         if moved:
-            self.iterationChanged.emit(iteration)
+            said.append(("iterationChanged", iteration))
         if moved or self._index != index_before:
-            self.cursorMoved.emit(self._index)
-        self.traceRecomputed.emit()
+            said.append(("cursorMoved", self._index))
+        said.append(("traceRecomputed",))
         if transposed and self._selection is not None:
-            self.selectionChanged.emit()
+            said.append(("selectionChanged",))
+        announce(self, *said)
         return dropped
 
     # --- whole-session edits (the architecture panel) ---------------------------------------
@@ -566,14 +570,9 @@ class Document(QObject):
         history = History(session)
         history.trace(1)  # a session the core accepted always traces; fail before changing
         self._reset(history, path, unsaved)
-        self.sessionReplaced.emit()
-        self.structureChanged.emit()
-        self.filePathChanged.emit(path or "")
-        self.iterationChanged.emit(1)
-        self.cursorMoved.emit(0)
-        self.selectionChanged.emit()
-        if was_modified != unsaved:
-            self.modifiedChanged.emit(unsaved)
+        said = [("sessionReplaced",), ("structureChanged",), ("filePathChanged", path or "")]
+        said += [("iterationChanged", 1), ("cursorMoved", 0), ("selectionChanged",)]
+        announce(self, *said, *([("modifiedChanged", unsaved)] if was_modified != unsaved else []))
 
     def save(self) -> bool:
         """Save to the file it came from; False when it has none (the caller asks Save As)."""

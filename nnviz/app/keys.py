@@ -16,7 +16,7 @@ back), Ctrl+arrows move the selected cell, T walks the selected cell's terms.
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSlider,
@@ -53,6 +53,10 @@ CELL_KEYS: dict[Key, tuple[int, int]] = {
 DONE_KEYS = (Key.Key_Return, Key.Key_Enter, Key.Key_Escape)  # an edit committed or cancelled
 # In an editor that Enter or Esc released, these are typed, not stepped with: a clicker sends
 # only paging, arrows and its blank key.
+# The events the stepping keys' filter looks at.
+FILTERED = frozenset(
+    (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.MouseButtonPress)
+)
 TYPED = (Key.Key_Space, Key.Key_Backspace, Key.Key_N, Key.Key_T)
 # A focused slider (the playback speed) takes these; the clicker's paging keys still step.
 SLIDER_KEYS = (Key.Key_Left, Key.Key_Right, Key.Key_Up, Key.Key_Down, Key.Key_Home, Key.Key_End)
@@ -164,7 +168,13 @@ class SteppingKeys(QObject):
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # It sees every event of the application: most leave at once (a type check is
+        # cheaper than reading event.type(), an enum made anew each time).
+        if not isinstance(event, (QKeyEvent, QMouseEvent)):
+            return False
         kind = event.type()
+        if kind not in FILTERED:
+            return False
         if kind == QEvent.Type.MouseButtonPress:
             r = self.released
             inside = isinstance(watched, QWidget) and r is not None and r.isAncestorOf(watched)

@@ -93,6 +93,7 @@ class Practice(QObject):
         self.editor = AnswerEditor(self.step_view.canvas.viewport())
         self.feedback_html = ""
         self._was_visible: dict[str, bool] = {}
+        self._drawn_on = True  # practice was on when the step view last synced (first: sync)
         self._actions()
         self.panel = PracticePanel(self)
         scroll = QScrollArea()  # a long derivation scrolls rather than being cut
@@ -108,6 +109,7 @@ class Practice(QObject):
         self.controller.changed.connect(self.sync)
         self.controller.answered.connect(self._on_answered)
         self.step_view.refreshed.connect(self.sync)
+        self.dock.visibilityChanged.connect(lambda shown: shown and self._refresh_panel())
         self.step_view.canvas.viewport().installEventFilter(self)
         self.sync()
 
@@ -165,18 +167,32 @@ class Practice(QObject):
     # --- drawing ------------------------------------------------------------------------------
     def sync(self) -> None:
         c = self.controller
+        counter = getattr(self.window, "counter", None)  # it says the loss
+        if counter is not None:
+            counter.setVisible(not (self.doc.step.scalar and c.hidden()))
+        self.reveal_action.setEnabled(c.on)
+        self.next_exercise_action.setEnabled(bool(c.exercises()))
+        # Off, and off when last drawn: nothing of practice is on the step (a step is drawn
+        # per key), and the panel waits until its dock is shown.
+        if not self.step_view.out_of_date and (c.on or self._drawn_on):
+            self._sync_step_view()
+            self._drawn_on = c.on
+        if self.editor.cell is not None and self.editor.cell not in c.hidden():
+            self.editor.cell = None
+            self.editor.hide()
+        if c.on or self.dock.isVisible():
+            self._refresh_panel()
+
+    def _sync_step_view(self) -> None:
+        """The result's blanks and marks, and no legend that says the answers."""
+        c = self.controller
         view = self.step_view
         if c.on and view.layout_:  # the shared bar's and the result's legend ends are its values
             view.legend.set_visible(False)
             for spec, item in zip(view.layout_.matrices, view.matrices, strict=False):
                 if spec.is_result:
                     item.legend.setVisible(False)
-        counter = getattr(self.window, "counter", None)  # it says the loss
-        if counter is not None:
-            counter.setVisible(not (self.doc.step.scalar and c.hidden()))
-        self.reveal_action.setEnabled(c.on)
-        self.next_exercise_action.setEnabled(bool(c.exercises()))
-        host = self.step_view.matrix_view(RESULT) if self.step_view.layout_ else None
+        host = view.matrix_view(RESULT) if view.layout_ else None
         self.overlay.attach(host)
         if host is not None:
             revealed = c.revealed()
@@ -186,10 +202,6 @@ class Practice(QObject):
                 if c.on and (cell not in revealed or m.right)
             }
             self.overlay.show_state(host.shape, c.blank(), marks, c.rule())
-        if self.editor.cell is not None and self.editor.cell not in c.hidden():
-            self.editor.cell = None
-            self.editor.hide()
-        self._refresh_panel()
 
     def _refresh_panel(self) -> None:
         c = self.controller

@@ -142,8 +142,8 @@ def test_the_tooltip_says_the_tolerance_rule(qtbot, win):
     qtbot.keyClick(win, Qt.Key.Key_P)
     tip = win.practice.overlay.toolTip()
     assert "4 significant digits" in tip and "half a unit" in tip
-    win.doc.set_precision(2)
-    assert "2 significant digits" in win.practice.overlay.toolTip()
+    win.doc.set_precision(2)  # the step is drawn again before the next paint, the overlay too
+    qtbot.waitUntil(lambda: "2 significant digits" in win.practice.overlay.toolTip())
 
 
 def test_an_edit_clears_the_marks(qtbot, win):

@@ -175,3 +175,25 @@ def test_dark_cells_match_the_per_cell_rule(qapp):
     assert overlay._dark_cells().tolist() == [
         [overlay._is_dark(i, j) for j in range(7)] for i in range(6)
     ]
+
+
+def test_the_step_is_drawn_once_before_the_paint_however_many_changes_come_first(
+    qtbot, qapp, open_window, doc
+):
+    """Keys faster than the screen, or a run of undos: the step view is drawn for what is on
+    screen when the window paints (or when it is read), not once per change."""
+    from PySide6.QtCore import Qt
+
+    win = open_window(doc)
+    view = win.step_view
+    qapp.processEvents()
+    drawn = []
+    view.refreshed.connect(lambda: drawn.append(doc.step.id))
+    for _ in range(5):
+        qtbot.keyClick(win, Qt.Key.Key_Right)  # no event processing in between
+    assert drawn == [] and view.out_of_date
+    qapp.processEvents()  # the window's paint
+    assert drawn == [doc.trace.steps[5].id] and not view.out_of_date
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert doc.trace.steps[6].title in view.heading.text()  # read: drawn now, for step 6
+    assert drawn == [doc.trace.steps[5].id, doc.trace.steps[6].id]

@@ -8,6 +8,7 @@ and takes the presenter's type scale.
 
 from collections.abc import Callable
 
+from nnviz.app.announce import Coalesced
 from nnviz.app.document import Document
 
 # What a view shows changes with the trace, the number format and the theme...
@@ -36,14 +37,19 @@ def follow(
     with `iteration`, when the iteration does), `rebuild` (default: `redraw`) on a structural
     change, `focus` (default: `redraw`; `ignore` for none) when the focused cell changes, and
     `scale(factor)` when the type scale does. The ids the signals carry are dropped (PySide
-    calls a slot with the arguments it takes): views pull what they need.
+    calls a slot with the arguments it takes): views pull what they need. The signals of one
+    change (announce.py) redraw a view once.
     """
     names = SHOWN + (STEP if step else ()) + (("iterationChanged",) if iteration else ())
+    drawn: list = [None]  # the batch of signals (announce.py) the view last redrew for
     for name in names:
-        getattr(doc, name).connect(redraw)
-    doc.structureChanged.connect(rebuild or redraw)
+        Coalesced(doc, name, redraw, drawn)
+    Coalesced(doc, "structureChanged", rebuild or redraw, drawn if rebuild is None else [None])
     if focus is not ignore:
         for name in FOCUSED:
-            getattr(doc, name).connect(focus or redraw)
+            if focus is None:
+                Coalesced(doc, name, redraw, drawn)
+            else:
+                getattr(doc, name).connect(focus)
     if scale is not None:
         doc.scaleChanged.connect(scale)

@@ -33,6 +33,7 @@ class QuietLabel(QWidget):
         label.setParent(self)
         self.setSizePolicy(label.sizePolicy())
         self._measured: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._heights: dict[tuple[object, ...], int] = {}  # height for width, per text
         self._hints = self._measure()
 
     def _measure(self) -> tuple[object, ...]:
@@ -85,7 +86,15 @@ class QuietLabel(QWidget):
 
     @guarded(-1)
     def heightForWidth(self, width: int) -> int:
-        return self.label.heightForWidth(width)
+        # Asked again and again by the layouts above (lays the rich text out each time).
+        label = self.label
+        key = (label.text(), width, label.font().key(), label.textFormat(), label.wordWrap())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) >= MAX_REMEMBERED:
+                del self._heights[next(iter(self._heights))]
+            height = self._heights[key] = label.heightForWidth(width)
+        return height
 
     @guarded(False)
     def event(self, event: QEvent) -> bool:

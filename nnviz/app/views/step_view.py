@@ -12,7 +12,7 @@ comparing magnitudes. Cell sizes come from cell_fit: numbers first, the result's
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
@@ -55,38 +56,65 @@ def shared_levels(layout: StepLayout) -> tuple[float, float]:
     return -m, m
 
 
+class BuildBeforePaint(QObject):
+    """Draws an out-of-date step view before its window paints: on the window's update
+    request (so the heading beside the canvas is painted in the same pass), or, for a grab
+    or a paint without one, on the canvas's own paint."""
+
+    def __init__(self, view: "StepView") -> None:
+        super().__init__(view)
+        self.view = view
+        self.window: QObject | None = None
+
+    def watch(self, window: QObject) -> None:
+        if self.window is not None and isValid(self.window):
+            self.window.removeEventFilter(self)
+        self.window = window
+        window.installEventFilter(self)
+
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.view._dirty and event.type() in BEFORE_PAINT:
+            self.view._ensure()
+        return False
+
+
+BEFORE_PAINT = (QEvent.Type.UpdateRequest, QEvent.Type.Paint)
+
+
 class StepView(QWidget):
     refreshed = Signal()  # a step was drawn: practice mode redraws its overlay on the result
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
+        self._dirty = False  # the Document changed since the step was drawn
         self.setObjectName("stepView")
-        self.heading = QLabel()
-        self.heading.setObjectName("stepHeading")
-        self.heading.setWordWrap(True)
-        self.canvas = pg.GraphicsView(self, background=current_theme().window)
-        self.canvas.setObjectName("stepCanvas")
-        self.canvas.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
-        self.canvas.setAntialiasing(False)  # cells are axis-aligned; text stays antialiased
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        scene = self.canvas.scene()
-        self.matrices = [MatrixItem(k, scene) for k in range(SLOTS)]
+        self._heading = QLabel()
+        self._heading.setObjectName("stepHeading")
+        self._heading.setWordWrap(True)
+        self._canvas = pg.GraphicsView(self, background=current_theme().window)
+        self._canvas.setObjectName("stepCanvas")
+        self._canvas.setFrameShape(pg.QtWidgets.QFrame.Shape.NoFrame)
+        self._canvas.setAntialiasing(False)  # cells are axis-aligned; text stays antialiased
+        self._canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        scene = self._canvas.scene()
+        self._matrices = [MatrixItem(k, scene) for k in range(SLOTS)]
         # Operators kept laid out per text (rich text is slow to lay out), painted from
         # pixmaps; self.ops[k] is the one before matrix k, hidden when there is none.
         self._op_items = HtmlItems(scene, z=0)
         self.ops = [self._op_items.show(k, "") for k in range(SLOTS + 1)]
-        self.legend = ColourLegend(scene)
+        self._legend = ColourLegend(scene)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 12, 18, 8)
         outer.setSpacing(4)
-        outer.addWidget(QuietLabel(self.heading, self))  # a new step relayouts nothing
-        outer.addWidget(self.canvas, 1)
+        outer.addWidget(QuietLabel(self._heading, self))  # a new step relayouts nothing
+        outer.addWidget(self._canvas, 1)
         self.scale = doc.scale  # type size factor: 1 at a desk, larger in presenter mode
         self.shared_scale = False  # one colour scale for all matrices (else one each)
-        self.layout_: StepLayout | None = None
-        self.levels = (-1.0, 1.0)  # the shared scale (what the colour bar shows)
-        self.slot_levels: list[tuple[float, float]] = []  # each shown matrix's scale
+        self._layout: StepLayout | None = None
+        self._levels = (-1.0, 1.0)  # the shared scale (what the colour bar shows)
+        self._slot_levels: list[tuple[float, float]] = []  # each shown matrix's scale
         self._op_html = [""] * (SLOTS + 1)
         self._captions: list[tuple[str, str, str]] = []  # per slot: label, shape, note
         self._background = current_theme().name  # the canvas background's theme
@@ -96,47 +124,113 @@ class StepView(QWidget):
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
         self.cell_editor = CellEditor(self)  # a double-click edits W, b, X or Y in place
+        self._builder = BuildBeforePaint(self)
+        self._canvas.viewport().installEventFilter(self._builder)
         follow(doc, self.refresh, self._refresh_outlines, scale=self.set_scale)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.refresh()
+
+    # --- drawn when needed --------------------------------------------------------------------
+    # A change of the Document only marks the step view out of date; it is drawn before the
+    # next paint (or when read). Several changes between two paints (an undo announcing its
+    # step, its iteration and its trace; keys faster than the screen; a run of undos) draw
+    # it once, with what is on screen then.
+    def refresh(self) -> None:
+        """The step, its numbers or its look changed: draw it again before the next paint."""
+        self._dirty = True
+        self._canvas.viewport().update()
+        window = self.window()
+        if window is not self._builder.window:
+            self._builder.watch(window)
+
+    @property
+    def out_of_date(self) -> bool:
+        """The Document changed since the step was drawn (it is drawn before the next paint,
+        and `refreshed` says so)."""
+        return self._dirty
+
+    def _ensure(self) -> bool:
+        """Draw the step now if it is out of date; True when it was."""
+        if not self._dirty:
+            return False
+        self._dirty = False
+        self._draw()
+        return True
+
+    @property
+    def canvas(self) -> pg.GraphicsView:
+        self._ensure()
+        return self._canvas
+
+    @property
+    def layout_(self) -> StepLayout | None:
+        self._ensure()
+        return self._layout
+
+    @property
+    def matrices(self) -> list[MatrixItem]:
+        self._ensure()
+        return self._matrices
+
+    @property
+    def levels(self) -> tuple[float, float]:
+        self._ensure()
+        return self._levels
+
+    @property
+    def slot_levels(self) -> list[tuple[float, float]]:
+        self._ensure()
+        return self._slot_levels
+
+    @property
+    def heading(self) -> QLabel:
+        self._ensure()
+        return self._heading
+
+    @property
+    def legend(self) -> ColourLegend:
+        self._ensure()
+        return self._legend
 
     # --- refresh -----------------------------------------------------------------------------
     def set_scale(self, scale: float) -> None:
         self.scale = scale
         self.refresh()
+        self._ensure()  # a change of look, not of the Document: drawn at once
 
     def set_shared_scale(self, on: bool) -> None:
         """One colour scale for every matrix of the step (True) or one each (False)."""
         if on != self.shared_scale:
             self.shared_scale = on
             self.refresh()
+            self._ensure()
 
     def levels_of(self, name: str) -> tuple[float, float]:
         """The colour scale matrix `name` (or RESULT) is drawn on now."""
         return self.slot_levels[self._slot(name)]
 
-    def refresh(self) -> None:
+    def _draw(self) -> None:
         step = self.doc.step
         theme = current_theme()
         # A new step drops the Document's hover: the cell under a resting pointer is new too.
         self._hovered = None
         layout = step_layout(step)
-        self.layout_ = layout
-        self.levels = shared_levels(layout)
+        self._layout = layout
+        self._levels = shared_levels(layout)
         lut = self._lookup_table(theme)
         precision = self.doc.precision
         floors = self._floors.floors(step, self.doc.trace.steps)
         if theme.name != self._background:
             # Only on a theme change: a new background brush repaints the whole viewport.
             self._background = theme.name
-            self.canvas.setBackground(theme.window)
+            self._canvas.setBackground(theme.window)
         self.heading.setText(
             f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
             f"{step_heading(step)}</span>"
         )
         n = len(layout.matrices)
         self._set_operators(layout, theme)
-        self.slot_levels = []
+        self._slot_levels = []
         self._captions = []
         legend_px = round(12 * self.scale)
         for k, item in enumerate(self.matrices):
@@ -145,7 +239,7 @@ class StepView(QWidget):
                 continue
             shown = layout.matrices[k]
             levels = self.levels if self.shared_scale else symmetric_levels(shown.values)
-            self.slot_levels.append(levels)
+            self._slot_levels.append(levels)
             item.overlay.max_font_px = MAX_FONT_PX * self.scale
             item.set_matrix(
                 shown.values,
@@ -162,12 +256,13 @@ class StepView(QWidget):
             self._captions.append((shown.label, shown.shape, shown.note))
             self._set_caption(k, theme, "")
             item.set_visible(True)
-        font = self.font()
-        font.setPixelSize(round(13 * self.scale))
         self.legend.set_visible(self.shared_scale)
-        self.legend.set_scale(self.levels, theme, precision, font)
+        if self.shared_scale:  # else hidden: set when shown (the toggle draws the step)
+            font = self.font()
+            font.setPixelSize(round(13 * self.scale))
+            self.legend.set_scale(self.levels, theme, precision, font)
+        self._set_outlines(layout, theme)  # before the fit: its captions list outlined numbers
         self.fit_cells()
-        self._refresh_outlines()
         self.refreshed.emit()
 
     def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
@@ -198,7 +293,7 @@ class StepView(QWidget):
         """The operators between the matrices, smaller when the canvas is narrow."""
         n = len(layout.matrices)
         # Operators grow less than numbers with the type scale: their room is the numbers'.
-        op_px = round(min(28.0, max(16.0, self.canvas.width() / 44)) * min(self.scale, 1.15))
+        op_px = round(min(28.0, max(16.0, self._canvas.width() / 44)) * min(self.scale, 1.15))
         for k, op in enumerate(self.ops):
             text = layout.texts[k] if k <= n else ""
             html = (
@@ -213,6 +308,8 @@ class StepView(QWidget):
 
     def fit_cells(self) -> None:
         """Size the cells to the space the canvas has now and lay the equation out."""
+        if self._ensure():  # drawn, and so laid out, just now
+            return
         layout = self.layout_
         if layout is None:
             return
@@ -221,7 +318,7 @@ class StepView(QWidget):
         n = len(layout.matrices)
         items = self.matrices[:n]
         ops = [op for op in self.ops if op.isVisible()]
-        width, height = self.canvas.width(), self.canvas.height()
+        width, height = self._canvas.width(), self._canvas.height()
         ops_w = sum(op.boundingRect().width() for op in ops)
         gap = GAP if width >= 800 else GAP // 2
         gaps = gap * (n + len(ops) + 1)
@@ -264,7 +361,7 @@ class StepView(QWidget):
             grown = True
         if grown:
             place_all(mid)
-        flush_scene(self.canvas.scene())
+        flush_scene(self._canvas.scene())
 
     def _refresh_colour_only(self, theme: Theme) -> bool:
         """A matrix whose numbers do not fit says so under it, and lists the numbers of its
@@ -294,14 +391,25 @@ class StepView(QWidget):
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.fit_cells()
+        if not self._dirty:  # else laid out when drawn
+            self.fit_cells()
 
     # --- outlines ---------------------------------------------------------------------------
     def _refresh_outlines(self) -> None:
+        if self._dirty:  # outlined when drawn
+            return
         layout = self.layout_
         if layout is None:
             return
         theme = current_theme()
+        self._set_outlines(layout, theme)
+        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
+            for item in self.matrices[: len(layout.matrices)]:
+                g = item._geometry
+                item.place(g.x(), g.y(), *item.px, right=self._canvas.width())
+
+    def _set_outlines(self, layout: StepLayout, theme: Theme) -> None:
+        """Outline the focused cell's term cells and frame the focused cell itself."""
         focus = self.doc.focus_cell()
         marks: dict[int, set[tuple[int, int]]] = {k: set() for k in range(len(layout.matrices))}
         selected: dict[int, tuple[int, int]] = {}
@@ -318,10 +426,6 @@ class StepView(QWidget):
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             item.set_outlines(marks[k], theme)
             item.set_selected(selected.get(k), theme)
-        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
-            for item in self.matrices[: len(layout.matrices)]:
-                g = item._geometry
-                item.place(g.x(), g.y(), *item.px, right=self.canvas.width())
 
     # --- the mouse ----------------------------------------------------------------------------
     def _cell_under(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
@@ -407,7 +511,7 @@ class StepView(QWidget):
     def cell_point(self, name: str, i: int, j: int, at: tuple[float, float] = (0.5, 0.5)):
         """Cell (i, j) of matrix `name` in the canvas viewport's coordinates (a QPoint)."""
         scene = self.matrix_view(name).cell_scene_pos(i, j, at)
-        return self.canvas.mapFromScene(scene)
+        return self._canvas.mapFromScene(scene)
 
     def cell_text(self, row: int, col: int, name: str = RESULT) -> str:
         return self.matrix_view(name).cell_text(row, col)
