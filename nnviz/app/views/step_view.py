@@ -196,14 +196,13 @@ class StepView(QWidget):
     def set_scale(self, scale: float) -> None:
         self.scale = scale
         self.refresh()
-        self._ensure()  # a change of look, not of the Document: drawn at once
 
     def set_shared_scale(self, on: bool) -> None:
         """One colour scale for every matrix of the step (True) or one each (False)."""
         if on != self.shared_scale:
             self.shared_scale = on
             self.refresh()
-            self._ensure()
+            self._ensure()  # at once: the colour bar it shows is laid out with the window
 
     def levels_of(self, name: str) -> tuple[float, float]:
         """The colour scale matrix `name` (or RESULT) is drawn on now."""
