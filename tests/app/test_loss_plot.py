@@ -200,3 +200,20 @@ def test_a_hundred_thousand_iterations_are_all_kept_and_drawn_decimated(qtbot, d
     assert not np.isnan(ys).any()
     _move_to(qtbot, plot, 54_321, 3.0)
     assert "iteration 54321" in plot.readout.toPlainText()
+
+
+def test_the_x_axis_grows_in_steps_and_keeps_the_last_marker_whole(qtbot, window, doc):
+    """Each new range relabels and repaints the axes: the axis ends at 5, 6, 8, 10, 12.5,
+    15, 20, ... (at most a quarter past the last iteration), not one further each time."""
+    plot = window.loss_plot
+    vb = plot.getPlotItem().vb
+    ends = {}
+    for k in range(2, 23):
+        doc.go_to_iteration(k)
+        ends[k] = vb.viewRange()[0][1]
+        box = vb.sceneBoundingRect()
+        centre = _scene_point(plot, k, doc.loss)
+        assert box.right() - centre.x() >= 13 / 2  # the 13 px marker whole
+    assert ends[2] == ends[5] and ends[6] < ends[7] == ends[8] < ends[9] == ends[10]
+    assert ends[11] == ends[12] < ends[13] == ends[15] < ends[16] == ends[20] < ends[21]
+    assert all(8 <= ends[k] < 9 for k in (7, 8))  # 8 and a marker's half

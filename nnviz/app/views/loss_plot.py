@@ -39,6 +39,19 @@ TEST_LOSS = {"light": "#c0580a", "dark": "#f5a35c"}
 ACCURACY = {"light": "#2e7d32", "dark": "#7fd18b"}
 
 
+X_ENDS = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8)  # × 10^k: where the x axis may end
+
+
+def x_end(last: int) -> float:
+    """Where the x axis ends for a curve up to iteration `last`: the next of 5, 6, 8, 10,
+    12.5, 15, 20, ... (at most a quarter further). The axis grows in these steps, not every
+    iteration: a new range relabels and repaints the axes, the plot's costliest paint, on
+    every new iteration while stepping or playing."""
+    last = max(last, 5)
+    scale = 10.0 ** math.floor(math.log10(last))
+    return next((f * scale for f in (*X_ENDS, 10) if f * scale >= last), float(last))
+
+
 def y_top(losses: "list[float] | np.ndarray") -> float:
     """The top of the y axis: above the largest finite loss, itself finite."""
     a = np.asarray(losses, dtype=float)
@@ -180,7 +193,7 @@ class LossPlot(pg.PlotWidget):
         if tip != self.toolTip():
             self.setToolTip(tip)
         size = (self.width(), self.height())
-        self._set("range", (m.first, max(m.last, 5), top, size), self._set_range)
+        self._set("range", (m.first, x_end(m.last), top, size), self._set_range)
         hint = (1.25, edge, len(m) < 2)
         self._set("hint", hint, self._set_hint, *hint)
         flush_scene(self.scene())
@@ -254,12 +267,12 @@ class LossPlot(pg.PlotWidget):
         self.marker.setData([k], [loss])
 
     def _set_range(self) -> None:
-        """From the first iteration recorded to the last, with room at each end for a
-        marker's half (EDGE_PX): a pixel margin, whatever the number of iterations; and
+        """From the first iteration recorded to the axis's end (x_end), with room at each end
+        for a marker's half (EDGE_PX): a pixel margin, whatever the number of iterations; and
         from a little below 0 (the same margin: a loss near 0, where training goes, keeps
         its marker whole) to above the largest loss (HEADROOM)."""
         m = self.doc.history.metrics
-        first, last = m.first, max(m.last, 5)
+        first, last = m.first, x_end(m.last)
         top = self._shown["top"]
         vb = self.getPlotItem().vb
         width = max(vb.width(), 4 * EDGE_PX)
