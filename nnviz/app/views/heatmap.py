@@ -20,7 +20,13 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
-from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX, CellOverlay, font_px_for
+from nnviz.app.views.cell_overlay import (
+    MIN_FONT_PX,
+    MIN_TEXT_CELL_PX,
+    CellOverlay,
+    cell_h_for,
+    font_px_for,
+)
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.legend import add_mini_legend
 from nnviz.app.views.pg_helpers import HtmlItems
@@ -218,12 +224,23 @@ class MatrixItem:
         rows, cols = self._shape
         return max(1, round(cols * cw)) + 2 * MARGIN, max(1, round(rows * ch)) + 2 * MARGIN
 
-    def cell_width(self, ch: float) -> float:
-        """How wide cells `ch` tall must be for the widest number to fit (at least square)."""
+    def cell_width(self, ch: float, lines: int = 1) -> float:
+        """How wide cells `ch` tall must be for the widest number to fit (at least square);
+        with `lines` = 2, the narrower of that and the numbers on two lines (cell_overlay's
+        rule), a two-line cell at least half as wide as it is tall."""
         if ch < MIN_TEXT_CELL_PX:
             return ch
-        font_px = font_px_for(ch, self.overlay.max_font_px)
-        return max(ch, self.overlay.widest(font_px) + CELL_PAD_PX)
+        overlay = self.overlay
+        one = max(ch, overlay.widest(font_px_for(ch, overlay.max_font_px)) + CELL_PAD_PX)
+        if lines == 1 or ch < cell_h_for(MIN_FONT_PX, 2):
+            return one
+        two = overlay.widest(font_px_for(ch, overlay.max_font_px, 2), 2) + CELL_PAD_PX
+        return min(one, max(ch / 2, two))
+
+    def font_in(self, cw: float, ch: float) -> int:
+        """The font size the numbers get in `cw` × `ch` cells (0: hidden, colours only)."""
+        font = self.overlay.fit(cw, ch)
+        return font.pixelSize() if font is not None else 0
 
     def place(self, x: float, y: float, cw: float, ch: float, right: float = 1e9) -> None:
         """Put the plot's top-left at (x, y) with `cw` × `ch` cells, the caption under it
