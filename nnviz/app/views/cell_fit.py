@@ -16,8 +16,9 @@ A lone number (the loss) always keeps a cell big enough for it.
 When that leaves an operand in colours only or its numbers smaller than OPERAND_FONT_PX, the
 same order is tried again with the operands' long numbers allowed on two lines (cell_overlay's
 rule: broken after the decimal point, in a taller, narrower cell), then with every matrix's,
-and the best of the three kept: more matrices printed and the result at its wished size (in
-the order of 3 and 4), then the larger smallest operand number, then the larger result.
+and the best of the three kept (of those still printing every matrix the first printed):
+more matrices printed and the result at its wished size (in the order of 3 and 4), then the
+larger smallest operand number, then the larger result.
 """
 
 import math
@@ -118,7 +119,15 @@ def fit(
     wished = OPERAND_FONT_PX * scale
     if all(f >= wished for k, f in enumerate(fonts) if k != result):
         return one
-    tries = [one] + [_fit(items, result, avail_w, avail_h, scale, wrap) for wrap in (1, 2)]
+    # A wrapped fit must keep every matrix the one-line fit printed: trading a printed
+    # operand for another (a 12×2 W shrunk to unreadable squares) is no gain.
+    printed = [f > 0 for f in fonts]
+    tries = [one]
+    for wrap in (1, 2):
+        fitted = _fit(items, result, avail_w, avail_h, scale, wrap)
+        now = _fonts(items, fitted[0])
+        if all(f > 0 for f, was in zip(now, printed, strict=True) if was):
+            tries.append(fitted)
     want = RESULT_FONT_PX * scale
     return max(tries, key=lambda fitted: _merit(items, result, fitted[0], want, scale > 1.0))
 
