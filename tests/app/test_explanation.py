@@ -74,6 +74,33 @@ def test_t_marks_the_walked_term_in_the_derivation(qtbot, window, doc):
     press(Qt.Key.Key_T)
     press(Qt.Key.Key_T)  # past the last term: every term's cells again, nothing marked
     assert doc.term_walk == -1 and _marked(panel) == []
+    press(Qt.Key.Key_T)
+    assert _marked(panel) == ["X[0,0]·W[0,1]", "1·0.2"]
+    press(Qt.Key.Key_Escape)  # Esc stops the walk
+    assert doc.term_walk == -1 and _marked(panel) == []
+    assert doc.selection is not None  # the cell stays selected
+
+
+def test_esc_in_presenter_mode_stops_the_walk_before_it_leaves(qtbot, window, doc):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    def press(key):
+        qtbot.keyClick(QApplication.focusWidget() or window, key)
+
+    window.set_presenter(True, full_screen=False)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.step_view.setFocus()
+    doc.select_cell(RESULT, 0, 0)
+    press(Qt.Key.Key_T)
+    press(Qt.Key.Key_T)
+    assert _marked(window.explanation_panel) == ["X[0,1]·W[1,0]", "2·0.4"]
+    press(Qt.Key.Key_Escape)
+    assert doc.term_walk == -1 and _marked(window.explanation_panel) == []
+    assert window.presenter  # still presenting: only the walk stopped
+    press(Qt.Key.Key_Escape)
+    assert not window.presenter
 
 
 def test_a_term_hidden_in_a_long_sum_is_not_marked_elsewhere():
