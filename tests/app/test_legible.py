@@ -159,6 +159,21 @@ def test_presenter_result_digits_read_at_half_size(qapp, example):
                     assert item.overlay.font_px >= MIN_OPERAND_FONT_PX, (step.id, shown.label)
 
 
+@pytest.mark.parametrize("example", ["seed001-network", "column-batch"])
+def test_desk_numbers_are_never_smaller_than_a_desk_results(qapp, example):
+    """At 1400×900 every number of every step is painted at least RESULT_FONT_PX (14 px):
+    column-batch's loss operands were 11 px and its δ⁽¹⁾ 10 px, with the canvas half empty."""
+    from nnviz.app.views.cell_fit import RESULT_FONT_PX
+
+    with prepared_window(_session(example), None, size=DESK) as win:
+        doc, view = win.doc, win.step_view
+        for step in doc.trace.steps:
+            doc.go_to(step.id)
+            paint_window(win)
+            for shown, item in zip(view.layout_.matrices, view.matrices, strict=False):
+                assert item.overlay.font_px >= RESULT_FONT_PX, (step.id, shown.label)
+
+
 @pytest.mark.parametrize(
     ("example", "sid", "size", "presenter"),
     [

@@ -13,12 +13,12 @@ Tried in order, the first that fits the canvas wins:
    to print, its caption says so and the selected cell's numbers are printed elsewhere.
 A lone number (the loss) always keeps a cell big enough for it.
 
-When that leaves an operand in colours only or its numbers smaller than OPERAND_FONT_PX, the
-same order is tried again with the operands' long numbers allowed on two lines (cell_overlay's
-rule: broken after the decimal point, in a taller, narrower cell), then with every matrix's,
-and the best of the three kept (of those still printing every matrix the first printed):
-more matrices printed and the result at its wished size (in the order of 3 and 4), then the
-larger smallest operand number, then the larger result.
+When that leaves an operand in colours only or its numbers smaller than the result's wished
+RESULT_FONT_PX, the same order is tried again with the operands' long numbers allowed on two
+lines (cell_overlay's rule: broken after the decimal point, in a taller, narrower cell), then
+with every matrix's, and the best kept (of those still printing every matrix the first did):
+more matrices printed and the result at its wished size (in the order of 3 and 4), or else the
+smallest operand number at least WRAP_GAIN larger (two lines read less easily than one).
 """
 
 import math
@@ -39,6 +39,7 @@ MIN_SCALAR_CELL_PX = 32.0  # ... and this big when the other matrices need the r
 RESULT_FONT_PX = 14.0  # the result's numbers at least this big, at scale 1, when they fit
 OPERAND_FONT_PX = 11.0  # beside a big result, the operands' numbers at least this, if they can
 MIN_SQUARE_PX = 4.0
+WRAP_GAIN = 1.2  # numbers on two lines must be this much larger than on one to be chosen
 
 Cell = tuple[float, float]
 
@@ -116,20 +117,25 @@ def fit(
     """Each item's cell (width, height) and whether its numbers are printed."""
     one = _fit(items, result, avail_w, avail_h, scale, wrap=0)
     fonts = _fonts(items, one[0])
-    wished = OPERAND_FONT_PX * scale
-    if all(f >= wished for k, f in enumerate(fonts) if k != result):
+    want = RESULT_FONT_PX * scale
+    # Operands smaller than the result wished for are worth a try on two lines.
+    if all(f >= want for k, f in enumerate(fonts) if k != result):
         return one
     # A wrapped fit must keep every matrix the one-line fit printed: trading a printed
     # operand for another (a 12×2 W shrunk to unreadable squares) is no gain.
     printed = [f > 0 for f in fonts]
-    tries = [one]
+    best, best_merit = one, _merit(items, result, one[0], want, scale > 1.0)
     for wrap in (1, 2):
         fitted = _fit(items, result, avail_w, avail_h, scale, wrap)
-        now = _fonts(items, fitted[0])
-        if all(f > 0 for f, was in zip(now, printed, strict=True) if was):
-            tries.append(fitted)
-    want = RESULT_FONT_PX * scale
-    return max(tries, key=lambda fitted: _merit(items, result, fitted[0], want, scale > 1.0))
+        if not all(f > 0 for f, was in zip(_fonts(items, fitted[0]), printed, strict=True) if was):
+            continue
+        merit = _merit(items, result, fitted[0], want, scale > 1.0)
+        # Two lines read less easily than one: worth it for more matrices printed, a result
+        # at its wished size, or the smallest operand number at least WRAP_GAIN larger.
+        gain = merit[2] >= WRAP_GAIN * best_merit[2] and merit[2] > best_merit[2]
+        if merit[:2] > best_merit[:2] or (merit[:2] == best_merit[:2] and gain):
+            best, best_merit = fitted, merit
+    return best
 
 
 def _fonts(items: Sequence[Sized], cells: Sequence[Cell]) -> list[int]:
