@@ -7,7 +7,8 @@ colours only (see `split_number`): broken just after its decimal point, the sign
 and point above and the fraction below (`-0.` / `0002307`), both lines left-aligned in a block
 centred in the cell. A line ending in "." is never a whole number, so it reads as continued;
 an exponent form breaks before its `e` (`1.5` / `e-07`), anything else in the middle. Two lines
-are used only when they give a larger font than one line in the same cell.
+are used only when they give a larger font than one line in the same cell, and only for the
+numbers wider than the matrix's widest line (the shorter ones stay whole).
 """
 
 # ruff: noqa: N802 -- Qt's names: overrides (paint, boundingRect)
@@ -366,7 +367,13 @@ class CellOverlay(pg.GraphicsObject):
                         p.drawText(box, centre, txt)
                     continue
                 metrics = QFontMetricsF(font)
+                # Only a number wider than the matrix's widest line is broken: the others
+                # fit as they are (in "1.5" beside "-0.0002307" the 1.5 stays whole).
+                line = self.widest(font.pixelSize(), 2) + 0.5
                 for box, txt in boxes:  # two lines, left-aligned in a block centred in the cell
+                    if metrics.horizontalAdvance(txt) <= line:
+                        p.drawText(box, centre, txt)
+                        continue
                     parts = split_number(txt) or (txt,)
                     w = max(metrics.horizontalAdvance(part) for part in parts)
                     inner = QRectF(box.center().x() - w / 2, box.top(), w + 1, box.height())
