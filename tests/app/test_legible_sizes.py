@@ -5,6 +5,8 @@ only"; a lecture-size result (up to 8×8) prints its numbers (but in the 1024×7
 heading has the height its wrapped lines need; the selected cell's derivation shows (or
 scrolls to) its last line."""
 
+import itertools
+
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
@@ -64,3 +66,33 @@ def test_nothing_is_clipped(qapp, example, presenter, size):
         assert panel.last_line_visible(), example
         if panel.note.isVisible():
             assert panel.note.geometry().top() >= panel.body.geometry().bottom()
+
+
+def _legends(view):
+    return [
+        item.legend
+        for item in view.matrices[: len(view.layout_.matrices)]
+        if item.legend.isVisible()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("example", "sid", "size", "presenter"),
+    [
+        ("seed000-chain", "update.1.b", (1920, 1080), True),  # 1×1 matrices, wide legends
+        ("xor", "loss", (1024, 768), False),  # Z⁽²⁾ 1×4 in colour squares beside A⁽²⁾
+    ],
+)
+def test_a_legend_wider_than_its_matrix_is_compact(qapp, example, sid, size, presenter):
+    """`−0.8427 ▭▭ +0.8427` under a matrix narrower than it ran into the next matrix's
+    legend; such a legend is drawn compact (the strip over its two labels), clear of it."""
+    with prepared_window(
+        load_session(example_path(example)), sid, size=size, presenter=presenter
+    ) as win:
+        legends = _legends(win.step_view)
+        assert any(legend.compact for legend in legends)
+        boxes = [legend.sceneBoundingRect() for legend in legends]
+        for a, b in itertools.pairwise(boxes):
+            assert a.right() <= b.left(), (a, b)
+        for legend in legends:
+            assert legend.labels()[0].startswith("-") and legend.labels()[1].startswith("+")

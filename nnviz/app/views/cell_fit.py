@@ -131,8 +131,10 @@ def fit(
             continue
         merit = _merit(items, result, fitted[0], want, scale > 1.0)
         # Two lines read less easily than one: worth it for more matrices printed, a result
-        # at its wished size, or the smallest operand number at least WRAP_GAIN larger.
-        gain = merit[2] >= WRAP_GAIN * best_merit[2] and merit[2] > best_merit[2]
+        # at its wished size, or the smallest operand number at least WRAP_GAIN larger (with
+        # no operand printed either way, its colour squares: tiny ones crowd their captions).
+        k = 2 if merit[2] or best_merit[2] else 3
+        gain = merit[k] >= WRAP_GAIN * best_merit[k] and merit[k] > best_merit[k]
         if merit[:2] > best_merit[:2] or (merit[:2] == best_merit[:2] and gain):
             best, best_merit = fitted, merit
     return best
@@ -147,13 +149,15 @@ def _merit(
 ) -> tuple[float, ...]:
     """How good a fit reads (larger is better): matrices printed and the result up to its
     wished size (on a projector the result first: it must read from the back row; at a desk
-    every number printed first), then the smallest operand number, then the result's."""
+    every number printed first), then the smallest operand number, then the smallest operand
+    cell."""
     fonts = _fonts(items, cells)
     ops = [f for k, f in enumerate(fonts) if k != result]
     printed = sum(f > 0 for f in fonts)
     res = min(fonts[result], want)
     first = (res, printed) if projector else (printed, res)
-    return *first, min(ops, default=0), fonts[result]
+    smallest = min((min(cells[k]) for k in range(len(items)) if k != result), default=0.0)
+    return *first, min(ops, default=0), smallest
 
 
 def _fit(

@@ -199,9 +199,10 @@ class CellOverlay(pg.GraphicsObject):
         return self._font
 
     def _fit_two_lines(self, cell_w: float, cell_h: float) -> int | None:
-        """The largest font writing every number on two lines in the cell, or None (a
-        matrix too big to measure cell by cell stays on one line)."""
-        if self._values.size > MAX_MEASURED_CELLS or cell_h < cell_h_for(MIN_FONT_PX, 2):
+        """The largest font writing every number on two lines in the cell, or None (a lone
+        number, the loss, keeps its one line; a matrix too big to measure cell by cell too)."""
+        size_ok = 1 < self._values.size <= MAX_MEASURED_CELLS
+        if not size_ok or cell_h < cell_h_for(MIN_FONT_PX, 2):
             return None
         size = font_px_for(cell_h, self.max_font_px, 2)
         while size >= MIN_FONT_PX:

@@ -35,6 +35,7 @@ __all__ = ["MARGIN", "MatrixImage", "MatrixItem"]
 
 MARGIN = 5  # px around the matrix, so outlines on its edge are not clipped
 CELL_PAD_PX = 8.0  # a cell is this much wider than its widest number (fit() needs 6)
+LEGEND_OVERHANG_PX = 8.0  # a one-line legend may be this much wider than its matrix
 
 
 def cell_rects(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -261,6 +262,8 @@ class MatrixItem:
         cw = self.caption.boundingRect().width()
         cx = min(max(0.0, rect.center().x() - cw / 2), right - cw)
         self.caption.setPos(round(max(0.0, cx)), rect.bottom() - 2)
+        # A legend much wider than its matrix would run into the next one's: compact it.
+        self.legend.set_compact(self.legend.full_width > rect.width() + LEGEND_OVERHANG_PX)
         lw, _ = self.legend.size
         below = rect.bottom() - 2 + self.caption.boundingRect().height()
         lx = min(max(2.0, rect.center().x() - lw / 2), right - lw - 2)
@@ -289,6 +292,12 @@ class MatrixItem:
         self.plot.setVisible(on)
         self.caption.setVisible(on)
         self.legend.setVisible(on and self.legend_on)
+
+    def under_width(self) -> float:
+        """The width of what is under the matrix: its caption and, when shown, its legend
+        (the step view keeps this much room for the matrix, so neighbours never overlap)."""
+        w = self.caption.boundingRect().width()
+        return max(w, self.legend.size[0] + 4) if self.legend_on else w
 
     def under_height(self) -> float:
         """The caption's height and, when shown, the small legend's under it."""
