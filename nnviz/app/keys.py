@@ -71,6 +71,7 @@ KEYMAP: tuple[tuple[str, str], ...] = (
     ("Click a cell", "select it: its operands are outlined and its sum written out"),
     ("Ctrl+arrows", "move the selected cell (none selected: the result's first cell)"),
     ("T", "walk the selected cell's terms: each term's operand cells lit in turn"),
+    ("Esc while walking", "stop the walk (a second Esc leaves presenter mode)"),
     ("B or .", "blank the screen (black); any key brings it back"),
     ("Enter / Esc in an editor", "commit / cancel the edit: the stepping keys step again"),
     ("Arrows / Esc on the speed slider", "change the playback speed / step with them again"),
@@ -185,12 +186,19 @@ class SteppingKeys(QObject):
         if kind == QEvent.Type.ShortcutOverride and mine and self.enabled and self.blanked():
             event.accept()  # no shortcut (F5, Ctrl+Z) while blank: the key unblanks only
             return True
+        override = kind == QEvent.Type.ShortcutOverride and mine and self.enabled
+        if override and self._stops_walk(event):  # type: ignore[arg-type]
+            event.accept()  # Esc stops T's walk first, not presenter mode: a key press
+            return False
         if kind != QEvent.Type.KeyPress or not self.enabled:
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window:
             return False
         if self.blanked() and _is_key(event):  # type: ignore[arg-type]
             self.unblank()  # any key brings the screen back, and does only that
+            return True
+        if self._stops_walk(event):  # type: ignore[arg-type]
+            self.doc.stop_term_walk()  # type: ignore[attr-defined]
             return True
         focus = QApplication.focusWidget()
         action = step_action(event)  # type: ignore[arg-type]
@@ -209,6 +217,15 @@ class SteppingKeys(QObject):
             return False
         self._do(action)
         return True
+
+    def _stops_walk(self, event: QKeyEvent) -> bool:
+        """Esc while T walks a cell's terms (and no editor has the key)."""
+        return (
+            event.key() == Key.Key_Escape
+            and event.modifiers() & ~Mod.KeypadModifier == Mod.NoModifier
+            and getattr(self.doc, "term_walk", -1) >= 0
+            and not self._is_editor(QApplication.focusWidget())
+        )
 
     def _note_done(self, focus: QWidget | None, event: QKeyEvent) -> None:
         """Enter or Esc in an editor hands the stepping keys back; any other key in the

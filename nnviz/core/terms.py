@@ -13,6 +13,8 @@ import numpy as np
 from nnviz.core.formatting import DEFAULT_PRECISION, format_value
 
 SHOWN_TERMS = 6  # longer sums show their first terms and the last, and say how many
+# Around a marked term while its lines are built (`term_spans`); never in a shown number.
+_OPEN, _CLOSE = "\x02", "\x03"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,25 +81,47 @@ class Explanation:
             ]
         return self.joiner.join(parts)
 
-    def symbolic(self) -> str:
-        head, tail = self._head_tail([t.symbolic for t in self.terms])
+    @staticmethod
+    def _mark(texts: list[str], mark: int | None) -> list[str]:
+        if mark is None or not 0 <= mark < len(texts):
+            return texts
+        return [f"{_OPEN}{t}{_CLOSE}" if n == mark else t for n, t in enumerate(texts)]
+
+    def symbolic(self, mark: int | None = None) -> str:
+        head, tail = self._head_tail(self._mark([t.symbolic for t in self.terms], mark))
         return "".join([self.wrap_symbolic.format(self._joined(head)), *(f" + {t}" for t in tail)])
 
-    def numeric(self, precision: int = DEFAULT_PRECISION) -> str:
+    def numeric(self, precision: int = DEFAULT_PRECISION, mark: int | None = None) -> str:
         texts = [t.text(precision, n == 0) for n, t in enumerate(self.terms)]
-        head, tail = self._head_tail(texts)
+        head, tail = self._head_tail(self._mark(texts, mark))
         k = format_value(self.k, precision) if self.k is not None else ""
         body = self.wrap_numeric.replace("{k}", k).format(self._joined(head))
         return "".join([body, *(f" + {t}" for t in tail)])
 
     def lines(self, precision: int = DEFAULT_PRECISION) -> list[str]:
         """The derivation: `name = symbolic`, `= numbers`, `= value`."""
-        out = [f"{self.name} = {self.symbolic()}"]
+        return self._lines(precision, None)
+
+    def _lines(self, precision: int, mark: int | None) -> list[str]:
+        out = [f"{self.name} = {self.symbolic(mark)}"]
         numeric, value = self.numeric(precision), format_value(self.result, precision)
         if numeric not in (self.symbolic(), value):
-            out.append(f"= {numeric}")
+            out.append(f"= {self.numeric(precision, mark)}")
         out.append(f"= {value}")
         return out
+
+    def term_spans(self, k: int, precision: int = DEFAULT_PRECISION) -> list[tuple[int, int, int]]:
+        """Where term k is written in `lines(precision)`: (line, start, end) per place, the
+        symbolic line's and the numbers' (none when a long sum hides it behind its "…")."""
+        spans = []
+        for n, line in enumerate(self._lines(precision, k)):
+            while _OPEN in line:
+                start = line.index(_OPEN)
+                line = line.replace(_OPEN, "", 1)
+                end = line.index(_CLOSE)
+                line = line.replace(_CLOSE, "", 1)
+                spans.append((n, start, end))
+        return spans
 
     def text(self, precision: int = DEFAULT_PRECISION) -> str:
         """The derivation on one line, ending on the cell's value."""

@@ -18,6 +18,7 @@ PRESENTER = (1024, 768)
 DESK = (1400, 900)
 MIN_RESULT_FONT_PX = 20  # presenter mode at 1024×768: the result's numbers at least this...
 MIN_DIGIT_PX = 14  # ... so a digit is at least this tall (7 px in a picture at half size)
+MIN_OPERAND_FONT_PX = 16  # ... and the operands' numbers at least this (were 10 px)
 
 
 def _session(name: str):
@@ -153,6 +154,69 @@ def test_presenter_result_digits_read_at_half_size(qapp, example):
             assert overlay.numbers_drawn, step.id
             assert overlay.font_px >= MIN_RESULT_FONT_PX, (step.id, overlay.font_px)
             assert _digit_height(overlay.font_px) >= MIN_DIGIT_PX, step.id
+            for shown, item in zip(view.layout_.matrices, view.matrices, strict=False):
+                if not shown.is_result:  # column-batch's ∂L/∂A⁽¹⁾ was drawn at 10 px
+                    assert item.overlay.font_px >= MIN_OPERAND_FONT_PX, (step.id, shown.label)
+
+
+@pytest.mark.parametrize("example", ["seed001-network", "column-batch"])
+def test_desk_numbers_are_never_smaller_than_a_desk_results(qapp, example):
+    """At 1400×900 every number of every step is painted at least RESULT_FONT_PX (14 px):
+    column-batch's loss operands were 11 px and its δ⁽¹⁾ 10 px, with the canvas half empty."""
+    from nnviz.app.views.cell_fit import RESULT_FONT_PX
+
+    with prepared_window(_session(example), None, size=DESK) as win:
+        doc, view = win.doc, win.step_view
+        for step in doc.trace.steps:
+            doc.go_to(step.id)
+            paint_window(win)
+            for shown, item in zip(view.layout_.matrices, view.matrices, strict=False):
+                assert item.overlay.font_px >= RESULT_FONT_PX, (step.id, shown.label)
+
+
+@pytest.mark.parametrize(
+    ("example", "sid", "size", "presenter"),
+    [
+        ("softmax-classifier", "backward.1.delta", DESK, False),
+        ("column-batch", "backward.1.delta", PRESENTER, True),
+        ("softmax-classifier", "backward.2.backprop", PRESENTER, True),
+    ],
+)
+def test_long_numbers_wrap_before_a_matrix_falls_back_to_colours(
+    qapp, example, sid, size, presenter
+):
+    """∂L/∂A⁽¹⁾ and Z⁽¹⁾ (−0.09975, 0.005639, −3.522 …) were colours only here: too wide for
+    their cells on one line. Written on two lines (broken after the point) every number of
+    every matrix is printed, never below the smallest font, and no caption says
+    "colours only"."""
+    from nnviz.app.views.cell_overlay import MIN_FONT_PX
+    from nnviz.core.formatting import format_value
+
+    with prepared_window(_session(example), sid, size=size, presenter=presenter) as win:
+        paint_window(win)
+        view = win.step_view
+        items = view.matrices[: len(view.layout_.matrices)]
+        for shown, item in zip(view.layout_.matrices, items, strict=True):
+            assert _every_cell_printed(item), shown.label
+            assert "colours only" not in item.caption.toPlainText()
+            assert item.overlay.font_px >= MIN_FONT_PX, shown.label
+            i, j = 0, 0
+            if not shown.is_result:
+                want = format_value(float(shown.values[i, j]), win.doc.precision)
+                assert item.cell_text(i, j) == want
+        wrapped = [item for item in items if item.overlay.lines == 2]
+        assert wrapped  # what made the room: at least one matrix on two lines
+
+
+def test_a_long_number_breaks_after_its_point():
+    from nnviz.app.views.cell_overlay import split_number
+
+    assert split_number("-0.0002307") == ("-0.", "0002307")
+    assert split_number("0.08274") == ("0.", "08274")
+    assert split_number("-1.5e-07") == ("-1.5", "e-07")
+    assert split_number("12345678") == ("1234", "5678")
+    assert split_number("-123.") is not None and split_number("-123.")[1]  # never empty
+    assert split_number("0.5") is None and split_number("nan") is None
 
 
 def test_presenter_mode_scales_the_numbers_not_only_the_cells(qapp):

@@ -1,6 +1,14 @@
 """The numbers and the grid over one heatmap, painted in device pixels: only the visible
 cells, only when they fit, white on dark cells and near-black on light ones, greyed on
 broadcast copies, bold italic when not finite (inf, nan); NaN cells hatched.
+
+A number too wide for its cell is written on two lines before the matrix falls back to
+colours only (see `split_number`): broken just after its decimal point, the sign, integer part
+and point above and the fraction below (`-0.` / `0002307`), both lines left-aligned in a block
+centred in the cell. A line ending in "." is never a whole number, so it reads as continued;
+an exponent form breaks before its `e` (`1.5` / `e-07`), anything else in the middle. Two lines
+are used only when they give a larger font than one line in the same cell, and only for the
+numbers wider than the matrix's widest line (the shorter ones stay whole).
 """
 
 # ruff: noqa: N802 -- Qt's names: overrides (paint, boundingRect)
@@ -30,19 +38,39 @@ from nnviz.core.formatting import format_cell, format_value, is_rounding_zero
 MIN_FONT_PX = 9.0
 MAX_FONT_PX = 26.0  # at scale 1; presenter mode and Ctrl+plus scale it
 FONT_PER_CELL_PX = 0.45  # a number's font is this fraction of its cell's height
+FONT_PER_CELL_2_PX = 0.34  # ... and of a cell holding a number on two lines
 MIN_TEXT_CELL_PX = 18.0  # below this the numbers hide (and a tooltip gives them)
 MIN_GRID_CELL_PX = 7.0
 MAX_MEASURED_CELLS = 600  # wider cells for long numbers only where numbers can show
 
 
-def font_px_for(cell_h: float, max_px: float = MAX_FONT_PX) -> float:
-    """The size of a cell's number for a cell `cell_h` pixels tall (at most `max_px`)."""
-    return max(MIN_FONT_PX, min(max_px, cell_h * FONT_PER_CELL_PX))
+def _per_cell(lines: int) -> float:
+    return FONT_PER_CELL_PX if lines == 1 else FONT_PER_CELL_2_PX
 
 
-def cell_h_for(font_px: float) -> float:
+def font_px_for(cell_h: float, max_px: float = MAX_FONT_PX, lines: int = 1) -> float:
+    """The size of a cell's number for a cell `cell_h` pixels tall (at most `max_px`), the
+    number written on `lines` lines (1 or 2)."""
+    return max(MIN_FONT_PX, min(max_px, cell_h * _per_cell(lines)))
+
+
+def cell_h_for(font_px: float, lines: int = 1) -> float:
     """The cell height whose number is `font_px` tall (the inverse of `font_px_for`)."""
-    return max(MIN_TEXT_CELL_PX, font_px / FONT_PER_CELL_PX)
+    return max(MIN_TEXT_CELL_PX, font_px / _per_cell(lines))
+
+
+def split_number(text: str) -> tuple[str, str] | None:
+    """A number's two lines (the module's rule), or None when it is too short to gain from
+    a break (at most 3 characters: "0", "-1", "nan")."""
+    if len(text) <= 3:
+        return None
+    if "e" in text:
+        k = text.index("e")
+    elif "." in text and text.index(".") + 1 < len(text):
+        k = text.index(".") + 1
+    else:
+        k = (len(text) + 1) // 2
+    return text[:k], text[k:]
 
 
 def dark_table(lut: np.ndarray) -> np.ndarray:
@@ -71,8 +99,10 @@ class CellOverlay(pg.GraphicsObject):
         self.max_font_px = MAX_FONT_PX  # the type scale's largest number
         self.font_px = 0  # the font size of the last paint's numbers (0: none drawn)
         self._texts: dict[tuple[int, int], str] = {}
-        self._fits: dict[tuple[object, ...], int | None] = {}  # fit() per cell size
-        self._widest: dict[int, float] = {}  # font px -> width of the widest number
+        # fit() per cell size: (font px, lines) or None
+        self._fits: dict[tuple[object, ...], tuple[int, int] | None] = {}
+        self._widest: dict[tuple[int, int], float] = {}  # (font px, lines) -> widest number
+        self.lines = 1  # the numbers are written on one line or two (the last fit)
         self._theme = current_theme()
         self._font = QFont(MONO)
         self.numbers_drawn = False  # whether the last paint could show the numbers
@@ -93,7 +123,7 @@ class CellOverlay(pg.GraphicsObject):
             self._dark_lut, self._dark_of = dark_table(lut), lut
         self._texts = {}
         self._fits = {}
-        self._widest: dict[int, float] = {}
+        self._widest = {}
         self._dark = None
         self._nan: np.ndarray | None = None
         self._finite: np.ndarray | None = None
@@ -146,7 +176,8 @@ class CellOverlay(pg.GraphicsObject):
         return range(i0, i1), range(j0, j1)
 
     def fit(self, cell_w: float, cell_h: float) -> QFont | None:
-        """The font that fits every visible number in its cell, or None (numbers hidden).
+        """The font that fits every visible number in its cell, or None (numbers hidden);
+        `self.lines` says whether they are written on one line or two (the larger font wins).
         Remembered per cell size and visible cells until the values change: the step view
         asks on each refresh, and measuring a 64×10 matrix's numbers takes milliseconds."""
         if min(cell_w, cell_h) < MIN_TEXT_CELL_PX or self._values.size == 0:
@@ -154,13 +185,31 @@ class CellOverlay(pg.GraphicsObject):
         rows, cols = self._visible()
         key = (round(cell_w, 3), round(cell_h, 3), rows, cols, self.max_font_px)
         if key not in self._fits:
-            px = self._fit_px(cell_w, cell_h, rows, cols)
-            self._fits[key] = px
-        px = self._fits[key]
-        if px is None:
+            one = self._fit_px(cell_w, cell_h, rows, cols)
+            two = self._fit_two_lines(cell_w, cell_h)
+            if two is not None and (one is None or two > one):
+                self._fits[key] = (two, 2)
+            else:
+                self._fits[key] = None if one is None else (one, 1)
+        fitted = self._fits[key]
+        if fitted is None:
             return None
+        px, self.lines = fitted
         self._font.setPixelSize(px)
         return self._font
+
+    def _fit_two_lines(self, cell_w: float, cell_h: float) -> int | None:
+        """The largest font writing every number on two lines in the cell, or None (a lone
+        number, the loss, keeps its one line; a matrix too big to measure cell by cell too)."""
+        size_ok = 1 < self._values.size <= MAX_MEASURED_CELLS
+        if not size_ok or cell_h < cell_h_for(MIN_FONT_PX, 2):
+            return None
+        size = font_px_for(cell_h, self.max_font_px, 2)
+        while size >= MIN_FONT_PX:
+            if self.widest(size, 2) <= cell_w - 6:
+                return round(size)
+            size -= 1
+        return None
 
     def _fit_px(self, cell_w: float, cell_h: float, rows: range, cols: range) -> int | None:
         if len(rows) * len(cols) > 2500:
@@ -181,21 +230,24 @@ class CellOverlay(pg.GraphicsObject):
             size -= 1
         return None
 
-    def widest(self, font_px: float) -> float:
-        """The width of the widest number at `font_px` (0 when there are too many to show)."""
+    def widest(self, font_px: float, lines: int = 1) -> float:
+        """The width of the widest number at `font_px` (0 when there are too many to show),
+        written on `lines` lines (1, or 2: then the widest line of any number)."""
         if self._values.size == 0 or self._values.size > MAX_MEASURED_CELLS:
             return 0.0
         size = round(font_px)
-        if size not in self._widest:
+        if (size, lines) not in self._widest:
             rows, cols = self._values.shape
             texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
+            if lines == 2:
+                texts = {part for t in texts for part in (split_number(t) or (t,))}
             self._font.setPixelSize(size)
             if QFontInfo(self._font).fixedPitch():  # the widest is the longest: measure those
                 longest = max(len(t) for t in texts)
                 texts = {t for t in texts if len(t) == longest}
             metrics = QFontMetricsF(self._font)
-            self._widest[size] = max(metrics.horizontalAdvance(t) for t in texts)
-        return self._widest[size]
+            self._widest[size, lines] = max(metrics.horizontalAdvance(t) for t in texts)
+        return self._widest[size, lines]
 
     @guarded(None)
     def paint(self, p: QPainter, *args: object) -> None:
@@ -306,12 +358,27 @@ class CellOverlay(pg.GraphicsObject):
                 box = QRectF(cx - half_w, cy - half_h, cell_w, cell_h)
                 cells[key].append((box, self.text(i, j)))
         centre = Qt.AlignmentFlag.AlignCenter
+        block = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         for (colour, font), boxes in zip(styles, cells, strict=True):
             if boxes:
                 p.setPen(colour)
                 p.setFont(font)
-                for box, txt in boxes:
-                    p.drawText(box, centre, txt)
+                if self.lines == 1:
+                    for box, txt in boxes:
+                        p.drawText(box, centre, txt)
+                    continue
+                metrics = QFontMetricsF(font)
+                # Only a number wider than the matrix's widest line is broken: the others
+                # fit as they are (in "1.5" beside "-0.0002307" the 1.5 stays whole).
+                line = self.widest(font.pixelSize(), 2) + 0.5
+                for box, txt in boxes:  # two lines, left-aligned in a block centred in the cell
+                    if metrics.horizontalAdvance(txt) <= line:
+                        p.drawText(box, centre, txt)
+                        continue
+                    parts = split_number(txt) or (txt,)
+                    w = max(metrics.horizontalAdvance(part) for part in parts)
+                    inner = QRectF(box.center().x() - w / 2, box.top(), w + 1, box.height())
+                    p.drawText(inner, block, "\n".join(parts))
 
     def _nan_mask(self) -> np.ndarray:
         if self._nan is None:

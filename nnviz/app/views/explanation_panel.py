@@ -3,14 +3,19 @@
 Its lines sit in a scroll area: a long derivation (the softmax loss's, one term per sample)
 is never cut or overlapped by its footnote, it scrolls; `needed_height` says how much room
 the lines want, so the window can give the panel just that (colour_ui.fit_bottom_panel).
+While T walks the selected cell's terms, the walked term is marked in the sum (bold on the
+theme's highlight colour), in its symbolic line and in its numbers, as the step view lights
+its operand cells.
 """
+
+import html
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.startup import MONO
-from nnviz.app.theme import current_theme
+from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow
 from nnviz.app.views.mathtext import math_html
 
@@ -53,6 +58,7 @@ class ExplanationPanel(QWidget):
         layout.addWidget(self.scroll)
         self.scale = 1.0
         self._lines: list[str] = []
+        self.marked: int = -1  # the term marked now (the walk's), -1: none
         follow(doc, self.refresh, scale=self.set_scale)
         self.refresh()
 
@@ -104,7 +110,16 @@ class ExplanationPanel(QWidget):
         self.title.setText(f"<span style='font-size:{size}px'><b>Cell {where}</b></span>")
         indent = " " * (len(expl.name) + 1)
         shown = [self._lines[0], *(indent + line for line in self._lines[1:])]
-        self.body.setText("\n".join(shown))
+        walk = self.doc.term_walk if self.doc.focus_cell() == self.doc.selection else -1
+        spans = expl.term_spans(walk, self.doc.precision) if walk >= 0 else []
+        self.marked = walk if spans else -1
+        if spans:
+            shifts = [0] + [len(indent)] * (len(shown) - 1)
+            self.body.setTextFormat(Qt.TextFormat.RichText)
+            self.body.setText(_marked_html(shown, spans, shifts, theme))
+        else:
+            self.body.setTextFormat(Qt.TextFormat.PlainText)
+            self.body.setText("\n".join(shown))
         self.note.setText(
             f"<span style='font-size:{round(13 * self.scale)}px; color:{theme.muted}'>"
             f"{expl.note}</span>"
@@ -112,3 +127,21 @@ class ExplanationPanel(QWidget):
             else ""
         )
         self.note.setVisible(bool(expl.note))
+
+
+def _marked_html(
+    lines: list[str], spans: list[tuple[int, int, int]], shifts: list[int], theme: Theme
+) -> str:
+    """The lines as rich text, spaces kept, each (line, start, end) span marked."""
+    style = f"background-color:{theme.highlight}; color:{theme.highlight_text}; font-weight:bold"
+    out = []
+    for n, line in enumerate(lines):
+        cuts = sorted((s + shifts[n], e + shifts[n]) for m, s, e in spans if m == n)
+        parts, at = [], 0
+        for start, end in cuts:
+            parts.append(html.escape(line[at:start]))
+            parts.append(f"<span style='{style}'>{html.escape(line[start:end])}</span>")
+            at = end
+        parts.append(html.escape(line[at:]))
+        out.append("".join(parts))
+    return "<div style='white-space:pre-wrap'>" + "<br>".join(out) + "</div>"

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
-from nnviz.app.views.cell_overlay import MIN_TEXT_CELL_PX, CellOverlay, font_px_for
+from nnviz.app.views.cell_overlay import (
+    MIN_FONT_PX,
+    MIN_TEXT_CELL_PX,
+    CellOverlay,
+    cell_h_for,
+    font_px_for,
+)
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.legend import add_mini_legend
 from nnviz.app.views.pg_helpers import HtmlItems
@@ -29,6 +35,7 @@ __all__ = ["MARGIN", "MatrixImage", "MatrixItem"]
 
 MARGIN = 5  # px around the matrix, so outlines on its edge are not clipped
 CELL_PAD_PX = 8.0  # a cell is this much wider than its widest number (fit() needs 6)
+LEGEND_OVERHANG_PX = 8.0  # a one-line legend may be this much wider than its matrix
 
 
 def cell_rects(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -218,12 +225,23 @@ class MatrixItem:
         rows, cols = self._shape
         return max(1, round(cols * cw)) + 2 * MARGIN, max(1, round(rows * ch)) + 2 * MARGIN
 
-    def cell_width(self, ch: float) -> float:
-        """How wide cells `ch` tall must be for the widest number to fit (at least square)."""
+    def cell_width(self, ch: float, lines: int = 1) -> float:
+        """How wide cells `ch` tall must be for the widest number to fit (at least square);
+        with `lines` = 2, the narrower of that and the numbers on two lines (cell_overlay's
+        rule), a two-line cell at least half as wide as it is tall."""
         if ch < MIN_TEXT_CELL_PX:
             return ch
-        font_px = font_px_for(ch, self.overlay.max_font_px)
-        return max(ch, self.overlay.widest(font_px) + CELL_PAD_PX)
+        overlay = self.overlay
+        one = max(ch, overlay.widest(font_px_for(ch, overlay.max_font_px)) + CELL_PAD_PX)
+        if lines == 1 or ch < cell_h_for(MIN_FONT_PX, 2):
+            return one
+        two = overlay.widest(font_px_for(ch, overlay.max_font_px, 2), 2) + CELL_PAD_PX
+        return min(one, max(ch / 2, two))
+
+    def font_in(self, cw: float, ch: float) -> int:
+        """The font size the numbers get in `cw` × `ch` cells (0: hidden, colours only)."""
+        font = self.overlay.fit(cw, ch)
+        return font.pixelSize() if font is not None else 0
 
     def place(self, x: float, y: float, cw: float, ch: float, right: float = 1e9) -> None:
         """Put the plot's top-left at (x, y) with `cw` × `ch` cells, the caption under it
@@ -244,6 +262,8 @@ class MatrixItem:
         cw = self.caption.boundingRect().width()
         cx = min(max(0.0, rect.center().x() - cw / 2), right - cw)
         self.caption.setPos(round(max(0.0, cx)), rect.bottom() - 2)
+        # A legend much wider than its matrix would run into the next one's: compact it.
+        self.legend.set_compact(self.legend.full_width > rect.width() + LEGEND_OVERHANG_PX)
         lw, _ = self.legend.size
         below = rect.bottom() - 2 + self.caption.boundingRect().height()
         lx = min(max(2.0, rect.center().x() - lw / 2), right - lw - 2)
@@ -272,6 +292,12 @@ class MatrixItem:
         self.plot.setVisible(on)
         self.caption.setVisible(on)
         self.legend.setVisible(on and self.legend_on)
+
+    def under_width(self) -> float:
+        """The width of what is under the matrix: its caption and, when shown, its legend
+        (the step view keeps this much room for the matrix, so neighbours never overlap)."""
+        w = self.caption.boundingRect().width()
+        return max(w, self.legend.size[0] + 4) if self.legend_on else w
 
     def under_height(self) -> float:
         """The caption's height and, when shown, the small legend's under it."""

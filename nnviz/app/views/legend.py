@@ -79,7 +79,9 @@ class ColourLegend:
 
 
 class MiniLegend(QGraphicsItem):
-    """A matrix's own scale: `−m ▭▭▭ +m`, the map's colours from −m to +m between them."""
+    """A matrix's own scale: `−m ▭▭▭ +m`, the map's colours from −m to +m between them;
+    compact (the strip over its two labels) under a matrix narrower than that line, so it
+    never runs into the next matrix's."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -90,18 +92,33 @@ class MiniLegend(QGraphicsItem):
         self._font = QFont()
         self._strip_w = 60.0
         self._rect = QRectF()
+        self.compact = False
+        self.full_width = 0.0  # the width of the one-line form
 
     def set_scale(
         self, levels: tuple[float, float], theme: Theme, precision: int, font_px: int
     ) -> None:
-        self.prepareGeometryChange()
         self._labels = end_labels(levels, precision)
         self._stops, self._text = theme.map_stops, QColor(theme.muted)
         self._font.setPixelSize(max(8, font_px))
-        metrics = QFontMetricsF(self._font)
         self._strip_w = max(40.0, 4.5 * font_px)
-        width = sum(metrics.horizontalAdvance(t) for t in self._labels) + self._strip_w + 12
-        self._rect = QRectF(0, 0, width, max(metrics.height(), STRIP_H * font_px / 11))
+        self._layout()
+
+    def set_compact(self, on: bool) -> None:
+        if on != self.compact:
+            self.compact = on
+            self._layout()
+
+    def _layout(self) -> None:
+        self.prepareGeometryChange()
+        metrics = QFontMetricsF(self._font)
+        labels_w = sum(metrics.horizontalAdvance(t) for t in self._labels)
+        self.full_width = labels_w + self._strip_w + 12
+        line_h = max(metrics.height(), STRIP_H * self._font.pixelSize() / 11)
+        if self.compact:
+            self._rect = QRectF(0, 0, max(labels_w + 8, 40.0), line_h * 0.64 + metrics.height())
+        else:
+            self._rect = QRectF(0, 0, self.full_width, line_h)
         self.update()
 
     @property
@@ -115,17 +132,7 @@ class MiniLegend(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
-    @guarded(None)
-    def paint(self, p: QPainter, *args: object) -> None:
-        metrics = QFontMetricsF(self._font)
-        low, high = self._labels
-        h = self._rect.height()
-        p.setFont(self._font)
-        p.setPen(self._text)
-        low_w = metrics.horizontalAdvance(low)
-        p.drawText(QRectF(0, 0, low_w, h), Qt.AlignmentFlag.AlignVCenter, low)
-        x0 = low_w + 6
-        strip = QRectF(x0, h / 2 - h * 0.32, self._strip_w, h * 0.64)
+    def _strip(self, p: QPainter, strip: QRectF) -> None:
         gradient = QLinearGradient(QPointF(strip.left(), 0), QPointF(strip.right(), 0))
         n = len(self._stops)
         for k, colour in enumerate(self._stops):
@@ -134,6 +141,26 @@ class MiniLegend(QGraphicsItem):
         p.setPen(QPen(self._text, 0))
         p.drawRect(strip)
         p.setPen(self._text)
+
+    @guarded(None)
+    def paint(self, p: QPainter, *args: object) -> None:
+        metrics = QFontMetricsF(self._font)
+        low, high = self._labels
+        w, h = self._rect.width(), self._rect.height()
+        p.setFont(self._font)
+        p.setPen(self._text)
+        if self.compact:  # the strip, then −m under its left end and +m under its right
+            text_h = metrics.height()
+            self._strip(p, QRectF(0.5, 0.5, w - 1, h - text_h - 1))
+            below = QRectF(0, h - text_h, w, text_h)
+            p.drawText(below, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, low)
+            p.drawText(below, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, high)
+            return
+        low_w = metrics.horizontalAdvance(low)
+        p.drawText(QRectF(0, 0, low_w, h), Qt.AlignmentFlag.AlignVCenter, low)
+        x0 = low_w + 6
+        strip = QRectF(x0, h / 2 - h * 0.32, self._strip_w, h * 0.64)
+        self._strip(p, strip)
         right = QRectF(strip.right() + 6, 0, self._rect.width() - strip.right() - 6, h)
         p.drawText(right, Qt.AlignmentFlag.AlignVCenter, high)
 
