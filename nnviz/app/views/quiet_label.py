@@ -14,7 +14,7 @@ box, not the label.
 
 # ruff: noqa: N802 -- Qt's names: overrides (sizeHint, resizeEvent)
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QCoreApplication, QEvent, QSize
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -103,6 +103,16 @@ class QuietLabel(QWidget):
             self._sync()
             return True
         return super().event(event)
+
+    def settle(self) -> None:
+        """Pass a new text's room on now, not on the next turn of the event loop: the layout
+        above is then done before the window paints (else the first paint after a heading
+        grows a line shows it cut)."""
+        if self._measure() != self._hints:
+            self._sync()
+            parent = self.parentWidget()
+            if parent is not None:
+                QCoreApplication.sendPostedEvents(parent, QEvent.Type.LayoutRequest)
 
     def _sync(self) -> None:
         hints = self._measure()

@@ -108,7 +108,8 @@ class StepView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 12, 18, 8)
         outer.setSpacing(4)
-        outer.addWidget(QuietLabel(self._heading, self))  # a new step relayouts nothing
+        self._heading_box = QuietLabel(self._heading, self)  # a new step relayouts nothing
+        outer.addWidget(self._heading_box)
         outer.addWidget(self._canvas, 1)
         self.scale = doc.scale  # type size factor: 1 at a desk, larger in presenter mode
         self.shared_scale = False  # one colour scale for all matrices (else one each)
@@ -138,6 +139,12 @@ class StepView(QWidget):
     def refresh(self) -> None:
         """The step, its numbers or its look changed: draw it again before the next paint."""
         self._dirty = True
+        # The heading at once: a new height must be laid out before the paint, not after.
+        self._heading.setText(
+            f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
+            f"{step_heading(self.doc.step)}</span>"
+        )
+        self._heading_box.settle()
         self._canvas.viewport().update()
         window = self.window()
         if window is not self._builder.window:
@@ -223,10 +230,6 @@ class StepView(QWidget):
             # Only on a theme change: a new background brush repaints the whole viewport.
             self._background = theme.name
             self._canvas.setBackground(theme.window)
-        self.heading.setText(
-            f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
-            f"{step_heading(step)}</span>"
-        )
         n = len(layout.matrices)
         self._set_operators(layout, theme)
         self._slot_levels = []
@@ -334,7 +337,12 @@ class StepView(QWidget):
         mid = max((height - under_h) / 2, tallest_px / 2 + 4)
 
         def place_all(mid: float) -> None:
-            x = max((width - total) / 2, 0)
+            # Each matrix centred in a slot as wide as its caption and legend, when they fit:
+            # a 1×1 matrix's legend is wider than it, and would run into the next one's.
+            slots = [max(w, item.under_width()) for item, (w, _) in zip(items, boxes, strict=True)]
+            if sum(slots) - sum(w for w, _ in boxes) + total > width:
+                slots = [w for w, _ in boxes]
+            x = max((width - (total + sum(slots) - sum(w for w, _ in boxes))) / 2, 0)
             for k in range(n + 1):
                 op = self.ops[k]
                 if op.isVisible():
@@ -343,8 +351,8 @@ class StepView(QWidget):
                     x += r.width() + gap
                 if k < n:
                     w, h = boxes[k]
-                    items[k].place(x, mid - h / 2, *cells[k], right=width)
-                    x += w + gap
+                    items[k].place(x + (slots[k] - w) / 2, mid - h / 2, *cells[k], right=width)
+                    x += slots[k] + gap
             legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
             self.legend.place(x, max(4.0, mid - legend_h / 2), legend_h)
 
