@@ -77,6 +77,29 @@ def open_window(qtbot, qapp) -> Iterator[object]:
 
 
 @pytest.fixture
+def keep(qtbot, qapp):
+    """Hold a widget made by a test until its teardown, then close and delete it while the
+    application runs (as open_window does for windows): pytest-qt's addWidget keeps only a
+    weak reference, and a pyqtgraph view whose last reference was a test's local can be
+    collected by Python's GC while it paints, in the event processing after the test
+    (a segfault: "Cannot destroy paint device that is being painted")."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    held: list[object] = []
+
+    def hold(widget):
+        held.append(widget)  # not qtbot.addWidget: it would close them again after this
+        return widget
+
+    yield hold
+    for widget in held:
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+
+
+@pytest.fixture
 def window(open_window, doc):
     """The main window on seed 001's network, shown offscreen at a fixed size."""
     return open_window(doc)

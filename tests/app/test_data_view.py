@@ -170,13 +170,12 @@ def test_a_hidden_dock_waits_until_shown(qtbot, open_window, example_doc):
 
 
 @pytest.mark.parametrize("name", ["softmax-classifier", "plane"])
-def test_classes_and_regressions_colour_the_map_as_pyqtgraph_would(qtbot, example_doc, name):
+def test_classes_and_regressions_colour_the_map_as_pyqtgraph_would(keep, example_doc, name):
     """The map's pixels are made here from a table; pyqtgraph's own mapping of the core's
     grid (its levels and lookup table: classes 0…n by their colours, a regression ±max|Y|
     on the colour scale) gives the same bytes."""
     doc = example_doc(name)
-    view = DataView(doc)
-    qtbot.addWidget(view)
+    view = keep(DataView(doc))
     view.resize(300, 300)
     view.show()
     doc.go_to_iteration(50)
@@ -198,3 +197,21 @@ def test_classes_and_regressions_colour_the_map_as_pyqtgraph_would(qtbot, exampl
 
 def data_samples(s):
     return (s.X,) if s.data is None else (s.data.X_train, s.data.X_test)
+
+
+def test_the_axes_label_the_inputs_own_numbers(qtbot, open_window, example_doc):
+    """moons' x₂ runs from about −0.6 to 1.1: pyqtgraph's automatic SI prefix wrote its ticks
+    as 500, 0, −500 with "x₂ (x0.001)" in a narrow dock."""
+    doc = example_doc("moons")
+    win = open_window(doc, size=(1024, 768))
+    qtbot.waitUntil(lambda: win.data_view.plane.isVisible())
+    item = win.data_view.plane.getPlotItem()
+    for side, name in (("left", "x₂"), ("bottom", "x₁")):
+        axis = item.getAxis(side)
+        lo, hi = axis.range
+        ticks = [
+            v for _spacing, values in axis.tickValues(lo, hi, axis.height() or 100) for v in values
+        ]
+        assert name in axis.labelString() and "(" not in axis.labelString()
+        assert max(abs(v) for v in ticks) < 5  # the inputs' own scale, no ×1000
+        assert axis.autoSIPrefixScale == 1.0

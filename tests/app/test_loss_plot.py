@@ -47,12 +47,11 @@ def test_the_loss_plot_follows_iterations_edits_and_the_theme(qapp, open_window,
     assert axis.pen().color().name() == theme_named("light").muted
 
 
-def test_a_jump_builds_one_trace_and_the_curve_has_every_iteration(qtbot, monkeypatch, doc):
+def test_a_jump_builds_one_trace_and_the_curve_has_every_iteration(keep, monkeypatch, doc):
     built = []
     real = history_module.build_trace
     monkeypatch.setattr(history_module, "build_trace", lambda s: built.append(s) or real(s))
-    plot = LossPlot(doc)
-    qtbot.addWidget(plot)
+    plot = keep(LossPlot(doc))
     doc.go_to_iteration(50)
     assert len(built) == 1 and built[0] is doc.session
     xs, ys = plot.curve.getData()
@@ -176,13 +175,12 @@ def format_value_12(x: float) -> str:
     return format_value(x, 12)
 
 
-def test_a_hundred_thousand_iterations_are_all_kept_and_drawn_decimated(qtbot, doc):
+def test_a_hundred_thousand_iterations_are_all_kept_and_drawn_decimated(qtbot, keep, doc):
     """Every loss recorded is the curve's data; what is drawn is decimated to the pixels
     (min and max per column: the largest loss still reaches the top)."""
     import numpy as np
 
-    plot = LossPlot(doc)
-    qtbot.addWidget(plot)
+    plot = keep(LossPlot(doc))
     plot.resize(400, 240)
     plot.show()
     qtbot.waitExposed(plot)
@@ -217,3 +215,21 @@ def test_the_x_axis_grows_in_steps_and_keeps_the_last_marker_whole(qtbot, window
     assert ends[2] == ends[5] and ends[6] < ends[7] == ends[8] < ends[9] == ends[10]
     assert ends[11] == ends[12] < ends[13] == ends[15] < ends[16] == ends[20] < ends[21]
     assert all(8 <= ends[k] < 9 for k in (7, 8))  # 8 and a marker's half
+
+
+def test_the_test_curves_legend_stays_inside_a_narrow_plot(qtbot, open_window):
+    """In the 1024×768 window the Loss dock is narrow: the legend, anchored at the plot's
+    right edge, ran out of the widget at the left ("oss ━ test accuracy")."""
+    from nnviz.app.document import Document
+    from nnviz.core.session_file import load_session
+    from nnviz.resources import example_path
+
+    doc = Document(load_session(example_path("moons")))
+    win = open_window(doc, size=(1024, 768))
+    plot = win.loss_plot
+    doc.go_to_iteration(5)
+    qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 0)
+    box = plot.legend.sceneBoundingRect()
+    assert box.left() >= 0 and box.right() <= plot.width(), (box, plot.width())
+    assert "test loss" in plot.legend.text and "test accuracy" in plot.legend.text
+    doc.deleteLater()

@@ -35,14 +35,12 @@ def test_a_theme_change_recolours_the_cells(qapp, open_window, doc):
         win.set_theme("light")
 
 
-def test_views_take_the_documents_scale_and_theme_without_the_window(qtbot, doc):
+def test_views_take_the_documents_scale_and_theme_without_the_window(qtbot, keep, doc):
     from nnviz.app.startup import ensure_app
     from nnviz.app.theme import theme_named
 
-    views = [StepView(doc), EquationPanel(doc), ExplanationPanel(doc)]
-    plot = LossPlot(doc)
-    for w in [*views, plot]:
-        qtbot.addWidget(w)
+    views = [keep(StepView(doc)), keep(EquationPanel(doc)), keep(ExplanationPanel(doc))]
+    plot = keep(LossPlot(doc))
     with qtbot.waitSignal(doc.scaleChanged):
         doc.set_scale(1.45)
     assert [v.scale for v in views] == [1.45] * 3

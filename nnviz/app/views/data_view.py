@@ -64,6 +64,8 @@ class PlaneView(pg.PlotWidget):
         item.setAspectLocked(False)
         item.setLabel("bottom", "x₁")
         item.setLabel("left", "x₂")
+        for side in ("bottom", "left"):  # the inputs' own numbers, never "500 (×0.001)"
+            item.getAxis(side).enableAutoSIPrefix(False)
         self.map = pg.ImageItem()
         self.map.setOpacity(MAP_OPACITY)
         item.addItem(self.map)

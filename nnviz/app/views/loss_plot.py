@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from nnviz.app.document import Document
@@ -35,6 +35,7 @@ EDGE_PX = 9  # room at the right of the last point: the marker is not cut in hal
 PICK_PX = 3  # how far from the pointer, in pixels, hovering and clicking look
 READ_DIGITS = 12  # the hover readout: the exact value, as far as anyone reads it
 # The test curves' colours (the train loss is the theme's plot_line), per theme.
+LEGEND = ("╍ test loss", "━ test accuracy")
 TEST_LOSS = {"light": "#c0580a", "dark": "#f5a35c"}
 ACCURACY = {"light": "#2e7d32", "dark": "#7fd18b"}
 
@@ -196,6 +197,8 @@ class LossPlot(pg.PlotWidget):
         self._set("range", (m.first, x_end(m.last), top, size), self._set_range)
         hint = (1.25, edge, len(m) < 2)
         self._set("hint", hint, self._set_hint, *hint)
+        lines = self._legend_lines() if m.has_test else 0  # it follows the width too
+        self._set("legend", (theme.name, lines), self._set_legend, theme if lines else None, lines)
         flush_scene(self.scene())
 
     def _set(self, part: str, key: object, setter: Callable[..., None], *args: object) -> None:
@@ -242,24 +245,33 @@ class LossPlot(pg.PlotWidget):
             self.test_curve.setData(tx, m.test_losses(), pen=test_pen, connect="finite")
             acc_pen = pg.mkPen(ACCURACY.get(theme.name, ACCURACY["light"]), width=1.5)
             self.accuracy_curve.setData(tx, m.test_accuracies(), pen=acc_pen, connect="finite")
-            self._set("legend", theme.name, self._set_legend, theme)
         elif self._shown.get("test curves", True):  # emptied once, not every iteration
             self.test_curve.setData([], [])
             self.accuracy_curve.setData([], [])
-            self._set("legend", "", self._set_legend, None)
         self._shown["test curves"] = has_test
 
-    def _set_legend(self, theme: Theme | None) -> None:
-        """A title row naming the three curves in their colours; none without a test set."""
+    def _legend_lines(self) -> int:
+        """2 when the legend on one line is wider than the plot (a narrow dock): it is
+        anchored at the plot's right edge and would run out of the widget at the left."""
+        font = QFont(self.font())
+        font.setPointSizeF(8)
+        wide = QFontMetricsF(font).horizontalAdvance(" ".join(LEGEND)) + 12
+        return 2 if self.getPlotItem().vb.width() < wide else 1
+
+    def _set_legend(self, theme: Theme | None, lines: int = 1) -> None:
+        """A title row naming the other curves in their colours (on two lines in a narrow
+        plot); none without a test set."""
         if theme is None:
             self.legend.setText("")
             return
-        parts = (  # the loss's own colour is the left axis's "loss"
-            (TEST_LOSS.get(theme.name, TEST_LOSS["light"]), "╍ test loss"),
-            (ACCURACY.get(theme.name, ACCURACY["light"]), "━ test accuracy"),
+        colours = (  # the loss's own colour is the left axis's "loss"
+            TEST_LOSS.get(theme.name, TEST_LOSS["light"]),
+            ACCURACY.get(theme.name, ACCURACY["light"]),
         )
-        spans = " ".join(f"<span style='color:{c}'>{t}</span>" for c, t in parts)
-        self.legend.setText(spans, size="8pt")
+        spans = [
+            f"<span style='color:{c}'>{t}</span>" for c, t in zip(colours, LEGEND, strict=True)
+        ]
+        self.legend.setText((" " if lines == 1 else "<br>").join(spans), size="8pt")
 
     def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
         # Only its place: the pen and brush are set per theme (refresh), so pyqtgraph keeps
