@@ -98,8 +98,13 @@ class NotesPanel(QWidget):
 def install(window: "MainWindow") -> None:
     """A Notes tab beside Loss and Edit, closed until View → Notes opens it: four tabs do not
     fit the right docks' width at 1024×768, and most sessions have no notes."""
-    window.notes = NotesPanel(window.doc)
-    dock = window._dock("Notes", "notesDock", window.notes, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def build() -> NotesPanel:  # when the dock is first shown (or `window.notes` read)
+        window.notes = NotesPanel(window.doc)
+        return window.notes
+
+    area = Qt.DockWidgetArea.RightDockWidgetArea
+    dock = window.dock_on_demand("Notes", "notesDock", area, build, ("notes",))
     window.tabifyDockWidget(window.loss_dock, dock)
     window.loss_dock.raise_()
     window.notes_dock = dock
