@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDockWidget, QVBoxLayout
 
+from nnviz.app.on_demand import dock_on_demand
+
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
     from nnviz.app.views.architecture_panel import ArchitecturePanel
@@ -41,7 +43,8 @@ def install(window: "MainWindow") -> None:
         window.architecture_panel = panel  # type: ignore[attr-defined]
         return panel
 
-    dock = window.dock_on_demand(
+    dock = dock_on_demand(
+        window,
         # "Setup": short, so Loss, Edit and it fit the right docks' tab bar at 1024×768
         "Setup",
         "architectureDock",

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from nnviz.app.on_demand import dock_on_demand
+
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
     from nnviz.app.views.gradcheck_view import GradCheckView
@@ -17,7 +19,8 @@ def install(window: "MainWindow") -> None:
         window.gradcheck_view = GradCheckView(window.doc)
         return window.gradcheck_view
 
-    dock = window.dock_on_demand(
+    dock = dock_on_demand(
+        window,
         "Gradient check",
         "gradcheckDock",
         Qt.DockWidgetArea.RightDockWidgetArea,

@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.presenter = False
         self._restored = False
         self._shown_once = False
-        self._on_demand: dict[str, Callable[[], None]] = {}  # attribute -> what makes it
+        self.on_demand: dict[str, Callable[[], None]] = {}  # attribute -> what makes it
         self.setObjectName("mainWindow")
         doc.set_theme(current_theme().name)  # the app's palette, before any view reads it
         self._build_central()
@@ -139,49 +139,14 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def dock_on_demand(
-        self,
-        title: str,
-        name: str,
-        area: Qt.DockWidgetArea,
-        build: Callable[[], QWidget],
-        attributes: tuple[str, ...] = (),
-    ) -> QDockWidget:
-        """A dock made now (its tab, its View entry, its place in a saved layout) whose
-        contents `build()` makes the first time the dock is shown, or the first time one of
-        `attributes` (the window attributes `build` sets) is read: a closed dock's or a
-        hidden tab's widgets then cost the start nothing, and are there whenever asked for."""
-        dock = self._dock(title, name, QWidget(), area)
-        pending = [build]
-
-        def fill() -> None:
-            if not pending:
-                return
-            for attribute in attributes:
-                self._on_demand.pop(attribute, None)
-            widget = pending.pop()()
-            placeholder = dock.widget()
-            dock.setWidget(widget)
-            placeholder.deleteLater()
-
-        dock.visibilityChanged.connect(lambda visible: visible and fill())
-        for attribute in attributes:
-            self._on_demand[attribute] = fill
-        return dock
-
     def __getattr__(self, name: str) -> object:
-        """Only for an attribute not found: a part made on demand (dock_on_demand) is made
-        now, so code and tests that read `window.notes` get the notes panel."""
-        fill = self.__dict__.get("_on_demand", {}).get(name)
+        """Only for an attribute not found: a part made on demand (on_demand.py) is made now,
+        so code and tests that read `window.notes` get the notes panel."""
+        fill = self.__dict__.get("on_demand", {}).get(name)
         if fill is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         fill()
         return self.__dict__[name]
-
-    def finish_on_demand(self) -> None:
-        """Make every part still waiting for its dock to be shown (tests, renders)."""
-        for fill in list(self._on_demand.values()):
-            fill()
 
     def _build_docks(self) -> None:
         self.timeline = Timeline(self.doc)

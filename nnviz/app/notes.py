@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
+from nnviz.app.on_demand import dock_on_demand
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
@@ -104,7 +105,7 @@ def install(window: "MainWindow") -> None:
         return window.notes
 
     area = Qt.DockWidgetArea.RightDockWidgetArea
-    dock = window.dock_on_demand("Notes", "notesDock", area, build, ("notes",))
+    dock = dock_on_demand(window, "Notes", "notesDock", area, build, ("notes",))
     window.tabifyDockWidget(window.loss_dock, dock)
     window.loss_dock.raise_()
     window.notes_dock = dock
