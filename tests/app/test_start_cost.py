@@ -97,8 +97,9 @@ LATER = (
 
 def test_the_first_painted_frame_imports_no_module_only_a_later_action_needs(tmp_path):
     """Started as `nnviz` starts (and as benchmarks/gui.py times it), at the step view's
-    first paint: none of LATER is imported, the Setup, Notes and Gradient check panels are
-    not made, yet their docks, tabs and View entries are there."""
+    first paint: none of LATER is imported, the Setup, Notes and Gradient check panels and
+    practice mode (seed 001 has no exercises) are not made, yet their docks, tabs and View
+    entries are there."""
     code = f"""
 import sys
 from pathlib import Path
@@ -117,7 +118,7 @@ class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and watched is canvas and not seen:
             seen.append([m for m in {LATER!r} if m in sys.modules])
-            seen.append([a for a in ("architecture_panel", "notes", "gradcheck_view")
+            seen.append([a for a in ("architecture_panel", "notes", "gradcheck_view", "practice")
                          if a in vars(window)])
             app.exit(0)
         return False
@@ -127,7 +128,8 @@ app.installEventFilter(spy)
 app.exec()
 app.removeEventFilter(spy)
 entries = [a.text() for a in window.view_menu.actions()]
-print(repr(seen), all(e in entries for e in ("Setup", "Notes", "Gradient check", "Edit")))
+wanted = ("Setup", "Notes", "Gradient check", "Edit", "&Practice")
+print(repr(seen), all(e in entries for e in wanted))
 for o in opened:
     o.autosaver.close()
 launch.shutdown(window, *(o.doc for o in opened))
