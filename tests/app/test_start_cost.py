@@ -36,15 +36,23 @@ def test_a_matrix_cell_spans_its_cell_size_inside_the_margin(qapp, open_window, 
         assert m.cell_at(top_left + QPointF(1, 1)) == (0, 0)
 
 
-def test_the_step_view_builds_one_plot_item_and_no_view_menus(qapp, open_window, doc):
+def test_the_step_view_builds_no_plot_item_and_no_view_menus(qapp, open_window, doc):
+    """The matrix slots are bare ViewBoxes; the shared scale's colour bar (a ColorBarItem, a
+    whole PlotItem) is made only when View → Shared colour scale first shows it."""
     win = open_window(doc)
-    items = win.step_view.canvas.scene().items()
-    plots = [i for i in items if isinstance(i, pg.PlotItem)]
-    assert plots == [win.step_view.legend.bar]  # the colour bar; the slots are ViewBoxes
-    boxes = [i for i in items if isinstance(i, pg.ViewBox) and i is not plots[0].vb]
+    scene = win.step_view.canvas.scene()
+    assert [i for i in scene.items() if isinstance(i, pg.PlotItem)] == []
+    boxes = [i for i in scene.items() if isinstance(i, pg.ViewBox)]
     assert len(boxes) == 4
     assert all(b.menu is None for b in boxes)
     assert win.loss_dock.widget().getPlotItem().vb.menu is None
+    win.shared_scale_action.trigger()
+    qapp.processEvents()
+    plots = [i for i in scene.items() if isinstance(i, pg.PlotItem)]
+    assert plots == [win.step_view.legend.bar]
+    assert plots[0].isVisible()
+    low, high = (t for _, t in plots[0].axis._tickLevels[0] if t != "0")
+    assert (low, high) == ("-8", "+8")  # seed 001's X, the step's largest |value|
 
 
 def test_a_window_start_imports_neither_the_editors_nor_secrets(tmp_path):
