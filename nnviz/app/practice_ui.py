@@ -27,18 +27,23 @@ from PySide6.QtWidgets import (
 from nnviz.app.document import RESULT
 from nnviz.app.guard import guarded
 from nnviz.app.on_demand import dock_on_demand
+from nnviz.app.practice import PracticeController
 from nnviz.app.theme import current_theme
+from nnviz.app.views.practice_overlay import (
+    RIGHT_COLOUR,
+    WRONG_COLOUR,
+    AnswerEditor,
+    PracticeOverlay,
+    ShownMark,
+)
 from nnviz.core.errors import NnvizError
 from nnviz.core.explain import explain
 from nnviz.core.formatting import format_value
+from nnviz.core.practice import Mark
 from nnviz.core.terms import cell_text
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
-    from nnviz.core.practice import Mark
-
-# The controller (app/practice.py, core/practice.py) and the overlay are imported where they
-# are first used: practice mode is made on its first use (install), not at every start.
 
 
 def _esc(s: str) -> str:
@@ -81,9 +86,6 @@ class Practice(QObject):
     """Glues the controller to the window: actions, overlay, answer line, dock."""
 
     def __init__(self, window: "MainWindow", dock: QDockWidget, actions: list[QAction]) -> None:
-        from nnviz.app.practice import PracticeController
-        from nnviz.app.views.practice_overlay import AnswerEditor, PracticeOverlay
-
         super().__init__(window)
         self.window = window
         self.doc = window.doc
@@ -136,8 +138,6 @@ class Practice(QObject):
 
     # --- drawing ------------------------------------------------------------------------------
     def sync(self) -> None:
-        from nnviz.app.views.practice_overlay import ShownMark
-
         c = self.controller
         view = self.step_view
         if c.on and view.layout_:  # the shared bar's and the result's legend ends are its values
@@ -166,8 +166,6 @@ class Practice(QObject):
         self._refresh_panel()
 
     def _refresh_panel(self) -> None:
-        from nnviz.app.views.practice_overlay import RIGHT_COLOUR, WRONG_COLOUR
-
         c = self.controller
         theme = current_theme()
         ex, n = c.exercise(), c.exercise_number()
@@ -204,9 +202,6 @@ class Practice(QObject):
         self.panel.score.setText("<br>".join(rows))
 
     def _on_answered(self, result: object) -> None:
-        from nnviz.app.views.practice_overlay import WRONG_COLOUR
-        from nnviz.core.practice import Mark
-
         if isinstance(result, NnvizError):
             self.feedback_html = (
                 f"<span style='color:{WRONG_COLOUR}'>{_esc(str(result))}: nothing marked</span>"
@@ -215,9 +210,7 @@ class Practice(QObject):
             self.feedback_html = self._feedback(result)
         self._refresh_panel()
 
-    def _feedback(self, m: "Mark") -> str:
-        from nnviz.app.views.practice_overlay import RIGHT_COLOUR, WRONG_COLOUR
-
+    def _feedback(self, m: Mark) -> str:
         step, p = self.doc.step, self.doc.precision
         name = "L" if step.scalar else cell_text(step.result.symbol, m.row, m.col)
         yours, true = format_value(m.answer, p), format_value(m.true, p)

@@ -86,9 +86,9 @@ launch.shutdown(window, *(o.doc for o in opened))
 
 
 # What only a later action needs: the docks closed or behind a tab at start (Edit, Setup,
-# Gradient check), their dialogs, File → Export…'s exporters, practice mode (for a session
-# without exercises), and the public API (PySide6 probes every module imported after it
-# for `__wrapped__`, which nnviz's lazy API answered by importing itself).
+# Gradient check), their dialogs, File → Export…'s exporters, and the public API (PySide6
+# probes every module imported after it for `__wrapped__`, which nnviz's lazy API answered
+# by importing itself).
 LATER = (
     "nnviz.app.views.editors",
     "nnviz.app.views.architecture_panel",
@@ -100,9 +100,6 @@ LATER = (
     "nnviz.core.export_numpy",
     "nnviz.core.export_torch",
     "nnviz.api",
-    "nnviz.app.practice",
-    "nnviz.core.practice",
-    "nnviz.app.views.practice_overlay",
 )
 
 
