@@ -19,6 +19,9 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
+    if name.startswith("__"):  # a probe (inspect's __wrapped__, run by PySide6 on every
+        # import after it), not the API's: answered without importing the API at start-up
+        raise AttributeError(f"module 'nnviz' has no attribute {name!r}")
     api = import_module("nnviz.api")
     if name in api.__all__:
         return getattr(api, name)

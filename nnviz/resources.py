@@ -1,12 +1,17 @@
 """Where the shipped resources are: inside the installed package, or the source tree's top level."""
 
-from importlib.resources import files
+from functools import cache
 from pathlib import Path
 
 
+@cache
 def resource_dir() -> Path:
-    """`nnviz/resources` in a wheel (hatchling force-include); `resources/` in a checkout."""
-    packaged = Path(str(files("nnviz"))) / "resources"
+    """`nnviz/resources` in a wheel (hatchling force-include); `resources/` in a checkout.
+
+    Found beside this file, not with importlib.resources.files: the package is always a
+    folder on disk (the fonts and icons are handed to Qt as paths), and files() imports its
+    readers, ~5 ms of every start."""
+    packaged = Path(__file__).parent / "resources"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "resources"

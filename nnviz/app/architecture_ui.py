@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDockWidget, QVBoxLayout
 
-from nnviz.app.views.architecture_panel import ArchitecturePanel
+from nnviz.app.on_demand import dock_on_demand
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
+    from nnviz.app.views.architecture_panel import ArchitecturePanel
 
 
 class ChangesDialog(QDialog):
@@ -34,17 +35,25 @@ class ChangesDialog(QDialog):
 
 
 def install(window: "MainWindow") -> None:
-    panel = ArchitecturePanel(window.doc)
-    dock = window._dock(
+    def build() -> "ArchitecturePanel":  # when its tab is first shown (a hidden tab at start)
+        from nnviz.app.views.architecture_panel import ArchitecturePanel
+
+        panel = ArchitecturePanel(window.doc)
+        panel.open_changes = open_changes
+        window.architecture_panel = panel  # type: ignore[attr-defined]
+        return panel
+
+    dock = dock_on_demand(
+        window,
         # "Setup": short, so Loss, Edit and it fit the right docks' tab bar at 1024×768
         "Setup",
         "architectureDock",
-        panel,
         Qt.DockWidgetArea.RightDockWidgetArea,
+        build,
+        ("architecture_panel",),
     )
     window.tabifyDockWidget(window.editors_dock, dock)
     window.loss_dock.raise_()
-    window.architecture_panel = panel  # type: ignore[attr-defined]
     window.architecture_dock = dock  # type: ignore[attr-defined]
     window.view_menu.addAction(dock.toggleViewAction())
 
@@ -58,7 +67,6 @@ def install(window: "MainWindow") -> None:
         dialog.raise_()
         return dialog
 
-    panel.open_changes = open_changes
     action = window.view_menu.addAction("How W and b &changed…")
     action.setObjectName("showChangesAction")
     action.triggered.connect(open_changes)

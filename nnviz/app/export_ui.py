@@ -31,19 +31,19 @@ from PySide6.QtWidgets import (
 
 from nnviz import __version__
 from nnviz.app.document import RESULT, Document
-from nnviz.app.export import PICTURE_FORMATS, Picture, export_pictures
 from nnviz.app.startup import ensure_app
 from nnviz.app.theme import current_theme
 from nnviz.core.errors import NnvizError
-from nnviz.core.export_latex import trace_latex
-from nnviz.core.export_numpy import numpy_script
-from nnviz.core.export_torch import torch_script
 from nnviz.core.session import Session, session_for_iteration
 from nnviz.core.session_file import write_text_atomic
 from nnviz.core.train import TrainingDiverged, train
 
 if TYPE_CHECKING:
+    from nnviz.app.export import Picture
     from nnviz.app.main_window import MainWindow
+
+# The exporters (the offscreen render, LaTeX, the scripts) are imported when first used:
+# install() runs at every start, and an export is rare (tests/app/test_start_cost.py).
 
 # format -> (what the combo box says, the file's suffix)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -80,9 +80,14 @@ def picture_source(doc: Document) -> tuple[Session, int]:
 
 
 def export_document(
-    doc: Document, fmt: str, path: str | Path, every_step: bool, pic: Picture
+    doc: Document, fmt: str, path: str | Path, every_step: bool, pic: "Picture"
 ) -> list[Path]:
     """Export the document's iteration on screen (its step, or every step) as `fmt`."""
+    from nnviz.app.export import PICTURE_FORMATS, export_pictures
+    from nnviz.core.export_latex import trace_latex
+    from nnviz.core.export_numpy import numpy_script
+    from nnviz.core.export_torch import torch_script
+
     path = Path(path)
     suffix = FORMATS[fmt][1]
     if path.suffix.lower() != suffix:
@@ -193,6 +198,8 @@ class ExportDialog(QDialog):
         return str(self.format.currentData())
 
     def _on_format(self) -> None:
+        from nnviz.app.export import PICTURE_FORMATS
+
         fmt = self.fmt()
         picture = fmt in PICTURE_FORMATS
         for w in (self.width_box, self.height_box, self.theme, self.presenter):
@@ -220,7 +227,9 @@ class ExportDialog(QDialog):
         if path:
             self.path.setText(path)
 
-    def picture(self) -> Picture:
+    def picture(self) -> "Picture":
+        from nnviz.app.export import Picture
+
         sel = self.doc.selection
         cell = (sel.row, sel.col) if sel is not None and sel.target == RESULT else None
         return Picture(

@@ -5,16 +5,27 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from nnviz.app.views.gradcheck_view import GradCheckView
+from nnviz.app.on_demand import dock_on_demand
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
+    from nnviz.app.views.gradcheck_view import GradCheckView
 
 
 def install(window: "MainWindow") -> None:
-    view = GradCheckView(window.doc)
-    dock = window._dock(
-        "Gradient check", "gradcheckDock", view, Qt.DockWidgetArea.RightDockWidgetArea
+    def build() -> "GradCheckView":  # when first shown: the view and the check's maths
+        from nnviz.app.views.gradcheck_view import GradCheckView
+
+        window.gradcheck_view = GradCheckView(window.doc)
+        return window.gradcheck_view
+
+    dock = dock_on_demand(
+        window,
+        "Gradient check",
+        "gradcheckDock",
+        Qt.DockWidgetArea.RightDockWidgetArea,
+        build,
+        ("gradcheck_view",),
     )
     window.tabifyDockWidget(window.loss_dock, dock)
     window.loss_dock.raise_()
@@ -25,4 +36,4 @@ def install(window: "MainWindow") -> None:
     toggle.setStatusTip("backprop's gradients beside central differences, entry by entry")
     window.addAction(toggle)  # the shortcut works in presenter mode too
     window.view_menu.addAction(toggle)
-    window.gradcheck_view, window.gradcheck_dock = view, dock
+    window.gradcheck_dock = dock

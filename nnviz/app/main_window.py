@@ -3,6 +3,7 @@ it, the timeline left, the network and the loss right; menus, toolbar and status
 
 # ruff: noqa: N802 -- Qt's names: signals (cursorMoved) and overrides (paintEvent)
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.presenter = False
         self._restored = False
         self._shown_once = False
+        self.on_demand: dict[str, Callable[[], None]] = {}  # attribute -> what makes it
         self.setObjectName("mainWindow")
         doc.set_theme(current_theme().name)  # the app's palette, before any view reads it
         self._build_central()
@@ -136,6 +138,15 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
+
+    def __getattr__(self, name: str) -> object:
+        """Only for an attribute not found: a part made on demand (on_demand.py) is made now,
+        so code and tests that read `window.notes` get the notes panel."""
+        fill = self.__dict__.get("on_demand", {}).get(name)
+        if fill is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        fill()
+        return self.__dict__[name]
 
     def _build_docks(self) -> None:
         self.timeline = Timeline(self.doc)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
+from nnviz.app.on_demand import dock_on_demand
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
@@ -98,8 +99,13 @@ class NotesPanel(QWidget):
 def install(window: "MainWindow") -> None:
     """A Notes tab beside Loss and Edit, closed until View → Notes opens it: four tabs do not
     fit the right docks' width at 1024×768, and most sessions have no notes."""
-    window.notes = NotesPanel(window.doc)
-    dock = window._dock("Notes", "notesDock", window.notes, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def build() -> NotesPanel:  # when the dock is first shown (or `window.notes` read)
+        window.notes = NotesPanel(window.doc)
+        return window.notes
+
+    area = Qt.DockWidgetArea.RightDockWidgetArea
+    dock = dock_on_demand(window, "Notes", "notesDock", area, build, ("notes",))
     window.tabifyDockWidget(window.loss_dock, dock)
     window.loss_dock.raise_()
     window.notes_dock = dock

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.document import RESULT
 from nnviz.app.guard import guarded
+from nnviz.app.on_demand import dock_on_demand
 from nnviz.app.practice import PracticeController
 from nnviz.app.theme import current_theme
 from nnviz.app.views.practice_overlay import (
@@ -83,7 +85,7 @@ class PracticePanel(QWidget):
 class Practice(QObject):
     """Glues the controller to the window: actions, overlay, answer line, dock."""
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: "MainWindow", dock: QDockWidget, actions: list[QAction]) -> None:
         super().__init__(window)
         self.window = window
         self.doc = window.doc
@@ -94,17 +96,14 @@ class Practice(QObject):
         self.feedback_html = ""
         self._was_visible: dict[str, bool] = {}
         self._drawn_on = True  # practice was on when the step view last synced (first: sync)
-        self._actions()
+        self.practice_action, self.reveal_action, self.next_exercise_action = actions
         self.panel = PracticePanel(self)
-        scroll = QScrollArea()  # a long derivation scrolls rather than being cut
+        self.scroll = scroll = QScrollArea()  # a long derivation scrolls rather than being cut
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.dock = window._dock(
-            "Practice", "practiceDock", scroll, Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        self.dock.hide()
+        self.dock = dock  # install() made it; on_demand.py puts `scroll` in it
         self.editor.committed.connect(self._on_committed)
         self.controller.changed.connect(self.sync)
         self.controller.answered.connect(self._on_answered)
@@ -112,31 +111,6 @@ class Practice(QObject):
         self.dock.visibilityChanged.connect(lambda shown: shown and self._refresh_panel())
         self.step_view.canvas.viewport().installEventFilter(self)
         self.sync()
-
-    def _actions(self) -> None:
-        w = self.window
-        self.practice_action = QAction("&Practice", w)
-        self.practice_action.setCheckable(True)
-        self.practice_action.setShortcut(QKeySequence("P"))
-        self.practice_action.setToolTip(
-            "Practice (P): the step's result blank; type each cell's value and see it marked"
-        )
-        self.practice_action.toggled.connect(self.set_on)
-        self.reveal_action = QAction("&Reveal", w)
-        self.reveal_action.setShortcut(QKeySequence("R"))
-        self.reveal_action.setToolTip("Reveal (R): fill the practice cells with their values")
-        self.reveal_action.triggered.connect(self.controller.reveal)
-        self.next_exercise_action = QAction("Next e&xercise", w)
-        self.next_exercise_action.setShortcut(QKeySequence("E"))
-        self.next_exercise_action.triggered.connect(self.controller.next_exercise)
-        # On the window, so the keys work in presenter mode (its menu bar is hidden).
-        for a in (self.practice_action, self.reveal_action, self.next_exercise_action):
-            w.addAction(a)
-        w.view_menu.addSeparator()
-        w.view_menu.addAction(self.practice_action)
-        w.view_menu.addAction(self.reveal_action)
-        w.go_menu.addAction(self.next_exercise_action)
-        w.toolbar.addAction(self.practice_action)
 
     # --- on and off ---------------------------------------------------------------------------
     def set_on(self, on: bool) -> None:
@@ -305,6 +279,57 @@ class Practice(QObject):
         return True
 
 
+def _actions(window: "MainWindow") -> list[QAction]:
+    practice = QAction("&Practice", window)
+    practice.setCheckable(True)
+    practice.setShortcut(QKeySequence("P"))
+    practice.setToolTip(
+        "Practice (P): the step's result blank; type each cell's value and see it marked"
+    )
+    reveal = QAction("&Reveal", window)
+    reveal.setShortcut(QKeySequence("R"))
+    reveal.setToolTip("Reveal (R): fill the practice cells with their values")
+    reveal.setEnabled(False)  # until practice is on
+    next_exercise = QAction("Next e&xercise", window)
+    next_exercise.setShortcut(QKeySequence("E"))
+    next_exercise.setEnabled(False)  # until a session has exercises
+    # On the window, so the keys work in presenter mode (its menu bar is hidden).
+    for a in (practice, reveal, next_exercise):
+        window.addAction(a)
+    window.view_menu.addSeparator()
+    window.view_menu.addAction(practice)
+    window.view_menu.addAction(reveal)
+    window.go_menu.addAction(next_exercise)
+    window.toolbar.addAction(practice)
+    return [practice, reveal, next_exercise]
+
+
 def install(window: "MainWindow") -> None:
-    """Practice mode's actions, keys, overlay and dock (DESIGN §5; issue 14)."""
-    window.practice = Practice(window)  # type: ignore[attr-defined]
+    """Practice mode's actions, keys, overlay and dock (DESIGN §5; issue 14).
+
+    The actions and the (closed) dock are made now; the rest, `window.practice`, when first
+    used (P, or the dock shown) or read, or at once for a session with exercises, whose Next
+    exercise (E) the controller enables: the start of a session without them skips it."""
+    actions = _actions(window)
+
+    def build() -> QWidget:
+        window.practice = Practice(window, dock, actions)  # type: ignore[attr-defined]
+        return window.practice.scroll
+
+    right = Qt.DockWidgetArea.RightDockWidgetArea
+    dock = dock_on_demand(window, "Practice", "practiceDock", right, build, ("practice",))
+    dock.hide()
+    practice, reveal, next_exercise = actions
+    # window.practice is made by its first reading (MainWindow.__getattr__)
+    practice.toggled.connect(lambda on: window.practice.set_on(on))
+    reveal.triggered.connect(lambda: window.practice.controller.reveal())
+    next_exercise.triggered.connect(lambda: window.practice.controller.next_exercise())
+
+    def made_if_exercises(*_args: object) -> None:
+        if window.doc.session.exercises:
+            window.practice  # noqa: B018 -- made now: it says whether E applies
+
+    doc = window.doc
+    for signal in (doc.sessionReplaced, doc.structureChanged, doc.traceRecomputed):
+        signal.connect(made_if_exercises)
+    made_if_exercises()

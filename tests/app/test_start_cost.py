@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QTabBar
 
 from nnviz.app.views.heatmap import MARGIN
 
@@ -35,15 +36,23 @@ def test_a_matrix_cell_spans_its_cell_size_inside_the_margin(qapp, open_window, 
         assert m.cell_at(top_left + QPointF(1, 1)) == (0, 0)
 
 
-def test_the_step_view_builds_one_plot_item_and_no_view_menus(qapp, open_window, doc):
+def test_the_step_view_builds_no_plot_item_and_no_view_menus(qapp, open_window, doc):
+    """The matrix slots are bare ViewBoxes; the shared scale's colour bar (a ColorBarItem, a
+    whole PlotItem) is made only when View → Shared colour scale first shows it."""
     win = open_window(doc)
-    items = win.step_view.canvas.scene().items()
-    plots = [i for i in items if isinstance(i, pg.PlotItem)]
-    assert plots == [win.step_view.legend.bar]  # the colour bar; the slots are ViewBoxes
-    boxes = [i for i in items if isinstance(i, pg.ViewBox) and i is not plots[0].vb]
+    scene = win.step_view.canvas.scene()
+    assert [i for i in scene.items() if isinstance(i, pg.PlotItem)] == []
+    boxes = [i for i in scene.items() if isinstance(i, pg.ViewBox)]
     assert len(boxes) == 4
     assert all(b.menu is None for b in boxes)
     assert win.loss_dock.widget().getPlotItem().vb.menu is None
+    win.shared_scale_action.trigger()
+    qapp.processEvents()
+    plots = [i for i in scene.items() if isinstance(i, pg.PlotItem)]
+    assert plots == [win.step_view.legend.bar]
+    assert plots[0].isVisible()
+    low, high = (t for _, t in plots[0].axis._tickLevels[0] if t != "0")
+    assert (low, high) == ("-8", "+8")  # seed 001's X, the step's largest |value|
 
 
 def test_a_window_start_imports_neither_the_editors_nor_secrets(tmp_path):
@@ -74,3 +83,89 @@ launch.shutdown(window, *(o.doc for o in opened))
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "True", "False", "False"]
+
+
+# What only a later action needs: the docks closed or behind a tab at start (Edit, Setup,
+# Gradient check), their dialogs, File → Export…'s exporters, and the public API (PySide6
+# probes every module imported after it for `__wrapped__`, which nnviz's lazy API answered
+# by importing itself).
+LATER = (
+    "nnviz.app.views.editors",
+    "nnviz.app.views.architecture_panel",
+    "nnviz.app.views.parameter_changes",
+    "nnviz.app.views.gradcheck_view",
+    "nnviz.core.gradcheck",
+    "nnviz.app.export",
+    "nnviz.core.export_latex",
+    "nnviz.core.export_numpy",
+    "nnviz.core.export_torch",
+    "nnviz.api",
+)
+
+
+def test_the_first_painted_frame_imports_no_module_only_a_later_action_needs(tmp_path):
+    """Started as `nnviz` starts (and as benchmarks/gui.py times it), at the step view's
+    first paint: none of LATER is imported, the Setup, Notes and Gradient check panels and
+    practice mode (seed 001 has no exercises) are not made, yet their docks, tabs and View
+    entries are there."""
+    code = f"""
+import sys
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject
+from nnviz.app import launch
+from nnviz.app.startup import ensure_app
+session, path = launch.load_for_launch(None, None)
+app = ensure_app()
+opened = launch.open_windows(session, path, chosen=False, folder=Path({str(tmp_path)!r}),
+                             persist=False)
+window = opened[0].window
+canvas = window.step_view.canvas.viewport()
+seen = []
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and watched is canvas and not seen:
+            seen.append([m for m in {LATER!r} if m in sys.modules])
+            seen.append([a for a in ("architecture_panel", "notes", "gradcheck_view", "practice")
+                         if a in vars(window)])
+            app.exit(0)
+        return False
+
+spy = FirstPaint()
+app.installEventFilter(spy)
+app.exec()
+app.removeEventFilter(spy)
+entries = [a.text() for a in window.view_menu.actions()]
+wanted = ("Setup", "Notes", "Gradient check", "Edit", "&Practice")
+print(repr(seen), all(e in entries for e in wanted))
+for o in opened:
+    o.autosaver.close()
+launch.shutdown(window, *(o.doc for o in opened))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[[],", "[]]", "True"], out.stdout
+
+
+def test_a_dock_made_on_demand_is_made_when_its_tab_is_first_clicked(qtbot, open_window, doc):
+    """The Setup tab, behind Loss at start, holds a placeholder until it is clicked; then
+    the panel is made on the session's numbers, shown in the dock, and the same one stays."""
+    win = open_window(doc)
+    assert "architecture_panel" not in vars(win)
+    bar = next(t for t in win.findChildren(QTabBar) if t.isVisible() and "Setup" in _tabs(t))
+    qtbot.mouseClick(
+        bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(_tabs(bar).index("Setup")).center()
+    )
+    qtbot.waitUntil(lambda: "architecture_panel" in vars(win))
+    panel = win.architecture_panel
+    assert win.architecture_dock.widget() is panel
+    qtbot.waitUntil(panel.isVisible)
+    assert [row.units.value() for row in panel.rows] == [2, 3, 2]  # seed 001's 2-3-2 network
+    assert win.architecture_panel is panel
+
+
+def _tabs(bar: QTabBar) -> list[str]:
+    return [bar.tabText(i) for i in range(bar.count())]

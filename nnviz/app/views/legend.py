@@ -26,36 +26,63 @@ def end_labels(levels: tuple[float, float], precision: int) -> tuple[str, str]:
 
 
 class ColourLegend:
-    """The colour bar of the step's shared scale, its ticks through format_value."""
+    """The colour bar of the step's shared scale, its ticks through format_value.
+
+    The bar is made when first shown (or `bar` first read): the shared scale is a View
+    toggle, off by default, and a ColorBarItem is a whole PlotItem, ~20 ms of every start."""
 
     def __init__(self, scene: pg.GraphicsScene) -> None:
-        self.bar = pg.ColorBarItem(values=(-1, 1), width=16, interactive=False, colorMapMenu=False)
-        for key in ("left", "top", "bottom"):  # hidden, they still frame the bar
-            self.bar.getAxis(key).hide()
-            self.bar.getAxis(key).unlinkFromView()
-        strip_plot(self.bar, keep=("left", "top", "bottom", "right"))
-        self.bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
+        self._scene = scene
+        self._bar: pg.ColorBarItem | None = None
+        self._visible = True  # as a new item is
         self.width = float(LEGEND_W)  # the bar and its labels, fitted to the labels
-        self.bar.axis.setWidth(LEGEND_W - 24)
-        self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        scene.addItem(self.bar)
+        self._args: tuple[object, ...] | None = None  # the last set_scale's
         self._shown: tuple[object, ...] | None = None
         self._map: object = None
         self._rect = QRectF()
 
+    @property
+    def bar(self) -> pg.ColorBarItem:
+        if self._bar is None:
+            bar = pg.ColorBarItem(values=(-1, 1), width=16, interactive=False, colorMapMenu=False)
+            for key in ("left", "top", "bottom"):  # hidden, they still frame the bar
+                bar.getAxis(key).hide()
+                bar.getAxis(key).unlinkFromView()
+            strip_plot(bar, keep=("left", "top", "bottom", "right"))
+            bar.layout.setContentsMargins(0, 10, 0, 10)  # room for the end ticks' labels
+            bar.axis.setWidth(LEGEND_W - 24)
+            bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            bar.setVisible(self._visible)
+            self._scene.addItem(bar)
+            self._bar = bar
+            if self._args is not None:
+                self._label(*self._args)  # type: ignore[arg-type]
+            if not self._rect.isNull():
+                bar.setGeometry(self._rect)
+        return self._bar
+
     def set_scale(self, levels: tuple[float, float], theme: Theme, precision: int, font) -> None:
+        self._args = (levels, theme, precision, font)
+        low, high = end_labels(levels, precision)
+        label_w = max(QFontMetricsF(font).horizontalAdvance(text) for text in (low, "0", high))
+        self.width = float(math.ceil(label_w) + 14 + 24)  # the axis (below), the bar (16), air
+        if self._bar is not None:
+            self._label(levels, theme, precision, font)
+
+    def _label(self, levels: tuple[float, float], theme: Theme, precision: int, font) -> None:
         key = (levels, theme.key, precision, font.pixelSize())
         if key == self._shown:
             return  # relabelling the axis is the costliest part of a step
+        bar = self.bar
         if self._map != theme.key:
             self._map = theme.key
-            self.bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per map only
+            bar.setColorMap(theme.colormap())  # remakes the bar's pixmap: per map only
         self._shown = key
         # The scale is symmetric, so the bar is the same picture for every m: it keeps the
         # levels (−1, 1) and only its labels say m. (Given (−1e308, 1e308) pyqtgraph's bar
         # and axis would work with a span of inf.)
-        self.bar.setLevels(values=(-1.0, 1.0))
-        axis = self.bar.axis
+        bar.setLevels(values=(-1.0, 1.0))
+        axis = bar.axis
         axis.setTextPen(theme.text)
         axis.setPen(theme.muted)
         inside = 1 - 1e-4  # an end tick exactly at the range's end can round out of it
@@ -63,19 +90,19 @@ class ColourLegend:
         ticks = [(-inside, low), (0.0, "0"), (inside, high)]
         axis.setTicks([ticks, []])
         axis.setStyle(tickFont=font, hideOverlappingLabels=False)
-        label_w = max(QFontMetricsF(font).horizontalAdvance(text) for _, text in ticks)
-        axis_w = math.ceil(label_w) + 14  # the tick, the gap and the widest label
-        axis.setWidth(axis_w)
-        self.width = float(axis_w + 24)  # the bar (16) and a little air
+        axis.setWidth(round(self.width) - 24)  # the tick, the gap and the widest label
 
     def set_visible(self, on: bool) -> None:
-        self.bar.setVisible(on)
+        self._visible = on
+        if on or self._bar is not None:
+            self.bar.setVisible(on)
 
     def place(self, x: float, y: float, height: float) -> None:
         rect = QRectF(round(x), round(y), self.width, round(height))
         if rect != self._rect:
             self._rect = rect
-            self.bar.setGeometry(rect)
+            if self._bar is not None:
+                self._bar.setGeometry(rect)
 
 
 class MiniLegend(QGraphicsItem):
