@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from nnviz.app.guard import guarded
 from nnviz.app.theme import COLOUR_MAPS, DEFAULT_MAP, current_theme, set_colour_map
@@ -34,6 +34,9 @@ class BottomFit(QObject):
         super().__init__(window)
         self.window = window
         self.auto = True
+        self._labels: list[QLabel] = []  # the bottom panel's texts (what its height follows)
+        self._needed_for: tuple[object, ...] = ()
+        self._needed = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -67,7 +70,18 @@ class BottomFit(QObject):
         self.fit()
 
     def needed(self, width: int) -> int:
-        """The bottom panel's height for its equation and derivation at `width`."""
+        """The bottom panel's height for its equation and derivation at `width`, remembered
+        per width and texts: it is asked on every step, selection and resize (several times
+        for an undo), and measuring the rich text lays it out again each time."""
+        labels = self._labels
+        if not labels:
+            labels = self._labels = self.window.bottom.findChildren(QLabel)
+        key = (width, self.window.doc.scale, *((lb.text(), lb.isVisible()) for lb in labels))
+        if key != self._needed_for:
+            self._needed_for, self._needed = key, self._measure(width)
+        return self._needed
+
+    def _measure(self, width: int) -> int:
         w = self.window
         margins = w.bottom.layout().contentsMargins()
         inner_w = max(100, width - margins.left() - margins.right() - 4)

@@ -102,6 +102,8 @@ class CellOverlay(pg.GraphicsObject):
         # fit() per cell size: (font px, lines) or None
         self._fits: dict[tuple[object, ...], tuple[int, int] | None] = {}
         self._widest: dict[tuple[int, int], float] = {}  # (font px, lines) -> widest number
+        self._candidates: dict[int, set[str]] = {}  # lines -> the texts widest may be
+        self._fixed_pitch: bool | None = None  # the numbers' font (the same at every size)
         self.lines = 1  # the numbers are written on one line or two (the last fit)
         self._theme = current_theme()
         self._font = QFont(MONO)
@@ -124,6 +126,7 @@ class CellOverlay(pg.GraphicsObject):
         self._texts = {}
         self._fits = {}
         self._widest = {}
+        self._candidates = {}
         self._dark = None
         self._nan: np.ndarray | None = None
         self._finite: np.ndarray | None = None
@@ -236,18 +239,31 @@ class CellOverlay(pg.GraphicsObject):
         if self._values.size == 0 or self._values.size > MAX_MEASURED_CELLS:
             return 0.0
         size = round(font_px)
-        if (size, lines) not in self._widest:
+        widest = self._widest.get((size, lines))
+        if widest is None:
+            self._font.setPixelSize(size)
+            metrics = QFontMetricsF(self._font)
+            widest = max(metrics.horizontalAdvance(t) for t in self._measured_texts(lines))
+            self._widest[size, lines] = widest
+        return widest
+
+    def _measured_texts(self, lines: int) -> set[str]:
+        """The texts whose widest is the widest number (on `lines` lines), found once per
+        values: cell_fit asks for the widest at many sizes (a bisection, with and without
+        wrapping), and gathering every cell's text each time was most of its cost."""
+        texts = self._candidates.get(lines)
+        if texts is None:
             rows, cols = self._values.shape
             texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
             if lines == 2:
                 texts = {part for t in texts for part in (split_number(t) or (t,))}
-            self._font.setPixelSize(size)
-            if QFontInfo(self._font).fixedPitch():  # the widest is the longest: measure those
+            if self._fixed_pitch is None:
+                self._fixed_pitch = QFontInfo(self._font).fixedPitch()
+            if self._fixed_pitch:  # the widest is the longest: measure those
                 longest = max(len(t) for t in texts)
                 texts = {t for t in texts if len(t) == longest}
-            metrics = QFontMetricsF(self._font)
-            self._widest[size, lines] = max(metrics.horizontalAdvance(t) for t in texts)
-        return self._widest[size, lines]
+            self._candidates[lines] = texts
+        return texts
 
     @guarded(None)
     def paint(self, p: QPainter, *args: object) -> None:
