@@ -55,10 +55,10 @@ def test_the_step_view_builds_no_plot_item_and_no_view_menus(qapp, open_window, 
     assert (low, high) == ("-8", "+8")  # seed 001's X, the step's largest |value|
 
 
-def test_a_window_start_imports_neither_the_editors_nor_secrets(tmp_path):
-    """A start as `nnviz` makes it (through autosave's open_windows) leaves the editors'
-    module for when the Edit tab is first shown, and names temporary files with os.urandom,
-    so `secrets` (and with it hmac and hashlib) is not imported."""
+def _started_as_nnviz(tmp_path, then: str) -> str:
+    """What `then` prints, run in a fresh interpreter in a window started as `nnviz` starts
+    it (through autosave's open_windows; `window`, `app` and `sys` at hand), shut down
+    after."""
     code = f"""
 import sys
 from pathlib import Path
@@ -69,10 +69,7 @@ app = ensure_app()
 opened = launch.open_windows(session, path, chosen=False, folder=Path({str(tmp_path)!r}),
                              persist=False)
 window = opened[0].window
-window.show()
-app.processEvents()
-print(window.editors is None, "nnviz.app.autosave" in sys.modules,
-      *(m in sys.modules for m in ("nnviz.app.views.editors", "secrets")))
+{then}
 for o in opened:
     o.autosaver.close()
 launch.shutdown(window, *(o.doc for o in opened))
@@ -82,7 +79,23 @@ launch.shutdown(window, *(o.doc for o in opened))
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "True", "False", "False"]
+    return out.stdout
+
+
+def test_a_window_start_imports_neither_the_editors_nor_secrets(tmp_path):
+    """A start as `nnviz` makes it (through autosave's open_windows) leaves the editors'
+    module for when the Edit tab is first shown, and names temporary files with os.urandom,
+    so `secrets` (and with it hmac and hashlib) is not imported."""
+    out = _started_as_nnviz(
+        tmp_path,
+        """
+window.show()
+app.processEvents()
+print(window.editors is None, "nnviz.app.autosave" in sys.modules,
+      *(m in sys.modules for m in ("nnviz.app.views.editors", "secrets")))
+""",
+    )
+    assert out.split() == ["True", "True", "False", "False"]
 
 
 # What only a later action needs: the docks closed or behind a tab at start (Edit, Setup,
@@ -108,17 +121,10 @@ def test_the_first_painted_frame_imports_no_module_only_a_later_action_needs(tmp
     first paint: none of LATER is imported, the Setup, Notes and Gradient check panels and
     practice mode (seed 001 has no exercises) are not made, yet their docks, tabs and View
     entries are there."""
-    code = f"""
-import sys
-from pathlib import Path
+    out = _started_as_nnviz(
+        tmp_path,
+        f"""
 from PySide6.QtCore import QEvent, QObject
-from nnviz.app import launch
-from nnviz.app.startup import ensure_app
-session, path = launch.load_for_launch(None, None)
-app = ensure_app()
-opened = launch.open_windows(session, path, chosen=False, folder=Path({str(tmp_path)!r}),
-                             persist=False)
-window = opened[0].window
 canvas = window.step_view.canvas.viewport()
 seen = []
 
@@ -138,16 +144,9 @@ app.removeEventFilter(spy)
 entries = [a.text() for a in window.view_menu.actions()]
 wanted = ("Setup", "Notes", "Gradient check", "Edit", "&Practice")
 print(repr(seen), all(e in entries for e in wanted))
-for o in opened:
-    o.autosaver.close()
-launch.shutdown(window, *(o.doc for o in opened))
-"""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+""",
     )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["[[],", "[]]", "True"], out.stdout
+    assert out.split() == ["[[],", "[]]", "True"], out
 
 
 def test_a_dock_made_on_demand_is_made_when_its_tab_is_first_clicked(qtbot, open_window, doc):

@@ -427,16 +427,23 @@ class ArchitecturePanel(QWidget):
         label = f"reduction {self.doc.session.reduction} → {name}"
         return self.apply(label, lambda s: edits.set_reduction(s, name))
 
-    def set_learning_rate(self) -> bool:
-        old = self.doc.session.learning_rate
-        if self.learning_rate.text().strip() == exact_text(old):
-            return False  # focus left the field unchanged (editingFinished says so too)
+    def _typed(self, field: QLineEdit, old: float, name: str) -> float | None:
+        """The number typed in `field`, or None when it is `old` (focus left it unchanged,
+        and editingFinished says so too) or refused (said; the text stays, so the user can
+        correct it)."""
+        if field.text().strip() == exact_text(old):
+            return None
         try:
-            rate = parse_number(self.learning_rate.text(), "learning rate")
+            value = parse_number(field.text(), name)
         except NnvizError as e:
             self.show_refusal(str(e))
-            return False  # the text stays, so the user can correct it
-        if rate == old:
+            return None
+        return None if value == old else value
+
+    def set_learning_rate(self) -> bool:
+        old = self.doc.session.learning_rate
+        rate = self._typed(self.learning_rate, old, "learning rate")
+        if rate is None:
             return False
         label = f"learning rate {format_value(old)} → {format_value(rate)}"
         return self.apply(label, lambda s: edits.set_learning_rate(s, rate))
@@ -444,14 +451,8 @@ class ArchitecturePanel(QWidget):
     def set_l2(self) -> bool:
         """λ of the L2 penalty, typed as the learning rate is; the core refuses a negative."""
         old = self.doc.session.l2
-        if self.l2.text().strip() == exact_text(old):
-            return False  # focus left the field unchanged
-        try:
-            l2 = parse_number(self.l2.text(), "L2 weight decay λ")
-        except NnvizError as e:
-            self.show_refusal(str(e))
-            return False  # the text stays, so the user can correct it
-        if l2 == old:
+        l2 = self._typed(self.l2, old, "L2 weight decay λ")
+        if l2 is None:
             return False
         label = f"L2 weight decay λ {format_value(old)} → {format_value(l2)}"
         return self.apply(label, lambda s: edits.set_l2(s, l2))
