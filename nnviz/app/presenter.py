@@ -195,6 +195,8 @@ class Presenter(QObject):
             return
         geometry, state, sizes = self._layout
         win = self.win
+        if (win.geometry(), win.splitter.sizes(), win.saveState()) == (geometry, sizes, state):
+            return  # already as it was (the second call, after the window system's resize)
         # setGeometry, not restoreGeometry: that one also fits the window to the screen
         if not win.isFullScreen() and win.geometry() != geometry:
             win.setGeometry(geometry)
