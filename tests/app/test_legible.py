@@ -215,6 +215,11 @@ def test_a_long_number_breaks_after_its_point():
     assert split_number("0.08274") == ("0.", "08274")
     assert split_number("-1.5e-07") == ("-1.5", "e-07")
     assert split_number("12345678") == ("1234", "5678")
+    # "-0." over "2" reads as two numbers: four characters or fewer stay whole
+    assert split_number("-0.2") is None and split_number("-0.65") == (
+        "-0.",
+        "65",
+    )  # "-0." over "2" read as two numbers
     assert split_number("-123.") is not None and split_number("-123.")[1]  # never empty
     assert split_number("0.5") is None and split_number("nan") is None
 

@@ -61,8 +61,8 @@ def cell_h_for(font_px: float, lines: int = 1) -> float:
 
 def split_number(text: str) -> tuple[str, str] | None:
     """A number's two lines (the module's rule), or None when it is too short to gain from
-    a break (at most 3 characters: "0", "-1", "nan")."""
-    if len(text) <= 3:
+    a break (at most 4 characters: "-0.2" split reads as two numbers)."""
+    if len(text) <= 4:
         return None
     if "e" in text:
         k = text.index("e")
