@@ -52,8 +52,6 @@ def open_window(qtbot, qapp) -> Iterator[object]:
     pyqtgraph scene destroyed while it has paints pending can crash. So the fixture holds
     them, then closes and deletes them while the QApplication runs.
     """
-    from PySide6.QtCore import QCoreApplication, QEvent
-
     from nnviz.app.main_window import MainWindow
 
     made: list[MainWindow] = []
@@ -69,9 +67,16 @@ def open_window(qtbot, qapp) -> Iterator[object]:
         return win
 
     yield make
-    for win in made:
-        win.close()
-        win.deleteLater()
+    _close_and_delete(made, qapp)
+
+
+def _close_and_delete(widgets: list, qapp) -> None:
+    """Close and delete `widgets` while the application runs, not when Python collects them."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in widgets:
+        widget.close()
+        widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qapp.processEvents()
 
@@ -83,8 +88,6 @@ def keep(qtbot, qapp):
     weak reference, and a pyqtgraph view whose last reference was a test's local can be
     collected by Python's GC while it paints, in the event processing after the test
     (a segfault: "Cannot destroy paint device that is being painted")."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
     held: list[object] = []
 
     def hold(widget):
@@ -92,11 +95,7 @@ def keep(qtbot, qapp):
         return widget
 
     yield hold
-    for widget in held:
-        widget.close()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    qapp.processEvents()
+    _close_and_delete(held, qapp)
 
 
 @pytest.fixture
