@@ -153,6 +153,7 @@ class LossPlot(pg.PlotWidget):
         self.setMinimumHeight(140)
         self._theme = ""  # the theme the pens were set for
         self._shown: dict[str, object] = {}  # part -> what it was last set to
+        self._legend_wide: float | None = None  # the test curves' legend on one line, px
         self._hovered: int | None = None  # the iteration under the pointer
         self.scene().sigMouseClicked.connect(self._on_clicked)
         self.scene().sigMouseMoved.connect(self._on_moved)
@@ -194,7 +195,8 @@ class LossPlot(pg.PlotWidget):
         if tip != self.toolTip():
             self.setToolTip(tip)
         size = (self.width(), self.height())
-        self._set("range", (m.first, x_end(m.last), top, size), self._set_range)
+        end = x_end(m.last)
+        self._set("range", (m.first, end, top, size), self._set_range, end)
         hint = (1.25, edge, len(m) < 2)
         self._set("hint", hint, self._set_hint, *hint)
         lines = self._legend_lines() if m.has_test else 0  # it follows the width too
@@ -253,10 +255,11 @@ class LossPlot(pg.PlotWidget):
     def _legend_lines(self) -> int:
         """2 when the legend on one line is wider than the plot (a narrow dock): it is
         anchored at the plot's right edge and would run out of the widget at the left."""
-        font = QFont(self.font())
-        font.setPointSizeF(8)
-        wide = QFontMetricsF(font).horizontalAdvance(" ".join(LEGEND)) + 12
-        return 2 if self.getPlotItem().vb.width() < wide else 1
+        if self._legend_wide is None:  # measured once: asked on every new iteration
+            font = QFont(self.font())
+            font.setPointSizeF(8)
+            self._legend_wide = QFontMetricsF(font).horizontalAdvance(" ".join(LEGEND)) + 12
+        return 2 if self.getPlotItem().vb.width() < self._legend_wide else 1
 
     def _set_legend(self, theme: Theme | None, lines: int = 1) -> None:
         """A title row naming the other curves in their colours (on two lines in a narrow
@@ -278,13 +281,12 @@ class LossPlot(pg.PlotWidget):
         # the marker's symbol instead of drawing a new one each iteration.
         self.marker.setData([k], [loss])
 
-    def _set_range(self) -> None:
+    def _set_range(self, last: float) -> None:
         """From the first iteration recorded to the axis's end (x_end), with room at each end
         for a marker's half (EDGE_PX): a pixel margin, whatever the number of iterations; and
         from a little below 0 (the same margin: a loss near 0, where training goes, keeps
         its marker whole) to above the largest loss (HEADROOM)."""
-        m = self.doc.history.metrics
-        first, last = m.first, x_end(m.last)
+        first = self.doc.history.metrics.first
         top = self._shown["top"]
         vb = self.getPlotItem().vb
         width = max(vb.width(), 4 * EDGE_PX)
