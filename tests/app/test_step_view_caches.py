@@ -197,3 +197,27 @@ def test_the_step_is_drawn_once_before_the_paint_however_many_changes_come_first
     qtbot.keyClick(win, Qt.Key.Key_Right)
     assert doc.trace.steps[6].title in view.heading.text()  # read: drawn now, for step 6
     assert drawn == [doc.trace.steps[5].id, doc.trace.steps[6].id]
+
+
+def test_the_image_downsamples_as_pyqtgraph_would_and_again_after_a_resize(qapp, keep):
+    """The downsampling is read from the painter's transform, not from pyqtgraph's mapping
+    of three points on every view change: the factors must be pyqtgraph's, and a matrix
+    placed with larger cells (no view change of pyqtgraph's kind needed) drawn whole again."""
+    import pyqtgraph as pg
+
+    from nnviz.app.views.heatmap import MatrixItem
+
+    values = np.linspace(-1.0, 1.0, 784).reshape(1, 784)
+    view = keep(pg.GraphicsView())
+    view.resize(1700, 120)
+    item = MatrixItem(0, view.scene())
+    lut = theme_named("light").colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    item.set_matrix(values, (-1.0, 1.0), lut, 4, theme_named("light"))
+    view.show()
+    for cell_w, factor, width in ((0.25, 4, 196), (2.0, 1, 784), (0.5, 2, 392)):
+        item.place(0, 0, cell_w, 40)
+        view.grab()
+        image = item.image
+        assert image._lastDownsample == (factor, 1)
+        assert pg.ImageItem._computeDownsampleFactors(image) == (factor, 1)  # pyqtgraph's
+        assert image.qimage.width() == width

@@ -6,7 +6,7 @@ like the matrix. Numbers are drawn by one item that paints only the visible cell
 when they fit; when they do not, a hover tooltip gives the value.
 """
 
-# ruff: noqa: N802 -- Qt's names: overrides (render)
+# ruff: noqa: N802 -- Qt's and pyqtgraph's names: overrides (render, paint)
 
 import math
 from collections.abc import Iterable
@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
 from nnviz.app.guard import guarded
@@ -79,7 +79,41 @@ class MatrixImage(pg.ImageItem):
     def __init__(self, *args: object, **kwargs: object) -> None:
         self._argb: np.ndarray | None = None
         self._argb_of: object = None
+        self._painted_factors: tuple[int, int] | None = None  # from the painter, in paint
         super().__init__(*args, **kwargs)
+
+    # pyqtgraph finds the downsampling by mapping three points to the device on every view
+    # change and render (~0.1 ms a matrix, a step has three or four); the painter's transform
+    # at paint time is that same mapping, so the factors are read from it there.
+    def viewTransformChanged(self) -> None:
+        pass  # paint compares the factors with the last render's
+
+    def _computeDownsampleFactors(self) -> tuple[int, int]:
+        if self._painted_factors is not None:
+            return self._painted_factors
+        return super()._computeDownsampleFactors()
+
+    @guarded(None)
+    def paint(self, p: QPainter, *args: object) -> None:
+        image = self.image
+        if image is None:
+            return
+        if self.autoDownsample:
+            t = p.transform()
+            w, h = math.hypot(t.m11(), t.m12()), math.hypot(t.m21(), t.m22())
+            factors = (max(1, int(1.0 / w)) if w else 1, max(1, int(1.0 / h)) if h else 1)
+            if factors != self._lastDownsample:
+                self._renderRequired = True
+            self._painted_factors = factors
+        try:
+            if self._renderRequired:
+                self.render()
+        finally:
+            self._painted_factors = None
+        if self._unrenderable:
+            return
+        rows, cols = image.shape[:2]  # row-major (the step view's axis order)
+        p.drawImage(QRectF(0, 0, cols, rows), self.qimage)
 
     @guarded(None)
     def setLookupTable(self, lut: object, update: bool = True) -> None:
