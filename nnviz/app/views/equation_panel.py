@@ -8,6 +8,7 @@ from nnviz.app.document import RESULT, Document
 from nnviz.app.startup import SERIF
 from nnviz.app.theme import current_theme
 from nnviz.app.views.follow import follow
+from nnviz.app.views.lookahead import Lookahead
 from nnviz.app.views.mathtext import math_html
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import step_layout
@@ -48,8 +49,11 @@ class EquationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        for lbl in (self.equation, self.shapes, self.cell):  # a new step relayouts nothing
-            layout.addWidget(QuietLabel(lbl, self))
+        # A new step relayouts nothing.
+        self._boxes = [QuietLabel(lbl, self) for lbl in (self.equation, self.shapes, self.cell)]
+        for box in self._boxes:
+            layout.addWidget(box)
+        self._lookahead = Lookahead(self, doc, self.prepare)
         self.scale = 1.0
         self._floors = FloorCache()  # zero up to rounding, per cell (the core's rule)
         follow(doc, self.refresh, scale=self.set_scale)
@@ -60,19 +64,30 @@ class EquationPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        step, theme = self.doc.step, current_theme()
-        size = round(28 * self.scale)
-        self.equation.setText(
+        equation, shapes = self._htmls(self.doc.step)
+        self.equation.setText(equation)
+        self.shapes.setText(shapes)
+        self.cell.setText(self._cell_html(round(14 * self.scale)))
+        self._lookahead.restart()
+
+    def prepare(self, step: Step) -> None:
+        """Measure the equation and shapes of `step` before it is shown (see lookahead)."""
+        for box, html in zip(self._boxes, self._htmls(step), strict=False):
+            box.prepare(html)
+
+    def _htmls(self, step: Step) -> tuple[str, str]:
+        """The equation's and the shapes' rich text."""
+        theme, size, small = current_theme(), round(28 * self.scale), round(14 * self.scale)
+        equation = (
             f"<span style='font-family:\"{SERIF}\"; font-size:{size}px'>"
             f"{math_html(step.equation)}</span>"
         )
-        small = round(14 * self.scale)
-        self.shapes.setText(
+        shapes = (
             f"<span style='font-size:{small}px'>{shapes_text(step)}"
             f"&nbsp;&nbsp;&nbsp;&nbsp;<span style='color:{theme.muted}'>"
             f"{cost_text(step)}</span></span>"
         )
-        self.cell.setText(self._cell_html(small))
+        return equation, shapes
 
     def _cell_html(self, size: int) -> str:
         cell = self.doc.focus_cell()

@@ -242,6 +242,10 @@ class MatrixItem:
             self._caption_html = html
             self.caption = self._captions.show(None, html)
 
+    def prepare_caption(self, html: str) -> None:
+        """Lay a caption out ahead of its step (see lookahead)."""
+        self._captions.prepare(None, html)
+
     @staticmethod
     def _pen(colour: str, width: float) -> QPen:
         pen = QPen(QColor(colour))

@@ -21,15 +21,7 @@ class HtmlItems:
     def show(self, place: object, html: str) -> QGraphicsTextItem:
         """The item for `html` at `place` (an operator's index, say: equal texts can be
         shown at once), in place of the one there before, visible if that one was."""
-        item = self._items.pop((place, html), None)
-        if item is None:
-            item = QGraphicsTextItem()
-            item.setZValue(self._z)
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            item.setHtml(html)
-            item.hide()
-            self._scene.addItem(item)
-            self._evict()
+        item = self._items.pop((place, html), None) or self._make(html)
         self._items[(place, html)] = item  # the most recently used last
         before = self._current.get(place)
         if before is not item:
@@ -37,6 +29,21 @@ class HtmlItems:
                 item.setVisible(before.isVisible())
                 before.hide()
             self._current[place] = item
+        return item
+
+    def prepare(self, place: object, html: str) -> None:
+        """Lay `html` out now for a later `show` at `place` (kept hidden till then)."""
+        if (place, html) not in self._items:
+            self._items[(place, html)] = self._make(html)
+
+    def _make(self, html: str) -> QGraphicsTextItem:
+        item = QGraphicsTextItem()
+        item.setZValue(self._z)
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        item.setHtml(html)
+        item.hide()
+        self._scene.addItem(item)
+        self._evict()
         return item
 
     def _evict(self) -> None:

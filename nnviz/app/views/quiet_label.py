@@ -104,6 +104,22 @@ class QuietLabel(QWidget):
             return True
         return super().event(event)
 
+    def prepare(self, text: str) -> None:
+        """Measure `text` now, for when it is set (see lookahead): the label shows it for a
+        moment, unpainted, and its own text again."""
+        label = self.label
+        shown = label.text()
+        key = (text, self.width(), label.font().key(), label.textFormat())
+        if text == shown or key in self._measured:
+            return
+        label.setText(text)
+        try:
+            self._measure()
+            if label.hasHeightForWidth():
+                self.heightForWidth(self.width())
+        finally:
+            label.setText(shown)
+
     def settle(self) -> None:
         """Pass a new text's room on now, not on the next turn of the event loop: the layout
         above is then done before the window paints (else the first paint after a heading

@@ -32,6 +32,7 @@ from nnviz.app.views.colour_scale import symmetric_levels
 from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import MARGIN, MatrixItem
 from nnviz.app.views.legend import ColourLegend
+from nnviz.app.views.lookahead import Lookahead
 from nnviz.app.views.pg_helpers import HtmlItems, flush_scene
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
@@ -126,6 +127,7 @@ class StepView(QWidget):
         self._hovered: tuple[int, int, int] | None = None
         self.cell_editor = CellEditor(self)  # a double-click edits W, b, X or Y in place
         self._builder = BuildBeforePaint(self)
+        self._lookahead = Lookahead(self, doc, self.prepare)
         self._canvas.viewport().installEventFilter(self._builder)
         follow(doc, self.refresh, self._refresh_outlines, scale=self.set_scale)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -140,11 +142,9 @@ class StepView(QWidget):
         """The step, its numbers or its look changed: draw it again before the next paint."""
         self._dirty = True
         # The heading at once: a new height must be laid out before the paint, not after.
-        self._heading.setText(
-            f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
-            f"{step_heading(self.doc.step)}</span>"
-        )
+        self._heading.setText(self._heading_html(self.doc.step))
         self._heading_box.settle()
+        self._lookahead.restart()
         self._canvas.viewport().update()
         window = self.window()
         if window is not self._builder.window:
@@ -267,17 +267,38 @@ class StepView(QWidget):
         self.fit_cells()
         self.refreshed.emit()
 
+    def _heading_html(self, step: Step) -> str:
+        return (
+            f"<span style='font-size:{round(19 * self.scale)}px; font-weight:bold'>"
+            f"{step_heading(step)}</span>"
+        )
+
+    def prepare(self, step: Step) -> None:
+        """Lay out the texts `step` will show, before it is shown (see lookahead): its
+        captions (as when its numbers are printed), operators and heading."""
+        layout, theme = step_layout(step), current_theme()
+        for k, shown in enumerate(layout.matrices):
+            caption = (shown.label, shown.shape, shown.note)
+            self._matrices[k].prepare_caption(self._caption_html(caption, theme, ""))
+        for k, html in enumerate(self._operator_htmls(layout, theme)):
+            if html:
+                self._op_items.prepare(k, html)
+        self._heading_box.prepare(self._heading_html(step))
+
     def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
-        """Matrix k's caption: its name, its shape, its note and `extra` (what a matrix shown
+        self.matrices[k].set_caption(self._caption_html(self._captions[k], theme, extra))
+
+    def _caption_html(self, caption: tuple[str, str, str], theme: Theme, extra: str) -> str:
+        """A matrix's caption: its name, its shape, its note and `extra` (what a matrix shown
         only in colours says instead of its numbers)."""
-        label, shape, note = self._captions[k]
+        label, shape, note = caption
         big, small = round(15 * self.scale), round(12 * self.scale)
         lines = "".join(
             f"<div style='font-size:{small}px; color:{theme.muted}'>{text}</div>"
             for text in (note, extra)
             if text
         )
-        self.matrices[k].set_caption(
+        return (
             f"<div align='center' style='color:{theme.text}'>"
             f"<div style='font-size:{big}px; font-weight:bold'>{label}</div>"
             f"<div style='font-size:{small}px; color:{theme.muted}'>{shape}</div>"
@@ -293,20 +314,23 @@ class StepView(QWidget):
 
     def _set_operators(self, layout: StepLayout, theme: Theme) -> None:
         """The operators between the matrices, smaller when the canvas is narrow."""
-        n = len(layout.matrices)
-        # Operators grow less than numbers with the type scale: their room is the numbers'.
-        op_px = round(min(28.0, max(16.0, self._canvas.width() / 44)) * min(self.scale, 1.15))
-        for k, op in enumerate(self.ops):
-            text = layout.texts[k] if k <= n else ""
-            html = (
-                f"<span style='font-size:{op_px}px; color:{theme.text}'>{text}</span>"
-                if text
-                else ""
-            )
+        for k, html in enumerate(self._operator_htmls(layout, theme)):
+            op = self.ops[k]
             if html != self._op_html[k]:
                 self._op_html[k] = html
                 op = self.ops[k] = self._op_items.show(k, html)
-            op.setVisible(bool(text))
+            op.setVisible(bool(html))
+
+    def _operator_htmls(self, layout: StepLayout, theme: Theme) -> list[str]:
+        """Each operator slot's rich text ("" for none)."""
+        n = len(layout.matrices)
+        # Operators grow less than numbers with the type scale: their room is the numbers'.
+        op_px = round(min(28.0, max(16.0, self._canvas.width() / 44)) * min(self.scale, 1.15))
+        texts = [layout.texts[k] if k <= n else "" for k in range(SLOTS + 1)]
+        return [
+            f"<span style='font-size:{op_px}px; color:{theme.text}'>{text}</span>" if text else ""
+            for text in texts
+        ]
 
     def fit_cells(self) -> None:
         """Size the cells to the space the canvas has now and lay the equation out."""
