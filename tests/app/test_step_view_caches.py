@@ -221,3 +221,41 @@ def test_the_image_downsamples_as_pyqtgraph_would_and_again_after_a_resize(qapp,
         assert image._lastDownsample == (factor, 1)
         assert pg.ImageItem._computeDownsampleFactors(image) == (factor, 1)  # pyqtgraph's
         assert image.qimage.width() == width
+
+
+@pytest.mark.parametrize("size", [(310, 230), (173, 97)])
+def test_a_small_matrix_filled_cell_by_cell_paints_the_pixels_its_image_would(
+    qapp, keep, monkeypatch, size
+):
+    """A matrix of a few cells is painted as rectangles, not as a scaled image: the same
+    pixels (cell edges at fractional pixels too), NaN cells left unpainted."""
+    import pyqtgraph as pg
+
+    from nnviz.app.views import heatmap
+
+    lut = theme_named("light").colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+    values = np.array([[-2.0, -0.3, 0.0], [0.31, 2.0, np.nan], [0.7, -1.2, 1e-9], [1, 2, -2]])
+
+    def painted(max_filled: int) -> QImage:
+        monkeypatch.setattr(heatmap, "MAX_FILLED_CELLS", max_filled)
+        view = keep(pg.GraphicsView(background="#808080"))
+        view.resize(*size)
+        vb = pg.ViewBox(enableMenu=False, invertY=True, defaultPadding=0)
+        view.setCentralItem(vb)
+        image = heatmap.MatrixImage(axisOrder="row-major")
+        image.setLookupTable(lut)
+        image.setImage(values, levels=(-2.0, 2.0), autoLevels=False, autoDownsample=True)
+        vb.addItem(image)
+        vb.setRange(xRange=(0, 3), yRange=(0, 4), padding=0)
+        view.show()
+        grab = view.grab().toImage()
+        assert (image._cells is not None) == (max_filled >= values.size)
+        return grab
+
+    filled, drawn = painted(400), painted(0)
+    assert filled == drawn
+    w, h = filled.width(), filled.height()
+    centre = QColor(filled.pixel(round(w * 2.5 / 3), round(h * 1.5 / 4))).name()
+    assert centre == "#808080"  # NaN: the background shows through
+    corner = QColor(filled.pixel(round(w * 0.5 / 3), round(h * 0.5 / 4))).getRgb()[:3]
+    assert corner == tuple(lut[0])  # −2, the scale's low end
