@@ -87,9 +87,11 @@ class MatrixImage(pg.ImageItem):
     # pyqtgraph finds the downsampling by mapping three points to the device on every view
     # change and render (~0.1 ms a matrix, a step has three or four); the painter's transform
     # at paint time is that same mapping, so the factors are read from it there.
+    @guarded(None)
     def viewTransformChanged(self) -> None:
         pass  # paint compares the factors with the last render's
 
+    @guarded((1, 1))
     def _computeDownsampleFactors(self) -> tuple[int, int]:
         if self._painted_factors is not None:
             return self._painted_factors
