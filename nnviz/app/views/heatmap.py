@@ -88,7 +88,7 @@ class MatrixImage(pg.ImageItem):
     # change and render (~0.1 ms a matrix, a step has three or four); the painter's transform
     # at paint time is that same mapping, so the factors are read from it there.
     @guarded(None)
-    def viewTransformChanged(self) -> None:
+    def viewTransformChanged(self, *_args: object) -> None:  # also a slot of pyqtgraph's
         pass  # paint compares the factors with the last render's
 
     @guarded((1, 1))
