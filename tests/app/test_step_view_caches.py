@@ -199,6 +199,36 @@ def test_the_step_is_drawn_once_before_the_paint_however_many_changes_come_first
     assert drawn == [doc.trace.steps[5].id, doc.trace.steps[6].id]
 
 
+def test_the_step_is_laid_out_once_before_the_paint_however_many_resizes_come_first(
+    qapp, open_window, doc, monkeypatch
+):
+    """A window's resize, a dock shown or presenter mode resize the step view several times
+    before it paints: it is laid out for the size it has then (or when read), once."""
+    from nnviz.app.views.step_view import StepView
+
+    win = open_window(doc)
+    view = win.step_view
+    qapp.processEvents()
+    fits = []
+    real = StepView.fit_cells
+    monkeypatch.setattr(StepView, "fit_cells", lambda self: fits.append(1) or real(self))
+    sizes = []
+    for w, h in ((1200, 800), (1000, 700), (1300, 850)):
+        win.resize(w, h)
+        sizes.append(view.size())  # not .canvas: reading it lays the step out
+    assert len(set(map(str, sizes))) == 3 and fits == []  # resized three times, not laid out
+    qapp.processEvents()  # the window's paint (the panels settle: one more pass at most)
+    assert 1 <= len(fits) <= 2
+    fits.clear()
+    width = view.canvas.width()
+    right = max(m.plot.geometry().right() for m in view.matrices if m.plot.isVisible())
+    assert right <= width  # laid out for the canvas it has now
+    win.resize(700, 600)
+    shown = [m for m in view.matrices if m.plot.isVisible()]  # read: laid out now
+    assert len(fits) == 1
+    assert max(m.plot.geometry().right() for m in shown) <= view.canvas.width()
+
+
 def test_the_image_downsamples_as_pyqtgraph_would_and_again_after_a_resize(qapp, keep):
     """The downsampling is read from the painter's transform, not from pyqtgraph's mapping
     of three points on every view change: the factors must be pyqtgraph's, and a matrix

@@ -75,8 +75,9 @@ class BuildBeforePaint(QObject):
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self.view._dirty and event.type() in BEFORE_PAINT:
-            self.view._ensure()
+        view = self.view
+        if (view._dirty or view._unfitted) and event.type() in BEFORE_PAINT:
+            view._ensure()
         return False
 
 
@@ -90,6 +91,7 @@ class StepView(QWidget):
         super().__init__(parent)
         self.doc = doc
         self._dirty = False  # the Document changed since the step was drawn
+        self._unfitted = False  # the canvas was resized since it was laid out
         self.setObjectName("stepView")
         self._heading = QLabel()
         self._heading.setObjectName("stepHeading")
@@ -157,12 +159,16 @@ class StepView(QWidget):
         return self._dirty
 
     def _ensure(self) -> bool:
-        """Draw the step now if it is out of date; True when it was."""
-        if not self._dirty:
-            return False
-        self._dirty = False
-        self._draw()
-        return True
+        """Draw the step now if it is out of date (True), or lay it out again if the canvas
+        was resized since (False)."""
+        if self._dirty:
+            self._dirty = self._unfitted = False
+            self._draw()
+            return True
+        if self._unfitted:
+            self._unfitted = False
+            self.fit_cells()
+        return False
 
     @property
     def canvas(self) -> pg.GraphicsView:
@@ -421,9 +427,12 @@ class StepView(QWidget):
 
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # Laid out before the next paint (or read), not here: a window's resize, a dock
+        # shown or presenter mode resize the view several times before it is painted.
         super().resizeEvent(event)
         if not self._dirty:  # else laid out when drawn
-            self.fit_cells()
+            self._unfitted = True
+            self._canvas.viewport().update()
 
     # --- outlines ---------------------------------------------------------------------------
     def _refresh_outlines(self) -> None:
