@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
 
             self.editors = MatrixEditors(self.doc)
             self.editors_dock.setWidget(self.editors)
+        elif visible and self.editors is not None:
+            self.editors.brought_forward()
 
     def _action(
         self,

@@ -356,3 +356,30 @@ def test_a_value_typed_in_an_open_cell_counts_before_the_window_asks_to_save(
     assert not win.maybe_save()  # cancelled: the window stays
     assert doc.cell_value("W", 1, 0, 0) == 0.25
     assert len(asked) == 1 and "parameters of iteration 1" in asked[0]
+
+
+def test_a_hidden_edit_panel_measures_its_columns_when_shown_again(qtbot, open_window, doc):
+    """Behind the Loss tab the panel leaves its columns alone (each new iteration and undo
+    changes every number); shown again, its columns fit the numbers it shows then."""
+    win = open_window(doc)
+    if not win.editors_dock.isVisible():
+        win.editors_dock.toggleViewAction().trigger()  # View → Edit
+    win.editors_dock.raise_()
+    qtbot.waitUntil(lambda: win.editors is not None and win.editors.isVisible())
+    editors = win.editors
+    header = editors.table.horizontalHeader()
+    narrow = header.defaultSectionSize()
+    win.loss_dock.raise_()  # Qt moves the tab behind out of view (it stays "visible")
+    qtbot.waitUntil(lambda: editors.visibleRegion().isEmpty())
+    measured = []
+    real = editors.table.sizeHintForIndex
+    editors.table.sizeHintForIndex = lambda index: measured.append(index) or real(index)
+    doc.set_precision(10)  # every number longer
+    doc.next_iteration()
+    assert measured == [] and header.defaultSectionSize() == narrow
+    win.editors_dock.raise_()
+    qtbot.waitUntil(lambda: not editors.visibleRegion().isEmpty())
+    assert measured  # measured on showing...
+    text = editors.model.data(editors.model.index(0, 0))
+    width = editors.table.fontMetrics().horizontalAdvance(text)
+    assert header.defaultSectionSize() > max(narrow, width)  # ... for the longer numbers

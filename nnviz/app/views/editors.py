@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QPalette,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -217,7 +218,18 @@ class MatrixEditors(QWidget):
         self.model.dataChanged.connect(self._on_data_changed)
         follow(document, self._restyle_message, ignore, step=False, rebuild=self._rebuild)
         self._refresh_info()
+        self._columns_stale = False
         self.size_columns()
+
+    @guarded(None)
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.brought_forward()
+
+    def brought_forward(self) -> None:
+        """Shown, or its dock's tab chosen (Qt moves a tab behind out of view, unhidden)."""
+        if self._columns_stale:
+            self.size_columns()
 
     # --- the selector ---------------------------------------------------------------------------
     def _fill_selector(self) -> None:
@@ -262,7 +274,14 @@ class MatrixEditors(QWidget):
 
     def size_columns(self) -> None:
         """Every column as wide as the widest of a few cells of the longest text (the font
-        is monospaced), found in a bounded sample, and of the longest column labels."""
+        is monospaced), found in a bounded sample, and of the longest column labels. While
+        the panel is out of view (a dock's other tab), when it is next brought forward: a
+        new iteration or an undo changes every number, and measuring them is most of what
+        the panel does then."""
+        if not self.isVisible() or self.visibleRegion().isEmpty():  # a tab behind: moved away
+            self._columns_stale = True
+            return
+        self._columns_stale = False
         model, table = self.model, self.table
         if not model.columnCount():
             return
