@@ -82,6 +82,17 @@ class LayerDiagram(QWidget):
         self._stale = True  # the picture is rebuilt when next painted or read
         self.drawn: list[tuple[QRectF, QFont, str]] = []  # texts of the last paint (tests)
         self._rings: dict[tuple[int, int, float, float, float], QPixmap] = {}
+        # The picture as last painted, copied to the screen until the scene is rebuilt (a
+        # repaint with nothing changed is one copy), keyed by (width, height, pixel ratio).
+        self._frame: tuple[tuple[int, int, float], QPixmap] | None = None
+        # The background with the band and the edges, for the few looks of an iteration's
+        # steps (the edges change with its weights, the lit layer, the update's layer and the
+        # marks): keyed by the scene's edge list and layout (by identity: the scene makes a
+        # new list when anything they show changes, and the entry holds both, so an id is
+        # not reused), the lit layer, the theme, the size, the pixel ratio and the scale.
+        self._grounds: dict[tuple[object, ...], tuple[object, object, QPixmap]] = {}
+        # It fills its whole rect: the dock beneath it need not paint first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         follow(doc, self.refresh, iteration=True)
         self.refresh()
 
@@ -108,6 +119,7 @@ class LayerDiagram(QWidget):
     def _ensure(self) -> None:
         if self._stale or current_theme() is not self.model.theme:  # or the app's theme changed
             self._stale = False
+            self._frame = None
             self.model.scale = self.scale
             self.model.build(self.width(), self.height())  # reads the Document only
 
@@ -165,20 +177,55 @@ class LayerDiagram(QWidget):
         self._ensure()
         p = QPainter(self)
         try:  # ended even if a shape cannot be drawn (the guard logs why)
-            self._paint(p)
+            p.drawPixmap(0, 0, self._picture(p.device().devicePixelRatioF()))
         finally:
             p.end()
 
-    def _paint(self, p: QPainter) -> None:
-        theme, sc = self.theme, self.scale
-        self.drawn = []
+    def _picture(self, dpr: float) -> QPixmap:
+        """The whole picture at this size and pixel ratio: the last one painted while the
+        scene is the same, else painted now over a copy of the ground."""
+        key = (self.width(), self.height(), dpr)
+        if self._frame is not None and self._frame[0] == key:
+            return self._frame[1]
+        frame = QPixmap(self._ground(dpr))  # shares its pixels until painted: then a copy
+        p = QPainter(frame)
+        try:
+            self._paint(p)
+        finally:
+            p.end()
+        self._frame = (key, frame)
+        return frame
+
+    def _ground(self, dpr: float) -> QPixmap:
+        """The background, the lit layer's band and the edges, painted once per look."""
+        m = self.model
+        edges, geo = m.edges, m.geometry
+        key = (id(edges), id(geo), m.lit_layer, m.theme.key, self.width(), self.height())
+        key += (dpr, self.scale)
+        kept = self._grounds.get(key)
+        if kept is not None:
+            return kept[2]
+        ground = QPixmap(round(self.width() * dpr), round(self.height() * dpr))
+        ground.setDevicePixelRatio(dpr)
+        p = QPainter(ground)
+        try:
+            self._paint_ground(p)
+        finally:
+            p.end()
+        if len(self._grounds) >= 8:  # an iteration has about five looks: the oldest goes
+            self._grounds.pop(next(iter(self._grounds)))
+        self._grounds[key] = (edges, geo, ground)
+        return ground
+
+    def _paint_ground(self, p: QPainter) -> None:
+        m, sc = self.model, self.scale
+        theme, geo = m.theme, m.geometry
+        assert geo is not None  # built by _ensure
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor(theme.base))
-        geo = self.geometry_
         r = geo.radius
-        fonts = self.fonts
         # the lit layer's band
-        lit = self.lit_layer
+        lit = m.lit_layer
         if lit is not None:
             x = geo.columns[lit].x
             half = max(r + 8 * sc, 22 * sc)
@@ -193,7 +240,7 @@ class LayerDiagram(QWidget):
             bottom = self.height() - 4 * sc
             p.drawRoundedRect(QRectF(x - half, top, 2 * half, bottom - top), 8 * sc, 8 * sc)
         # edges
-        for e in self.edges:
+        for e in m.edges:
             if e.mark:
                 halo = QColor(theme.selection if e.mark == "selected" else theme.outline)
                 inner = max(e.width, 2.5 * sc)
@@ -207,9 +254,20 @@ class LayerDiagram(QWidget):
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)  # 3× cheaper than round; nodes hide the ends
             p.setPen(pen)
             p.drawLine(e.a, e.b)
+
+    def _paint(self, p: QPainter) -> None:
+        """Over the ground: the nodes, the units' maps, the labels, values and texts."""
+        m = self.model
+        theme, sc = m.theme, self.scale
+        self.drawn = []
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        geo = m.geometry
+        assert geo is not None  # built by _ensure
+        r = geo.radius
+        fonts = m.fonts
         # nodes
         dpr = p.device().devicePixelRatioF()
-        for n in self.nodes:
+        for n in m.nodes:
             width = (1.6 if n.active else 1.0) * sc
             if n.state == "pending":  # hollow, dashed: drawn once per look, then copied
                 ring = self._hollow_node(n.fill, n.border, width, r, dpr)
@@ -228,7 +286,7 @@ class LayerDiagram(QWidget):
         self.unit_maps.paint(self, p)
         veil = QColor(theme.base)
         veil.setAlphaF(0.85)
-        for n in self.nodes:
+        for n in m.nodes:
             if n.font is None:
                 continue
             if n.outside:
@@ -241,7 +299,7 @@ class LayerDiagram(QWidget):
         # values under the nodes, on a veil so the edges do not cross them
         p.setFont(fonts["value"])
         vfm = QFontMetricsF(fonts["value"])
-        for n in self.nodes:
+        for n in m.nodes:
             if not n.value_text:
                 continue
             w, h = vfm.horizontalAdvance(n.value_text) + 6 * sc, vfm.height()
@@ -256,7 +314,7 @@ class LayerDiagram(QWidget):
         p.setFont(fonts["gap"])
         gfm = QFontMetricsF(fonts["gap"])
         gw, gh = gfm.horizontalAdvance("⋮") + 6 * sc, min(gfm.height(), geo.spacing * 0.9)
-        for x, y in self.texts.gaps:
+        for x, y in m.texts.gaps:
             box = QRectF(x - gw / 2, y - gh / 2, gw, gh)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(theme.base))

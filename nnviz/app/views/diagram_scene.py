@@ -110,6 +110,16 @@ class Texts:
     gaps: list[tuple[float, float]] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Laid:
+    """A layout with what the nodes take from it: positions, and per column its labels,
+    their font (None: no room) and which go beside their node (−1 left, +1 right)."""
+
+    geometry: Geometry
+    pos: dict[NodeKey, QPointF]
+    labels: list[tuple[list[str], QFont | None, list[int]]]
+
+
 def mix(c: QColor, toward: QColor, f: float) -> QColor:
     """c faded a fraction f of the way toward `toward` (opaque, so edges do not show through)."""
     return QColor.fromRgbF(
@@ -146,6 +156,16 @@ class DiagramScene:
         self._wmax_of: object | None = None
         self._outlines_of: Outlines | None = None
         self._wmax = 1.0
+        # What stays the same from one step to the next, made once and reused (a step
+        # rebuilds the picture; most of it is the same as the step before's):
+        # the layout with each column's labels, keyed by what lays it out...
+        self._layouts: dict[tuple[object, ...], _Laid] = {}
+        # ...the edges, keyed by the trace (its weights), the update's layer, the lit layer,
+        # the layout, the marks, the theme and the scale (the widget keys its cached
+        # picture of the edges by this list's identity: a list here is never changed)...
+        self._edges_of: dict[tuple[object, ...], tuple[object, list[EdgeShape]]] = {}
+        # ...and an update step's W′ − W, by (trace, step index).
+        self._change_of: tuple[object, int, tuple[int, np.ndarray] | None] | None = None
         # the picture, as last built
         self.geometry: Geometry | None = None
         self.edges: list[EdgeShape] = []
@@ -347,69 +367,30 @@ class DiagramScene:
             max(height - title_h - footer_h - 2 * margin - MAX_RADIUS * sc * 0.3, 10.0),
         )
         grow = min(max(min(width / 320, height / 360), 1.0), GROW)
-        geo = layout(sizes, keep, box, MAX_RADIUS * sc * grow, MAX_SPACING * sc * grow)
-        self.geometry = geo
+        laid = self._laid(sizes, keep, box, MAX_RADIUS * sc * grow, MAX_SPACING * sc * grow)
+        self.geometry = geo = laid.geometry
         r = geo.radius
-        pos = {
-            (c.layer, u): QPointF(c.x, y)
-            for c in geo.columns
-            for u, y in zip(c.units, c.ys, strict=True)
-        }
+        pos = laid.pos
         base, muted, text = QColor(theme.base), QColor(theme.muted), QColor(theme.text)
 
         # edges ---------------------------------------------------------------------------------
-        wmax = self._weight_max()
         # An update of W⁽ˡ⁾ draws that layer's edges by how much each weight moved (its own
         # scale: the changes are far smaller than the weights), so the class sees which moved.
-        self.change = change = trace.weight_change(doc.step_index)
-        edges: list[EdgeShape] = []
-        for l in range(1, depth + 1):
-            weights = s.W[l - 1]  # canonical (n_l, n_{l-1})
-            scale_max = wmax
-            if change is not None and change[0] == l:
-                weights = change[1]
-                scale_max = finite_max(weights)
-            into, outof = geo.columns[l], geo.columns[l - 1]
-            pairs = [(i, j) for i in into.units for j in outof.units]
-            sampled = not (into.complete and outof.complete)
-            if sampled and len(pairs) > MAX_EDGES_SAMPLED:  # the strongest, and the marked
-                focused = {k[1:] for (w, k) in marks if w == "edge" and k[0] == l}
-                focused |= {(i, j) for (i, j) in pairs if j in outlines.edges.get((l, i), ())}
-                # strongest first; a NaN weight counts as 0 (plain floats: np.nan_to_num per
-                # edge cost ~11 ms a step on 784-128-10)
-                strength = np.abs(weights)
-                pairs.sort(key=lambda p: -_strength(float(strength[p[0], p[1]])))
-                pairs = pairs[:MAX_EDGES_SAMPLED] + [
-                    p for p in pairs[MAX_EDGES_SAMPLED:] if p in focused
-                ]
-            is_lit = l == lit_edges
-            for i, j in pairs:
-                w = float(weights[i, j])
-                mag = min(abs(w) / scale_max, 1.0) if math.isfinite(w) else 1.0
-                if w > 0:
-                    sign_colour = self._colour(0.5 + 0.5 * (0.45 + 0.55 * mag))
-                elif w < 0:
-                    sign_colour = self._colour(0.5 - 0.5 * (0.45 + 0.55 * mag))
-                else:
-                    sign_colour = QColor(muted)
-                width = (MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * mag) * sc
-                a, b = pos[(l - 1, j)], pos[(l, i)]
-                colour = sign_colour if is_lit else self._mix(sign_colour, base, PALE)
-                edges.append(
-                    EdgeShape(
-                        (l, i, j),
-                        a,
-                        b,
-                        colour,
-                        sign_colour,
-                        width,
-                        is_lit,
-                        marks.get(("edge", (l, i, j)))
-                        or ("outlined" if j in outlines.edges.get((l, i), ()) else ""),
-                    )
-                )
-        # drawn order: pale under lit, marked on top
-        edges.sort(key=lambda e: (bool(e.mark), e.lit, e.width))
+        self.change = change = self._weight_change(trace, doc.step_index)
+        edge_marks = tuple(sorted((k, v) for (w, k), v in marks.items() if w == "edge"))
+        focus_outlines = outlines if outlines.explanation is not None else None
+        # By identity (hashing a trace would hash its arrays); the entry holds the objects,
+        # so their ids are not reused while it is kept.
+        held = (trace, geo, focus_outlines)
+        edges_key = (*map(id, held), change and change[0], lit_edges, edge_marks, theme.key, sc)
+        kept = self._edges_of.get(edges_key)
+        if kept is not None:
+            edges = kept[1]
+        else:
+            edges = self._make_edges(geo, pos, marks, outlines, change, lit_edges, base, muted)
+            if len(self._edges_of) >= 12:  # the few looks of an iteration's steps: the oldest
+                self._edges_of.pop(next(iter(self._edges_of)))
+            self._edges_of[edges_key] = (held, edges)
         self.edges = edges
 
         # nodes ---------------------------------------------------------------------------------
@@ -430,16 +411,8 @@ class DiagramScene:
                     values = trace.backward.delta[k - 1]
             else:
                 state, values = "pending", None
-            labels = [unit_label(k, u, depth) for u in col.units]
-            # The column's font fits its ordinary labels; a far unit's longer one (x₇₈₄)
-            # goes beside its node rather than shrink every label of the column.
-            ordinary = [t for u, t in zip(col.units, labels, strict=True) if u < 99] or labels
-            font = self._label_font(max(ordinary, key=len), r) if labels else None
-            fm_label = QFontMetricsF(font) if font is not None else None
-            for u, y, label in zip(col.units, col.ys, labels, strict=True):
-                outside = 0
-                if fm_label is not None and fm_label.horizontalAdvance(label) > 1.8 * r - 2:
-                    outside = -1 if k == depth else 1
+            labels, font, outsides = laid.labels[k]
+            for u, y, label, outside in zip(col.units, col.ys, labels, outsides, strict=True):
                 value_text = ""
                 if values is not None:
                     v = float(values[u, sample])
@@ -491,6 +464,121 @@ class DiagramScene:
             b = "" if col.complete else f"{col.size} units"
             t.captions.append((col.x, a, b, k == lit))
             t.gaps.extend((col.x, y) for y, _hidden in col.gaps)
+
+    def _make_edges(
+        self,
+        geo: Geometry,
+        pos: dict[NodeKey, QPointF],
+        marks: dict[object, str],
+        outlines: Outlines,
+        change: tuple[int, np.ndarray] | None,
+        lit_edges: int | None,
+        base: QColor,
+        muted: QColor,
+    ) -> list[EdgeShape]:
+        """The edges of the network as drawn: the strongest of a sampled layer, the marked."""
+        s = self.doc.trace.session
+        depth, sc = s.depth, self.scale
+        wmax = self._weight_max()
+        edges: list[EdgeShape] = []
+        for l in range(1, depth + 1):
+            weights = s.W[l - 1]  # canonical (n_l, n_{l-1})
+            scale_max = wmax
+            if change is not None and change[0] == l:
+                weights = change[1]
+                scale_max = finite_max(weights)
+            into, outof = geo.columns[l], geo.columns[l - 1]
+            pairs = [(i, j) for i in into.units for j in outof.units]
+            sampled = not (into.complete and outof.complete)
+            if sampled and len(pairs) > MAX_EDGES_SAMPLED:  # the strongest, and the marked
+                focused = {k[1:] for (w, k) in marks if w == "edge" and k[0] == l}
+                focused |= {(i, j) for (i, j) in pairs if j in outlines.edges.get((l, i), ())}
+                # strongest first; a NaN weight counts as 0 (plain floats: np.nan_to_num per
+                # edge cost ~11 ms a step on 784-128-10)
+                strength = np.abs(weights)
+                pairs.sort(key=lambda p: -_strength(float(strength[p[0], p[1]])))
+                pairs = pairs[:MAX_EDGES_SAMPLED] + [
+                    p for p in pairs[MAX_EDGES_SAMPLED:] if p in focused
+                ]
+            is_lit = l == lit_edges
+            for i, j in pairs:
+                w = float(weights[i, j])
+                mag = min(abs(w) / scale_max, 1.0) if math.isfinite(w) else 1.0
+                if w > 0:
+                    sign_colour = self._colour(0.5 + 0.5 * (0.45 + 0.55 * mag))
+                elif w < 0:
+                    sign_colour = self._colour(0.5 - 0.5 * (0.45 + 0.55 * mag))
+                else:
+                    sign_colour = QColor(muted)
+                width = (MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * mag) * sc
+                a, b = pos[(l - 1, j)], pos[(l, i)]
+                colour = sign_colour if is_lit else self._mix(sign_colour, base, PALE)
+                edges.append(
+                    EdgeShape(
+                        (l, i, j),
+                        a,
+                        b,
+                        colour,
+                        sign_colour,
+                        width,
+                        is_lit,
+                        marks.get(("edge", (l, i, j)))
+                        or ("outlined" if j in outlines.edges.get((l, i), ()) else ""),
+                    )
+                )
+        # drawn order: pale under lit, marked on top
+        edges.sort(key=lambda e: (bool(e.mark), e.lit, e.width))
+        return edges
+
+    def _laid(
+        self,
+        sizes: tuple[int, ...],
+        keep: dict[int, set[int]],
+        box: tuple[float, float, float, float],
+        radius: float,
+        spacing: float,
+    ) -> "_Laid":
+        """The layout and each column's labels (their font, which go beside their node), made
+        once per network shape, focused units, box and scale."""
+        key = (sizes, tuple(sorted((k, tuple(sorted(v))) for k, v in keep.items())), box)
+        key += (radius, spacing, self.scale)
+        laid = self._layouts.get(key)
+        if laid is not None:
+            return laid
+        geo = layout(sizes, keep, box, radius, spacing)
+        r, depth = geo.radius, len(sizes) - 1
+        pos = {
+            (c.layer, u): QPointF(c.x, y)
+            for c in geo.columns
+            for u, y in zip(c.units, c.ys, strict=True)
+        }
+        labels = []
+        for col in geo.columns:
+            k = col.layer
+            texts = [unit_label(k, u, depth) for u in col.units]
+            # The column's font fits its ordinary labels; a far unit's longer one (x₇₈₄)
+            # goes beside its node rather than shrink every label of the column.
+            ordinary = [t for u, t in zip(col.units, texts, strict=True) if u < 99] or texts
+            font = self._label_font(max(ordinary, key=len), r) if texts else None
+            fm_label = QFontMetricsF(font) if font is not None else None
+            outsides = [
+                (-1 if k == depth else 1)
+                if fm_label is not None and fm_label.horizontalAdvance(t) > 1.8 * r - 2
+                else 0
+                for t in texts
+            ]
+            labels.append((texts, font, outsides))
+        if len(self._layouts) >= 32:  # sizes seen while resizing, focused units: start again
+            self._layouts = {}
+        laid = self._layouts[key] = _Laid(geo, pos, labels)
+        return laid
+
+    def _weight_change(self, trace: object, index: int) -> tuple[int, np.ndarray] | None:
+        """The trace's W′ − W at an update step (made once: a 784 × 128 subtraction)."""
+        kept = self._change_of
+        if kept is None or kept[0] is not trace or kept[1] != index:
+            kept = self._change_of = (trace, index, self.doc.trace.weight_change(index))
+        return kept[2]
 
     def _label_font(self, label: str, r: float) -> QFont | None:
         """The biggest label font (up to the label size) that fits inside a node, or None
