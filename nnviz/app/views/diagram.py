@@ -159,9 +159,7 @@ class LayerDiagram(QWidget):
         self._ensure()
         p = QPainter(self)
         try:  # ended even if a shape cannot be drawn (the guard logs why)
-            frame, drawn = self.painter.picture(p.device().devicePixelRatioF())
-            self.drawn = list(drawn)
-            p.drawPixmap(0, 0, frame)
+            self.drawn = list(self.painter.paint(p))
         finally:
             p.end()
 

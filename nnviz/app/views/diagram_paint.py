@@ -7,10 +7,10 @@ from parts kept by what they show, each painted once per look:
 - the ground: the background, the lit layer's band and the edges;
 - each column: its nodes, their maps, labels and values, and its gap markers;
 - the heading and the captions;
-and the whole picture is kept until the scene is rebuilt, so that a repaint with nothing
-changed is one copy. A part is painted in a pixmap whose corner lies on a device pixel, so
-its shapes fall on the same pixels as painted straight on the widget (the blend of a part
-over the ground may differ by one level in 255 where its edges are antialiased).
+and which parts make the picture is kept until the scene is rebuilt, so that a repaint
+with nothing changed is a few copies. A part is painted in a pixmap whose corner lies on a
+device pixel, so its shapes fall on the same pixels as painted straight on the widget (the
+blend of a part over the ground may differ by a level or two in 255 where antialiased).
 """
 
 import math
@@ -86,7 +86,8 @@ class DiagramPainter:
 
     def __init__(self, view: "LayerDiagram") -> None:
         self.view = view
-        self.frame: tuple[tuple[int, int, float], QPixmap, Drawn] | None = None
+        # the parts of the picture as last painted, while the scene is the same
+        self.frame: tuple[tuple[int, int, float], QPixmap, list[Part], Drawn] | None = None
         # Keyed by the scene's edge list and layout by identity (the scene makes a new list
         # when anything an edge shows changes), the lit layer, theme, size, ratio, scale.
         self.grounds = Kept(8)  # an iteration has about five looks of its edges
@@ -101,23 +102,22 @@ class DiagramPainter:
         """The scene was rebuilt: the picture is put together again when next painted."""
         self.frame = None
 
-    def picture(self, dpr: float) -> tuple[QPixmap, Drawn]:
-        """The whole picture at the view's size and this pixel ratio, and the texts drawn."""
+    def paint(self, p: QPainter) -> Drawn:
+        """The whole picture, at the view's size and the device's pixel ratio, on `p`; the
+        texts drawn. Painted from the parts kept (made first where they are not)."""
         v = self.view
+        dpr = p.device().devicePixelRatioF()
         key = (v.width(), v.height(), dpr)
-        if self.frame is not None and self.frame[0] == key:
-            return self.frame[1], self.frame[2]
-        frame = QPixmap(self.ground(dpr))  # shares its pixels until painted: then a copy
-        drawn: Drawn = []
-        p = QPainter(frame)
-        try:
-            for piece in (*self.column_parts(dpr), self.heading_part(dpr), self.caption_part(dpr)):
-                p.drawPixmap(piece.at, piece.pixmap)
-                drawn.extend(piece.drawn)
-        finally:
-            p.end()
-        self.frame = (key, frame, drawn)
-        return frame, drawn
+        if self.frame is None or self.frame[0] != key:
+            ground = self.ground(dpr)
+            pieces = [*self.column_parts(dpr), self.heading_part(dpr), self.caption_part(dpr)]
+            drawn = [text for piece in pieces for text in piece.drawn]
+            self.frame = (key, ground, pieces, drawn)
+        _, ground, pieces, drawn = self.frame
+        p.drawPixmap(0, 0, ground)
+        for piece in pieces:
+            p.drawPixmap(piece.at, piece.pixmap)
+        return drawn
 
     # --- the ground -----------------------------------------------------------------------------
     def ground(self, dpr: float) -> QPixmap:
@@ -179,17 +179,17 @@ class DiagramPainter:
         v, m = self.view, self.view.model
         geo = m.geometry
         assert geo is not None  # built before painting
-        images = v.unit_maps.images()
-        common = (id(geo), id(images) if images else None, m.theme.key, v.width(), v.height())
-        common += (dpr, v.scale)
+        images = v.unit_maps.images()  # new in each iteration: keyed where they are drawn
+        common = (id(geo), m.theme.key, v.width(), v.height(), dpr, v.scale)
         parts = []
         for col, nodes in zip(geo.columns, m.columns, strict=True):
             # the scene makes a new list of a column's nodes when anything they show changes
-            key = (id(nodes), *common)
+            mapped = images if images and nodes and nodes[0].key in images else None
+            key = (id(nodes), id(mapped), *common)
             kept = self.columns.get(key)
             if not isinstance(kept, Part):
-                kept = self._column(col, nodes, images, dpr)
-                self.columns.put(key, (nodes, geo, images), kept)
+                kept = self._column(col, nodes, mapped or {}, dpr)
+                self.columns.put(key, (nodes, geo, mapped), kept)
             parts.append(kept)
         return parts
 
