@@ -399,8 +399,9 @@ class DiagramScene:
     ) -> "_Laid":
         """The layout and each column's labels (their font, which go beside their node), made
         once per network shape, focused units, box and scale."""
-        key = (sizes, tuple(sorted((k, tuple(sorted(v))) for k, v in keep.items())), box)
-        key += (radius, spacing, self.scale)
+        # the focused units matter only where a column shows some of its units
+        shown = sorted((k, tuple(sorted(v))) for k, v in keep.items() if sizes[k] > MAX_SLOTS)
+        key = (sizes, tuple(shown), box, radius, spacing, self.scale)
         laid = self._layouts.get(key)
         if laid is not None:
             return laid
