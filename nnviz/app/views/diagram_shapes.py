@@ -2,7 +2,6 @@
 the values it stands for (the diverging map of the theme; see diagram_scene for what is shown).
 """
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,6 +95,11 @@ class Palette:
         """The theme's diverging map at t ∈ [0, 1] (0.5 is zero)."""
         return self._lut[round(min(1.0, max(0.0, t)) * 255)]
 
+    @property
+    def lut(self) -> list[QColor]:
+        """The map's 256 colours: 0 for the most negative, 255 the most positive."""
+        return self._lut
+
     def use(self, theme: Theme) -> None:
         if self._lut_theme != theme.key:
             table = theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
@@ -152,23 +156,25 @@ def make_edges(
                 p for p in pairs[MAX_EDGES_SAMPLED:] if p in focused
             ]
         is_lit = l == lit_edges
-        for i, j in pairs:
-            w = float(weights[i, j])
-            mag = min(abs(w) / scale_max, 1.0) if math.isfinite(w) else 1.0
-            if w > 0:
-                sign_colour = palette.colour(0.5 + 0.5 * (0.45 + 0.55 * mag))
-            elif w < 0:
-                sign_colour = palette.colour(0.5 - 0.5 * (0.45 + 0.55 * mag))
-            else:
-                sign_colour = QColor(muted)
-            width = (MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * mag) * sc
-            a, b = pos[(l - 1, j)], pos[(l, i)]
+        # each edge's magnitude, colour and width, for the layer at once (the same float
+        # operations as one edge at a time: the same numbers)
+        w = weights[[i for i, _ in pairs], [j for _, j in pairs]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mag = np.where(np.isfinite(w), np.minimum(np.abs(w) / scale_max, 1.0), 1.0)
+            shade = 0.45 + 0.55 * mag
+            t = np.where(w > 0, 0.5 + 0.5 * shade, 0.5 - 0.5 * shade)
+            signed = ((w > 0) | (w < 0)).tolist()  # zero and NaN have no sign: muted
+        shades = np.rint(np.clip(t, 0.0, 1.0) * 255).astype(np.intp).tolist()
+        widths = ((MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * mag) * sc).tolist()
+        lut = palette.lut
+        for (i, j), has_sign, shade_at, width in zip(pairs, signed, shades, widths, strict=True):
+            sign_colour = lut[shade_at] if has_sign else QColor(muted)
             colour = sign_colour if is_lit else palette.fade(sign_colour, base, PALE)
             edges.append(
                 EdgeShape(
                     (l, i, j),
-                    a,
-                    b,
+                    pos[(l - 1, j)],
+                    pos[(l, i)],
                     colour,
                     sign_colour,
                     width,
