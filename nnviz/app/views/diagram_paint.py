@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
 
 from nnviz.app.views.diagram_layout import Column
 from nnviz.app.views.diagram_shapes import NodeShape, mix
@@ -158,20 +158,18 @@ class DiagramPainter:
         top = geo.top - r - 8 * sc
         bottom = v.height() - 4 * sc
         p.drawRoundedRect(QRectF(x - half, top, 2 * half, bottom - top), 8 * sc, 8 * sc)
-        # edges
+        # edges: flat caps are 3× cheaper than round; the nodes hide the ends
+        solid, flat = Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap
         for e in m.edges:
             if e.mark:
                 halo = QColor(theme.selection if e.mark == "selected" else theme.outline)
                 inner = max(e.width, 2.5 * sc)
-                pen = QPen(halo, inner + (5 if e.mark == "selected" else 4) * sc)
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                p.setPen(pen)
+                width = inner + (5 if e.mark == "selected" else 4) * sc
+                p.setPen(QPen(QBrush(halo), width, solid, flat))
                 p.drawLine(e.a, e.b)
-                pen = QPen(e.sign_colour, max(e.width, 2.5 * sc))
+                p.setPen(QPen(QBrush(e.sign_colour), max(e.width, 2.5 * sc), solid, flat))
             else:
-                pen = QPen(e.colour, e.width)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)  # 3× cheaper than round; nodes hide the ends
-            p.setPen(pen)
+                p.setPen(QPen(QBrush(e.colour), e.width, solid, flat))
             p.drawLine(e.a, e.b)
 
     # --- the columns ----------------------------------------------------------------------------
