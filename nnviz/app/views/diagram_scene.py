@@ -77,6 +77,12 @@ class _Laid:
     labels: list[tuple[list[str], QFont | None, list[int]]]
 
 
+def _made_by(held: object, traces: list[int]) -> bool:
+    """Whether a cache entry holding `held` (its trace first, or None) is of one of `traces`."""
+    first = held[0] if isinstance(held, tuple) else None
+    return first is None or id(first) in traces
+
+
 class DiagramScene:
     """The picture of the Document's step, rebuilt by `build` (the widget calls it when the
     Document, its size, its scale or the theme changed). Reads the Document; writes nothing."""
@@ -105,6 +111,9 @@ class DiagramScene:
         # ...each column's nodes, keyed by the trace, the layout, the column, what its nodes
         # show (the quantity, state, sample, precision), whether lit, its marks, the theme...
         self._columns_of: dict[tuple[object, ...], tuple[object, list[NodeShape]]] = {}
+        # (both hold their trace: only the traces of the last two iterations shown are kept,
+        # as a big network's trace is megabytes)...
+        self._traces: list[object] = []
         # ...and an update step's W′ − W, by (trace, step index).
         self._change_of: tuple[object, int, tuple[int, np.ndarray] | None] | None = None
         # the picture, as last built
@@ -252,6 +261,8 @@ class DiagramScene:
         self.theme = theme = current_theme()
         self.palette.use(theme)
         trace, step = doc.trace, doc.step
+        if not self._traces or self._traces[-1] is not trace:
+            self._forget_traces_but(trace)
         s = trace.session
         sizes, depth, batch = tuple(s.layers), s.depth, s.batch
         mode = DELTA if phase_of(step).backward else ACTIVATIONS
@@ -432,6 +443,14 @@ class DiagramScene:
             self._layouts = {}
         laid = self._layouts[key] = _Laid(geo, pos, labels)
         return laid
+
+    def _forget_traces_but(self, trace: object) -> None:
+        """`trace` is now on screen: what other traces than it and the one before made goes."""
+        self._traces = [*(t for t in self._traces[-1:] if t is not trace), trace]
+        keep = [id(t) for t in self._traces]
+        for cache in (self._edges_of, self._columns_of):
+            for key in [k for k, (held, _) in cache.items() if not _made_by(held, keep)]:
+                del cache[key]
 
     def _weight_change(self, trace: object, index: int) -> tuple[int, np.ndarray] | None:
         """The trace's W′ − W at an update step (made once: a 784 × 128 subtraction)."""
