@@ -128,8 +128,10 @@ class DiagramPainter:
         kept = self.grounds.get(key)
         if isinstance(kept, QPixmap):
             return kept
-        ground = QPixmap(round(v.width() * dpr), round(v.height() * dpr))
+        # every device pixel of the view (at a fractional ratio, its last row is partly in)
+        ground = QPixmap(math.ceil(v.width() * dpr), math.ceil(v.height() * dpr))
         ground.setDevicePixelRatio(dpr)
+        ground.fill(QColor(m.theme.base))  # every pixel: the view is opaque
         p = QPainter(ground)
         try:
             self._paint_ground(p)
@@ -143,7 +145,6 @@ class DiagramPainter:
         theme, geo, sc = m.theme, m.geometry, v.scale
         assert geo is not None  # built before painting
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(v.rect(), QColor(theme.base))
         r = geo.radius
         # the lit layer's band
         x = geo.columns[m.lit_layer].x
