@@ -212,3 +212,29 @@ def big_doc(qapp):
     d = Document(s)
     yield d
     d.deleteLater()
+
+
+def test_units_maps_of_a_wide_hidden_layer_draw_as_a_new_diagram(qtbot, qapp):
+    """A 2-input network has its hidden units' maps beside the nodes; with 120 hidden units
+    the far unit's label (h₁₂₀) goes beside its node, over its map, and the maps are drawn
+    with the column. Each iteration has new maps: the picture follows them."""
+    from nnviz.app.document import Document
+    from nnviz.core.session_file import build_session
+
+    rng = np.random.default_rng(5)
+    s = build_session(
+        layers=[2, 120, 1],
+        activations=["tanh", "identity"],
+        X=rng.standard_normal((2, 6)),
+        Y=rng.standard_normal((1, 6)),
+        init={"scheme": "he", "seed": 2},
+        convention="column",
+    )
+    doc = Document(s)
+    view = _show(qtbot, doc, (360, 480))
+    assert view.unit_maps.images()  # the maps are drawn
+    assert view.node(1, 119).outside == 1  # h₁₂₀ beside its node, on the maps' side
+    for _ in range(doc.step_count + 3):
+        _same_as_fresh(qtbot, view, f"iteration {doc.iteration} {doc.step.id}")
+        doc.next_step()
+    assert doc.iteration == 2

@@ -5,8 +5,9 @@ A step changes a small part of the picture: the edges look the same for every st
 layer in an iteration, and a column's nodes for most steps. So the picture is put together
 from parts kept by what they show, each painted once per look:
 - the ground: the background, the lit layer's band and the edges;
-- each column: its nodes, their maps, labels and values, and its gap markers;
+- each column: its nodes, their labels and values, and its gap markers;
 - the heading and the captions;
+(the hidden units' maps, new in each iteration, are drawn over these)
 and which parts make the picture is kept until the scene is rebuilt, so that a repaint
 with nothing changed is a few copies. A part is painted in a pixmap whose corner lies on a
 device pixel, so its shapes fall on the same pixels as painted straight on the widget (the
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
 Drawn = list[tuple[QRectF, QFont, str]]  # the texts a part drew: (box, font, text)
 Line = tuple[str, float, QFont, bool]  # a heading line: text, height, font, is the title
+Maps = dict[tuple[int, int], QImage]  # the hidden units' maps, by (layer, unit)
+# What a repaint draws while the scene is the same: (size and ratio, ground, parts, their
+# texts, the maps and the nodes they are drawn beside)
+Frame = tuple[tuple[int, int, float], QPixmap, list["Part"], Drawn, Maps, list[NodeShape]]
 
 
 @dataclass(slots=True)
@@ -87,7 +92,7 @@ class DiagramPainter:
     def __init__(self, view: "LayerDiagram") -> None:
         self.view = view
         # the parts of the picture as last painted, while the scene is the same
-        self.frame: tuple[tuple[int, int, float], QPixmap, list[Part], Drawn] | None = None
+        self.frame: Frame | None = None
         # Keyed by the scene's edge list and layout by identity (the scene makes a new list
         # when anything an edge shows changes), the lit layer, theme, size, ratio, scale.
         self.grounds = Kept(8)  # an iteration has about five looks of its edges
@@ -110,13 +115,20 @@ class DiagramPainter:
         key = (v.width(), v.height(), dpr)
         if self.frame is None or self.frame[0] != key:
             ground = self.ground(dpr)
-            pieces = [*self.column_parts(dpr), self.heading_part(dpr), self.caption_part(dpr)]
+            images = v.unit_maps.images()
+            columns, mapped = self.column_parts(dpr, images)
+            pieces = [*columns, self.heading_part(dpr), self.caption_part(dpr)]
             drawn = [text for piece in pieces for text in piece.drawn]
-            self.frame = (key, ground, pieces, drawn)
-        _, ground, pieces, drawn = self.frame
+            self.frame = (key, ground, pieces, drawn, images, mapped)
+        _, ground, pieces, drawn, images, mapped = self.frame
         p.drawPixmap(0, 0, ground)
         for piece in pieces:
             p.drawPixmap(piece.at, piece.pixmap)
+        if mapped:
+            geo = v.model.geometry
+            assert geo is not None  # built before painting
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            v.unit_maps.paint(p, mapped, geo.radius, v.scale, images)
         return drawn
 
     # --- the ground -----------------------------------------------------------------------------
@@ -174,23 +186,33 @@ class DiagramPainter:
             p.drawLine(e.a, e.b)
 
     # --- the columns ----------------------------------------------------------------------------
-    def column_parts(self, dpr: float) -> list[Part]:
+    def column_parts(self, dpr: float, images: Maps) -> tuple[list[Part], list[NodeShape]]:
+        """Each column's part, and the nodes whose units' maps are drawn over the parts.
+
+        The maps are new in each iteration: drawn over the parts, a column of hollow nodes
+        keeps its part from one iteration to the next. They overlap nothing of the other
+        parts (beside their node, clear of the values under the nodes) but a label too long
+        for its node (h₁₀₀ and on), drawn beside it: with such labels, the maps go in their
+        columns' parts, under the labels."""
         v, m = self.view, self.view.model
         geo = m.geometry
         assert geo is not None  # built before painting
-        images = v.unit_maps.images()  # new in each iteration: keyed where they are drawn
         common = (id(geo), m.theme.key, v.width(), v.height(), dpr, v.scale)
-        parts = []
+        parts, over = [], []
+        labels_beside = any(n.outside for n in m.nodes)
         for col, nodes in zip(geo.columns, m.columns, strict=True):
-            # the scene makes a new list of a column's nodes when anything they show changes
             mapped = images if images and nodes and nodes[0].key in images else None
+            if mapped and not labels_beside:
+                over.extend(nodes)
+                mapped = None
+            # the scene makes a new list of a column's nodes when anything they show changes
             key = (id(nodes), id(mapped), *common)
             kept = self.columns.get(key)
             if not isinstance(kept, Part):
                 kept = self._column(col, nodes, mapped or {}, dpr)
                 self.columns.put(key, (nodes, geo, mapped), kept)
             parts.append(kept)
-        return parts
+        return parts, over
 
     def _column(
         self,
