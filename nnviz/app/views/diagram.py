@@ -1,8 +1,9 @@
 """The layer diagram: neurons as nodes in columns, weights as edges, for one sample.
 
 What is drawn (positions, colours, widths, marks, texts) is built as data by
-`diagram_scene.DiagramScene` on the Document's signals, on resize and on a theme change;
-this widget only paints it, hit-tests the mouse against it and writes tooltips. Clicking or
+`diagram_scene.DiagramScene` on the Document's signals, on resize and on a theme change,
+and painted by `diagram_paint.DiagramPainter` from parts it keeps (a step repaints only what
+changed); this widget hit-tests the mouse against it and writes tooltips. Clicking or
 hovering an edge or a node focuses the matching cell of the step.
 """
 
