@@ -95,10 +95,11 @@ class DiagramPainter:
         self.frame: Frame | None = None
         # Keyed by the scene's edge list and layout by identity (the scene makes a new list
         # when anything an edge shows changes), the lit layer, theme, size, ratio, scale.
-        self.grounds = Kept(8)  # an iteration has about five looks of its edges
+        self.grounds = Kept(6)  # an iteration has about five looks of its edges (a whole
+        # view each: a few megabytes at a full screen)
         # Keyed by the scene's list of the column's nodes (by identity, as the edges), the
         # layout, the units' maps, the theme, size, ratio and scale.
-        self.columns = Kept(64)
+        self.columns = Kept(32)  # an iteration has about three looks of each column
         self.headings = Kept(8)  # by their texts, the width, theme, ratio and scale
         self.captions = Kept(16)  # by their texts and places, the size, theme, ratio, scale
         self._rings: dict[tuple[int, int, float, float, float], QPixmap] = {}
