@@ -117,7 +117,10 @@ class DiagramPainter:
         if self.frame is None or self.frame[0] != key:
             ground = self.ground(dpr)
             images = v.unit_maps.images()
-            columns, mapped = self.column_parts(dpr, images)
+            columns, mapped = self.column_parts(dpr, images, set())
+            clash = self._maps_clash(mapped, columns)
+            if clash:  # those columns' maps go under the texts over them, as in their parts
+                columns, mapped = self.column_parts(dpr, images, clash)
             pieces = [*columns, self.heading_part(dpr), self.caption_part(dpr)]
             drawn = [text for piece in pieces for text in piece.drawn]
             self.frame = (key, ground, pieces, drawn, images, mapped)
@@ -187,14 +190,16 @@ class DiagramPainter:
             p.drawLine(e.a, e.b)
 
     # --- the columns ----------------------------------------------------------------------------
-    def column_parts(self, dpr: float, images: Maps) -> tuple[list[Part], list[NodeShape]]:
+    def column_parts(
+        self, dpr: float, images: Maps, inside: set[int]
+    ) -> tuple[list[Part], list[NodeShape]]:
         """Each column's part, and the nodes whose units' maps are drawn over the parts.
 
         The maps are new in each iteration: drawn over the parts, a column of hollow nodes
-        keeps its part from one iteration to the next. They overlap nothing of the other
-        parts (beside their node, clear of the values under the nodes) but a label too long
-        for its node (h₁₀₀ and on), drawn beside it: with such labels, the maps go in their
-        columns' parts, under the labels."""
+        keeps its part from one iteration to the next. They are drawn in their column's
+        part, under its labels and values, in the columns `inside` (where another column's
+        value reaches them: `_maps_clash`) and wherever a label too long for its node (h₁₀₀
+        and on) is drawn beside it."""
         v, m = self.view, self.view.model
         geo = m.geometry
         assert geo is not None  # built before painting
@@ -203,7 +208,7 @@ class DiagramPainter:
         labels_beside = any(n.outside for n in m.nodes)
         for col, nodes in zip(geo.columns, m.columns, strict=True):
             mapped = images if images and nodes and nodes[0].key in images else None
-            if mapped and not labels_beside:
+            if mapped and not labels_beside and col.layer not in inside:
                 over.extend(nodes)
                 mapped = None
             # the scene makes a new list of a column's nodes when anything they show changes
@@ -214,6 +219,21 @@ class DiagramPainter:
                 self.columns.put(key, (nodes, geo, mapped), kept)
             parts.append(kept)
         return parts, over
+
+    def _maps_clash(self, mapped: list[NodeShape], parts: list[Part]) -> set[int]:
+        """The columns (layers) of `mapped` nodes whose map another column's text reaches
+        (a value under a node of the next column, in a narrow view)."""
+        geo = self.view.model.geometry
+        assert geo is not None  # built before painting
+        r, sc = geo.radius, self.view.scale
+        boxes = [(k, box) for k, part in enumerate(parts) for box, _, _ in part.drawn]
+        out = set()
+        for n in mapped:
+            k = n.key[0]
+            area = QRectF(n.centre.x() + r + 2 * sc - 1, n.centre.y() - r - 1, 2 * r + 2, 2 * r + 2)
+            if k not in out and any(j != k and area.intersects(box) for j, box in boxes):
+                out.add(k)
+        return out
 
     def _column(
         self,
