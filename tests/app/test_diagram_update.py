@@ -75,7 +75,7 @@ def test_weights_share_one_scale_across_layers_even_when_a_layer_is_zero(qtbot, 
     """The edges' widths divide by the largest |w| of every layer together: an all-zero W⁽²⁾
     must not stretch the scale to 1 and thin W⁽¹⁾'s largest weight (0.5)."""
     from nnviz.app.document import Document
-    from nnviz.app.views.diagram_scene import MAX_EDGE_WIDTH
+    from nnviz.app.views.diagram_shapes import MAX_EDGE_WIDTH
     from nnviz.core.session_file import build_session
     from tests.app.user_actions import _show
 

@@ -1,26 +1,21 @@
 """The layer diagram: neurons as nodes in columns, weights as edges, for one sample.
 
 What is drawn (positions, colours, widths, marks, texts) is built as data by
-`diagram_scene.DiagramScene` on the Document's signals, on resize and on a theme change;
-this widget only paints it, hit-tests the mouse against it and writes tooltips. Clicking or
+`diagram_scene.DiagramScene` on the Document's signals, on resize and on a theme change,
+and painted by `diagram_paint.DiagramPainter` from parts it keeps (a step repaints only what
+changed); this widget hit-tests the mouse against it and writes tooltips. Clicking or
 hovering an edge or a node focuses the matching cell of the step.
 """
 
 # ruff: noqa: N802 -- Qt's names: overrides (paintEvent, mousePressEvent)
 
-import math
-
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QColor,
     QFont,
-    QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
-    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -35,17 +30,14 @@ from nnviz.app.views.diagram_layout import (
     distance_to_segment,
     unit_label,
 )
-from nnviz.app.views.diagram_scene import (
-    ACTIVATIONS,
-    DELTA,
+from nnviz.app.views.diagram_paint import DiagramPainter
+from nnviz.app.views.diagram_scene import ACTIVATIONS, DELTA, DiagramScene, Texts
+from nnviz.app.views.diagram_shapes import (
     MAX_EDGE_WIDTH,
     MAX_EDGES_SAMPLED,
     MIN_EDGE_WIDTH,
-    DiagramScene,
     EdgeShape,
     NodeShape,
-    Texts,
-    mix,
 )
 from nnviz.app.views.follow import follow
 from nnviz.app.views.unit_maps import UnitMaps  # playback's hook: hidden units' maps
@@ -81,7 +73,9 @@ class LayerDiagram(QWidget):
         self._hovering = False  # the Document's hover is ours (set from this widget)
         self._stale = True  # the picture is rebuilt when next painted or read
         self.drawn: list[tuple[QRectF, QFont, str]] = []  # texts of the last paint (tests)
-        self._rings: dict[tuple[int, int, float, float, float], QPixmap] = {}
+        self.painter = DiagramPainter(self)  # keeps the picture and its parts as pixmaps
+        # It fills its whole rect: the dock beneath it need not paint first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         follow(doc, self.refresh, iteration=True)
         self.refresh()
 
@@ -108,6 +102,7 @@ class LayerDiagram(QWidget):
     def _ensure(self) -> None:
         if self._stale or current_theme() is not self.model.theme:  # or the app's theme changed
             self._stale = False
+            self.painter.forget()
             self.model.scale = self.scale
             self.model.build(self.width(), self.height())  # reads the Document only
 
@@ -165,248 +160,14 @@ class LayerDiagram(QWidget):
         self._ensure()
         p = QPainter(self)
         try:  # ended even if a shape cannot be drawn (the guard logs why)
-            self._paint(p)
+            self.drawn = list(self.painter.paint(p))
         finally:
             p.end()
 
-    def _paint(self, p: QPainter) -> None:
-        theme, sc = self.theme, self.scale
-        self.drawn = []
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor(theme.base))
-        geo = self.geometry_
-        r = geo.radius
-        fonts = self.fonts
-        # the lit layer's band
-        lit = self.lit_layer
-        if lit is not None:
-            x = geo.columns[lit].x
-            half = max(r + 8 * sc, 22 * sc)
-            # The highlight at 55 % (45 % dark) over the background, as one opaque colour:
-            # the same pixels, but an opaque fill is several times cheaper to paint.
-            band = mix(
-                QColor(theme.highlight), QColor(theme.base), 0.45 if theme.name == "light" else 0.55
-            )
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(band)
-            top = geo.top - r - 8 * sc
-            bottom = self.height() - 4 * sc
-            p.drawRoundedRect(QRectF(x - half, top, 2 * half, bottom - top), 8 * sc, 8 * sc)
-        # edges
-        for e in self.edges:
-            if e.mark:
-                halo = QColor(theme.selection if e.mark == "selected" else theme.outline)
-                inner = max(e.width, 2.5 * sc)
-                pen = QPen(halo, inner + (5 if e.mark == "selected" else 4) * sc)
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                p.setPen(pen)
-                p.drawLine(e.a, e.b)
-                pen = QPen(e.sign_colour, max(e.width, 2.5 * sc))
-            else:
-                pen = QPen(e.colour, e.width)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)  # 3× cheaper than round; nodes hide the ends
-            p.setPen(pen)
-            p.drawLine(e.a, e.b)
-        # nodes
-        dpr = p.device().devicePixelRatioF()
-        for n in self.nodes:
-            width = (1.6 if n.active else 1.0) * sc
-            if n.state == "pending":  # hollow, dashed: drawn once per look, then copied
-                ring = self._hollow_node(n.fill, n.border, width, r, dpr)
-                side = ring.width() / dpr
-                p.drawPixmap(QPointF(n.centre.x() - side / 2, n.centre.y() - side / 2), ring)
-            else:
-                p.setPen(QPen(n.border, width))
-                p.setBrush(n.fill)
-                p.drawEllipse(n.centre, r, r)
-            if n.mark:
-                ring = QColor(theme.selection if n.mark == "selected" else theme.outline)
-                p.setPen(QPen(ring, (3.5 if n.mark == "selected" else 2.5) * sc))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                grow = 1.5 * sc
-                p.drawEllipse(n.centre, r + grow, r + grow)
-        self.unit_maps.paint(self, p)
-        veil = QColor(theme.base)
-        veil.setAlphaF(0.85)
-        for n in self.nodes:
-            if n.font is None:
-                continue
-            if n.outside:
-                self._paint_label_beside(p, n, r, veil)
-                continue
-            p.setFont(n.font)
-            p.setPen(n.label_colour)
-            box = QRectF(n.centre.x() - 2 * r, n.centre.y() - r, 4 * r, 2 * r)
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, n.label)
-        # values under the nodes, on a veil so the edges do not cross them
-        p.setFont(fonts["value"])
-        vfm = QFontMetricsF(fonts["value"])
-        for n in self.nodes:
-            if not n.value_text:
-                continue
-            w, h = vfm.horizontalAdvance(n.value_text) + 6 * sc, vfm.height()
-            box = self._inside(QRectF(n.centre.x() - w / 2, n.centre.y() + r + 2 * sc, w, h))
-            self.drawn.append((box, fonts["value"], n.value_text))
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(veil)
-            p.drawRoundedRect(box, 3 * sc, 3 * sc)
-            p.setPen(QColor(theme.text) if n.active else QColor(theme.muted))
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, n.value_text)
-        # gap markers, on a veil so the edges do not cross them
-        p.setFont(fonts["gap"])
-        gfm = QFontMetricsF(fonts["gap"])
-        gw, gh = gfm.horizontalAdvance("⋮") + 6 * sc, min(gfm.height(), geo.spacing * 0.9)
-        for x, y in self.texts.gaps:
-            box = QRectF(x - gw / 2, y - gh / 2, gw, gh)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(theme.base))
-            p.drawRoundedRect(box, 3 * sc, 3 * sc)
-            p.setPen(QColor(theme.muted))
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, "⋮")
-        self._paint_texts(p)
-
-    def _hollow_node(
-        self, fill: QColor, border: QColor, width: float, r: float, dpr: float
-    ) -> QPixmap:
-        """A node not computed yet (a dashed ring), as a pixmap made once per look and size:
-        dashing an antialiased ring costs ~60 µs, and a step draws most nodes hollow."""
-        key = (fill.rgba(), border.rgba(), width, r, dpr)
-        ring = self._rings.get(key)
-        if ring is None:
-            if len(self._rings) > 64:  # sizes seen while resizing: start again
-                self._rings = {}
-            side = math.ceil(2 * (r + width) + 2)
-            ring = QPixmap(round(side * dpr), round(side * dpr))
-            ring.setDevicePixelRatio(dpr)
-            ring.fill(Qt.GlobalColor.transparent)
-            q = QPainter(ring)
-            q.setRenderHint(QPainter.RenderHint.Antialiasing)
-            pen = QPen(border, width)
-            pen.setStyle(Qt.PenStyle.DashLine)
-            q.setPen(pen)
-            q.setBrush(fill)
-            q.drawEllipse(QPointF(side / 2, side / 2), r, r)
-            q.end()
-            self._rings[key] = ring
-        return ring
-
-    def _paint_label_beside(self, p: QPainter, n: NodeShape, r: float, veil: QColor) -> None:
-        font = self.fonts["value"]
-        fm = QFontMetricsF(font)
-        w, h = fm.horizontalAdvance(n.label) + 4 * self.scale, fm.height()
-        gap = r + 3 * self.scale
-        x = n.centre.x() + gap if n.outside > 0 else n.centre.x() - gap - w
-        if x + w > self.width():  # no room on the right: on the left of its node
-            x = n.centre.x() - gap - w
-        elif x < 0:
-            x = n.centre.x() + gap
-        box = self._inside(QRectF(x, n.centre.y() - h / 2, w, h))
-        self.drawn.append((box, font, n.label))
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(veil)
-        p.drawRoundedRect(box, 3 * self.scale, 3 * self.scale)
-        p.setFont(font)
-        p.setPen(QColor(self.theme.text) if n.active else QColor(self.theme.muted))
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, n.label)
-
     def heading(self) -> list[tuple[QRectF, QFont, str, bool]]:
-        """The title and subtitle lines as drawn: (box, font, text, is the title).
-
-        Each keeps its size while it fits the width; else the type shrinks (to 11 px and
-        9 px at a desk), then a line breaks at its " · " and, past that, the type shrinks on
-        within the room the scene keeps for the heading. Nothing is elided unless a single
-        word is wider than the panel."""
-        sc, fonts, t = self.scale, self.fonts, self.texts
-        margin = 10 * sc
-        width = self.width() - 2 * margin
-        room = (
-            QFontMetricsF(fonts["title"]).height()
-            + QFontMetricsF(fonts["subtitle"]).height()
-            + 2 * sc
-        )
-        for split in (False, True):
-            for shrink in range(0, 9):
-                lines = self._heading_lines(t.title, t.subtitle, width, split, 1 - shrink / 16)
-                if lines is not None and (not split or sum(h for _, h, _, _ in lines) <= room):
-                    return self._boxes(lines, margin, width)
-        lines = self._heading_lines(t.title, t.subtitle, width, True, 0.5, force=True)
-        return self._boxes(lines or [], margin, width)
-
-    def _heading_lines(
-        self, title: str, subtitle: str, width: float, split: bool, f: float, force: bool = False
-    ) -> list[tuple[str, float, QFont, bool]] | None:
-        """The lines at `f` times the fonts' size, or None if one does not fit."""
-        sc, fonts = self.scale, self.fonts
-        out: list[tuple[str, float, QFont, bool]] = []
-        for text, key, least in ((title, "title", 11), (subtitle, "subtitle", 9)):
-            font = QFont(fonts[key])
-            px = font.pixelSize()
-            smallest = min(px, round(least * sc))
-            font.setPixelSize(max(round(smallest * f) if split else smallest, round(px * f)))
-            fm = QFontMetricsF(font)
-            parts = text.split(" · ") if split else [text]
-            lines: list[str] = []
-            for part in parts:  # as many parts on a line as fit
-                joined = f"{lines[-1]} · {part}" if lines else part
-                if lines and fm.horizontalAdvance(joined) <= width:
-                    lines[-1] = joined
-                else:
-                    lines.append(part)
-            for line in lines:
-                if fm.horizontalAdvance(line) > width:
-                    if not force:
-                        return None
-                    line = fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
-                out.append((line, fm.height(), font, key == "title"))
-        return out
-
-    def _boxes(
-        self, lines: list[tuple[str, float, QFont, bool]], margin: float, width: float
-    ) -> list[tuple[QRectF, QFont, str, bool]]:
-        y, boxes = margin, []
-        for n, (text, h, font, is_title) in enumerate(lines):
-            if n and is_title is False and lines[n - 1][3]:
-                y += 2 * self.scale  # a little air between the title and the subtitle
-            boxes.append((QRectF(margin, y, width, h), font, text, is_title))
-            y += h
-        return boxes
-
-    def _paint_texts(self, p: QPainter) -> None:
-        theme, sc, fonts, t = self.theme, self.scale, self.fonts, self.texts
-        margin = 10 * sc
-        for box, font, text, is_title in self.heading():
-            self.drawn.append((box, font, text))
-            p.setFont(font)
-            p.setPen(QColor(theme.text if is_title else theme.muted))
-            p.drawText(box, Qt.AlignmentFlag.AlignLeft, text)
-        # captions under the columns
-        cfm, nfm = QFontMetricsF(fonts["caption"]), QFontMetricsF(fonts["count"])
-        elided = any(b for _, _, b, _ in t.captions)
-        y = self.height() - margin - cfm.height() - (nfm.height() if elided else 0)
-        for x, a, b, lit in t.captions:
-            f = QFont(fonts["caption"])
-            f.setBold(lit)
-            p.setFont(f)
-            p.setPen(QColor(theme.text) if lit else QColor(theme.muted))
-            w = QFontMetricsF(f).horizontalAdvance(a) + 4 * sc
-            box = self._inside(QRectF(x - w / 2, y, w, cfm.height()))
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, a)
-            self.drawn.append((box, f, a))
-            if b:
-                p.setFont(fonts["count"])
-                p.setPen(QColor(theme.muted))
-                w = nfm.horizontalAdvance(b) + 4 * sc
-                box = self._inside(QRectF(x - w / 2, y + cfm.height(), w, nfm.height()))
-                p.drawText(box, Qt.AlignmentFlag.AlignCenter, b)
-                self.drawn.append((box, fonts["count"], b))
-
-    def _inside(self, box: QRectF) -> QRectF:
-        """`box` moved in from the widget's left and right edges, so its text is not cut."""
-        if box.right() > self.width():
-            box.moveRight(self.width())
-        if box.left() < 0:
-            box.moveLeft(0)
-        return box
+        """The title and subtitle lines as drawn: (box, font, text, is the title)."""
+        self._ensure()
+        return self.painter.heading()
 
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:

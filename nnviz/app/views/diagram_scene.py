@@ -12,7 +12,6 @@ outlined as its edge or node, with the cells its explanation uses. Big layers (7
 show at most MAX_SLOTS nodes per column, a gap marker for the rest, so a step stays fast.
 """
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,67 +38,25 @@ from nnviz.app.views.diagram_layout import (
     unit_of_vector_cell,
     weight_of_cell,
 )
+from nnviz.app.views.diagram_shapes import (
+    EdgeShape,
+    NodeKey,
+    NodeShape,
+    Outlines,
+    Palette,
+    make_column,
+    make_edges,
+)
 from nnviz.core.convention import layer_name
 from nnviz.core.explain import Explanation
-from nnviz.core.formatting import format_value
 from nnviz.core.step_kinds import phase_of
 from nnviz.core.steps import Operand, Role, Step
 
 ACTIVATIONS, DELTA = "activations", "δ"
-MAX_EDGES_SAMPLED = 48  # per layer, the strongest, when a column shows only some units
 MAX_RADIUS = 17.0  # px at scale 1 in a dock-sized widget; up to GROW × that when bigger
 MAX_SPACING = 62.0
 GROW = 1.5
-MAX_EDGE_WIDTH = 6.0
-MIN_EDGE_WIDTH = 0.7
-PALE = 0.72  # how far a dimmed edge or node fades toward the background
 MIN_LABEL_PX = 7.0
-
-NodeKey = tuple[int, int]  # (layer, unit)
-EdgeKey = tuple[int, int, int]  # (layer it leads into, unit i there, unit j in layer − 1)
-
-
-def _strength(x: float) -> float:
-    """|w| for sorting edges: NaN as 0, inf first."""
-    return 0.0 if x != x else x
-
-
-@dataclass(slots=True)
-class EdgeShape:
-    key: EdgeKey
-    a: QPointF
-    b: QPointF
-    colour: QColor  # as drawn (paled when its layer is not lit)
-    sign_colour: QColor  # the sign's colour, unpaled
-    width: float
-    lit: bool
-    mark: str = ""  # "", "selected" or "outlined"
-
-
-@dataclass(slots=True)
-class NodeShape:
-    key: NodeKey
-    centre: QPointF
-    fill: QColor
-    border: QColor
-    label: str
-    label_colour: QColor
-    state: str  # "value", "pending" (not computed yet), "none" (inputs have no δ)
-    active: bool
-    value_text: str = ""
-    mark: str = ""
-    font: QFont | None = None  # the label's, shared by its column; None: no room for it
-    outside: int = 0  # the label is too long for the node: drawn left (−1) or right (+1)
-
-
-@dataclass(slots=True)
-class Outlines:
-    """What the focused result cell's explanation uses: nodes, and edges by the unit they
-    lead into ((layer, i) -> the units j of layer − 1)."""
-
-    explanation: Explanation | None = None
-    nodes: set[NodeKey] = field(default_factory=set)
-    edges: dict[tuple[int, int], set[int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -110,18 +67,20 @@ class Texts:
     gaps: list[tuple[float, float]] = field(default_factory=list)
 
 
-def mix(c: QColor, toward: QColor, f: float) -> QColor:
-    """c faded a fraction f of the way toward `toward` (opaque, so edges do not show through)."""
-    return QColor.fromRgbF(
-        c.redF() + (toward.redF() - c.redF()) * f,
-        c.greenF() + (toward.greenF() - c.greenF()) * f,
-        c.blueF() + (toward.blueF() - c.blueF()) * f,
-    )
+@dataclass(slots=True)
+class _Laid:
+    """A layout with what the nodes take from it: positions, and per column its labels,
+    their font (None: no room) and which go beside their node (−1 left, +1 right)."""
+
+    geometry: Geometry
+    pos: dict[NodeKey, QPointF]
+    labels: list[tuple[list[str], QFont | None, list[int]]]
 
 
-def _readable_on(fill: QColor) -> QColor:
-    light = (0.2126 * fill.redF() + 0.7152 * fill.greenF() + 0.0722 * fill.blueF()) > 0.5
-    return QColor("#111111") if light else QColor("#ffffff")
+def _made_by(held: object, traces: list[int]) -> bool:
+    """Whether a cache entry holding `held` (its trace first, or None) is of one of `traces`."""
+    first = held[0] if isinstance(held, tuple) else None
+    return first is None or id(first) in traces
 
 
 class DiagramScene:
@@ -132,12 +91,7 @@ class DiagramScene:
         self.doc = doc
         self.scale = 1.0  # type and node size factor: 1 at a desk, larger in presenter mode
         self.theme: Theme = current_theme()
-        self._lut: list[QColor] = []
-        self._lut_theme: tuple[str, str] | None = None
-        # Faded colours made before, (colour, toward, f) -> colour: a build fades most of its
-        # edges and nodes, from the 256 colours of the map (an iteration at full playback
-        # speed rebuilds the picture, so this is a tenth of its cost).
-        self._faded: dict[tuple[int, int, float], QColor] = {}
+        self.palette = Palette()
         self._fonts_of: tuple[float, dict[str, QFont], dict[str, QFontMetricsF]] | None = None
         self._label_fonts: dict[tuple[str, float], QFont | None] = {}
         # caches keyed by the objects themselves (an id() can be reused once one is freed)
@@ -146,37 +100,33 @@ class DiagramScene:
         self._wmax_of: object | None = None
         self._outlines_of: Outlines | None = None
         self._wmax = 1.0
+        # What stays the same from one step to the next, made once and reused (a step
+        # rebuilds the picture; most of it is the same as the step before's):
+        # the layout with each column's labels, keyed by what lays it out...
+        self._layouts: dict[tuple[object, ...], _Laid] = {}
+        # ...the edges, keyed by the trace (its weights), the update's layer, the lit layer,
+        # the layout, the marks, the theme and the scale (the widget keys its cached
+        # picture of the edges by this list's identity: a list here is never changed)...
+        self._edges_of: dict[tuple[object, ...], tuple[object, list[EdgeShape]]] = {}
+        # ...each column's nodes, keyed by the trace, the layout, the column, what its nodes
+        # show (the quantity, state, sample, precision), whether lit, its marks, the theme...
+        self._columns_of: dict[tuple[object, ...], tuple[object, list[NodeShape]]] = {}
+        # (both hold their trace: only the traces of the last two iterations shown are kept,
+        # as a big network's trace is megabytes)...
+        self._traces: list[object] = []
+        # ...and an update step's W′ − W, by (trace, step index).
+        self._change_of: tuple[object, int, tuple[int, np.ndarray] | None] | None = None
         # the picture, as last built
         self.geometry: Geometry | None = None
         self.edges: list[EdgeShape] = []
         self.nodes: list[NodeShape] = []
+        self.columns: list[list[NodeShape]] = []  # the nodes by column (the painter's parts)
         self.texts = Texts()
         self.sample = 0  # the sample the nodes show, from 0
         self.quantity = ACTIVATIONS  # or DELTA
         self.lit_layer = 0
         self.change: tuple[int, np.ndarray] | None = None  # an update step's (layer, W′ − W)
         self.fonts: dict[str, QFont] = {}
-
-    def _colour(self, t: float) -> QColor:
-        """The theme's diverging map at t ∈ [0, 1] (0.5 is zero)."""
-        return self._lut[round(min(1.0, max(0.0, t)) * 255)]
-
-    def _ensure_lut(self) -> None:
-        if self._lut_theme != self.theme.key:
-            table = self.theme.colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
-            self._lut = [QColor(int(r), int(g), int(b)) for r, g, b in table]
-            self._lut_theme = self.theme.key
-            self._faded = {}
-
-    def _mix(self, c: QColor, toward: QColor, f: float) -> QColor:
-        """`mix`, each colour made once (shared: nothing changes a shape's colour)."""
-        key = (c.rgba(), toward.rgba(), f)
-        faded = self._faded.get(key)
-        if faded is None:
-            if len(self._faded) > 4096:  # non-map colours (grey NaN, hollow) are few
-                self._faded = {}
-            faded = self._faded[key] = mix(c, toward, f)
-        return faded
 
     def _operands(self, step: Step) -> list[tuple[str, Operand]]:
         """(target, operand): the result first, then the operands in equation order."""
@@ -309,8 +259,10 @@ class DiagramScene:
         """Lay the picture out for a widget `width` × `height` pixels, from the Document."""
         doc = self.doc
         self.theme = theme = current_theme()
-        self._ensure_lut()
+        self.palette.use(theme)
         trace, step = doc.trace, doc.step
+        if not self._traces or self._traces[-1] is not trace:
+            self._forget_traces_but(trace)
         s = trace.session
         sizes, depth, batch = tuple(s.layers), s.depth, s.batch
         mode = DELTA if phase_of(step).backward else ACTIVATIONS
@@ -347,79 +299,45 @@ class DiagramScene:
             max(height - title_h - footer_h - 2 * margin - MAX_RADIUS * sc * 0.3, 10.0),
         )
         grow = min(max(min(width / 320, height / 360), 1.0), GROW)
-        geo = layout(sizes, keep, box, MAX_RADIUS * sc * grow, MAX_SPACING * sc * grow)
-        self.geometry = geo
+        laid = self._laid(sizes, keep, box, MAX_RADIUS * sc * grow, MAX_SPACING * sc * grow)
+        self.geometry = geo = laid.geometry
         r = geo.radius
-        pos = {
-            (c.layer, u): QPointF(c.x, y)
-            for c in geo.columns
-            for u, y in zip(c.units, c.ys, strict=True)
-        }
-        base, muted, text = QColor(theme.base), QColor(theme.muted), QColor(theme.text)
+        pos = laid.pos
+        base, muted = QColor(theme.base), QColor(theme.muted)
 
         # edges ---------------------------------------------------------------------------------
-        wmax = self._weight_max()
         # An update of W⁽ˡ⁾ draws that layer's edges by how much each weight moved (its own
         # scale: the changes are far smaller than the weights), so the class sees which moved.
-        self.change = change = trace.weight_change(doc.step_index)
-        edges: list[EdgeShape] = []
-        for l in range(1, depth + 1):
-            weights = s.W[l - 1]  # canonical (n_l, n_{l-1})
-            scale_max = wmax
-            if change is not None and change[0] == l:
-                weights = change[1]
-                scale_max = finite_max(weights)
-            into, outof = geo.columns[l], geo.columns[l - 1]
-            pairs = [(i, j) for i in into.units for j in outof.units]
-            sampled = not (into.complete and outof.complete)
-            if sampled and len(pairs) > MAX_EDGES_SAMPLED:  # the strongest, and the marked
-                focused = {k[1:] for (w, k) in marks if w == "edge" and k[0] == l}
-                focused |= {(i, j) for (i, j) in pairs if j in outlines.edges.get((l, i), ())}
-                # strongest first; a NaN weight counts as 0 (plain floats: np.nan_to_num per
-                # edge cost ~11 ms a step on 784-128-10)
-                strength = np.abs(weights)
-                pairs.sort(key=lambda p: -_strength(float(strength[p[0], p[1]])))
-                pairs = pairs[:MAX_EDGES_SAMPLED] + [
-                    p for p in pairs[MAX_EDGES_SAMPLED:] if p in focused
-                ]
-            is_lit = l == lit_edges
-            for i, j in pairs:
-                w = float(weights[i, j])
-                mag = min(abs(w) / scale_max, 1.0) if math.isfinite(w) else 1.0
-                if w > 0:
-                    sign_colour = self._colour(0.5 + 0.5 * (0.45 + 0.55 * mag))
-                elif w < 0:
-                    sign_colour = self._colour(0.5 - 0.5 * (0.45 + 0.55 * mag))
-                else:
-                    sign_colour = QColor(muted)
-                width = (MIN_EDGE_WIDTH + (MAX_EDGE_WIDTH - MIN_EDGE_WIDTH) * mag) * sc
-                a, b = pos[(l - 1, j)], pos[(l, i)]
-                colour = sign_colour if is_lit else self._mix(sign_colour, base, PALE)
-                edges.append(
-                    EdgeShape(
-                        (l, i, j),
-                        a,
-                        b,
-                        colour,
-                        sign_colour,
-                        width,
-                        is_lit,
-                        marks.get(("edge", (l, i, j)))
-                        or ("outlined" if j in outlines.edges.get((l, i), ()) else ""),
-                    )
-                )
-        # drawn order: pale under lit, marked on top
-        edges.sort(key=lambda e: (bool(e.mark), e.lit, e.width))
+        self.change = change = self._weight_change(trace, doc.step_index)
+        edge_marks = tuple(sorted((k, v) for (w, k), v in marks.items() if w == "edge"))
+        focus_outlines = outlines if outlines.explanation is not None else None
+        # By identity (hashing a trace would hash its arrays); the entry holds the objects,
+        # so their ids are not reused while it is kept.
+        held = (trace, geo, focus_outlines)
+        edges_key = (*map(id, held), change and change[0], lit_edges, edge_marks, theme.key, sc)
+        kept = self._edges_of.get(edges_key)
+        if kept is not None:
+            edges = kept[1]
+        else:
+            edges = make_edges(
+                self.palette,
+                s.W,
+                self._weight_max(),
+                sc,
+                *(geo, pos, marks, outlines, change, lit_edges, base, muted),
+            )
+            if len(self._edges_of) >= 12:  # the few looks of an iteration's steps: the oldest
+                self._edges_of.pop(next(iter(self._edges_of)))
+            self._edges_of[edges_key] = (held, edges)
         self.edges = edges
 
         # nodes ---------------------------------------------------------------------------------
         levels = self._node_levels(mode)
-        precision = doc.precision
         room_for_values = geo.spacing - 2 * r >= fm["value"].height() + 2 * sc
-        nodes: list[NodeShape] = []
+        precision = doc.precision if room_for_values else None
+        self.columns = []
         for col in geo.columns:
             k = col.layer
-            is_active = k in active
             if mode == DELTA and k == 0:
                 state, values = "none", None
             elif self._computed(mode, k):
@@ -430,51 +348,41 @@ class DiagramScene:
                     values = trace.backward.delta[k - 1]
             else:
                 state, values = "pending", None
-            labels = [unit_label(k, u, depth) for u in col.units]
-            # The column's font fits its ordinary labels; a far unit's longer one (x₇₈₄)
-            # goes beside its node rather than shrink every label of the column.
-            ordinary = [t for u, t in zip(col.units, labels, strict=True) if u < 99] or labels
-            font = self._label_font(max(ordinary, key=len), r) if labels else None
-            fm_label = QFontMetricsF(font) if font is not None else None
-            for u, y, label in zip(col.units, col.ys, labels, strict=True):
-                outside = 0
-                if fm_label is not None and fm_label.horizontalAdvance(label) > 1.8 * r - 2:
-                    outside = -1 if k == depth else 1
-                value_text = ""
-                if values is not None:
-                    v = float(values[u, sample])
-                    # ±inf at the ends of the map, as in the heatmaps; NaN has no colour
-                    fill = muted if np.isnan(v) else self._colour(0.5 + 0.5 * v / levels)
-                    if room_for_values:
-                        value_text = format_value(v, precision)
-                    border = text
-                elif state == "none":
-                    fill, border = QColor(theme.alt_base), muted
-                else:
-                    fill, border = QColor(base), muted
-                label_colour = _readable_on(fill) if state == "value" else muted
-                if not is_active:
-                    fill = self._mix(fill, base, PALE * 0.8)
-                    border = self._mix(border, base, 0.5)
-                    label_colour = self._mix(_readable_on(fill), base, 0.25)
-                nodes.append(
-                    NodeShape(
-                        (k, u),
-                        QPointF(col.x, y),
-                        fill,
-                        border,
-                        label,
-                        label_colour,
-                        state,
-                        is_active,
-                        value_text,
-                        marks.get(("node", (k, u)))
-                        or ("outlined" if (k, u) in outlines.nodes else ""),
-                        font,
-                        outside,
-                    )
+            node_marks = {}
+            for u in col.units:
+                mark = marks.get(("node", (k, u))) or (
+                    "outlined" if (k, u) in outlines.nodes else ""
                 )
-        self.nodes = nodes
+                if mark:
+                    node_marks[u] = mark
+            # A column with no values (hollow, or an input's δ) looks the same in every
+            # iteration: it is not keyed by the trace.
+            shown = (
+                (id(trace), mode, state, sample, precision) if values is not None else (mode, state)
+            )
+            look = (k in active, tuple(node_marks.items()), theme.key)
+            key = (id(laid), k, *shown, *look)
+            kept = self._columns_of.get(key)
+            if kept is None:
+                nodes = make_column(
+                    self.palette,
+                    theme,
+                    col,
+                    laid.labels[k],
+                    state,
+                    values,
+                    sample,
+                    levels,
+                    precision,
+                    k in active,
+                    node_marks,
+                )
+                if len(self._columns_of) >= 64:  # the looks of an iteration: the oldest goes
+                    self._columns_of.pop(next(iter(self._columns_of)))
+                held = (trace if values is not None else None, laid)
+                kept = self._columns_of[key] = (held, nodes)
+            self.columns.append(kept[1])
+        self.nodes = [n for nodes in self.columns for n in nodes]
 
         # texts ---------------------------------------------------------------------------------
         t = self.texts = Texts()
@@ -491,6 +399,65 @@ class DiagramScene:
             b = "" if col.complete else f"{col.size} units"
             t.captions.append((col.x, a, b, k == lit))
             t.gaps.extend((col.x, y) for y, _hidden in col.gaps)
+
+    def _laid(
+        self,
+        sizes: tuple[int, ...],
+        keep: dict[int, set[int]],
+        box: tuple[float, float, float, float],
+        radius: float,
+        spacing: float,
+    ) -> "_Laid":
+        """The layout and each column's labels (their font, which go beside their node), made
+        once per network shape, focused units, box and scale."""
+        # the focused units matter only where a column shows some of its units
+        shown = sorted((k, tuple(sorted(v))) for k, v in keep.items() if sizes[k] > MAX_SLOTS)
+        key = (sizes, tuple(shown), box, radius, spacing, self.scale)
+        laid = self._layouts.get(key)
+        if laid is not None:
+            return laid
+        geo = layout(sizes, keep, box, radius, spacing)
+        r, depth = geo.radius, len(sizes) - 1
+        pos = {
+            (c.layer, u): QPointF(c.x, y)
+            for c in geo.columns
+            for u, y in zip(c.units, c.ys, strict=True)
+        }
+        labels = []
+        for col in geo.columns:
+            k = col.layer
+            texts = [unit_label(k, u, depth) for u in col.units]
+            # The column's font fits its ordinary labels; a far unit's longer one (x₇₈₄)
+            # goes beside its node rather than shrink every label of the column.
+            ordinary = [t for u, t in zip(col.units, texts, strict=True) if u < 99] or texts
+            font = self._label_font(max(ordinary, key=len), r) if texts else None
+            fm_label = QFontMetricsF(font) if font is not None else None
+            outsides = [
+                (-1 if k == depth else 1)
+                if fm_label is not None and fm_label.horizontalAdvance(t) > 1.8 * r - 2
+                else 0
+                for t in texts
+            ]
+            labels.append((texts, font, outsides))
+        if len(self._layouts) >= 32:  # sizes seen while resizing, focused units: start again
+            self._layouts = {}
+        laid = self._layouts[key] = _Laid(geo, pos, labels)
+        return laid
+
+    def _forget_traces_but(self, trace: object) -> None:
+        """`trace` is now on screen: what other traces than it and the one before made goes."""
+        self._traces = [*(t for t in self._traces[-1:] if t is not trace), trace]
+        keep = [id(t) for t in self._traces]
+        for cache in (self._edges_of, self._columns_of):
+            for key in [k for k, (held, _) in cache.items() if not _made_by(held, keep)]:
+                del cache[key]
+
+    def _weight_change(self, trace: object, index: int) -> tuple[int, np.ndarray] | None:
+        """The trace's W′ − W at an update step (made once: a 784 × 128 subtraction)."""
+        kept = self._change_of
+        if kept is None or kept[0] is not trace or kept[1] != index:
+            kept = self._change_of = (trace, index, self.doc.trace.weight_change(index))
+        return kept[2]
 
     def _label_font(self, label: str, r: float) -> QFont | None:
         """The biggest label font (up to the label size) that fits inside a node, or None

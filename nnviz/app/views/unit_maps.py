@@ -10,6 +10,8 @@ about 40 px wide, so 33 cells a side are as fine as the screen shows, and colour
 cells per unit would cost more than the rest of the diagram.
 """
 
+from collections.abc import Iterable
+
 import numpy as np
 from PySide6.QtCore import QRect, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
@@ -17,6 +19,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from nnviz.app.document import Document
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.colour_scale import finite_max, lut_indices
+from nnviz.app.views.diagram_shapes import NodeShape
 from nnviz.core.grid import MAP_GRID, RECENT
 
 UNIT_GRID = 33  # cells a side of each unit's map, read from the MAP_GRID-wide decision map
@@ -72,15 +75,20 @@ class UnitMaps:
         self._session, self._key, self._images = s, theme.key, images
         return images
 
-    def paint(self, diagram: object, p: QPainter) -> None:
-        """Each hidden node's map to its right, as tall as the node, framed."""
-        images = self.images()
+    def paint(
+        self,
+        p: QPainter,
+        nodes: Iterable[NodeShape],
+        r: float,
+        sc: float,
+        images: dict[tuple[int, int], QImage],
+    ) -> None:
+        """Each hidden node's map (from `images`) to its right, as tall as the node, framed."""
         if not images:
             return
-        r, sc = diagram.geometry_.radius, diagram.scale  # type: ignore[attr-defined]
         p.setPen(QPen(QColor(current_theme().muted), 1))
         p.setBrush(QColor(0, 0, 0, 0))
-        for n in diagram.nodes:  # type: ignore[attr-defined]
+        for n in nodes:
             img = images.get(n.key)
             if img is None:
                 continue
