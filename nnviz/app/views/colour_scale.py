@@ -13,6 +13,8 @@ n / (hi − lo) overflows and whose halves are not exact: values and levels are 
 by LIFT, a power of two, which is exact and leaves every fraction as it was.
 """
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -26,9 +28,13 @@ def finite_max(*arrays: ArrayLike) -> float:
     m = 0.0
     for a in arrays:
         v = np.abs(np.asarray(a, dtype=np.float64))
-        finite = v[np.isfinite(v)]
-        if finite.size:
-            m = max(m, float(finite.max()))
+        if not v.size:
+            continue
+        top = float(v.max())  # most arrays are all finite: one pass, no mask
+        if not math.isfinite(top):
+            finite = v[np.isfinite(v)]
+            top = float(finite.max()) if finite.size else 0.0
+        m = max(m, top)
     return m if m > 0.0 else 1.0
 
 
