@@ -4,6 +4,7 @@ bit where that one is finite, and an answer for every float where it is not."""
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,3 +51,23 @@ def test_levels_that_are_not_usable_fall_back_to_a_unit_scale():
     for levels in ((0.0, 0.0), (1.0, -1.0), (math.nan, 1.0), (-math.inf, math.inf)):
         k = lut_indices(np.array([-1.0, 0.0, 1.0, math.nan]), levels, N)
         assert ((k >= 0) & (k < N)).tolist() == [True, True, True, False], levels
+
+
+@pytest.mark.parametrize(
+    ("arrays", "want"),
+    [
+        (([1.0, -3.0, 2.0],), 3.0),  # all finite: the largest magnitude
+        (([1.0, -3.0, np.nan],), 3.0),  # NaN has no colour of the scale
+        (([np.inf, -2.0],), 2.0),  # nor ±inf (drawn at the ends)
+        (([-1e308, 1e308, -np.inf],), 1e308),
+        (([np.nan, np.inf],), 1.0),  # nothing finite: a scale of 1
+        (([0.0, -0.0],), 1.0),  # all zero too
+        (([],), 1.0),
+        (([[1.0, 2.0], [3.0, -4.0]], [np.nan, 5.0]), 5.0),  # over every array
+    ],
+)
+def test_the_scale_is_the_largest_finite_magnitude(arrays, want):
+    from nnviz.app.views.colour_scale import finite_max, symmetric_levels
+
+    assert finite_max(*arrays) == want
+    assert symmetric_levels(arrays[0]) == (-finite_max(arrays[0]), finite_max(arrays[0]))
