@@ -13,7 +13,7 @@ comparing magnitudes. Cell sizes come from cell_fit: numbers first, the result's
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
@@ -43,6 +43,18 @@ from nnviz.core.steps import Step
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 GAP = 14  # px between a matrix and an operator
 MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
+COLOUR_NOTE = ("colours only", "(hover for", "numbers)")  # under a matrix in colours: narrow
+CAPTION_PAD_PX = 12  # a caption's text item is this much wider than its widest line
+
+
+def note_lines(note: str) -> list[str]:
+    """A caption's note as written: a long one ("broadcast over 4 samples") on two lines,
+    broken at the space nearest its middle, so it widens its matrix's slot less."""
+    if len(note) <= 16 or " " not in note:
+        return [note] if note else []
+    spaces = [k for k, c in enumerate(note) if c == " "]
+    k = min(spaces, key=lambda k: abs(2 * k - len(note)))
+    return [note[:k], note[k + 1 :]]
 
 
 def step_heading(step: Step) -> str:
@@ -295,7 +307,7 @@ class StepView(QWidget):
         big, small = round(15 * self.scale), round(12 * self.scale)
         lines = "".join(
             f"<div style='font-size:{small}px; color:{theme.muted}'>{text}</div>"
-            for text in (note, extra)
+            for text in ["<br>".join(note_lines(note)), extra]
             if text
         )
         return (
@@ -349,24 +361,29 @@ class StepView(QWidget):
         gap = GAP if width >= 800 else GAP // 2
         gaps = gap * (n + len(ops) + 1)
         legend_w = self.legend.width + gap if self.shared_scale else 0.0
-        # Room for a caption line saying a matrix is shown in colours only.
-        under_h = max(item.under_height() for item in items) + round(32 * self.scale)
+        # Room for the captions and legends as printed matrices have them, and some air; a
+        # matrix in colours only, with a taller caption, gets shorter cells (floors).
+        floors, under_h = self._under_floors(items)
         avail_w = max(width - ops_w - gaps - legend_w - 2 * MARGIN * n - 8, 40)
         avail_h = max(height - under_h - 2 * MARGIN - 12, 40)
         result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
-        cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale)
-        boxes = [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
-        total = sum(w for w, _ in boxes) + ops_w + gaps + legend_w
-        tallest_px = max(h for _, h in boxes)
-        mid = max((height - under_h) / 2, tallest_px / 2 + 4)
 
-        def place_all(mid: float) -> None:
-            # Each matrix centred in a slot as wide as its caption and legend, when they fit:
-            # a 1×1 matrix's legend is wider than it, and would run into the next one's.
+        def fitted(avail_w: float) -> tuple[list[cell_fit.Cell], list[tuple[float, float]]]:
+            cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale, floors)
+            return cells, [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
+
+        cells, boxes = fitted(avail_w)
+
+        def place_all(mid: float) -> float:
+            """Place everything around the height `mid`; how much wider than the canvas the
+            equation is (≤ 0 when it fits)."""
+            # Each matrix centred in a slot as wide as its caption and legend: a 1×1
+            # matrix's legend is wider than it, and would run into the next one's.
+            for item, (w, _) in zip(items, boxes, strict=True):
+                item.compact_for(w)
             slots = [max(w, item.under_width()) for item, (w, _) in zip(items, boxes, strict=True)]
-            if sum(slots) - sum(w for w, _ in boxes) + total > width:
-                slots = [w for w, _ in boxes]
-            x = max((width - (total + sum(slots) - sum(w for w, _ in boxes))) / 2, 0)
+            total = sum(slots) + ops_w + gaps + legend_w
+            x = max((width - total) / 2, 0)
             for k in range(n + 1):
                 op = self.ops[k]
                 if op.isVisible():
@@ -377,22 +394,66 @@ class StepView(QWidget):
                     w, h = boxes[k]
                     items[k].place(x + (slots[k] - w) / 2, mid - h / 2, *cells[k], right=width)
                     x += slots[k] + gap
+            tallest_px = max(h for _, h in boxes)
             legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
             self.legend.place(x, max(4.0, mid - legend_h / 2), legend_h)
+            return total - width
 
-        place_all(mid)
-        grown = self._refresh_colour_only(theme)
-        # The captions may have grown (a matrix in colours only lists numbers): all of it up
-        # as far as needed to keep them inside the canvas, then placed again.
-        lowest = max(
-            mid + h / 2 + item.under_height() for item, (_, h) in zip(items, boxes, strict=True)
-        )
-        if lowest > height - 4:
-            mid = max(tallest_px / 2 + 4, mid - (lowest - height + 4))
-            grown = True
-        if grown:
-            place_all(mid)
+        def middle() -> float:
+            return max((height - under_h) / 2, max(h for _, h in boxes) / 2 + 4)
+
+        # Placed, then its captions set (a matrix in colours only says so, and lists its
+        # outlined numbers), then placed again; all of it moved up as far as needed to keep
+        # them inside the canvas. What is under the matrices wider or taller than the fit
+        # allowed for: fitted again in that much less room, so no two overlap or are cut.
+        for attempt in range(3):
+            mid = middle()
+            over_w = place_all(mid)
+            if self._refresh_colour_only(theme):
+                over_w = place_all(mid)
+            lowest = max(
+                mid + h / 2 + item.under_height() for item, (_, h) in zip(items, boxes, strict=True)
+            )
+            if lowest > height - 4:
+                raised = max(max(h for _, h in boxes) / 2 + 4, mid - (lowest - height + 4))
+                lowest -= mid - raised
+                mid = raised
+                place_all(mid)
+            over_h = lowest - (height - 4)
+            if (over_w <= 0.5 and over_h <= 0.5) or attempt == 2:
+                break
+            avail_w = max(avail_w - max(over_w + 1, 0), 40)
+            avail_h = max(avail_h - max(over_h + 1, 0), 40)
+            cells, boxes = fitted(avail_w)
         flush_scene(self._canvas.scene())
+
+    def _under_floors(self, items: list[MatrixItem]) -> tuple[list[cell_fit.Floor], float]:
+        """The least width each matrix's slot takes beyond its cells, with its numbers
+        printed and in colours only (its caption's lines and its legend at its narrowest),
+        and the height its caption saying "colours only" takes beyond the room kept under
+        every matrix; and that room: the tallest caption and legend of a printed matrix,
+        and some air (measured by font metrics, not by laying the rich text out)."""
+        big, small = QFont(self.font()), QFont(self.font())
+        big.setPixelSize(round(15 * self.scale))
+        big.setBold(True)
+        small.setPixelSize(round(12 * self.scale))
+        wide, narrow = QFontMetricsF(big), QFontMetricsF(small)
+        colour_w = max(narrow.horizontalAdvance(t) for t in COLOUR_NOTE)
+        colour_h = narrow.lineSpacing() * len(COLOUR_NOTE)
+        widths, heights = [], []
+        for item, (label, shape, note) in zip(items, self._captions, strict=False):
+            notes = [shape, *note_lines(note)]
+            text_w = max(wide.horizontalAdvance(label), *map(narrow.horizontalAdvance, notes))
+            pad = CAPTION_PAD_PX - 2 * MARGIN
+            least = item.legend.compact_width + 4 - 2 * MARGIN if item.legend_on else 0.0
+            widths.append((max(text_w + pad, least), max(max(text_w, colour_w) + pad, least)))
+            legend_h = 2 * narrow.height() + 2 if item.legend_on else 0.0
+            text_h = wide.lineSpacing() + narrow.lineSpacing() * len(notes)
+            heights.append(text_h + CAPTION_PAD_PX + legend_h)
+        under_h = max(heights) + round(8 * self.scale)
+        extra = [max(0.0, h + colour_h - under_h) for h in heights]
+        floors = [(w, c, e) for (w, c), e in zip(widths, extra, strict=True)]
+        return floors, under_h
 
     def _refresh_colour_only(self, theme: Theme) -> bool:
         """A matrix whose numbers do not fit says so under it, and lists the numbers of its
@@ -412,7 +473,7 @@ class StepView(QWidget):
                 cells = [(i, j) for i, j in cells if i < rows and j < cols]
                 values = [item.overlay.text(i, j) for i, j in cells[:MAX_LISTED]]
                 more = " …" if len(cells) > MAX_LISTED else ""
-                extra = "colours only<br>(hover for numbers)"
+                extra = "<br>".join(COLOUR_NOTE)
                 if values:
                     rows = [", ".join(values[r : r + 3]) for r in range(0, len(values), 3)]
                     extra += "<br>outlined: " + ",<br>".join(rows) + more
