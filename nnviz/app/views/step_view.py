@@ -13,7 +13,7 @@ comparing magnitudes. Cell sizes come from cell_fit: numbers first, the result's
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
@@ -26,6 +26,7 @@ from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views import cell_fit
+from nnviz.app.views.caption_room import COLOUR_NOTE, note_lines, under_room
 from nnviz.app.views.cell_editor import CellEditor
 from nnviz.app.views.cell_overlay import MAX_FONT_PX
 from nnviz.app.views.colour_scale import symmetric_levels
@@ -43,18 +44,6 @@ from nnviz.core.steps import Step
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 GAP = 14  # px between a matrix and an operator
 MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
-COLOUR_NOTE = ("colours only", "(hover for", "numbers)")  # under a matrix in colours: narrow
-CAPTION_PAD_PX = 12  # a caption's text item is this much wider than its widest line
-
-
-def note_lines(note: str) -> list[str]:
-    """A caption's note as written: a long one ("broadcast over 4 samples") on two lines,
-    broken at the space nearest its middle, so it widens its matrix's slot less."""
-    if len(note) <= 16 or " " not in note:
-        return [note] if note else []
-    spaces = [k for k, c in enumerate(note) if c == " "]
-    k = min(spaces, key=lambda k: abs(2 * k - len(note)))
-    return [note[:k], note[k + 1 :]]
 
 
 def step_heading(step: Step) -> str:
@@ -363,7 +352,7 @@ class StepView(QWidget):
         legend_w = self.legend.width + gap if self.shared_scale else 0.0
         # Room for the captions and legends as printed matrices have them, and some air; a
         # matrix in colours only, with a taller caption, gets shorter cells (floors).
-        floors, under_h = self._under_floors(items)
+        floors, under_h = under_room(self.font(), self.scale, self._captions, items)
         avail_w = max(width - ops_w - gaps - legend_w - 2 * MARGIN * n - 8, 40)
         avail_h = max(height - under_h - 2 * MARGIN - 12, 40)
         result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
@@ -426,34 +415,6 @@ class StepView(QWidget):
             avail_h = max(avail_h - max(over_h + 1, 0), 40)
             cells, boxes = fitted(avail_w)
         flush_scene(self._canvas.scene())
-
-    def _under_floors(self, items: list[MatrixItem]) -> tuple[list[cell_fit.Floor], float]:
-        """The least width each matrix's slot takes beyond its cells, with its numbers
-        printed and in colours only (its caption's lines and its legend at its narrowest),
-        and the height its caption saying "colours only" takes beyond the room kept under
-        every matrix; and that room: the tallest caption and legend of a printed matrix,
-        and some air (measured by font metrics, not by laying the rich text out)."""
-        big, small = QFont(self.font()), QFont(self.font())
-        big.setPixelSize(round(15 * self.scale))
-        big.setBold(True)
-        small.setPixelSize(round(12 * self.scale))
-        wide, narrow = QFontMetricsF(big), QFontMetricsF(small)
-        colour_w = max(narrow.horizontalAdvance(t) for t in COLOUR_NOTE)
-        colour_h = narrow.lineSpacing() * len(COLOUR_NOTE)
-        widths, heights = [], []
-        for item, (label, shape, note) in zip(items, self._captions, strict=False):
-            notes = [shape, *note_lines(note)]
-            text_w = max(wide.horizontalAdvance(label), *map(narrow.horizontalAdvance, notes))
-            pad = CAPTION_PAD_PX - 2 * MARGIN
-            least = item.legend.compact_width + 4 - 2 * MARGIN if item.legend_on else 0.0
-            widths.append((max(text_w + pad, least), max(max(text_w, colour_w) + pad, least)))
-            legend_h = 2 * narrow.height() + 2 if item.legend_on else 0.0
-            text_h = wide.lineSpacing() + narrow.lineSpacing() * len(notes)
-            heights.append(text_h + CAPTION_PAD_PX + legend_h)
-        under_h = max(heights) + round(8 * self.scale)
-        extra = [max(0.0, h + colour_h - under_h) for h in heights]
-        floors = [(w, c, e) for (w, c), e in zip(widths, extra, strict=True)]
-        return floors, under_h
 
     def _refresh_colour_only(self, theme: Theme) -> bool:
         """A matrix whose numbers do not fit says so under it, and lists the numbers of its
