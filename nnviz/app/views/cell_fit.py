@@ -61,6 +61,24 @@ class Sized(Protocol):
     def font_in(self, cw: float, ch: float) -> int: ...
 
 
+class _Remembered:
+    """An item whose cell widths are remembered for one fit: its bisections, with and
+    without wrapping and for each set of operands printed, ask for the same heights."""
+
+    def __init__(self, item: Sized) -> None:
+        self.item, self.shape = item, item.shape
+        self._widths: dict[tuple[float, int], float] = {}
+
+    def cell_width(self, ch: float, lines: int = 1) -> float:
+        width = self._widths.get((ch, lines))
+        if width is None:
+            width = self._widths[ch, lines] = self.item.cell_width(ch, lines)
+        return width
+
+    def font_in(self, cw: float, ch: float) -> int:
+        return self.item.font_in(cw, ch)
+
+
 def _cell(item: Sized, ch: float, scalar_px: float, lines: int = 1) -> Cell:
     """A cell `ch` tall, as wide as its numbers need (on `lines` lines, 2: or one when that
     is narrower); a lone number gets a readable cell."""
@@ -154,6 +172,7 @@ def fit(
     """Each item's cell (width, height) and whether its numbers are printed; `floors[k]`:
     the least width item k takes printed and in colours only (0 when not given)."""
     under = list(floors) if floors is not None else [(0.0, 0.0, 0.0)] * len(items)
+    items = [_Remembered(item) for item in items]
     one = _fit(items, result, avail_w, avail_h, scale, 0, under)
     fonts = _fonts(items, one[0])
     want = RESULT_FONT_PX * scale
