@@ -312,7 +312,9 @@ def _fit(
         res_h = smaller if smaller is not None else res_h
     res_cell = result_cell(res_h)
     room = avail_w - result_w(res_h)
-    if others and result_fits and room >= least:
+    # (A result too big to measure cell by cell may still not print in its cells.)
+    prints = scalar or res.font_in(*res_cell) > 0
+    if others and result_fits and prints and room >= least:
         cells: list[Cell] = [res_cell] * n
         text = [True] * n
         printed = operands_at(res_h, MIN_TEXT_CELL_PX)
