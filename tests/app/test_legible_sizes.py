@@ -168,3 +168,24 @@ def test_dark_theme_at_1024_keeps_texts_apart(qapp, example, presenter):
             doc.go_to(sid)
             QApplication.processEvents()
             _check_step(win, sid, presenter)
+
+
+@pytest.mark.parametrize(
+    ("example", "sid", "presenter"),
+    [
+        ("xor", "loss", False),  # Z⁽²⁾'s "outlined: 0, -0.3759, -0.6472," ran into A⁽²⁾'s
+        ("plane", "forward.1.matmul", False),
+        ("column-batch", "backward.1.delta", False),
+        ("spiral", "backward.1.grad_W", True),
+    ],
+)
+def test_a_selection_listing_outlined_numbers_keeps_texts_apart(qapp, example, sid, presenter):
+    """Selecting a result cell makes a matrix in colours only list its outlined numbers
+    under it: its caption grows, and still overlaps no neighbour's and stays inside."""
+    session = load_session(example_path(example))
+    with prepared_window(session, sid, size=(1024, 768), presenter=presenter) as win:
+        cols = win.step_view.shown(RESULT).values.shape[1]
+        for cell in [(0, 0), (0, 1)][:cols]:
+            win.doc.select_cell(RESULT, *cell)
+            QApplication.processEvents()
+            _check_step(win, sid, presenter)

@@ -411,7 +411,13 @@ class StepView(QWidget):
             over_h = lowest - (height - 4)
             if (over_w <= 0.5 and over_h <= 0.5) or attempt == 2:
                 break
-            avail_w = max(avail_w - max(over_w + 1, 0), 40)
+            if over_w > 0.5:  # what is under the matrices as wide as it is now
+                real = [item.under_width() - 2 * MARGIN for item in items]
+                pairs = zip(floors, real, strict=True)
+                wider = [(max(a, r), max(b, r), e) for (a, b, e), r in pairs]
+                if wider == floors:  # (no caption wider than was fitted: less room)
+                    avail_w = max(avail_w - over_w - 1, 40)
+                floors = wider
             avail_h = max(avail_h - max(over_h + 1, 0), 40)
             cells, boxes = fitted(avail_w)
         flush_scene(self._canvas.scene())
@@ -436,8 +442,9 @@ class StepView(QWidget):
                 more = " …" if len(cells) > MAX_LISTED else ""
                 extra = "<br>".join(COLOUR_NOTE)
                 if values:
-                    rows = [", ".join(values[r : r + 3]) for r in range(0, len(values), 3)]
-                    extra += "<br>outlined: " + ",<br>".join(rows) + more
+                    # Two a line, under their heading: a narrow caption, clear of the next.
+                    rows = [", ".join(values[r : r + 2]) for r in range(0, len(values), 2)]
+                    extra += "<br>outlined:<br>" + ",<br>".join(rows) + more
             self._set_caption(k, theme, extra)
         return any(a is not item.caption for a, item in zip(before, self.matrices, strict=True))
 
@@ -456,10 +463,10 @@ class StepView(QWidget):
             return
         theme = current_theme()
         self._set_outlines(layout, theme)
-        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
-            for item in self.matrices[: len(layout.matrices)]:
-                g = item._geometry
-                item.place(g.x(), g.y(), *item.px, right=self._canvas.width())
+        if self._refresh_colour_only(theme):
+            # A caption grew (it lists the outlined numbers): laid out again, its legend
+            # moved down and, when wider than its slot, the matrices fitted in less room.
+            self.fit_cells()
 
     def _set_outlines(self, layout: StepLayout, theme: Theme) -> None:
         """Outline the focused cell's term cells and frame the focused cell itself."""
