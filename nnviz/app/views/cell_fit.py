@@ -3,18 +3,21 @@
 Tried in order, the first that fits the canvas wins:
 1. every matrix printed, one cell height for all (a cell of W looks like a cell of X), the
    tallest that fits, if the result's numbers are then at least `result_font_px`;
-2. the result printed at least at the height giving `result_font_px`, taller while the
-   operands still print at OPERAND_FONT_PX beside it, the operands in cells of their own
-   shared height;
+2. the result printed at least at the height giving `result_font_px` (or, too wide for
+   that, as big as leaves the operands room), taller while the operands still print at
+   OPERAND_FONT_PX beside it, the operands in cells of their own shared height;
 3. everything printed in the tallest shared height that fits, at a desk (type scale 1);
-   else the result as in 2 (at a desk: as big as leaves them printable) and as many operands
-   printed beside it as fit, the others colour squares;
+   else the result as in 2 and as many operands printed beside it as fit (at a desk the
+   result shrinks to print more: every number printed first), the others colour squares;
 4. everything printed in the tallest shared height that fits (numbers smaller than wished);
 5. everything as colour squares (each matrix an equal share of the width): a matrix too big
    to print, its caption says so and the selected cell's numbers are printed elsewhere.
 A lone number (the loss) always keeps a cell big enough for it. A matrix takes at least the
-width of what is under it (`floors`: its caption and legend, longer when it says "colours
-only"), so neighbours' captions never overlap.
+width of what is under it (`floors`: its caption and legend, wider when it says "colours
+only"), so neighbours' captions never overlap. (Plane's 3×8 result at 1024×768 was colours
+only beside a 3×2 W printed in 76-px cells: no fit printed the result at its wished size,
+so 5 was taken, where a 3×2 matrix happens to print, and the wrapped fits printing the
+result were refused for dropping W.)
 
 When that leaves an operand in colours only or its numbers smaller than the result's wished
 RESULT_FONT_PX, the same order is tried again with the operands' long numbers allowed on two
