@@ -98,3 +98,18 @@ def test_at_1024_the_loss_hint_wraps_inside_the_plot_and_the_tabs_are_short(qapp
         for i in range(bar.count()):  # each tab is wide enough for its title: not elided
             text_w = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
             assert bar.tabRect(i).width() >= text_w
+
+
+def test_a_result_too_big_to_print_does_not_squeeze_its_operands(qapp):
+    """digits' ∂L/∂W⁽¹⁾ (16×64) is too big to print at 1920×1080: fitted as if it printed
+    (shrunk to leave its operands room) it would take the width and leave δ⁽¹⁾ (16×32) and
+    Xᵀ in 6-px squares; in colours all, each matrix has a fair share and its grid shows."""
+    from nnviz.app.render import prepared_window
+    from nnviz.app.views.cell_overlay import MIN_GRID_CELL_PX
+
+    session = load_session(example_path("digits"))
+    with prepared_window(session, "backward.1.grad_W", size=(1920, 1080), presenter=True) as win:
+        view = win.step_view
+        for shown, item in zip(view.layout_.matrices, view.matrices, strict=False):
+            assert not item.numbers_visible(), shown.label
+            assert min(item.px) >= MIN_GRID_CELL_PX, (shown.label, item.px)

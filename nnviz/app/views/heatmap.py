@@ -322,12 +322,17 @@ class MatrixItem:
         cw = self.caption.boundingRect().width()
         cx = min(max(0.0, rect.center().x() - cw / 2), right - cw)
         self.caption.setPos(round(max(0.0, cx)), rect.bottom() - 2)
-        # A legend much wider than its matrix would run into the next one's: compact it.
-        self.legend.set_compact(self.legend.full_width > rect.width() + LEGEND_OVERHANG_PX)
+        self.compact_for(rect.width())
         lw, _ = self.legend.size
         below = rect.bottom() - 2 + self.caption.boundingRect().height()
         lx = min(max(2.0, rect.center().x() - lw / 2), right - lw - 2)
         self.legend.setPos(round(max(0.0, lx)), round(below))
+
+    def compact_for(self, w: float) -> None:
+        """A legend much wider than its matrix (`w` px) and its caption would run into the
+        next matrix's: drawn compact (the strip over its two labels)."""
+        room = max(w + LEGEND_OVERHANG_PX, self.caption.boundingRect().width())
+        self.legend.set_compact(self.legend.full_width > room)
 
     def fit_view(self) -> None:
         """Show the whole matrix (undoing any zoom)."""

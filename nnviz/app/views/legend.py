@@ -107,8 +107,8 @@ class ColourLegend:
 
 class MiniLegend(QGraphicsItem):
     """A matrix's own scale: `−m ▭▭▭ +m`, the map's colours from −m to +m between them;
-    compact (the strip over its two labels) under a matrix narrower than that line, so it
-    never runs into the next matrix's."""
+    compact under a matrix narrower than that line, so it never runs into the next matrix's:
+    a short upright strip, +m beside its top and −m beside its bottom (a colour bar)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -121,6 +121,7 @@ class MiniLegend(QGraphicsItem):
         self._rect = QRectF()
         self.compact = False
         self.full_width = 0.0  # the width of the one-line form
+        self.compact_width = 40.0  # ... and of the compact one (never narrower)
 
     def set_scale(
         self, levels: tuple[float, float], theme: Theme, precision: int, font_px: int
@@ -141,12 +142,18 @@ class MiniLegend(QGraphicsItem):
         metrics = QFontMetricsF(self._font)
         labels_w = sum(metrics.horizontalAdvance(t) for t in self._labels)
         self.full_width = labels_w + self._strip_w + 12
+        label_w = max(metrics.horizontalAdvance(t) for t in self._labels)
+        self.compact_width = math.ceil(self._upright_w() + 5 + label_w) + 2.0
         line_h = max(metrics.height(), STRIP_H * self._font.pixelSize() / 11)
         if self.compact:
-            self._rect = QRectF(0, 0, max(labels_w + 8, 40.0), line_h * 0.64 + metrics.height())
+            self._rect = QRectF(0, 0, self.compact_width, 2 * metrics.height())
         else:
             self._rect = QRectF(0, 0, self.full_width, line_h)
         self.update()
+
+    def _upright_w(self) -> float:
+        """The compact form's upright strip's width."""
+        return max(7.0, 0.7 * self._font.pixelSize())
 
     @property
     def size(self) -> tuple[float, float]:
@@ -159,8 +166,11 @@ class MiniLegend(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
-    def _strip(self, p: QPainter, strip: QRectF) -> None:
-        gradient = QLinearGradient(QPointF(strip.left(), 0), QPointF(strip.right(), 0))
+    def _strip(self, p: QPainter, strip: QRectF, upright: bool = False) -> None:
+        start, end = QPointF(strip.left(), 0), QPointF(strip.right(), 0)
+        if upright:  # −m at the bottom, +m at the top
+            start, end = QPointF(0, strip.bottom()), QPointF(0, strip.top())
+        gradient = QLinearGradient(start, end)
         n = len(self._stops)
         for k, colour in enumerate(self._stops):
             gradient.setColorAt(k / (n - 1), QColor(colour))
@@ -176,12 +186,14 @@ class MiniLegend(QGraphicsItem):
         w, h = self._rect.width(), self._rect.height()
         p.setFont(self._font)
         p.setPen(self._text)
-        if self.compact:  # the strip, then −m under its left end and +m under its right
+        if self.compact:  # an upright strip, +m beside its top and −m beside its bottom
             text_h = metrics.height()
-            self._strip(p, QRectF(0.5, 0.5, w - 1, h - text_h - 1))
-            below = QRectF(0, h - text_h, w, text_h)
-            p.drawText(below, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, low)
-            p.drawText(below, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, high)
+            strip_w = self._upright_w()
+            self._strip(p, QRectF(0.5, text_h * 0.3, strip_w, h - text_h * 0.6), upright=True)
+            x = strip_w + 5
+            left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            p.drawText(QRectF(x, 0, w - x, text_h), left, high)
+            p.drawText(QRectF(x, h - text_h, w - x, text_h), left, low)
             return
         low_w = metrics.horizontalAdvance(low)
         p.drawText(QRectF(0, 0, low_w, h), Qt.AlignmentFlag.AlignVCenter, low)

@@ -26,6 +26,7 @@ from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views import cell_fit
+from nnviz.app.views.caption_room import COLOUR_NOTE, note_lines, under_room
 from nnviz.app.views.cell_editor import CellEditor
 from nnviz.app.views.cell_overlay import MAX_FONT_PX
 from nnviz.app.views.colour_scale import symmetric_levels
@@ -301,7 +302,7 @@ class StepView(QWidget):
         big, small = round(15 * self.scale), round(12 * self.scale)
         lines = "".join(
             f"<div style='font-size:{small}px; color:{theme.muted}'>{text}</div>"
-            for text in (note, extra)
+            for text in ["<br>".join(note_lines(note)), extra]
             if text
         )
         return (
@@ -355,24 +356,29 @@ class StepView(QWidget):
         gap = GAP if width >= 800 else GAP // 2
         gaps = gap * (n + len(ops) + 1)
         legend_w = self.legend.width + gap if self.shared_scale else 0.0
-        # Room for a caption line saying a matrix is shown in colours only.
-        under_h = max(item.under_height() for item in items) + round(32 * self.scale)
+        # Room for the captions and legends as printed matrices have them, and some air; a
+        # matrix in colours only, with a taller caption, gets shorter cells (floors).
+        floors, under_h = under_room(self.font(), self.scale, self._captions, items)
         avail_w = max(width - ops_w - gaps - legend_w - 2 * MARGIN * n - 8, 40)
         avail_h = max(height - under_h - 2 * MARGIN - 12, 40)
         result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
-        cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale)
-        boxes = [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
-        total = sum(w for w, _ in boxes) + ops_w + gaps + legend_w
-        tallest_px = max(h for _, h in boxes)
-        mid = max((height - under_h) / 2, tallest_px / 2 + 4)
 
-        def place_all(mid: float) -> None:
-            # Each matrix centred in a slot as wide as its caption and legend, when they fit:
-            # a 1×1 matrix's legend is wider than it, and would run into the next one's.
+        def fitted(avail_w: float) -> tuple[list[cell_fit.Cell], list[tuple[float, float]]]:
+            cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale, floors)
+            return cells, [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
+
+        cells, boxes = fitted(avail_w)
+
+        def place_all(mid: float) -> float:
+            """Place everything around the height `mid`; how much wider than the canvas the
+            equation is (≤ 0 when it fits)."""
+            # Each matrix centred in a slot as wide as its caption and legend: a 1×1
+            # matrix's legend is wider than it, and would run into the next one's.
+            for item, (w, _) in zip(items, boxes, strict=True):
+                item.compact_for(w)
             slots = [max(w, item.under_width()) for item, (w, _) in zip(items, boxes, strict=True)]
-            if sum(slots) - sum(w for w, _ in boxes) + total > width:
-                slots = [w for w, _ in boxes]
-            x = max((width - (total + sum(slots) - sum(w for w, _ in boxes))) / 2, 0)
+            total = sum(slots) + ops_w + gaps + legend_w
+            x = max((width - total) / 2, 0)
             for k in range(n + 1):
                 op = self.ops[k]
                 if op.isVisible():
@@ -383,21 +389,43 @@ class StepView(QWidget):
                     w, h = boxes[k]
                     items[k].place(x + (slots[k] - w) / 2, mid - h / 2, *cells[k], right=width)
                     x += slots[k] + gap
+            tallest_px = max(h for _, h in boxes)
             legend_h = min(max(140.0, min(tallest_px, 440.0)) + 24, height - 8.0)
             self.legend.place(x, max(4.0, mid - legend_h / 2), legend_h)
+            return total - width
 
-        place_all(mid)
-        grown = self._refresh_colour_only(theme)
-        # The captions may have grown (a matrix in colours only lists numbers): all of it up
-        # as far as needed to keep them inside the canvas, then placed again.
-        lowest = max(
-            mid + h / 2 + item.under_height() for item, (_, h) in zip(items, boxes, strict=True)
-        )
-        if lowest > height - 4:
-            mid = max(tallest_px / 2 + 4, mid - (lowest - height + 4))
-            grown = True
-        if grown:
-            place_all(mid)
+        def middle() -> float:
+            return max((height - under_h) / 2, max(h for _, h in boxes) / 2 + 4)
+
+        # Placed, then its captions set (a matrix in colours only says so, and lists its
+        # outlined numbers), then placed again; all of it moved up as far as needed to keep
+        # them inside the canvas. What is under the matrices wider or taller than the fit
+        # allowed for: fitted again in that much less room, so no two overlap or are cut.
+        for attempt in range(3):
+            mid = middle()
+            over_w = place_all(mid)
+            if self._refresh_colour_only(theme):
+                over_w = place_all(mid)
+            lowest = max(
+                mid + h / 2 + item.under_height() for item, (_, h) in zip(items, boxes, strict=True)
+            )
+            if lowest > height - 4:
+                raised = max(max(h for _, h in boxes) / 2 + 4, mid - (lowest - height + 4))
+                lowest -= mid - raised
+                mid = raised
+                place_all(mid)
+            over_h = lowest - (height - 4)
+            if (over_w <= 0.5 and over_h <= 0.5) or attempt == 2:
+                break
+            if over_w > 0.5:  # what is under the matrices as wide as it is now
+                real = [item.under_width() - 2 * MARGIN for item in items]
+                pairs = zip(floors, real, strict=True)
+                wider = [(max(a, r), max(b, r), e) for (a, b, e), r in pairs]
+                if wider == floors:  # (no caption wider than was fitted: less room)
+                    avail_w = max(avail_w - over_w - 1, 40)
+                floors = wider
+            avail_h = max(avail_h - max(over_h + 1, 0), 40)
+            cells, boxes = fitted(avail_w)
         flush_scene(self._canvas.scene())
 
     def _refresh_colour_only(self, theme: Theme) -> bool:
@@ -418,10 +446,11 @@ class StepView(QWidget):
                 cells = [(i, j) for i, j in cells if i < rows and j < cols]
                 values = [item.overlay.text(i, j) for i, j in cells[:MAX_LISTED]]
                 more = " …" if len(cells) > MAX_LISTED else ""
-                extra = "colours only<br>(hover for numbers)"
+                extra = "<br>".join(COLOUR_NOTE)
                 if values:
-                    rows = [", ".join(values[r : r + 3]) for r in range(0, len(values), 3)]
-                    extra += "<br>outlined: " + ",<br>".join(rows) + more
+                    # Two a line, under their heading: a narrow caption, clear of the next.
+                    rows = [", ".join(values[r : r + 2]) for r in range(0, len(values), 2)]
+                    extra += "<br>outlined:<br>" + ",<br>".join(rows) + more
             self._set_caption(k, theme, extra)
         return any(a is not item.caption for a, item in zip(before, self.matrices, strict=True))
 
@@ -443,10 +472,10 @@ class StepView(QWidget):
             return
         theme = current_theme()
         self._set_outlines(layout, theme)
-        if self._refresh_colour_only(theme):  # a caption grew: its legend moves down
-            for item in self.matrices[: len(layout.matrices)]:
-                g = item._geometry
-                item.place(g.x(), g.y(), *item.px, right=self._canvas.width())
+        if self._refresh_colour_only(theme):
+            # A caption grew (it lists the outlined numbers): laid out again, its legend
+            # moved down and, when wider than its slot, the matrices fitted in less room.
+            self.fit_cells()
 
     def _set_outlines(self, layout: StepLayout, theme: Theme) -> None:
         """Outline the focused cell's term cells and frame the focused cell itself."""
