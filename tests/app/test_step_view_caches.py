@@ -223,7 +223,7 @@ def test_the_step_is_laid_out_once_before_the_paint_however_many_resizes_come_fi
     width = view.canvas.width()
     right = max(m.plot.geometry().right() for m in view.matrices if m.plot.isVisible())
     assert right <= width  # laid out for the canvas it has now
-    win.resize(700, 600)
+    win.resize(1100, 760)
     shown = [m for m in view.matrices if m.plot.isVisible()]  # read: laid out now
     assert len(fits) == 1
     assert max(m.plot.geometry().right() for m in shown) <= view.canvas.width()
