@@ -27,6 +27,7 @@ from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.pg_helpers import flush_scene
+from nnviz.app.views.same_pass import SamePass
 from nnviz.core.grid import MAP_GRID, RECENT, GridMaps, image_side, labels, session_plane
 from nnviz.core.session import Session
 
@@ -84,6 +85,7 @@ class PlaneView(pg.PlotWidget):
         self._rgba = np.zeros((1, 4), np.uint8)  # the map's colours, per theme (_draw_points)
         self._levels = (0.0, 1.0)
         self._bounds = (0.0, 1.0, 0.0, 1.0)
+        self.same_pass = SamePass(self)  # painted with the step view, not in a pass of its own
 
     def draw(self, s: Session, trace_session: Session, theme: Theme) -> None:
         X = _samples(s)[0]
@@ -311,6 +313,7 @@ class DataView(QStackedWidget):
                 self.legend.setText(legend)
                 self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
             flush_scene(self.plane.scene())
+            self.plane.same_pass.changed()
         elif side is not None:
             self.setCurrentWidget(self.images)
             self.images.show_batch(s, doc.trace.forward.A[-1], side)

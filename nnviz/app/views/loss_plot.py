@@ -26,6 +26,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.pg_helpers import flush_scene
+from nnviz.app.views.same_pass import SamePass
 from nnviz.core.formatting import format_value
 
 HEADROOM = 1.15  # the y axis reaches this far above the largest finite loss
@@ -155,6 +156,7 @@ class LossPlot(pg.PlotWidget):
         self._shown: dict[str, object] = {}  # part -> what it was last set to
         self._legend_wide: float | None = None  # the test curves' legend on one line, px
         self._hovered: int | None = None  # the iteration under the pointer
+        self._same_pass = SamePass(self)  # painted with the step view, not in a pass of its own
         self.scene().sigMouseClicked.connect(self._on_clicked)
         self.scene().sigMouseMoved.connect(self._on_moved)
         follow(doc, self.refresh, ignore, step=False, iteration=True)
@@ -202,6 +204,7 @@ class LossPlot(pg.PlotWidget):
         lines = self._legend_lines() if m.has_test else 0  # it follows the width too
         self._set("legend", (theme.name, lines), self._set_legend, theme if lines else None, lines)
         flush_scene(self.scene())
+        self._same_pass.changed()
 
     def _set(self, part: str, key: object, setter: Callable[..., None], *args: object) -> None:
         if self._shown.get(part) != key:
