@@ -110,8 +110,13 @@ class LossPlot(pg.PlotWidget):
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "loss")
         self.curve = pg.PlotDataItem([], [])
+        # A dot per iteration while they can be told apart (SYMBOLS_UP_TO), an item of its
+        # own: a new iteration adds its dot alone (the curve's own symbols were all made
+        # again, with their pens and brushes, on every new iteration).
+        self.dots = pg.ScatterPlotItem(size=6, symbol="o", pen=None)
         self.test_curve = pg.PlotDataItem([], [])
         item.addItem(self.curve)
+        item.addItem(self.dots)
         item.addItem(self.test_curve)  # over the train loss, whose mini-batch noise hides it
         # Test accuracy on its own axis: a second ViewBox sharing the x axis.
         self.accuracy_box = pg.ViewBox(enableMenu=False)
@@ -222,16 +227,13 @@ class LossPlot(pg.PlotWidget):
             off = xs[:0]
         top = y_top(ys)
         self._shown["top"] = top
-        dots = len(xs) <= SYMBOLS_UP_TO
-        style = (theme.name, dots)
-        if len(xs) and self._shown.get("curve style") != style:  # a new theme, or dots
-            self._shown["curve style"] = style
-            self.curve.setData(
-                xs, ys, pen=pg.mkPen(theme.plot_line, width=2), symbol="o" if dots else None,
-                symbolSize=6, symbolBrush=theme.plot_line, symbolPen=None,
-            )  # fmt: skip
-        else:  # the points alone: pyqtgraph keeps the pens (each style update costs)
+        if len(xs) and self._shown.get("curve style") != theme.name:
+            self._shown["curve style"] = theme.name
+            self.curve.setData(xs, ys, pen=pg.mkPen(theme.plot_line, width=2))
+            self.dots.setBrush(pg.mkBrush(theme.plot_line))
+        else:  # the points alone: pyqtgraph keeps the pen (each style update costs)
             self.curve.setData(xs, ys)
+        self._set_dots(xs, ys)
         if len(off) or self._shown.get("off scale"):  # none before and none now: nothing
             self._shown["off scale"] = len(off)
             self.off_scale.setData(off, np.full(len(off), top * EDGE))
@@ -254,6 +256,24 @@ class LossPlot(pg.PlotWidget):
             self.test_curve.setData([], [])
             self.accuracy_curve.setData([], [])
         self._shown["test curves"] = has_test
+
+    def _set_dots(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        """A dot per finite loss up to SYMBOLS_UP_TO of them, none past. One iteration
+        recorded after those drawn (a new iteration) adds its dot alone."""
+        m = self.doc.history.metrics
+        drawn, now = self._shown.get("dots"), (m.version, m.first, len(m))
+        self._shown["dots"] = now
+        if len(xs) > SYMBOLS_UP_TO:
+            if self.dots.isVisible():
+                self.dots.clear()
+                self.dots.hide()  # an empty item still costs a paint
+            return
+        appended = drawn == (m.version - 1, m.first, len(m) - 1) and self.dots.isVisible()
+        if appended and len(xs) == len(self.dots.data) + 1:
+            self.dots.addPoints(x=xs[-1:], y=ys[-1:])
+        elif not appended or len(xs) != len(self.dots.data):  # an edit, a jump, a new theme
+            self.dots.setData(xs, ys)
+        self.dots.show()
 
     def _legend_lines(self) -> int:
         """2 when the legend on one line is wider than the plot (a narrow dock): it is

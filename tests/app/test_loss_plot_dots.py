@@ -1,0 +1,92 @@
+"""The loss plot's dots: a new iteration adds its own dot to those drawn (not all of them made
+again), and whatever way the curve changed the dots are its finite points, no more, no fewer;
+an overflowed loss is no dot but a triangle at the top edge (issue 9)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nnviz.app.theme import theme_named
+from nnviz.app.views.loss_plot import EDGE, SYMBOLS_UP_TO, LossPlot
+
+
+def drawn(plot: LossPlot) -> tuple[list[float], list[float]]:
+    xs, ys = plot.dots.getData()
+    return [float(x) for x in xs], [float(y) for y in ys]
+
+
+def finite_losses(doc) -> tuple[list[float], list[float]]:
+    m = doc.history.metrics
+    ok = np.isfinite(m.losses())
+    return [float(x) for x in m.iterations()[ok]], [float(y) for y in m.losses()[ok]]
+
+
+def test_each_new_iteration_adds_its_dot_and_the_last_dot_is_the_new_loss(qtbot, keep, doc):
+    plot = keep(LossPlot(doc))
+    added = []
+    real = plot.dots.addPoints
+    plot.dots.addPoints = lambda *a, **k: added.append(k) or real(*a, **k)
+    for k in range(2, 8):
+        doc.next_iteration()
+        assert drawn(plot) == finite_losses(doc)
+        assert drawn(plot)[0][-1] == k and drawn(plot)[1][-1] == doc.loss
+        assert plot.dots.isVisible()
+    assert len(added) == 6  # each new iteration appended one dot
+    assert [list(a["x"]) for a in added] == [[k] for k in range(2, 8)]
+
+
+def test_an_edit_a_jump_and_a_theme_draw_every_dot_again(qtbot, window, doc):
+    plot = window.loss_plot
+    doc.go_to_iteration(6)
+    doc.go_to_iteration(3)  # back: nothing recorded changed, the dots stay
+    assert drawn(plot) == finite_losses(doc) and len(drawn(plot)[0]) == 6
+    doc.set_cell("W", layer=1, i=0, j=0, value=0.25)  # iteration 3 again; 4..6 dropped
+    assert drawn(plot) == finite_losses(doc) and drawn(plot)[0] == [1, 2, 3]
+    doc.next_iteration()
+    assert drawn(plot)[0] == [1, 2, 3, 4] and drawn(plot)[1][-1] == doc.loss
+    window.set_theme("dark")
+    try:
+        assert drawn(plot) == finite_losses(doc)
+        assert plot.dots.opts["brush"].color().name() == theme_named("dark").plot_line
+        doc.next_iteration()
+        assert drawn(plot) == finite_losses(doc)
+    finally:
+        window.set_theme("light")
+
+
+def test_an_overflowed_loss_is_a_triangle_not_a_dot_and_later_dots_follow(qtbot, keep, doc):
+    plot = keep(LossPlot(doc))
+    doc.go_to_iteration(3)
+    m, s = doc.history.metrics, doc.session
+    m.record(4, s, math.inf)  # as an edit that overflows records it
+    plot.refresh()
+    assert drawn(plot)[0] == [1, 2, 3]  # no dot at 4
+    xs, ys = plot.off_scale.getData()
+    top = plot.getPlotItem().vb.viewRange()[1][1]
+    assert list(xs) == [4] and ys[0] == pytest.approx(top * EDGE)
+    assert plot.off_scale.isVisible()
+    m.record(5, s, 0.125)
+    m.record(6, s, math.nan)
+    plot.refresh()  # two records at once: drawn again, not appended
+    assert drawn(plot) == finite_losses(doc) and drawn(plot)[0] == [1, 2, 3, 5]
+    m.record(7, s, 0.0625)
+    plot.refresh()
+    assert drawn(plot)[0] == [1, 2, 3, 5, 7] and drawn(plot)[1][-1] == 0.0625
+    assert list(plot.off_scale.getData()[0]) == [4, 6]
+
+
+def test_past_the_dot_limit_the_dots_go_and_come_back_after_an_edit(qtbot, keep, doc):
+    plot = keep(LossPlot(doc))
+    m, s = doc.history.metrics, doc.session
+    for k in range(2, SYMBOLS_UP_TO + 1):
+        m.record(k, s, 1.0 / k)
+    plot.refresh()
+    assert len(drawn(plot)[0]) == SYMBOLS_UP_TO and plot.dots.isVisible()
+    m.record(SYMBOLS_UP_TO + 1, s, 0.001)
+    plot.refresh()
+    assert not plot.dots.isVisible() and len(plot.dots.data) == 0
+    m.record(50, s, 0.5)  # an edit at 50 drops 51 on
+    plot.refresh()
+    assert plot.dots.isVisible() and drawn(plot) == finite_losses(doc)
+    assert drawn(plot)[0][-1] == 50 and drawn(plot)[1][-1] == 0.5
