@@ -26,6 +26,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.follow import follow, ignore
+from nnviz.app.views.kept_bounds import Scatter
 from nnviz.app.views.pg_helpers import flush_scene
 from nnviz.app.views.same_pass import SamePass
 from nnviz.core.grid import MAP_GRID, RECENT, GridMaps, image_side, labels, session_plane
@@ -70,9 +71,9 @@ class PlaneView(pg.PlotWidget):
         self.map = pg.ImageItem()
         self.map.setOpacity(MAP_OPACITY)
         item.addItem(self.map)
-        self.train = pg.ScatterPlotItem(size=8, symbol="o")
-        self.test = pg.ScatterPlotItem(size=8, symbol="s")
-        self.batch = pg.ScatterPlotItem(size=15, symbol="o")  # rings round the batch
+        self.train = Scatter(size=8, symbol="o")
+        self.test = Scatter(size=8, symbol="s")
+        self.batch = Scatter(size=15, symbol="o")  # rings round the batch
         for points in (self.train, self.test, self.batch):
             item.addItem(points)
             # Each iteration paints a new map under the same points: Qt keeps each set's

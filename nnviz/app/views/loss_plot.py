@@ -25,6 +25,7 @@ from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow, ignore
+from nnviz.app.views.kept_bounds import Scatter
 from nnviz.app.views.pg_helpers import flush_scene
 from nnviz.app.views.same_pass import SamePass
 from nnviz.core.formatting import format_value
@@ -113,7 +114,7 @@ class LossPlot(pg.PlotWidget):
         # A dot per iteration while they can be told apart (SYMBOLS_UP_TO), an item of its
         # own: a new iteration adds its dot alone (the curve's own symbols were all made
         # again, with their pens and brushes, on every new iteration).
-        self.dots = pg.ScatterPlotItem(size=6, symbol="o", pen=None)
+        self.dots = Scatter(size=6, symbol="o", pen=None)
         self.test_curve = pg.PlotDataItem([], [])
         item.addItem(self.curve)
         item.addItem(self.dots)
@@ -142,11 +143,11 @@ class LossPlot(pg.PlotWidget):
         self.legend = pg.LabelItem("")
         self.legend.setParentItem(item.vb)
         self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-2, -4))
-        self.marker = pg.ScatterPlotItem(size=13)
+        self.marker = Scatter(size=13)
         item.addItem(self.marker)
-        self.off_scale = pg.ScatterPlotItem(size=11, symbol="t1")  # inf or nan losses
+        self.off_scale = Scatter(size=11, symbol="t1")  # inf or nan losses
         item.addItem(self.off_scale)
-        self.hover_dot = pg.ScatterPlotItem(size=9)
+        self.hover_dot = Scatter(size=9)
         item.addItem(self.hover_dot)
         self.off_scale.hide()  # shown while they have a point: empty, they still paint
         self.hover_dot.hide()
