@@ -21,14 +21,17 @@ from nnviz.app.guard import guarded
 class Scatter(pg.ScatterPlotItem):
     _rect: QRectF | None = None  # the bounding rect while nothing it depends on changed
 
+    @guarded(None)
     def prepareGeometryChange(self) -> None:
         self._rect = None
         super().prepareGeometryChange()
 
+    @guarded(None)
     def _updateMaxSpotSizes(self, **kwargs: object) -> None:
         self._rect = None
         super()._updateMaxSpotSizes(**kwargs)
 
+    @guarded(None)
     def clear(self) -> None:
         self._rect = None
         super().clear()
