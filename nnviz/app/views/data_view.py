@@ -83,7 +83,8 @@ class PlaneView(pg.PlotWidget):
         self.legend_html = ""  # what the marks mean, shown above the plot
         self._key: object = None  # what the points were drawn for
         self._batch_of: tuple[np.ndarray, np.ndarray | None] | None = None  # ringed: X, indices
-        self._rgba = np.zeros((1, 4), np.uint8)  # the map's colours, per theme (_draw_points)
+        # The map's colours, per theme (_draw_points): each RGBA entry as one 32-bit word.
+        self._rgba = np.zeros(1, np.uint32)
         self._levels = (0.0, 1.0)
         self._bounds = (0.0, 1.0, 0.0, 1.0)
         self.same_pass = SamePass(self)  # painted with the step view, not in a pass of its own
@@ -118,7 +119,9 @@ class PlaneView(pg.PlotWidget):
         table = self._rgba
         index = lut_indices(shown, self._levels, len(table))
         index[index == NO_COLOUR] = len(table) // 2
-        return table[index]
+        # A gather of one word a pixel, read back as its 4 bytes: a third of the time of
+        # gathering (n, 4) byte rows, every new iteration.
+        return table[index].view(np.uint8).reshape(*index.shape, 4)
 
     def _same_batch(self, X: np.ndarray, samples: np.ndarray | None) -> bool:
         """Whether the rings drawn are this batch's: a full batch is the same every
@@ -165,9 +168,8 @@ class PlaneView(pg.PlotWidget):
                 pg.mkBrush(cmap.map(f, mode="qcolor")) for f in fractions(Y_test[0], self._levels)
             ]
             lut = cmap.getLookupTable(nPts=256)
-        self._rgba = np.hstack(
-            [np.asarray(lut, np.uint8)[:, :3], np.full((len(lut), 1), 255, np.uint8)]
-        )
+        rgba = np.hstack([np.asarray(lut, np.uint8)[:, :3], np.full((len(lut), 1), 255, np.uint8)])
+        self._rgba = np.ascontiguousarray(rgba).view(np.uint32).ravel()
         self.batch.setPen(pg.mkPen(theme.outline, width=2))
         self.batch.setBrush(pg.mkBrush(None))
         edge = pg.mkPen(theme.text, width=1)
