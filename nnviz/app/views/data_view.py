@@ -68,6 +68,8 @@ class PlaneView(pg.PlotWidget):
         item.setLabel("left", "x₂")
         for side in ("bottom", "left"):  # the inputs' own numbers, never "500 (×0.001)"
             item.getAxis(side).enableAutoSIPrefix(False)
+            # Kept as pixels: each new map repainted the axes' labels under its edge.
+            item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.map = pg.ImageItem()
         self.map.setOpacity(MAP_OPACITY)
         item.addItem(self.map)
@@ -196,15 +198,18 @@ class BatchImages(QWidget):
         self.images: list[QImage] = []
         self.captions: list[tuple[int, int]] = []  # (label, prediction) per sample
         self.title = ""
+        self._pictured: np.ndarray | None = None  # the inputs the pictures are of (held)
 
     def show_batch(self, s: Session, outputs: np.ndarray, side: int) -> None:
-        pixels = np.clip(s.X, 0.0, 1.0)  # the digits' pixels are in [0, 1]
-        grey = (255 - pixels * 255).astype(np.uint8)  # ink dark on light, as on paper
-        self.images = []
-        for col in range(grey.shape[1]):
-            img = np.ascontiguousarray(grey[:, col].reshape(side, side))
-            q = QImage(img.data, side, side, side, QImage.Format.Format_Grayscale8)
-            self.images.append(q.copy())  # owns its pixels: img goes out of scope
+        if s.X is not self._pictured:  # a full batch is the same array every iteration
+            self._pictured = s.X
+            pixels = np.clip(s.X, 0.0, 1.0)  # the digits' pixels are in [0, 1]
+            grey = (255 - pixels * 255).astype(np.uint8)  # ink dark on light, as on paper
+            self.images = []
+            for col in range(grey.shape[1]):
+                img = np.ascontiguousarray(grey[:, col].reshape(side, side))
+                q = QImage(img.data, side, side, side, QImage.Format.Format_Grayscale8)
+                self.images.append(q.copy())  # owns its pixels: img goes out of scope
         truth, guess = labels(s.Y, s.loss), labels(outputs, s.loss)
         if truth is None or guess is None:
             self.captions = []
