@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from nnviz.app.theme import theme_named
-from nnviz.app.views.loss_plot import EDGE, SYMBOLS_UP_TO, LossPlot
+from nnviz.app.views.loss_plot import EDGE, SYMBOLS_UP_TO, TAIL, LossPlot
 
 
 def drawn(plot: LossPlot) -> tuple[list[float], list[float]]:
-    xs, ys = plot.dots.getData()
+    xs, ys = plot.drawn_dots()
     return [float(x) for x in xs], [float(y) for y in ys]
 
 
@@ -22,18 +22,28 @@ def finite_losses(doc) -> tuple[list[float], list[float]]:
     return [float(x) for x in m.iterations()[ok]], [float(y) for y in m.losses()[ok]]
 
 
-def test_each_new_iteration_adds_its_dot_and_the_last_dot_is_the_new_loss(qtbot, keep, doc):
+def test_a_new_iteration_draws_the_tail_alone_and_the_last_point_is_the_new_loss(qtbot, keep, doc):
+    """The kept curve and its dots are not set again on a new iteration (their pixels are
+    kept): the tail is, until TAIL iterations, when all are drawn again as one."""
     plot = keep(LossPlot(doc))
-    added = []
-    real = plot.dots.addPoints
-    plot.dots.addPoints = lambda *a, **k: added.append(k) or real(*a, **k)
-    for k in range(2, 8):
+    kept = []
+    for part in (plot.curve, plot.dots):
+        real = part.setData
+        part.setData = lambda *a, _real=real, **k: kept.append(a) or _real(*a, **k)
+    for k in range(2, TAIL + 2):
         doc.next_iteration()
         assert drawn(plot) == finite_losses(doc)
+        xs, ys = plot.drawn_curve()
+        assert xs.tolist() == drawn(plot)[0] and ys.tolist() == drawn(plot)[1]
         assert drawn(plot)[0][-1] == k and drawn(plot)[1][-1] == doc.loss
-        assert plot.dots.isVisible()
-    assert len(added) == 6  # each new iteration appended one dot
-    assert [list(a["x"]) for a in added] == [[k] for k in range(2, 8)]
+        assert plot.marker.getData()[0].tolist() == [k]
+    assert kept == [] and len(plot.tail.xData) == TAIL + 1  # from iteration 1, shared
+    doc.next_iteration()  # the tail is full: all drawn again as the kept curve
+    assert len(kept) == 2 and len(plot.tail.xData) == 0  # emptied
+    assert drawn(plot) == finite_losses(doc) and plot.curve.xData[-1] == TAIL + 2
+    doc.next_iteration()
+    assert plot.tail.xData.tolist() == [TAIL + 2, TAIL + 3] and len(kept) == 2
+    assert drawn(plot) == finite_losses(doc)
 
 
 def test_an_edit_a_jump_and_a_theme_draw_every_dot_again(qtbot, window, doc):
@@ -85,8 +95,35 @@ def test_past_the_dot_limit_the_dots_go_and_come_back_after_an_edit(qtbot, keep,
     assert len(drawn(plot)[0]) == SYMBOLS_UP_TO and plot.dots.isVisible()
     m.record(SYMBOLS_UP_TO + 1, s, 0.001)
     plot.refresh()
-    assert not plot.dots.isVisible() and len(plot.dots.data) == 0
+    assert not plot.dots.isVisible() and len(drawn(plot)[0]) == 0
+    assert plot.drawn_curve()[0].tolist() == list(range(1, SYMBOLS_UP_TO + 2))
     m.record(50, s, 0.5)  # an edit at 50 drops 51 on
     plot.refresh()
     assert plot.dots.isVisible() and drawn(plot) == finite_losses(doc)
     assert drawn(plot)[0][-1] == 50 and drawn(plot)[1][-1] == 0.5
+
+
+def test_stepping_draws_the_same_picture_as_a_plot_drawn_afresh(qtbot, keep, doc):
+    """The kept curve's pixels and the tail drawn over them are the curve drawn as one."""
+    from PySide6.QtGui import QImage
+
+    def pixels(plot: LossPlot) -> np.ndarray:
+        image = plot.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1, 4)
+        return rows[:, : image.width(), :3].astype(int)
+
+    stepped = keep(LossPlot(doc))
+    stepped.resize(300, 260)
+    stepped.show()
+    qtbot.waitExposed(stepped)
+    doc.go_to_iteration(20)
+    for _ in range(10):
+        doc.next_iteration()
+        stepped.grab()  # painted at each: the kept curve's pixels are kept between
+    assert len(stepped.tail.xData) == 11  # iterations 20..30 in the tail
+    fresh = keep(LossPlot(doc))
+    fresh.resize(300, 260)
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    assert len(fresh.tail.xData) == 0
+    assert np.abs(pixels(stepped) - pixels(fresh)).max() <= 8

@@ -66,6 +66,6 @@ def test_a_new_iteration_paints_the_plots_in_the_windows_first_pass(qtbot, qapp,
     finally:
         passes.remove()
     # and what they show is the new iteration's
-    xs, ys = win.loss_plot.curve.getData()
+    xs, ys = win.loss_plot.drawn_curve()
     assert int(xs[-1]) == 6 and ys[-1] == doc.loss
     assert win.loss_plot.marker.getData()[0].tolist() == [6.0]

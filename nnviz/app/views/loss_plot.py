@@ -33,6 +33,7 @@ from nnviz.core.formatting import format_value
 HEADROOM = 1.15  # the y axis reaches this far above the largest finite loss
 EDGE = 0.97  # where off-scale losses are marked, as a fraction of the y range
 SYMBOLS_UP_TO = 200  # a dot per iteration while they can be told apart
+TAIL = 32  # new iterations drawn as the curve's tail before it is all drawn again as one
 EDGE_PX = 9  # room at the right of the last point: the marker is not cut in half
 PICK_PX = 3  # how far from the pointer, in pixels, hovering and clicking look
 READ_DIGITS = 12  # the hover readout: the exact value, as far as anyone reads it
@@ -129,15 +130,21 @@ class LossPlot(pg.PlotWidget):
             item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "loss")
+        # The train loss in two parts: the curve as it was (kept as pixels) and the newest
+        # iterations' tail (up to TAIL), so a new iteration repaints the tail's few pixels
+        # alone, not the whole curve and what is under it. A dot per iteration while they
+        # can be told apart (SYMBOLS_UP_TO), items of their own (the curve's own symbols
+        # were all made again, with their pens and brushes, on every new iteration).
         self.curve = pg.PlotDataItem([], [])
-        # A dot per iteration while they can be told apart (SYMBOLS_UP_TO), an item of its
-        # own: a new iteration adds its dot alone (the curve's own symbols were all made
-        # again, with their pens and brushes, on every new iteration).
         self.dots = Scatter(size=6, symbol="o", pen=None)
+        self.tail = pg.PlotCurveItem([], [])  # a few points: not decimated, not clipped
+        self.tail_dots = Scatter(size=6, symbol="o", pen=None)
         self.test_curve = pg.PlotDataItem([], [])
-        item.addItem(self.curve)
-        item.addItem(self.dots)
+        for part in (self.curve, self.dots, self.tail, self.tail_dots):
+            item.addItem(part)
         item.addItem(self.test_curve)  # over the train loss, whose mini-batch noise hides it
+        self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.dots.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # Test accuracy on its own axis: a second ViewBox sharing the x axis.
         self.accuracy_box = pg.ViewBox(enableMenu=False)
         self.accuracy_box.setMouseEnabled(False, False)
@@ -153,8 +160,8 @@ class LossPlot(pg.PlotWidget):
         # is the plot's costliest paint (3.5 ms, 1 ms in segments, every frame while
         # playing); the overlapping segment ends are not seen on an opaque pen. The test
         # loss is dashed: its dashes need one polyline.
-        for curve in (self.curve, self.accuracy_curve):
-            curve.curve.setSegmentedLineMode("on")
+        for curve in (self.curve.curve, self.tail, self.accuracy_curve.curve):
+            curve.setSegmentedLineMode("on")
         item.vb.sigResized.connect(self._fit_accuracy_box)
         item.hideAxis("right")
         # The legend over the plot's top edge, out of the layout (a title row would set the
@@ -249,11 +256,13 @@ class LossPlot(pg.PlotWidget):
         self._shown["top"] = top
         if len(xs) and self._shown.get("curve style") != theme.name:
             self._shown["curve style"] = theme.name
-            self.curve.setData(xs, ys, pen=pg.mkPen(theme.plot_line, width=2))
-            self.dots.setBrush(pg.mkBrush(theme.plot_line))
-        else:  # the points alone: pyqtgraph keeps the pen (each style update costs)
-            self.curve.setData(xs, ys)
-        self._set_dots(xs, ys)
+            # The pens once per theme: pyqtgraph keeps them (each style update costs).
+            pen, brush = pg.mkPen(theme.plot_line, width=2), pg.mkBrush(theme.plot_line)
+            for curve, dots in ((self.curve, self.dots), (self.tail, self.tail_dots)):
+                curve.setPen(pen)
+                dots.setBrush(brush)
+            self._shown.pop("split", None)  # drawn again as one
+        self._set_line(xs, ys)
         if len(off) or self._shown.get("off scale"):  # none before and none now: nothing
             self._shown["off scale"] = len(off)
             self.off_scale.setData(off, np.full(len(off), top * EDGE))
@@ -277,23 +286,50 @@ class LossPlot(pg.PlotWidget):
             self.accuracy_curve.setData([], [])
         self._shown["test curves"] = has_test
 
-    def _set_dots(self, xs: np.ndarray, ys: np.ndarray) -> None:
-        """A dot per finite loss up to SYMBOLS_UP_TO of them, none past. One iteration
-        recorded after those drawn (a new iteration) adds its dot alone."""
+    def _set_line(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        """The finite losses as the kept curve and its tail, with a dot each up to
+        SYMBOLS_UP_TO of them. One iteration recorded after those drawn (a new iteration)
+        is added to the tail; an edit, a jump, a new theme or a full tail draws them all
+        again as the kept curve."""
         m = self.doc.history.metrics
-        drawn, now = self._shown.get("dots"), (m.version, m.first, len(m))
-        self._shown["dots"] = now
-        if len(xs) > SYMBOLS_UP_TO:
-            if self.dots.isVisible():
-                self.dots.clear()
-                self.dots.hide()  # an empty item still costs a paint
-            return
-        appended = drawn == (m.version - 1, m.first, len(m) - 1) and self.dots.isVisible()
-        if appended and len(xs) == len(self.dots.data) + 1:
-            self.dots.addPoints(x=xs[-1:], y=ys[-1:])
-        elif not appended or len(xs) != len(self.dots.data):  # an edit, a jump, a new theme
+        drawn, now = self._shown.get("line"), (m.version, m.first, len(m))
+        self._shown["line"] = now
+        split = self._shown.get("split")  # the kept curve's last x: the tail starts there
+        dots = len(xs) <= SYMBOLS_UP_TO
+        appended = drawn == (m.version - 1, m.first, len(m) - 1)
+        if appended and split is not None and dots == self._shown.get("dots shown"):
+            start = int(np.searchsorted(xs, split))
+            if xs[-1] - split <= TAIL and start < len(xs) and xs[start] == split:
+                self.tail.setData(xs[start:], ys[start:], skipFiniteCheck=True)  # finite
+                if dots:
+                    self.tail_dots.setData(xs[start + 1 :], ys[start + 1 :])
+                return
+        self._shown["split"] = float(xs[-1]) if len(xs) else None
+        self._shown["dots shown"] = dots
+        self.curve.setData(xs, ys)
+        self.tail.setData([], [])
+        self.tail_dots.clear()
+        if dots:
             self.dots.setData(xs, ys)
-        self.dots.show()
+        else:
+            self.dots.clear()
+        for item in (self.dots, self.tail_dots):
+            item.setVisible(dots)  # an empty item still costs a paint
+
+    def drawn_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """The train loss's points as drawn: the kept curve, then its tail after the point
+        they share."""
+        parts = [(self.curve.xData, self.curve.yData), (self.tail.xData, self.tail.yData)]
+        xs = [np.asarray(x, float) for x, _ in parts if x is not None and len(x)]
+        ys = [np.asarray(y, float) for x, y in parts if x is not None and len(x)]
+        if len(xs) == 2:
+            xs[1], ys[1] = xs[1][1:], ys[1][1:]
+        return (np.concatenate(xs), np.concatenate(ys)) if xs else (np.zeros(0), np.zeros(0))
+
+    def drawn_dots(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where the dots are: the kept curve's, then the tail's."""
+        a, b = self.dots.getData(), self.tail_dots.getData()
+        return np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]])
 
     def _legend_lines(self) -> int:
         """2 when the legend on one line is wider than the plot (a narrow dock): it is
