@@ -24,26 +24,44 @@ def finite_losses(doc) -> tuple[list[float], list[float]]:
 
 def test_a_new_iteration_draws_the_tail_alone_and_the_last_point_is_the_new_loss(qtbot, keep, doc):
     """The kept curve and its dots are not set again on a new iteration (their pixels are
-    kept): the tail is, until TAIL iterations, when all are drawn again as one."""
+    kept): the tail is, until the axes' ends change (the x axis grows in steps: x_end) or
+    TAIL iterations, when all are drawn again as one."""
     plot = keep(LossPlot(doc))
     kept = []
     for part in (plot.curve, plot.dots):
         real = part.setData
         part.setData = lambda *a, _real=real, **k: kept.append(a) or _real(*a, **k)
-    for k in range(2, TAIL + 2):
-        doc.next_iteration()
+
+    def check(k: int) -> None:
         assert drawn(plot) == finite_losses(doc)
         xs, ys = plot.drawn_curve()
         assert xs.tolist() == drawn(plot)[0] and ys.tolist() == drawn(plot)[1]
         assert drawn(plot)[0][-1] == k and drawn(plot)[1][-1] == doc.loss
         assert plot.marker.getData()[0].tolist() == [k]
-    assert kept == [] and len(plot.tail.xData) == TAIL + 1  # from iteration 1, shared
-    doc.next_iteration()  # the tail is full: all drawn again as the kept curve
-    assert len(kept) == 2 and len(plot.tail.xData) == 0  # emptied
-    assert drawn(plot) == finite_losses(doc) and plot.curve.xData[-1] == TAIL + 2
-    doc.next_iteration()
-    assert plot.tail.xData.tolist() == [TAIL + 2, TAIL + 3] and len(kept) == 2
-    assert drawn(plot) == finite_losses(doc)
+
+    for k in range(2, 6):  # the x axis ends at 5 all along
+        doc.next_iteration()
+        check(k)
+    assert kept == [] and plot.tail.xData.tolist() == [1, 2, 3, 4, 5]
+    doc.next_iteration()  # the axis now ends at 6: all drawn again as the kept curve
+    check(6)
+    assert len(kept) == 2 and len(plot.tail.xData) == 0
+    m, s = doc.history.metrics, doc.session
+    for k in range(7, 151):  # a long run's losses, the largest still iteration 1's
+        m.record(k, s, doc.loss / k)
+    plot.refresh()  # many at once: drawn again
+    m.record(151, s, 0.001)  # the axis ends at 200 from here to 200
+    plot.refresh()
+    kept.clear()
+    for k in range(152, 152 + TAIL):
+        m.record(k, s, 0.001)
+        plot.refresh()
+        assert plot.drawn_curve()[0].tolist() == list(range(1, k + 1))
+    assert kept == [] and plot.tail.xData.tolist() == list(range(151, 152 + TAIL))
+    m.record(152 + TAIL, s, 0.001)  # the tail is full
+    plot.refresh()
+    assert len(kept) == 2 and len(plot.tail.xData) == 0
+    assert plot.drawn_curve()[0].tolist() == list(range(1, 153 + TAIL))
 
 
 def test_an_edit_a_jump_and_a_theme_draw_every_dot_again(qtbot, window, doc):
@@ -116,11 +134,11 @@ def test_stepping_draws_the_same_picture_as_a_plot_drawn_afresh(qtbot, keep, doc
     stepped.resize(300, 260)
     stepped.show()
     qtbot.waitExposed(stepped)
-    doc.go_to_iteration(20)
-    for _ in range(10):
+    doc.go_to_iteration(31)  # the x axis ends at 40 from 31 to 40
+    for _ in range(9):
         doc.next_iteration()
         stepped.grab()  # painted at each: the kept curve's pixels are kept between
-    assert len(stepped.tail.xData) == 11  # iterations 20..30 in the tail
+    assert stepped.tail.xData.tolist() == list(range(31, 41))
     fresh = keep(LossPlot(doc))
     fresh.resize(300, 260)
     fresh.show()

@@ -289,15 +289,17 @@ class LossPlot(pg.PlotWidget):
     def _set_line(self, xs: np.ndarray, ys: np.ndarray) -> None:
         """The finite losses as the kept curve and its tail, with a dot each up to
         SYMBOLS_UP_TO of them. One iteration recorded after those drawn (a new iteration)
-        is added to the tail; an edit, a jump, a new theme or a full tail draws them all
-        again as the kept curve."""
+        is added to the tail; an edit, a jump, a new theme, a full tail or new axes' ranges
+        (when the whole plot is painted anyway) draw them all again as the kept curve."""
         m = self.doc.history.metrics
         drawn, now = self._shown.get("line"), (m.version, m.first, len(m))
         self._shown["line"] = now
         split = self._shown.get("split")  # the kept curve's last x: the tail starts there
         dots = len(xs) <= SYMBOLS_UP_TO
         appended = drawn == (m.version - 1, m.first, len(m) - 1)
-        if appended and split is not None and dots == self._shown.get("dots shown"):
+        ranges = (x_end(m.last), self._shown["top"])  # the axes' ends: the view's transform
+        same = dots == self._shown.get("dots shown") and ranges == self._shown.get("split ranges")
+        if appended and split is not None and same:
             start = int(np.searchsorted(xs, split))
             if xs[-1] - split <= TAIL and start < len(xs) and xs[start] == split:
                 self.tail.setData(xs[start:], ys[start:], skipFiniteCheck=True)  # finite
@@ -306,6 +308,7 @@ class LossPlot(pg.PlotWidget):
                 return
         self._shown["split"] = float(xs[-1]) if len(xs) else None
         self._shown["dots shown"] = dots
+        self._shown["split ranges"] = ranges
         self.curve.setData(xs, ys)
         self.tail.setData([], [])
         self.tail_dots.clear()
