@@ -10,7 +10,7 @@ from nnviz.core.trace import build_trace
 
 
 def _curve(win) -> list[tuple[float, float]]:
-    xs, ys = win.loss_plot.curve.getData()
+    xs, ys = win.loss_plot.drawn_curve()
     return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
 
 

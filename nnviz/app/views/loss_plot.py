@@ -19,18 +19,21 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow, ignore
+from nnviz.app.views.kept_bounds import Scatter
 from nnviz.app.views.pg_helpers import flush_scene
+from nnviz.app.views.same_pass import SamePass
 from nnviz.core.formatting import format_value
 
 HEADROOM = 1.15  # the y axis reaches this far above the largest finite loss
 EDGE = 0.97  # where off-scale losses are marked, as a fraction of the y range
 SYMBOLS_UP_TO = 200  # a dot per iteration while they can be told apart
+TAIL = 32  # new iterations drawn as the curve's tail before it is all drawn again as one
 EDGE_PX = 9  # room at the right of the last point: the marker is not cut in half
 PICK_PX = 3  # how far from the pointer, in pixels, hovering and clicking look
 READ_DIGITS = 12  # the hover readout: the exact value, as far as anyone reads it
@@ -90,6 +93,22 @@ def _decimated(curve: pg.PlotDataItem) -> None:
     curve.setClipToView(True)
 
 
+class Marker(QGraphicsEllipseItem):
+    """The iteration on screen: a ring `size` px wide on a point of the plot, painted by Qt
+    itself. As a ScatterPlotItem it cost 0.3 ms of Python a paint, on every new iteration."""
+
+    def __init__(self, size: float) -> None:
+        super().__init__(-size / 2, -size / 2, size, size)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)  # px, not data
+
+    def place(self, x: float, y: float) -> None:
+        self.setPos(x, y)
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where it is, as pyqtgraph's items say it: ([x], [y])."""
+        return np.array([self.pos().x()]), np.array([self.pos().y()])
+
+
 class LossPlot(pg.PlotWidget):
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         axes = {
@@ -106,12 +125,26 @@ class LossPlot(pg.PlotWidget):
         item.setMouseEnabled(False, False)
         for side in ("left", "bottom", "right"):
             item.getAxis(side).enableAutoSIPrefix(False)
+            # Kept as pixels: the curve's region reaches the axes' ticks, and a new iteration
+            # replayed their labels (0.6 ms a paint) though they change only with the range.
+            item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.setLabel("bottom", "iteration")
         item.setLabel("left", "loss")
+        # The train loss in two parts: the curve as it was (kept as pixels) and the newest
+        # iterations' tail (up to TAIL), so a new iteration repaints the tail's few pixels
+        # alone, not the whole curve and what is under it. A dot per iteration while they
+        # can be told apart (SYMBOLS_UP_TO), items of their own (the curve's own symbols
+        # were all made again, with their pens and brushes, on every new iteration).
         self.curve = pg.PlotDataItem([], [])
+        self.dots = Scatter(size=6, symbol="o", pen=None)
+        self.tail = pg.PlotCurveItem([], [])  # a few points: not decimated, not clipped
+        self.tail_dots = Scatter(size=6, symbol="o", pen=None)
         self.test_curve = pg.PlotDataItem([], [])
-        item.addItem(self.curve)
+        for part in (self.curve, self.dots, self.tail, self.tail_dots):
+            item.addItem(part)
         item.addItem(self.test_curve)  # over the train loss, whose mini-batch noise hides it
+        self.curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.dots.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # Test accuracy on its own axis: a second ViewBox sharing the x axis.
         self.accuracy_box = pg.ViewBox(enableMenu=False)
         self.accuracy_box.setMouseEnabled(False, False)
@@ -127,8 +160,8 @@ class LossPlot(pg.PlotWidget):
         # is the plot's costliest paint (3.5 ms, 1 ms in segments, every frame while
         # playing); the overlapping segment ends are not seen on an opaque pen. The test
         # loss is dashed: its dashes need one polyline.
-        for curve in (self.curve, self.accuracy_curve):
-            curve.curve.setSegmentedLineMode("on")
+        for curve in (self.curve.curve, self.tail, self.accuracy_curve.curve):
+            curve.setSegmentedLineMode("on")
         item.vb.sigResized.connect(self._fit_accuracy_box)
         item.hideAxis("right")
         # The legend over the plot's top edge, out of the layout (a title row would set the
@@ -136,11 +169,11 @@ class LossPlot(pg.PlotWidget):
         self.legend = pg.LabelItem("")
         self.legend.setParentItem(item.vb)
         self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-2, -4))
-        self.marker = pg.ScatterPlotItem(size=13)
-        item.addItem(self.marker)
-        self.off_scale = pg.ScatterPlotItem(size=11, symbol="t1")  # inf or nan losses
+        self.marker = Marker(13)
+        item.addItem(self.marker, ignoreBounds=True)
+        self.off_scale = Scatter(size=11, symbol="t1")  # inf or nan losses
         item.addItem(self.off_scale)
-        self.hover_dot = pg.ScatterPlotItem(size=9)
+        self.hover_dot = Scatter(size=9)
         item.addItem(self.hover_dot)
         self.off_scale.hide()  # shown while they have a point: empty, they still paint
         self.hover_dot.hide()
@@ -155,6 +188,7 @@ class LossPlot(pg.PlotWidget):
         self._shown: dict[str, object] = {}  # part -> what it was last set to
         self._legend_wide: float | None = None  # the test curves' legend on one line, px
         self._hovered: int | None = None  # the iteration under the pointer
+        self._same_pass = SamePass(self)  # painted with the step view, not in a pass of its own
         self.scene().sigMouseClicked.connect(self._on_clicked)
         self.scene().sigMouseMoved.connect(self._on_moved)
         follow(doc, self.refresh, ignore, step=False, iteration=True)
@@ -202,6 +236,7 @@ class LossPlot(pg.PlotWidget):
         lines = self._legend_lines() if m.has_test else 0  # it follows the width too
         self._set("legend", (theme.name, lines), self._set_legend, theme if lines else None, lines)
         flush_scene(self.scene())
+        self._same_pass.changed()
 
     def _set(self, part: str, key: object, setter: Callable[..., None], *args: object) -> None:
         if self._shown.get(part) != key:
@@ -219,16 +254,15 @@ class LossPlot(pg.PlotWidget):
             off = xs[:0]
         top = y_top(ys)
         self._shown["top"] = top
-        dots = len(xs) <= SYMBOLS_UP_TO
-        style = (theme.name, dots)
-        if len(xs) and self._shown.get("curve style") != style:  # a new theme, or dots
-            self._shown["curve style"] = style
-            self.curve.setData(
-                xs, ys, pen=pg.mkPen(theme.plot_line, width=2), symbol="o" if dots else None,
-                symbolSize=6, symbolBrush=theme.plot_line, symbolPen=None,
-            )  # fmt: skip
-        else:  # the points alone: pyqtgraph keeps the pens (each style update costs)
-            self.curve.setData(xs, ys)
+        if len(xs) and self._shown.get("curve style") != theme.name:
+            self._shown["curve style"] = theme.name
+            # The pens once per theme: pyqtgraph keeps them (each style update costs).
+            pen, brush = pg.mkPen(theme.plot_line, width=2), pg.mkBrush(theme.plot_line)
+            for curve, dots in ((self.curve, self.dots), (self.tail, self.tail_dots)):
+                curve.setPen(pen)
+                dots.setBrush(brush)
+            self._shown.pop("split", None)  # drawn again as one
+        self._set_line(xs, ys)
         if len(off) or self._shown.get("off scale"):  # none before and none now: nothing
             self._shown["off scale"] = len(off)
             self.off_scale.setData(off, np.full(len(off), top * EDGE))
@@ -251,6 +285,54 @@ class LossPlot(pg.PlotWidget):
             self.test_curve.setData([], [])
             self.accuracy_curve.setData([], [])
         self._shown["test curves"] = has_test
+
+    def _set_line(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        """The finite losses as the kept curve and its tail, with a dot each up to
+        SYMBOLS_UP_TO of them. One iteration recorded after those drawn (a new iteration)
+        is added to the tail; an edit, a jump, a new theme, a full tail or new axes' ranges
+        (when the whole plot is painted anyway) draw them all again as the kept curve."""
+        m = self.doc.history.metrics
+        drawn, now = self._shown.get("line"), (m.version, m.first, len(m))
+        self._shown["line"] = now
+        split = self._shown.get("split")  # the kept curve's last x: the tail starts there
+        dots = len(xs) <= SYMBOLS_UP_TO
+        appended = drawn == (m.version - 1, m.first, len(m) - 1)
+        ranges = (x_end(m.last), self._shown["top"])  # the axes' ends: the view's transform
+        same = dots == self._shown.get("dots shown") and ranges == self._shown.get("split ranges")
+        if appended and split is not None and same:
+            start = int(np.searchsorted(xs, split))
+            if xs[-1] - split <= TAIL and start < len(xs) and xs[start] == split:
+                self.tail.setData(xs[start:], ys[start:], skipFiniteCheck=True)  # finite
+                if dots:
+                    self.tail_dots.setData(xs[start + 1 :], ys[start + 1 :])
+                return
+        self._shown["split"] = float(xs[-1]) if len(xs) else None
+        self._shown["dots shown"] = dots
+        self._shown["split ranges"] = ranges
+        self.curve.setData(xs, ys)
+        self.tail.setData([], [])
+        self.tail_dots.clear()
+        if dots:
+            self.dots.setData(xs, ys)
+        else:
+            self.dots.clear()
+        for item in (self.dots, self.tail_dots):
+            item.setVisible(dots)  # an empty item still costs a paint
+
+    def drawn_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """The train loss's points as drawn: the kept curve, then its tail after the point
+        they share."""
+        parts = [(self.curve.xData, self.curve.yData), (self.tail.xData, self.tail.yData)]
+        xs = [np.asarray(x, float) for x, _ in parts if x is not None and len(x)]
+        ys = [np.asarray(y, float) for x, y in parts if x is not None and len(x)]
+        if len(xs) == 2:
+            xs[1], ys[1] = xs[1][1:], ys[1][1:]
+        return (np.concatenate(xs), np.concatenate(ys)) if xs else (np.zeros(0), np.zeros(0))
+
+    def drawn_dots(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where the dots are: the kept curve's, then the tail's."""
+        a, b = self.dots.getData(), self.tail_dots.getData()
+        return np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]])
 
     def _legend_lines(self) -> int:
         """2 when the legend on one line is wider than the plot (a narrow dock): it is
@@ -277,9 +359,7 @@ class LossPlot(pg.PlotWidget):
         self.legend.setText((" " if lines == 1 else "<br>").join(spans), size="8pt")
 
     def _set_marker(self, k: int, loss: float, theme: Theme) -> None:
-        # Only its place: the pen and brush are set per theme (refresh), so pyqtgraph keeps
-        # the marker's symbol instead of drawing a new one each iteration.
-        self.marker.setData([k], [loss])
+        self.marker.place(k, loss)  # only its place: the pen and brush are per theme
 
     def _set_range(self, last: float) -> None:
         """From the first iteration recorded to the axis's end (x_end), with room at each end
