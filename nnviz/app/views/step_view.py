@@ -12,7 +12,7 @@ comparing magnitudes. Cell sizes come from cell_fit: numbers first, the result's
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -77,8 +77,10 @@ class BuildBeforePaint(QObject):
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         view = self.view
-        if (view._dirty or view._unfitted) and event.type() in BEFORE_PAINT:
+        if (view._dirty or view._unfitted) and (kind := event.type()) in BEFORE_PAINT:
             view._ensure()
+            if kind == QEvent.Type.UpdateRequest:  # the scene's queued repaint, in this pass
+                QCoreApplication.sendPostedEvents(view._canvas.scene(), QEvent.Type.MetaCall)
         return False
 
 
