@@ -233,3 +233,25 @@ def test_the_test_curves_legend_stays_inside_a_narrow_plot(qtbot, open_window):
     assert box.left() >= 0 and box.right() <= plot.width(), (box, plot.width())
     assert "test loss" in plot.legend.text and "test accuracy" in plot.legend.text
     doc.deleteLater()
+
+
+@pytest.mark.parametrize("width", [190, 260, 420])
+def test_the_first_iterations_hint_starts_under_the_test_curves_names(qapp, keep, width):
+    """A session with a test set names its curves at the plot's top right; the hint for
+    the first iteration starts under them (a 1024×768 window's dock wrote both on the same
+    lines)."""
+    from nnviz.app.document import Document
+    from nnviz.core.session_file import load_session
+    from nnviz.resources import example_path
+
+    doc = Document(load_session(example_path("plane")))
+    assert doc.history.metrics.has_test
+    plot = keep(LossPlot(doc))
+    plot.resize(width, 300)
+    plot.show()
+    qapp.processEvents()
+    assert plot.hint.isVisible() and "test accuracy" in plot.legend.text
+    hint = plot.hint.mapRectToScene(plot.hint.boundingRect())
+    legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+    assert hint.top() >= legend.bottom()
+    assert hint.bottom() <= plot.getPlotItem().vb.sceneBoundingRect().bottom()  # still inside

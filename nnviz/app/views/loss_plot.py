@@ -231,10 +231,10 @@ class LossPlot(pg.PlotWidget):
         size = (self.width(), self.height())
         end = x_end(m.last)
         self._set("range", (m.first, end, top, size), self._set_range, end)
-        hint = (1.25, edge, len(m) < 2)
-        self._set("hint", hint, self._set_hint, *hint)
         lines = self._legend_lines() if m.has_test else 0  # it follows the width too
         self._set("legend", (theme.name, lines), self._set_legend, theme if lines else None, lines)
+        hint = (1.25, self._under_legend(edge) if lines else edge, len(m) < 2)
+        self._set("hint", hint, self._set_hint, *hint)
         flush_scene(self.scene())
         self._same_pass.changed()
 
@@ -384,6 +384,13 @@ class LossPlot(pg.PlotWidget):
         self.hint.setPos(x, y)
         self.hint.setVisible(visible)
         self._wrap_hint()
+
+    def _under_legend(self, edge: float) -> float:
+        """The height (in losses) just under the legend: the hint starts there, not over the
+        test curves' names (a narrow dock at 1024×768 put them on the same lines)."""
+        vb = self.getPlotItem().vb
+        bottom = self.legend.mapRectToScene(self.legend.boundingRect()).bottom() + 2
+        return min(edge, vb.mapSceneToView(QPointF(0.0, bottom)).y())
 
     def _wrap_hint(self) -> None:
         """Wrap the hint inside the plot: as wide as the room right of where it starts."""
