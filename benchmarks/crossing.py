@@ -45,18 +45,9 @@ def timed(parts: dict, on: list) -> None:
 
 
 def window(session):
-    from nnviz.app.document import Document
-    from nnviz.app.main_window import MainWindow
-    from nnviz.app.startup import ensure_app
+    import gui  # benchmarks/ is on the path (main)
 
-    app = ensure_app()
-    doc = Document(session)
-    win = MainWindow(doc, persist=False)
-    win.resize(1600, 1000)
-    win.show()
-    for _ in range(5):
-        app.processEvents()
-    return app, doc, win
+    return gui.shown_window(session, (1600, 1000))
 
 
 def report(what: str, times: list, parts: dict) -> None:

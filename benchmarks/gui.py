@@ -191,6 +191,22 @@ class Latency:
         self.paints = 0
 
 
+def shown_window(session, size: tuple[int, int] = WINDOW_SIZE):
+    """(the application, a Document on `session`, its main window shown at `size`)."""
+    from nnviz.app.document import Document
+    from nnviz.app.main_window import MainWindow
+    from nnviz.app.startup import ensure_app
+
+    app = ensure_app()
+    doc = Document(session)
+    window = MainWindow(doc, persist=False)
+    window.resize(*size)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    return app, doc, window
+
+
 def step_latency(session, presses: int = 120, pause: float = 0.0) -> tuple[Latency, Latency]:
     """A Right key press until the window has processed its repaints, and, in turns with
     the presses, the floor: a plain repaint of the same window with nothing changed. With a
@@ -199,17 +215,7 @@ def step_latency(session, presses: int = 120, pause: float = 0.0) -> tuple[Laten
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
 
-    from nnviz.app.document import Document
-    from nnviz.app.main_window import MainWindow
-    from nnviz.app.startup import ensure_app
-
-    app = ensure_app()
-    doc = Document(session)
-    window = MainWindow(doc, persist=False)
-    window.resize(*WINDOW_SIZE)
-    window.show()
-    for _ in range(5):
-        app.processEvents()
+    app, doc, window = shown_window(session)
 
     class PaintCounter(QObject):
         paints = 0
@@ -258,18 +264,9 @@ def playback_speed(
     redraw and the window's paint passes that follow it in the same turn)."""
     from PySide6.QtCore import QTimer
 
-    from nnviz.app.document import Document
-    from nnviz.app.main_window import MainWindow
     from nnviz.app.playback import MAX_SPEED
-    from nnviz.app.startup import ensure_app
 
-    app = ensure_app()
-    doc = Document(session)
-    window = MainWindow(doc, persist=False)
-    window.resize(1400, 900)
-    window.show()
-    for _ in range(5):
-        app.processEvents()
+    app, doc, window = shown_window(session, (1400, 900))
     frames = [0]
     doc.iterationChanged.connect(lambda _k: frames.__setitem__(0, frames[0] + 1))
     turns: list[float] = []
@@ -478,30 +475,22 @@ def main() -> None:
     from nnviz.resources import DEFAULT_EXAMPLE, example_path
 
     for session, goal in ((load_session(example_path(DEFAULT_EXAMPLE)), 16), (big_session(), 50)):
-        step, repaint = step_latency(session, presses)
-        step_line, step_p50, step_p95 = describe("key press → every view repainted", step, skip)
-        floor_line, floor_p50, floor_p95 = describe(
-            "floor: plain repaint of the window", repaint, skip
-        )
-        print(
-            f"step latency, {session.name or DEFAULT_EXAMPLE} (goal p95 ≤ {goal} ms):\n"
-            f"{step_line}\n{floor_line}\n"
-            f"  ratio p50 {step_p50 / floor_p50:.2f}×, p95 {step_p95 / floor_p95:.2f}× the floor"
-        )
-        if goal > 16:
-            continue
-        # A clicker's pace: the window idle between presses (where it lays the next step out).
-        step, repaint = step_latency(session, presses, pause=CLICKER_PAUSE)
-        step_line, step_p50, step_p95 = describe("key press → every view repainted", step, skip)
-        floor_line, floor_p50, floor_p95 = describe(
-            "floor: plain repaint of the window", repaint, skip
-        )
-        print(
-            f"  at a clicker's pace (idle {CLICKER_PAUSE * 1000:.0f} ms after each press):\n"
-            f"{step_line}\n{floor_line}\n"
-            f"  ratio p50 {step_p50 / floor_p50:.2f}×, p95 {step_p95 / floor_p95:.2f}× the floor"
-        )
+        name = session.name or DEFAULT_EXAMPLE
+        print_latency(f"step latency, {name} (goal p95 ≤ {goal} ms):", session, presses, skip)
+        if goal == 16:  # a clicker's pace: idle between presses (the next step is laid out)
+            title = f"  at a clicker's pace (idle {CLICKER_PAUSE * 1000:.0f} ms after each press):"
+            print_latency(title, session, presses, skip, CLICKER_PAUSE)
     playback_figures(a.quick)
+
+
+def print_latency(title: str, session, presses: int, skip: int, pause: float = 0.0) -> None:
+    step, repaint = step_latency(session, presses, pause)
+    step_line, step_p50, step_p95 = describe("key press → every view repainted", step, skip)
+    floor_line, floor_p50, floor_p95 = describe("floor: plain repaint of the window", repaint, skip)
+    print(
+        f"{title}\n{step_line}\n{floor_line}\n"
+        f"  ratio p50 {step_p50 / floor_p50:.2f}×, p95 {step_p95 / floor_p95:.2f}× the floor"
+    )
 
 
 def playback_figures(quick: bool) -> None:

@@ -400,12 +400,7 @@ class DiagramPainter:
                 p.drawText(box, Qt.AlignmentFlag.AlignLeft, text)
             return drawn
 
-        bounds = QRectF()
-        for box, *_ in lines:
-            bounds = bounds.united(_grown(box, 2))
-        kept = part(bounds.intersected(QRectF(v.rect())), dpr, paint)
-        self.headings.put(key, None, kept)
-        return kept
+        return self._keep_texts(self.headings, key, [box for box, *_ in lines], dpr, paint)
 
     def caption_part(self, dpr: float) -> Part:
         v, m = self.view, self.view.model
@@ -437,11 +432,22 @@ class DiagramPainter:
                 p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
             return [(box, font, text) for box, font, text, _ in texts]
 
+        return self._keep_texts(self.captions, key, [box for box, *_ in texts], dpr, paint)
+
+    def _keep_texts(
+        self,
+        cache: Kept,
+        key: object,
+        boxes: list[QRectF],
+        dpr: float,
+        paint: Callable[[QPainter], Drawn],
+    ) -> Part:
+        """Texts in `boxes` painted once into a kept part, remembered in `cache`."""
         bounds = QRectF()
-        for box, *_ in texts:
+        for box in boxes:
             bounds = bounds.united(_grown(box, 2))
-        kept = part(bounds.intersected(QRectF(v.rect())), dpr, paint)
-        self.captions.put(key, None, kept)
+        kept = part(bounds.intersected(QRectF(self.view.rect())), dpr, paint)
+        cache.put(key, None, kept)
         return kept
 
     def heading(self) -> list[tuple[QRectF, QFont, str, bool]]:
