@@ -37,3 +37,5 @@ def install(window: "MainWindow") -> None:
     window.addAction(toggle)  # the shortcut works in presenter mode too
     window.view_menu.addAction(toggle)
     window.gradcheck_dock = dock
+    # Its tab chosen again (it was out of view, not hidden): the iteration on screen now.
+    dock.visibilityChanged.connect(lambda on: on and window.gradcheck_view.refresh())

@@ -148,3 +148,23 @@ def test_new_digits_redraw_the_check_without_measuring_it_again(open_window, qtb
     assert len(calls) == 1  # the same session: drawn again, not measured again
     qtbot.keyClick(win.step_view, Qt.Key.Key_N)
     assert len(calls) == 2 and calls[1] is win.doc.session
+
+
+def test_a_check_behind_the_loss_tab_waits_until_its_tab_is_chosen(open_window, qtbot, monkeypatch):
+    """Qt moves a dock tab behind another out of view without hiding it: the check must
+    still wait, and check the iteration on screen when its tab is chosen again."""
+    calls = []
+    real = view_module.gradcheck
+    monkeypatch.setattr(view_module, "gradcheck", lambda s: calls.append(s) or real(s))
+    win = open_window(Document(load_session(example_path("xor"))))
+    win.gradcheck_dock.toggleViewAction().trigger()  # View → Gradient check: in front
+    view = win.gradcheck_view
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    win.loss_dock.raise_()  # the Loss tab in front
+    qtbot.waitUntil(lambda: view.visibleRegion().isEmpty())
+    for _ in range(3):
+        qtbot.keyClick(win.step_view, Qt.Key.Key_N)
+    assert len(calls) == 1  # nothing checked behind the tab
+    win.gradcheck_dock.raise_()
+    qtbot.waitUntil(lambda: len(calls) == 2)
+    assert calls[1] is win.doc.session and win.doc.iteration == 4  # the one on screen, once

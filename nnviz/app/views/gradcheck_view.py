@@ -294,8 +294,10 @@ class GradCheckView(QWidget):
         self._refresh(force=False)
 
     def _refresh(self, force: bool) -> None:
-        if not self.isVisible() and not force:
-            return  # checked when shown: the check costs two losses per entry
+        # Checked when in view: the check costs two losses per entry. A dock tab behind
+        # another is moved out of view, not hidden (isVisible() stays true).
+        if not force and (not self.isVisible() or self.visibleRegion().isEmpty()):
+            return
         if self._key() == self._checked and not force:
             return
         s = self.doc.session
