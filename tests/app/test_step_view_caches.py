@@ -227,6 +227,16 @@ def test_the_step_is_laid_out_once_before_the_paint_however_many_resizes_come_fi
     shown = [m for m in view.matrices if m.plot.isVisible()]  # read: laid out now
     assert len(fits) == 1
     assert max(m.plot.geometry().right() for m in shown) <= view.canvas.width()
+    from nnviz.app.views import step_view as step_view_module
+
+    laid_out = []
+    real_flush = step_view_module.flush_scene  # the last thing a completed fit does
+    monkeypatch.setattr(
+        step_view_module, "flush_scene", lambda s: laid_out.append(1) or real_flush(s)
+    )
+    win.resize(1200, 800)
+    view.fit_cells()  # asked directly (render, export) while out of date: laid out once
+    assert len(laid_out) == 1
 
 
 def test_the_image_downsamples_as_pyqtgraph_would_and_again_after_a_resize(qapp, keep):

@@ -162,8 +162,8 @@ class StepView(QWidget):
         return self._dirty
 
     def _ensure(self) -> bool:
-        """Draw the step now if it is out of date (True), or lay it out again if the canvas
-        was resized since (False)."""
+        """Draw the step now if it is out of date, or lay it out again if the canvas was
+        resized since; True when it did either (it is laid out for the canvas now)."""
         if self._dirty:
             self._dirty = self._unfitted = False
             self._draw()
@@ -171,6 +171,7 @@ class StepView(QWidget):
         if self._unfitted:
             self._unfitted = False
             self.fit_cells()
+            return True
         return False
 
     @property
@@ -343,7 +344,7 @@ class StepView(QWidget):
 
     def fit_cells(self) -> None:
         """Size the cells to the space the canvas has now and lay the equation out."""
-        if self._ensure():  # drawn, and so laid out, just now
+        if self._ensure():  # drawn or laid out just now
             return
         layout = self.layout_
         if layout is None:
