@@ -60,6 +60,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
 from nnviz.app.views.follow import follow, ignore
+from nnviz.app.views.in_view import in_view
 from nnviz.app.views.matrix_model import MatrixModel, describe, editable_matrices
 from nnviz.core.convention import matrix_label
 from nnviz.core.errors import NnvizError
@@ -278,7 +279,7 @@ class MatrixEditors(QWidget):
         the panel is out of view (a dock's other tab), when it is next brought forward: a
         new iteration or an undo changes every number, and measuring them is most of what
         the panel does then."""
-        if not self.isVisible() or self.visibleRegion().isEmpty():  # a tab behind: moved away
+        if not in_view(self):
             self._columns_stale = True
             return
         self._columns_stale = False

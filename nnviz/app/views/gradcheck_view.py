@@ -27,6 +27,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.follow import follow, ignore
+from nnviz.app.views.in_view import in_view
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_value
 from nnviz.core.gradcheck import EPSILON, ParameterCheck, gradcheck
@@ -294,10 +295,8 @@ class GradCheckView(QWidget):
         self._refresh(force=False)
 
     def _refresh(self, force: bool) -> None:
-        # Checked when in view: the check costs two losses per entry. A dock tab behind
-        # another is moved out of view, not hidden (isVisible() stays true).
-        if not force and (not self.isVisible() or self.visibleRegion().isEmpty()):
-            return
+        if not force and not in_view(self):
+            return  # checked when in view: the check costs two losses per entry
         if self._key() == self._checked and not force:
             return
         s = self.doc.session
