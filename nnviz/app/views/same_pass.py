@@ -43,7 +43,12 @@ class SamePass(QObject):
             self.pending = False
             scene = self.view.scene()
             if scene is not None:
-                # The queued call runs now: its own dispatch finds no request pending (this
-                # one is being delivered), so nothing paints twice.
-                QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
+                paint_in_this_pass(scene)
         return False
+
+
+def paint_in_this_pass(scene: QObject) -> None:
+    """Run a changed scene's queued call now, from its window's update request: its own
+    dispatch finds no request pending (this one is being delivered), so its view is painted
+    in this pass and nothing paints twice."""
+    QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)

@@ -12,7 +12,7 @@ comparing magnitudes. Cell sizes come from cell_fit: numbers first, the result's
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -36,6 +36,7 @@ from nnviz.app.views.legend import ColourLegend
 from nnviz.app.views.lookahead import Lookahead
 from nnviz.app.views.pg_helpers import HtmlItems, flush_scene
 from nnviz.app.views.quiet_label import QuietLabel
+from nnviz.app.views.same_pass import paint_in_this_pass
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
 from nnviz.core.rounding import FloorCache
 from nnviz.core.step_kinds import phase_of
@@ -79,8 +80,8 @@ class BuildBeforePaint(QObject):
         view = self.view
         if (view._dirty or view._unfitted) and (kind := event.type()) in BEFORE_PAINT:
             view._ensure()
-            if kind == QEvent.Type.UpdateRequest:  # the scene's queued repaint, in this pass
-                QCoreApplication.sendPostedEvents(view._canvas.scene(), QEvent.Type.MetaCall)
+            if kind == QEvent.Type.UpdateRequest:
+                paint_in_this_pass(view._canvas.scene())
         return False
 
 
