@@ -4,6 +4,7 @@ beside its floor measured in the same run, so the ratios read the same on any ma
     python benchmarks/gui.py            # prints the figures; asserts nothing
     python benchmarks/gui.py --quick    # a smoke run of a few seconds (fewer runs, presses)
     python benchmarks/gui.py --start --runs 9   # only the cold start beside its floor
+    python benchmarks/gui.py --latency          # only the step latencies
 
 Cold start runs `nnviz`'s own start-up path in a fresh interpreter (imports, QApplication,
 fonts, the default example, the window) until the step view has painted, timed from before
@@ -11,8 +12,9 @@ the process is spawned. Its floor is a bare interpreter that imports NumPy, PySi
 pyqtgraph and paints one ImageItem in a window of the same size (1600×1000); the two are
 spawned in turns so both see the same machine load. Step latency is a key press (Right)
 until every view has repainted, for the default example and for a 784-128-10 network with a
-batch of 64; its floor is a plain repaint of the same window (nothing changed, every widget
-painted), timed in turns with the presses.
+batch of 64; its floor is a plain repaint of the same window (nothing changed, every
+visible widget asked to paint: the window's own update() would leave its opaque children,
+the step canvas among them, unpainted), timed in turns with the presses.
 The default example's presses are timed twice: back to back (a held key), and at a
 clicker's pace, the window idle for CLICKER_PAUSE after each press (untimed), as in a
 lecture: the window lays the next step's texts out then (nnviz/app/views/lookahead.py).
@@ -34,6 +36,7 @@ CHILD_FLAG = "--child-start"
 FLOOR_FLAG = "--child-floor"
 CLICKER_PAUSE = 0.25  # s between a lecturer's presses (they come seconds apart)
 WINDOW_SIZE = (1600, 1000)  # the design sketch's window (DESIGN §5), for nnviz and its floor
+PROJECTOR = (1024, 768)  # a lecture hall's projector (issue 10), in presenter mode
 # The children keep bytecode caches as an installed nnviz does (pip compiles at install; a
 # checkout writes __pycache__ on first run). Without them every nnviz start would compile its
 # own sources (~0.1 s) while the floor's libraries, compiled at install, would not.
@@ -191,8 +194,9 @@ class Latency:
         self.paints = 0
 
 
-def shown_window(session, size: tuple[int, int] = WINDOW_SIZE):
-    """(the application, a Document on `session`, its main window shown at `size`)."""
+def shown_window(session, size: tuple[int, int] = WINDOW_SIZE, presenter: bool = False):
+    """(the application, a Document on `session`, its main window shown at `size`, in
+    presenter mode if asked: the step view alone, as a projector shows it)."""
     from nnviz.app.document import Document
     from nnviz.app.main_window import MainWindow
     from nnviz.app.startup import ensure_app
@@ -204,18 +208,30 @@ def shown_window(session, size: tuple[int, int] = WINDOW_SIZE):
     window.show()
     for _ in range(5):
         app.processEvents()
+    if presenter:  # not full screen: the offscreen screen is 800×800 (as `nnviz render`)
+        window.set_presenter(True, full_screen=False)
+        window.resize(*size)
+        for _ in range(5):
+            app.processEvents()
     return app, doc, window
 
 
-def step_latency(session, presses: int = 120, pause: float = 0.0) -> tuple[Latency, Latency]:
+def step_latency(
+    session,
+    presses: int = 120,
+    pause: float = 0.0,
+    size: tuple[int, int] = WINDOW_SIZE,
+    presenter: bool = False,
+) -> tuple[Latency, Latency]:
     """A Right key press until the window has processed its repaints, and, in turns with
     the presses, the floor: a plain repaint of the same window with nothing changed. With a
     `pause` (seconds), the window runs idle that long after each press and its floor, untimed,
     as between a lecturer's clicks (what the window prepares then is not in the figures)."""
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
 
-    app, doc, window = shown_window(session)
+    app, doc, window = shown_window(session, size, presenter)
 
     class PaintCounter(QObject):
         paints = 0
@@ -228,13 +244,19 @@ def step_latency(session, presses: int = 120, pause: float = 0.0) -> tuple[Laten
     def press() -> None:
         QTest.keyClick(window, Qt.Key.Key_Right)
 
+    shown: list[QWidget] = []
+
     def repaint() -> None:
-        window.update()  # the whole window dirty: every visible widget paints at the sync
+        # Each visible widget: the window's own update() repaints only the widgets that are
+        # not opaque (Qt keeps an opaque child's pixels), which leaves out the step canvas.
+        for widget in shown:
+            widget.update()
 
     counter = PaintCounter()
     app.installEventFilter(counter)
     step, floor = Latency(), Latency()
     for _ in range(presses):
+        shown[:] = [window, *(w for w in window.findChildren(QWidget) if w.isVisible())]
         for action, into in ((press, step), (repaint, floor)):
             before = counter.paints
             t0, c0 = time.perf_counter(), time.thread_time()
@@ -444,6 +466,7 @@ def main() -> None:
     p.add_argument("--playback", action="store_true", help="only playback and the decision map")
     p.add_argument("--start", action="store_true", help="only the cold start and its floor")
     p.add_argument("--runs", type=int, default=0, help="cold starts of each kind (default 5)")
+    p.add_argument("--latency", action="store_true", help="only the step latencies")
     a = p.parse_args()
     runs, presses, skip = (1, 8, 2) if a.quick else (5, 120, 3)
     runs = a.runs or runs
@@ -452,6 +475,9 @@ def main() -> None:
         print("PYTHONDONTWRITEBYTECODE is set here; the timed children write bytecode anyway")
     if a.playback:
         playback_figures(a.quick)
+        return
+    if a.latency:
+        latency_figures(presses, skip)
         return
     starts, floors = cold_start(runs, warm_up=not a.quick)
     start, floor = statistics.median(starts.wall), statistics.median(floors.wall)
@@ -468,23 +494,43 @@ def main() -> None:
     )
     if a.start:
         return
+    latency_figures(presses, skip)
+    playback_figures(a.quick)
+
+
+def latency_figures(presses: int, skip: int) -> None:
+    """Step latency of the default example in the design's window and in a lecture (presenter
+    mode on a 1024×768 projector), back to back and at a clicker's pace; 784-128-10's."""
     try:
         from nnviz.core.session_file import load_session
     except ImportError:  # a checkout from before the split times the other side
         from nnviz.core.session import load_session  # type: ignore[no-redef]
     from nnviz.resources import DEFAULT_EXAMPLE, example_path
 
-    for session, goal in ((load_session(example_path(DEFAULT_EXAMPLE)), 16), (big_session(), 50)):
-        name = session.name or DEFAULT_EXAMPLE
-        print_latency(f"step latency, {name} (goal p95 ≤ {goal} ms):", session, presses, skip)
-        if goal == 16:  # a clicker's pace: idle between presses (the next step is laid out)
-            title = f"  at a clicker's pace (idle {CLICKER_PAUSE * 1000:.0f} ms after each press):"
-            print_latency(title, session, presses, skip, CLICKER_PAUSE)
-    playback_figures(a.quick)
+    lecture = load_session(example_path(DEFAULT_EXAMPLE))
+    name = lecture.name or DEFAULT_EXAMPLE
+    pace = f"at a clicker's pace (idle {CLICKER_PAUSE * 1000:.0f} ms after each press)"
+    for size, presenter, where in (
+        (WINDOW_SIZE, False, f"the window at {WINDOW_SIZE[0]}×{WINDOW_SIZE[1]}"),
+        (PROJECTOR, True, f"presenter mode at {PROJECTOR[0]}×{PROJECTOR[1]} (a lecture)"),
+    ):
+        title = f"step latency, {name}, {where} (goal p95 ≤ 16 ms):"
+        print_latency(title, lecture, presses, skip, 0.0, size, presenter)
+        print_latency(f"  {pace}:", lecture, presses, skip, CLICKER_PAUSE, size, presenter)
+    title = "step latency, 784-128-10, batch 64 (goal p95 ≤ 50 ms):"
+    print_latency(title, big_session(), presses, skip)
 
 
-def print_latency(title: str, session, presses: int, skip: int, pause: float = 0.0) -> None:
-    step, repaint = step_latency(session, presses, pause)
+def print_latency(
+    title: str,
+    session,
+    presses: int,
+    skip: int,
+    pause: float = 0.0,
+    size: tuple[int, int] = WINDOW_SIZE,
+    presenter: bool = False,
+) -> None:
+    step, repaint = step_latency(session, presses, pause, size, presenter)
     step_line, step_p50, step_p95 = describe("key press → every view repainted", step, skip)
     floor_line, floor_p50, floor_p95 = describe("floor: plain repaint of the window", repaint, skip)
     print(
