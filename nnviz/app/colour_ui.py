@@ -57,6 +57,7 @@ class BottomFit(QObject):
         # default sizes) set the splitter: fitted again at once.
         window.splitter.installEventFilter(self)
         window.bottom.installEventFilter(self)
+        window.installEventFilter(self)  # its update requests: fitted before it paints
 
     def pending(self) -> bool:
         """Whether a fit is waiting for the event loop (tests wait for the layout to settle)."""
@@ -111,11 +112,23 @@ class BottomFit(QObject):
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 -- Qt's name
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        kind = event.type()
+        if watched is self.window:
+            if kind == QEvent.Type.UpdateRequest and self._timer.isActive():
+                # Before the window paints what the resize laid out: fitted after the
+                # paint, the whole centre was laid out and painted again (a resize of the
+                # window painted the step, the equation and the derivation twice).
+                self._timer.stop()
+                self.fit()
+        elif kind in (QEvent.Type.Resize, QEvent.Type.Show):
             # After the resize, not inside it: sizes set while the splitter lays itself out
             # leave its handle where it was. The timer is this object's: it dies with the
             # window, never firing at a deleted splitter.
             self._timer.start()
+            # Its filter first again (the last installed is asked first): the sizes are set
+            # before the views that draw at that update request (step_view, before_paint)
+            # lay themselves out, not after, which laid the step out again as it painted.
+            self.window.installEventFilter(self)
         return False
 
 

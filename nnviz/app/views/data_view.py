@@ -19,7 +19,16 @@ from collections.abc import Iterable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
@@ -107,6 +116,14 @@ class PlaneView(pg.PlotWidget):
         self._levels = (0.0, 1.0)
         self._bounds = (0.0, 1.0, 0.0, 1.0)
         self.same_pass = SamePass(self)  # painted with the step view, not in a pass of its own
+
+    @guarded(None)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Its items move to the new size: painted with the window's pass, not in one after.
+        if "same_pass" in self.__dict__:  # pyqtgraph resizes it while it is made
+            flush_scene(self.scene())
+            self.same_pass.changed()
 
     def draw(self, s: Session, trace_session: Session, theme: Theme) -> None:
         X = _samples(s)[0]
