@@ -7,6 +7,8 @@ from PySide6.QtGui import QImage
 
 from nnviz.app.views.data_view import DataView
 from nnviz.app.views.loss_plot import LossPlot
+from nnviz.core.session_file import load_session
+from nnviz.resources import example_path
 
 
 def pixels(widget) -> np.ndarray:
@@ -111,3 +113,41 @@ def test_the_pixels_painted_after_undos_are_those_of_views_drawn_at_each_change(
     qapp.processEvents()
     for a, b in zip(lazy, eager, strict=True):
         assert np.array_equal(pixels(a), pixels(b))
+
+
+def test_the_parameter_changes_follow_new_iterations_once_a_paint(qtbot, qapp, window):
+    doc = window.doc
+    window.changes_action.trigger()
+    view = window.changes_dialog.view
+    qtbot.waitUntil(view.isVisible)
+    qapp.processEvents()
+    draws = view.before_paint.draws
+    for _ in range(3):  # three new iterations, no paint between
+        assert doc.next_iteration()
+    assert view.before_paint.stale and view.before_paint.draws == draws
+    qapp.processEvents()
+    assert view.before_paint.draws == draws + 1 and not view.before_paint.stale
+    assert view.later.maximum() == 4  # the kept iterations bound the boxes
+    doc.next_iteration()
+    assert view.later.maximum() == 5  # read before the paint: drawn first
+    assert view.before_paint.draws == draws + 2
+
+
+def test_the_gradient_check_checks_once_for_new_iterations_between_paints(
+    qtbot, qapp, open_window, monkeypatch
+):
+    import nnviz.app.views.gradcheck_view as view_module
+    from tests.app.test_gradcheck_view import open_check
+
+    calls = []
+    real = view_module.gradcheck
+    monkeypatch.setattr(view_module, "gradcheck", lambda s: calls.append(s) or real(s))
+    win, view = open_check(open_window, qtbot, load_session(example_path("seed001-network")))
+    qapp.processEvents()
+    assert len(calls) == 1
+    for _ in range(3):  # each a new session to check: checked at the paint, once
+        assert win.doc.next_iteration()
+    assert len(calls) == 1 and view.before_paint.stale
+    qapp.processEvents()
+    assert len(calls) == 2 and calls[1] is win.doc.session
+    assert "iteration 4" in view.title.text()
