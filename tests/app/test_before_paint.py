@@ -151,3 +151,26 @@ def test_the_gradient_check_checks_once_for_new_iterations_between_paints(
     qapp.processEvents()
     assert len(calls) == 2 and calls[1] is win.doc.session
     assert "iteration 4" in view.title.text()
+
+
+def test_the_edit_panel_measures_its_columns_once_for_undos_between_paints(
+    qtbot, qapp, open_window, doc
+):
+    win = open_window(doc)
+    if not win.editors_dock.isVisible():
+        win.editors_dock.toggleViewAction().trigger()  # View → Edit
+    win.editors_dock.raise_()
+    qtbot.waitUntil(lambda: win.editors is not None and win.editors.isVisible())
+    editors = win.editors
+    edits_and_iterations(doc)
+    qapp.processEvents()
+    draws = editors.before_paint.draws
+    for _ in range(4):  # every number changes at each
+        doc.undo_stack.undo()
+    assert editors.before_paint.stale and editors.before_paint.draws == draws
+    qapp.processEvents()
+    assert editors.before_paint.draws == draws + 1 and not editors.before_paint.stale
+    doc.set_precision(10)  # longer numbers: read, the columns are measured for them first
+    text = editors.model.data(editors.model.index(0, 0))
+    assert editors.table.columnWidth(0) > editors.table.fontMetrics().horizontalAdvance(text)
+    assert editors.before_paint.draws == draws + 2
