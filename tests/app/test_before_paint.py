@@ -174,3 +174,35 @@ def test_the_edit_panel_measures_its_columns_once_for_undos_between_paints(
     text = editors.model.data(editors.model.index(0, 0))
     assert editors.table.columnWidth(0) > editors.table.fontMetrics().horizontalAdvance(text)
     assert editors.before_paint.draws == draws + 2
+
+
+def test_keys_faster_than_the_screen_set_the_bottom_panel_once(qtbot, qapp, open_window, doc):
+    """Steps between two paints set the equation and the derivation, and fit the bottom
+    panel to them, once: before the paint, with the step on screen then."""
+    from nnviz.app.views.equation_panel import EquationPanel
+    from nnviz.app.views.explanation_panel import ExplanationPanel
+
+    win = open_window(doc)
+    qapp.processEvents()
+    panels = (win.equation_panel, win.explanation_panel)
+    draws = [p.before_paint.draws for p in panels]
+    fits = []
+    real_fit = win.bottom_fit.fit
+    win.bottom_fit.fit = lambda *a: fits.append(doc.step_index) or real_fit(*a)
+    for _ in range(3):
+        doc.next_step()
+    assert [p.before_paint.draws for p in panels] == draws and fits == []
+    assert win.bottom_fit.pending()
+    qapp.processEvents()
+    assert [p.before_paint.draws - d for p, d in zip(panels, draws, strict=True)] == [1, 1]
+    assert fits == [doc.step_index]
+    fresh = EquationPanel(doc), ExplanationPanel(doc)  # set as made
+    for made in fresh:
+        qtbot.addWidget(made)
+    assert panels[0].equation.text() == fresh[0].equation.text()
+    assert panels[0].shapes.text() == fresh[0].shapes.text()
+    assert panels[1].body.text() == fresh[1].body.text()
+    doc.next_step()
+    again = EquationPanel(doc)
+    qtbot.addWidget(again)
+    assert panels[0].equation.text() == again.equation.text()  # read before a paint: set first
