@@ -8,7 +8,7 @@ state (how the step is drawn, not what the session holds), kept in QSettings.
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -50,17 +50,27 @@ class BottomFit(QObject):
             doc.traceRecomputed,
             doc.structureChanged,
         ):
-            signal.connect(self.fit)
+            signal.connect(self.schedule)
         doc.scaleChanged.connect(self._on_scale)
         window.splitter.splitterMoved.connect(self._on_dragged)
         # The splitter's own resizes, and the bottom's when something else (the window's
         # default sizes) set the splitter: fitted again at once.
         window.splitter.installEventFilter(self)
         window.bottom.installEventFilter(self)
+        window.installEventFilter(self)  # its update requests: fitted before it paints
 
     def pending(self) -> bool:
         """Whether a fit is waiting for the event loop (tests wait for the layout to settle)."""
         return self._timer.isActive()
+
+    def schedule(self, *_args: object) -> None:
+        """Fit before the window's next paint (its update request), once for the changes
+        since the last: keys faster than the screen measured the panel at each."""
+        self._timer.start()  # this object's: it dies with the window, never firing late
+        # Its filter first again (the last installed is asked first): the sizes are set
+        # before the views that draw at that update request (step_view, before_paint) lay
+        # themselves out, not after, which laid the step out again as it painted.
+        self.window.installEventFilter(self)
 
     def _on_dragged(self, *_args: object) -> None:
         self.auto = False
@@ -73,6 +83,9 @@ class BottomFit(QObject):
         """The bottom panel's height for its equation and derivation at `width`, remembered
         per width and texts: it is asked on every step, selection and resize (several times
         for an undo), and measuring the rich text lays it out again each time."""
+        w = self.window
+        for panel in (w.equation_panel, w.explanation_panel):
+            panel.before_paint.ensure()  # their texts as they will be painted
         labels = self._labels
         if not labels:
             labels = self._labels = self.window.bottom.findChildren(QLabel)
@@ -111,11 +124,21 @@ class BottomFit(QObject):
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 -- Qt's name
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        kind = event.type()
+        if watched is self.window:
+            if kind == QEvent.Type.UpdateRequest and self._timer.isActive():
+                # Before the window paints what the resize laid out: fitted after the
+                # paint, the whole centre was laid out and painted again (a resize of the
+                # window painted the step, the equation and the derivation twice).
+                self._timer.stop()
+                self.fit()
+                # What the panels' new texts and the new sizes lay out, laid out now: painted
+                # in this pass, not in one after it.
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        elif kind in (QEvent.Type.Resize, QEvent.Type.Show):
             # After the resize, not inside it: sizes set while the splitter lays itself out
-            # leave its handle where it was. The timer is this object's: it dies with the
-            # window, never firing at a deleted splitter.
-            self._timer.start()
+            # leave its handle where it was.
+            self.schedule()
         return False
 
 

@@ -67,6 +67,7 @@ class Presenter(QObject):
         self.on = False
         self._layout: tuple[QRect, QByteArray, list[int]] | None = None
         self._new_iteration = False  # iterationChanged came; show the banner on the move
+        self._restore_again = False  # the layout put back again before the next paint
 
         self.where = QLabel()  # large, in the status bar, only in presenter mode
         self.where.setObjectName("presenterWhere")
@@ -150,7 +151,11 @@ class Presenter(QObject):
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Resize:
+        if kind == QEvent.Type.UpdateRequest:
+            if self._restore_again and watched is self.win:
+                self._restore_again = False
+                self.restore_layout()
+        elif kind == QEvent.Type.Resize:
             if watched is self.win and self.blanked:
                 self.blank_screen.setGeometry(self.win.rect())
             elif watched is self.win.step_view and self.banner.isVisible():
@@ -186,7 +191,11 @@ class Presenter(QObject):
         if not on:
             self.restore_layout()
             # A window leaving full screen takes its size back when the window system says
-            # so: put the layout back again then, so the docks' sizes are the saved ones.
+            # so: put the layout back again then, so the docks' sizes are the saved ones:
+            # before the window's next paint (else it painted every dock twice: first as
+            # laid out here, then as put back), and on the next turn of the event loop.
+            self._restore_again = True
+            win.installEventFilter(self)  # asked first at the update request (the last one)
             QTimer.singleShot(0, self, self.restore_layout)  # not after the window dies
         self.refresh()
 

@@ -77,6 +77,7 @@ def test_the_map_is_the_cores_grid_every_iteration(qtbot, open_window, example_d
     cells = [(0, 0), (0, 99), (37, 61), (99, 0), (99, 99)]  # row i is y = ys[i]: y up
     assert [tuple(plane.map.image[i, j]) for i, j in cells] == map_colours(expected.shown, cells)
     doc.go_to_iteration(200)
+    plane = win.data_view.plane  # read from the view: drawn first
     expected = evaluate_grid(doc.session, bounds, 100)
     assert_allclose(plane.grid.shown, expected.shown, rtol=0, atol=0)
     assert [tuple(plane.map.image[i, j]) for i, j in cells] == map_colours(expected.shown, cells)

@@ -44,6 +44,7 @@ def test_a_full_batch_keeps_its_pictures_and_captions_each_new_prediction(qtbot,
     kept = list(images.images)
     for _ in range(3):
         doc.next_iteration()
+        images = view.images  # read from the view: drawn first
         assert images.images == kept  # the same pictures: the inputs did not change
         assert all(a is b for a, b in zip(images.images, kept, strict=True))  # not made again
         truth = doc.session.Y.argmax(axis=0)

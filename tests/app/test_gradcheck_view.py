@@ -147,6 +147,7 @@ def test_new_digits_redraw_the_check_without_measuring_it_again(open_window, qtb
     assert view.rows[0].analytic.texts[0][0] == "-0.023"
     assert len(calls) == 1  # the same session: drawn again, not measured again
     qtbot.keyClick(win.step_view, Qt.Key.Key_N)
+    assert view.rows  # read (or painted): checked
     assert len(calls) == 2 and calls[1] is win.doc.session
 
 

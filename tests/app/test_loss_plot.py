@@ -35,15 +35,16 @@ def test_the_loss_plot_follows_iterations_edits_and_the_theme(qapp, open_window,
     assert doc.loss != pytest.approx(first)
     assert _marker(win) == (1.0, pytest.approx(doc.loss))
     assert _curve(win)[0] == (1.0, pytest.approx(doc.loss))
-    axis = win.loss_plot.getPlotItem().getAxis("left")
     win.set_theme("dark")
     try:
-        dark = theme_named("dark")
+        dark = theme_named("dark")  # the axis read from the plot as it is now drawn
+        axis = win.loss_plot.getPlotItem().getAxis("left")
         assert axis.pen().color().name() == dark.muted
         assert win.loss_plot.backgroundBrush().color().name() == dark.base
         assert win.loss_plot.curve.opts["pen"].color().name() == dark.plot_line
     finally:
         win.set_theme("light")
+    axis = win.loss_plot.getPlotItem().getAxis("left")
     assert axis.pen().color().name() == theme_named("light").muted
 
 
@@ -204,10 +205,10 @@ def test_the_x_axis_grows_in_steps_and_keeps_the_last_marker_whole(qtbot, window
     """Each new range relabels and repaints the axes: the axis ends at 5, 6, 8, 10, 12.5,
     15, 20, ... (at most a quarter past the last iteration), not one further each time."""
     plot = window.loss_plot
-    vb = plot.getPlotItem().vb
     ends = {}
     for k in range(2, 23):
         doc.go_to_iteration(k)
+        vb = plot.getPlotItem().vb  # read from the plot: drawn first
         ends[k] = vb.viewRange()[0][1]
         box = vb.sceneBoundingRect()
         centre = _scene_point(plot, k, doc.loss)

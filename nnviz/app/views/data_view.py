@@ -19,12 +19,22 @@ from collections.abc import Iterable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.before_paint import drawn_part
 from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.kept_bounds import Scatter
@@ -106,6 +116,14 @@ class PlaneView(pg.PlotWidget):
         self._levels = (0.0, 1.0)
         self._bounds = (0.0, 1.0, 0.0, 1.0)
         self.same_pass = SamePass(self)  # painted with the step view, not in a pass of its own
+
+    @guarded(None)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Its items move to the new size: painted with the window's pass, not in one after.
+        if "same_pass" in self.__dict__:  # pyqtgraph resizes it while it is made
+            flush_scene(self.scene())
+            self.same_pass.changed()
 
     def draw(self, s: Session, trace_session: Session, theme: Theme) -> None:
         X = _samples(s)[0]
@@ -291,6 +309,13 @@ class BatchImages(QWidget):
 class DataView(QStackedWidget):
     """The data dock: the plane for 2 inputs, the pictures for square images, else a note."""
 
+    # What it shows, drawn first when read while out of date (it is drawn before it is
+    # painted: a run of undos draws it once).
+    plane = drawn_part("plane")
+    legend = drawn_part("legend")
+    images = drawn_part("images")
+    note = drawn_part("note")
+
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
@@ -317,8 +342,13 @@ class DataView(QStackedWidget):
             self.addWidget(w)
         self.setMinimumSize(180, 160)
         self._stale = True  # something changed while hidden: drawn when shown
-        follow(doc, self.refresh, ignore, step=False, iteration=True)
+        self.before_paint = follow(doc, self.refresh, ignore, step=False, iteration=True, lazy=True)
         self.refresh()
+
+    @guarded(None)
+    def currentWidget(self) -> QWidget:
+        self.before_paint.ensure()
+        return super().currentWidget()
 
     def refresh(self) -> None:
         if not self.isVisible():

@@ -59,6 +59,7 @@ from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
+from nnviz.app.views.before_paint import DrawBeforePaint
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.in_view import in_view
 from nnviz.app.views.matrix_model import MatrixModel, describe, editable_matrices
@@ -97,6 +98,14 @@ class MatrixTable(QTableView):
         super().__init__(editors)
         self._editors = editors
         self.hands_keys_back = False  # after Enter or Esc in a cell: the stepping keys step
+
+    @guarded(0)
+    def columnWidth(self, column: int) -> int:
+        """As measured for the numbers shown (measured first if they changed unmeasured)."""
+        before_paint = getattr(self._editors, "before_paint", None)
+        if before_paint is not None:
+            before_paint.ensure()
+        return super().columnWidth(column)
 
     @guarded(None)
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
@@ -218,6 +227,8 @@ class MatrixEditors(QWidget):
         self.model.modelReset.connect(self._on_model_reset)
         self.model.dataChanged.connect(self._on_data_changed)
         follow(document, self._restyle_message, ignore, step=False, rebuild=self._rebuild)
+        # New numbers are measured before the next paint, once for a run of undos or keys.
+        self.before_paint = DrawBeforePaint(self, self.size_columns)
         self._refresh_info()
         self._columns_stale = False
         self.size_columns()
@@ -229,6 +240,7 @@ class MatrixEditors(QWidget):
 
     def brought_forward(self) -> None:
         """Shown, or its dock's tab chosen (Qt moves a tab behind out of view, unhidden)."""
+        self.before_paint.ensure()  # new numbers since it was seen: measured now
         if self._columns_stale:
             self.size_columns()
 
@@ -271,7 +283,7 @@ class MatrixEditors(QWidget):
         self.table.setCurrentIndex(self.model.index(0, 0))
 
     def _on_data_changed(self, *_args: object) -> None:
-        self.size_columns()  # new numbers, or the same at another precision
+        self.before_paint.mark()  # new numbers, or the same at another precision
 
     def size_columns(self) -> None:
         """Every column as wide as the widest of a few cells of the longest text (the font

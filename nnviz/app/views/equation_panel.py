@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from nnviz.app.document import RESULT, Document
 from nnviz.app.startup import SERIF
 from nnviz.app.theme import current_theme
+from nnviz.app.views.before_paint import drawn_part
 from nnviz.app.views.follow import follow
 from nnviz.app.views.lookahead import Lookahead
 from nnviz.app.views.mathtext import math_html
@@ -32,6 +33,12 @@ def cost_text(step: Step) -> str:
 
 
 class EquationPanel(QWidget):
+    # What it shows, set first when read while out of date (set before the window paints,
+    # or before the bottom panel is fitted to it: keys faster than the screen set it once).
+    equation = drawn_part("equation")
+    shapes = drawn_part("shapes")
+    cell = drawn_part("cell")
+
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
@@ -56,7 +63,7 @@ class EquationPanel(QWidget):
         self._lookahead = Lookahead(self, doc, self.prepare)
         self.scale = 1.0
         self._floors = FloorCache()  # zero up to rounding, per cell (the core's rule)
-        follow(doc, self.refresh, scale=self.set_scale)
+        self.before_paint = follow(doc, self.refresh, scale=self.set_scale, lazy=True)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:

@@ -16,11 +16,19 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 from nnviz.app.document import Document
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.before_paint import drawn_part
 from nnviz.app.views.follow import follow
 from nnviz.app.views.mathtext import math_html
 
 
 class ExplanationPanel(QWidget):
+    # What it shows, set first when read while out of date (set before the window paints,
+    # or before the bottom panel is fitted to it: keys faster than the screen set it once).
+    title = drawn_part("title")
+    body = drawn_part("body")
+    note = drawn_part("note")
+    marked = drawn_part("marked")
+
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
@@ -59,7 +67,7 @@ class ExplanationPanel(QWidget):
         self.scale = 1.0
         self._lines: list[str] = []
         self.marked: int = -1  # the term marked now (the walk's), -1: none
-        follow(doc, self.refresh, scale=self.set_scale)
+        self.before_paint = follow(doc, self.refresh, scale=self.set_scale, lazy=True)
         self.refresh()
 
     def set_scale(self, scale: float) -> None:
@@ -68,6 +76,7 @@ class ExplanationPanel(QWidget):
 
     def needed_height(self, width: int | None = None) -> int:
         """The height the title, the lines and the note take at `width` (default: now)."""
+        self.before_paint.ensure()
         w = width if width is not None else self.scroll.viewport().width()
         lay = self.content.layout()
         if lay.hasHeightForWidth():
@@ -84,6 +93,7 @@ class ExplanationPanel(QWidget):
 
     def lines(self) -> list[str]:
         """The derivation shown, exactly as `Explanation.lines()` gives it."""
+        self.before_paint.ensure()
         return list(self._lines)
 
     def refresh(self) -> None:

@@ -26,6 +26,7 @@ from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.before_paint import drawn_part
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.in_view import in_view
 from nnviz.core.errors import NnvizError
@@ -231,6 +232,14 @@ def _error_text(err: float, status: int) -> str:
 
 
 class GradCheckView(QWidget):
+    # What it shows, drawn first when read while out of date (it is drawn before it is
+    # painted, when seen: a run of undos checks the iteration once).
+    title = drawn_part("title")
+    summary = drawn_part("summary")
+    rows = drawn_part("rows")
+    checks = drawn_part("checks")
+    run_button = drawn_part("run_button")
+
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gradcheckView")
@@ -269,7 +278,7 @@ class GradCheckView(QWidget):
         # The last check measured and the session it measured: new digits or a new theme
         # draw it again without evaluating the loss twice per entry again.
         self._measured: tuple[Session, list[ParameterCheck] | str] | None = None
-        follow(doc, self.refresh, ignore, step=False, iteration=True)
+        self.before_paint = follow(doc, self.refresh, ignore, step=False, iteration=True, lazy=True)
 
     def _key(self) -> tuple[object, ...]:
         return (self.doc.session, self.doc.precision, current_theme().name)

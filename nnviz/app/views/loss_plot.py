@@ -18,12 +18,13 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
+from nnviz.app.views.before_paint import drawn_part
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.kept_bounds import Scatter
 from nnviz.app.views.pg_helpers import flush_scene
@@ -110,6 +111,19 @@ class Marker(QGraphicsEllipseItem):
 
 
 class LossPlot(pg.PlotWidget):
+    # What it shows, drawn first when read while out of date (it is drawn before it is
+    # painted: a run of undos draws it once).
+    curve = drawn_part("curve")
+    dots = drawn_part("dots")
+    tail = drawn_part("tail")
+    tail_dots = drawn_part("tail_dots")
+    test_curve = drawn_part("test_curve")
+    accuracy_curve = drawn_part("accuracy_curve")
+    marker = drawn_part("marker")
+    off_scale = drawn_part("off_scale")
+    legend = drawn_part("legend")
+    hint = drawn_part("hint")
+
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         axes = {
             "left": FormattedAxis("left"),
@@ -191,8 +205,26 @@ class LossPlot(pg.PlotWidget):
         self._same_pass = SamePass(self)  # painted with the step view, not in a pass of its own
         self.scene().sigMouseClicked.connect(self._on_clicked)
         self.scene().sigMouseMoved.connect(self._on_moved)
-        follow(doc, self.refresh, ignore, step=False, iteration=True)
+        self.before_paint = follow(doc, self.refresh, ignore, step=False, iteration=True, lazy=True)
         self.refresh()
+
+    @guarded(None)
+    def getPlotItem(self) -> pg.PlotItem:
+        """pyqtgraph's plot item, with the view's ranges as drawn."""
+        before_paint = self.__dict__.get("before_paint")  # None while it is made
+        if before_paint is not None:
+            before_paint.ensure()
+        return super().getPlotItem()
+
+    @guarded(QBrush())
+    def backgroundBrush(self) -> QBrush:
+        self.before_paint.ensure()
+        return super().backgroundBrush()
+
+    @guarded("")
+    def toolTip(self) -> str:
+        self.before_paint.ensure()
+        return super().toolTip()
 
     # --- drawing --------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -226,7 +258,7 @@ class LossPlot(pg.PlotWidget):
         shown = loss if math.isfinite(loss) else edge
         self._set("marker", (k, shown), self._set_marker, k, shown, theme)
         tip = f"iteration {k}: loss {format_value(loss, self.doc.precision)}"
-        if tip != self.toolTip():
+        if tip != super().toolTip():
             self.setToolTip(tip)
         size = (self.width(), self.height())
         end = x_end(m.last)
@@ -322,6 +354,7 @@ class LossPlot(pg.PlotWidget):
     def drawn_curve(self) -> tuple[np.ndarray, np.ndarray]:
         """The train loss's points as drawn: the kept curve, then its tail after the point
         they share."""
+        self.before_paint.ensure()
         parts = [(self.curve.xData, self.curve.yData), (self.tail.xData, self.tail.yData)]
         xs = [np.asarray(x, float) for x, _ in parts if x is not None and len(x)]
         ys = [np.asarray(y, float) for x, y in parts if x is not None and len(x)]
@@ -411,13 +444,14 @@ class LossPlot(pg.PlotWidget):
         # pyqtgraph resizes during __init__, and after close (its plot item gone)
         if "top" in getattr(self, "_shown", {}) and self.getPlotItem() is not None:
             self._wrap_hint()
-            self.refresh()  # the pixel margins follow the width
+            self.before_paint.mark()  # the pixel margins follow the width
 
     # --- the pointer ------------------------------------------------------------------------
     def iteration_at(self, scene_pos: QPointF) -> int | None:
         """The recorded iteration under the pointer, or None outside the plot. Past one
         iteration a pixel, the one among those within PICK_PX whose loss is nearest the
         pointer's height: a spike one pixel wide can be pointed at and read."""
+        self.before_paint.ensure()  # pointed at on what is drawn
         vb = self.getPlotItem().vb
         if not vb.sceneBoundingRect().contains(scene_pos):
             return None

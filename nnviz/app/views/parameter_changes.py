@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.app.document import Document
 from nnviz.app.startup import mono_font
 from nnviz.app.theme import current_theme
+from nnviz.app.views.before_paint import drawn_part
 from nnviz.app.views.colour_scale import fractions
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.matrix_model import axis_labels
@@ -42,6 +43,13 @@ def _text_colour(background: QColor) -> QColor:
 
 
 class ParameterChanges(QWidget):
+    # What it shows, drawn first when read while out of date (it is drawn before it is
+    # painted: a run of undos, or of new iterations, draws it once).
+    earlier = drawn_part("earlier")
+    later = drawn_part("later")
+    summary = drawn_part("summary")
+    tables = drawn_part("tables")
+    changes = drawn_part("changes")
     """The view on one Document: `ParameterChanges(document)`; put it in a dock or a dialog."""
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
@@ -77,7 +85,9 @@ class ParameterChanges(QWidget):
         layout.addWidget(scroll, 1)
         self.tables: dict[str, QTableWidget | QLabel] = {}
         self.changes: tuple[MatrixChange, ...] = ()
-        follow(document, self._on_history, ignore, step=False, iteration=True)
+        self.before_paint = follow(
+            document, self._on_history, ignore, step=False, iteration=True, lazy=True
+        )
         self._bound(first_time=True)
 
     def _on_history(self) -> None:

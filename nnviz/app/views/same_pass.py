@@ -40,11 +40,16 @@ class SamePass(QObject):
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self.pending and event.type() == QEvent.Type.UpdateRequest:
+            self.deliver()
+        return False
+
+    def deliver(self) -> None:
+        """Now, from the window's update request (a view drawn there: before_paint.py)."""
+        if self.pending:
             self.pending = False
             scene = self.view.scene()
             if scene is not None:
                 paint_in_this_pass(scene)
-        return False
 
 
 def paint_in_this_pass(scene: QObject) -> None:
