@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
 from nnviz.app.views.cell_overlay import (
+    MAX_MEASURED_CELLS,
     MIN_FONT_PX,
     MIN_TEXT_CELL_PX,
     CellOverlay,
@@ -297,6 +298,14 @@ class MatrixItem:
             return one
         two = overlay.widest(font_px_for(ch, overlay.max_font_px, 2), 2) + CELL_PAD_PX
         return min(one, max(ch / 2, two))
+
+    def fit_key(self) -> object | None:
+        """All `cell_width` and `font_in` depend on (see cell_fit.Fits), or None when that is
+        not only the numbers (a matrix too big to measure: what part of it is seen, too)."""
+        overlay = self.overlay
+        if overlay.measured.values.size > MAX_MEASURED_CELLS:
+            return None
+        return self._shape, overlay.measured, overlay.max_font_px
 
     def font_in(self, cw: float, ch: float) -> int:
         """The font size the numbers get in `cw` × `ch` cells (0: hidden, colours only)."""

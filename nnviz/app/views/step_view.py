@@ -25,10 +25,9 @@ from shiboken6 import isValid
 from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views import cell_fit
-from nnviz.app.views.caption_room import COLOUR_NOTE, note_lines, under_room
+from nnviz.app.views import caption_room, cell_fit
 from nnviz.app.views.cell_editor import CellEditor
-from nnviz.app.views.cell_overlay import MAX_FONT_PX
+from nnviz.app.views.cell_overlay import MAX_FONT_PX, measure_ahead
 from nnviz.app.views.colour_scale import symmetric_levels
 from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import MARGIN, MatrixItem
@@ -38,13 +37,13 @@ from nnviz.app.views.pg_helpers import HtmlItems, flush_scene
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.same_pass import paint_in_this_pass
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
+from nnviz.app.views.step_texts import caption_html, colour_only_extra
 from nnviz.core.rounding import FloorCache
 from nnviz.core.step_kinds import phase_of
 from nnviz.core.steps import Step
 
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
 GAP = 14  # px between a matrix and an operator
-MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
 
 
 def step_heading(step: Step) -> str:
@@ -128,6 +127,7 @@ class StepView(QWidget):
         self._background = current_theme().name  # the canvas background's theme
         self._lut: tuple[object, np.ndarray] | None = None  # (theme key, its lookup table)
         self._floors = FloorCache()  # zero up to rounding, per cell (the core's rule)
+        self._fits = cell_fit.Fits()  # a step seen again is not fitted again
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
@@ -286,11 +286,16 @@ class StepView(QWidget):
 
     def prepare(self, step: Step) -> None:
         """Lay out the texts `step` will show, before it is shown (see lookahead): its
-        captions (as when its numbers are printed), operators and heading."""
+        captions (as when its numbers are printed), operators and heading, and measure
+        its numbers."""
         layout, theme = step_layout(step), current_theme()
+        floors = self._floors.floors(step, self.doc.trace.steps)
         for k, shown in enumerate(layout.matrices):
             caption = (shown.label, shown.shape, shown.note)
             self._matrices[k].prepare_caption(self._caption_html(caption, theme, ""))
+            # Its numbers written and measured: the fit at the press only bisects.
+            floor = shown.as_drawn(floors.get(shown.operand.name, 0.0))
+            measure_ahead(shown.values, self.doc.precision, floor, MAX_FONT_PX * self.scale)
         for k, html in enumerate(self._operator_htmls(layout, theme)):
             if html:
                 self._op_items.prepare(k, html)
@@ -300,21 +305,7 @@ class StepView(QWidget):
         self.matrices[k].set_caption(self._caption_html(self._captions[k], theme, extra))
 
     def _caption_html(self, caption: tuple[str, str, str], theme: Theme, extra: str) -> str:
-        """A matrix's caption: its name, its shape, its note and `extra` (what a matrix shown
-        only in colours says instead of its numbers)."""
-        label, shape, note = caption
-        big, small = round(15 * self.scale), round(12 * self.scale)
-        lines = "".join(
-            f"<div style='font-size:{small}px; color:{theme.muted}'>{text}</div>"
-            for text in ["<br>".join(note_lines(note)), extra]
-            if text
-        )
-        return (
-            f"<div align='center' style='color:{theme.text}'>"
-            f"<div style='font-size:{big}px; font-weight:bold'>{label}</div>"
-            f"<div style='font-size:{small}px; color:{theme.muted}'>{shape}</div>"
-            f"{lines}</div>"
-        )
+        return caption_html(caption, theme, extra, self.scale)
 
     def _lookup_table(self, theme: Theme) -> np.ndarray:
         """The theme's colour map as a 256-entry table, made once per theme and map: the
@@ -362,13 +353,13 @@ class StepView(QWidget):
         legend_w = self.legend.width + gap if self.shared_scale else 0.0
         # Room for the captions and legends as printed matrices have them, and some air; a
         # matrix in colours only, with a taller caption, gets shorter cells (floors).
-        floors, under_h = under_room(self.font(), self.scale, self._captions, items)
+        floors, under_h = caption_room.under_room(self.font(), self.scale, self._captions, items)
         avail_w = max(width - ops_w - gaps - legend_w - 2 * MARGIN * n - 8, 40)
         avail_h = max(height - under_h - 2 * MARGIN - 12, 40)
         result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
 
         def fitted(avail_w: float) -> tuple[list[cell_fit.Cell], list[tuple[float, float]]]:
-            cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale, floors)
+            cells, _ = self._fits.fit(items, result, avail_w, avail_h, self.scale, floors)
             return cells, [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
 
         cells, boxes = fitted(avail_w)
@@ -440,22 +431,9 @@ class StepView(QWidget):
         if layout is None:
             return False
         before = [item.caption for item in self.matrices]
+        picked = self.doc.selection is not None
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
-            extra = ""
-            if not item.numbers_visible():
-                # Only for a selected cell: a hover must not move the captions under it.
-                picked = self.doc.selection is not None
-                cells = sorted(item.outlined or {item.selected} - {None}) if picked else []
-                rows, cols = item.shape  # outlines may still be the last step's (refresh)
-                cells = [(i, j) for i, j in cells if i < rows and j < cols]
-                values = [item.overlay.text(i, j) for i, j in cells[:MAX_LISTED]]
-                more = " …" if len(cells) > MAX_LISTED else ""
-                extra = "<br>".join(COLOUR_NOTE)
-                if values:
-                    # Two a line, under their heading: a narrow caption, clear of the next.
-                    rows = [", ".join(values[r : r + 2]) for r in range(0, len(values), 2)]
-                    extra += "<br>outlined:<br>" + ",<br>".join(rows) + more
-            self._set_caption(k, theme, extra)
+            self._set_caption(k, theme, colour_only_extra(item, picked))
         return any(a is not item.caption for a, item in zip(before, self.matrices, strict=True))
 
     @guarded(None)
