@@ -93,3 +93,24 @@ def test_without_a_pause_the_press_measures_the_new_numbers(window, qtbot, metri
     metrics_made.clear()
     press(window, qtbot, Qt.Key.Key_PageDown)  # at once: forward.1.activation unmeasured
     assert metrics_made
+
+
+def test_a_step_seen_again_maps_no_pixel_size(window, qtbot, monkeypatch):
+    """Whether its numbers show is read from the pixel size kept for its boxes and ranges,
+    not mapped through pyqtgraph's device transform again (and reads the same)."""
+    import pyqtgraph as pg
+
+    asked: list[int] = []
+    real = pg.ViewBox.viewPixelSize
+    monkeypatch.setattr(pg.ViewBox, "viewPixelSize", lambda vb: asked.append(1) or real(vb))
+    view = window.step_view
+    press(window, qtbot, Qt.Key.Key_PageDown)
+    first = shown(view)
+    press(window, qtbot, Qt.Key.Key_PageDown)
+    assert asked  # new boxes: mapped (the control)
+    asked.clear()
+    press(window, qtbot, Qt.Key.Key_PageUp)
+    assert shown(view) == first
+    assert asked == []
+    for item in view.matrices[: len(view.layout_.matrices)]:
+        assert item.pixel_size() == real(item.vb)

@@ -221,6 +221,7 @@ class MatrixItem:
         self._geometry = QRectF()
         self._fitted: tuple[object, ...] | None = None  # (shape, px) the view was last fitted to
         self.px = (0.0, 0.0)  # a cell's width and height in pixels
+        self._pixel_sizes: dict[tuple[float, ...], tuple[float, float]] = {}
         self.outlined: set[tuple[int, int]] = set()
         self.selected: tuple[int, int] | None = None
 
@@ -416,9 +417,23 @@ class MatrixItem:
         """Where cell (i, j)'s centre (or `at` = (x, y) fractions of it) is in the scene."""
         return self.vb.mapViewToScene(QPointF(j + at[0], i + at[1]))
 
+    def pixel_size(self) -> tuple[float, float]:
+        """A screen pixel's width and height in cells (the ViewBox's viewPixelSize), kept
+        per box size and view range: pyqtgraph maps points through the device transform
+        for it after every move (~0.2 ms), and a step shows the sizes seen before."""
+        vb = self.vb
+        (x0, x1), (y0, y1) = vb.state["viewRange"]
+        key = (vb.width(), vb.height(), x0, x1, y0, y1)
+        size = self._pixel_sizes.get(key)
+        if size is None:
+            if len(self._pixel_sizes) >= 64:
+                self._pixel_sizes.clear()
+            size = self._pixel_sizes[key] = vb.viewPixelSize()
+        return size
+
     def numbers_visible(self) -> bool:
         """Whether the numbers fit in the cells at the current zoom."""
-        dx, dy = self.vb.viewPixelSize()
+        dx, dy = self.pixel_size()
         if not (dx > 0 and dy > 0):
             return False
         return self.overlay.fit(1 / dx, 1 / dy) is not None
@@ -429,7 +444,7 @@ class MatrixItem:
 
     def digit_font_px(self) -> int:
         """The pixel size of the font the numbers would be drawn with now (0: none)."""
-        dx, dy = self.vb.viewPixelSize()
+        dx, dy = self.pixel_size()
         if not (dx > 0 and dy > 0):
             return 0
         font = self.overlay.fit(1 / dx, 1 / dy)
