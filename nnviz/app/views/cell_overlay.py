@@ -32,7 +32,7 @@ from PySide6.QtGui import (
 from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.colour_scale import NO_COLOUR, lut_index, lut_indices
+from nnviz.app.views.colour_scale import NO_COLOUR, kept_lut_indices, lut_index
 from nnviz.app.views.measured import measured
 from nnviz.core.formatting import format_value, is_rounding_zero
 
@@ -394,7 +394,7 @@ class CellOverlay(pg.GraphicsObject):
     def _dark_cells(self) -> np.ndarray:
         """Per cell: is its colour dark? (the LUT entry the image draws it with)."""
         if self._dark is None:
-            k = lut_indices(self._values, self._levels, len(self._dark_lut))
+            k = kept_lut_indices(self._values, self._levels, len(self._dark_lut))
             self._dark = self._dark_lut[k] & (k != NO_COLOUR)
         return self._dark
 

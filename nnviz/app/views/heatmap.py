@@ -28,7 +28,7 @@ from nnviz.app.views.cell_overlay import (
     cell_h_for,
     font_px_for,
 )
-from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
+from nnviz.app.views.colour_scale import NO_COLOUR, fractions, kept_lut_indices
 from nnviz.app.views.legend import add_mini_legend
 from nnviz.app.views.pg_helpers import HtmlItems
 
@@ -158,7 +158,7 @@ class MatrixImage(pg.ImageItem):
             if image.size == 0:
                 return
         table = self._argb
-        k = lut_indices(image, levels, len(table))
+        k = kept_lut_indices(image, levels, len(table))
         nan = k == NO_COLOUR
         has_nan = bool(nan.any())
         words = table[k]  # a NaN's NO_COLOUR picks the last entry: made transparent below
