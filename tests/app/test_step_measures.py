@@ -114,3 +114,29 @@ def test_a_step_seen_again_maps_no_pixel_size(window, qtbot, monkeypatch):
     assert asked == []
     for item in view.matrices[: len(view.layout_.matrices)]:
         assert item.pixel_size() == real(item.vb)
+
+
+def test_after_a_pause_the_next_step_is_fitted_before_its_press(window, qtbot):
+    view, doc = window.step_view, window.doc
+    for _ in range(4):
+        qtbot.wait(IDLE_MS + 150)  # the lookahead fits the next step now
+        fitted = view._fits.computed
+        press(window, qtbot, Qt.Key.Key_PageDown)
+        assert view._fits.computed == fitted, doc.step.id  # found, not fitted again
+    assert doc.step.id == "forward.2.bias"
+
+
+def test_a_step_fitted_ahead_is_shown_as_when_fitted_at_its_press(open_window, qtbot):
+    """The same step reached at once (fitted at its press) and after a pause (fitted
+    ahead, while idle) is shown the same: cells, fonts, captions and numbers."""
+    seen = []
+    for pause in (0, IDLE_MS + 150):
+        measured.forget()
+        win = open_window(Document(load_session(example_path("seed001-network"))))
+        qtbot.wait(10)
+        view = win.step_view
+        for _ in range(4):
+            qtbot.wait(pause)
+            press(win, qtbot, Qt.Key.Key_PageDown)
+        seen.append((win.doc.step.id, shown(view)))
+    assert seen[0] == seen[1]

@@ -32,7 +32,7 @@ from nnviz.app.views.colour_scale import NO_COLOUR, fractions, kept_lut_indices
 from nnviz.app.views.legend import add_mini_legend
 from nnviz.app.views.pg_helpers import HtmlItems
 
-__all__ = ["MARGIN", "MatrixImage", "MatrixItem"]
+__all__ = ["MARGIN", "MatrixImage", "MatrixItem", "cell_width"]
 
 MARGIN = 5  # px around the matrix, so outlines on its edge are not clipped
 CELL_PAD_PX = 8.0  # a cell is this much wider than its widest number (fit() needs 6)
@@ -58,6 +58,19 @@ def argb_table(lut: np.ndarray) -> np.ndarray:
     """A (n, 3|4) uint8 lookup table as opaque 0xAARRGGBB words, for an RGB32 QImage."""
     rgb = lut[:, :3].astype(np.uint32)
     return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
+
+
+def cell_width(overlay: CellOverlay, ch: float, lines: int = 1) -> float:
+    """How wide cells `ch` tall must be for the widest of `overlay`'s numbers to fit (at
+    least square); with `lines` = 2, the narrower of that and the numbers on two lines
+    (cell_overlay's rule), a two-line cell at least half as wide as it is tall."""
+    if ch < MIN_TEXT_CELL_PX:
+        return ch
+    one = max(ch, overlay.widest(font_px_for(ch, overlay.max_font_px)) + CELL_PAD_PX)
+    if lines == 1 or ch < cell_h_for(MIN_FONT_PX, 2):
+        return one
+    two = overlay.widest(font_px_for(ch, overlay.max_font_px, 2), 2) + CELL_PAD_PX
+    return min(one, max(ch / 2, two))
 
 
 class MatrixImage(pg.ImageItem):
@@ -288,17 +301,7 @@ class MatrixItem:
         return max(1, round(cols * cw)) + 2 * MARGIN, max(1, round(rows * ch)) + 2 * MARGIN
 
     def cell_width(self, ch: float, lines: int = 1) -> float:
-        """How wide cells `ch` tall must be for the widest number to fit (at least square);
-        with `lines` = 2, the narrower of that and the numbers on two lines (cell_overlay's
-        rule), a two-line cell at least half as wide as it is tall."""
-        if ch < MIN_TEXT_CELL_PX:
-            return ch
-        overlay = self.overlay
-        one = max(ch, overlay.widest(font_px_for(ch, overlay.max_font_px)) + CELL_PAD_PX)
-        if lines == 1 or ch < cell_h_for(MIN_FONT_PX, 2):
-            return one
-        two = overlay.widest(font_px_for(ch, overlay.max_font_px, 2), 2) + CELL_PAD_PX
-        return min(one, max(ch / 2, two))
+        return cell_width(self.overlay, ch, lines)
 
     def fit_key(self) -> object | None:
         """All `cell_width` and `font_in` depend on (see cell_fit.Fits), or None when that is

@@ -1,9 +1,12 @@
-"""The texts under the step view's matrices: each caption's rich text, and what a matrix
-shown only in colours says instead of its numbers (moved out of step_view.py, which was full)."""
+"""The texts and marks on the step view's matrices: each caption's rich text, what a matrix
+shown only in colours says instead of its numbers, and the cells outlined and framed (moved
+out of step_view.py, which was full)."""
 
+from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme
 from nnviz.app.views.caption_room import COLOUR_NOTE, note_lines
 from nnviz.app.views.heatmap import MatrixItem
+from nnviz.app.views.step_layout import StepLayout
 
 MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
 
@@ -44,3 +47,24 @@ def colour_only_extra(item: MatrixItem, picked: bool) -> str:
         lines = [", ".join(values[r : r + 2]) for r in range(0, len(values), 2)]
         extra += "<br>outlined:<br>" + ",<br>".join(lines) + more
     return extra
+
+
+def outlined_cells(
+    doc: Document, layout: StepLayout
+) -> tuple[dict[int, set[tuple[int, int]]], dict[int, tuple[int, int]]]:
+    """Per shown matrix: the focused cell's term cells to outline (every term's, or the
+    term T walked to), and the focused cell itself, to frame (as drawn)."""
+    focus = doc.focus_cell()
+    marks: dict[int, set[tuple[int, int]]] = {k: set() for k in range(len(layout.matrices))}
+    selected: dict[int, tuple[int, int]] = {}
+    if focus is not None:
+        for k, shown in enumerate(layout.matrices):
+            if (focus.target == RESULT and shown.is_result) or (
+                focus.target == shown.operand.name and not shown.is_result
+            ):
+                selected[k] = shown.to_shown(focus.row, focus.col)
+        for ref in doc.lit_refs():  # every term's cells, or the term T walked to
+            for k, shown in enumerate(layout.matrices):
+                if shown.operand.name == ref.operand and not shown.is_result:
+                    marks[k].add(shown.to_shown(ref.row, ref.col))
+    return marks, selected
