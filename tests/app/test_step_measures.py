@@ -140,3 +140,20 @@ def test_a_step_fitted_ahead_is_shown_as_when_fitted_at_its_press(open_window, q
             press(win, qtbot, Qt.Key.Key_PageDown)
         seen.append((win.doc.step.id, shown(view)))
     assert seen[0] == seen[1]
+
+
+def test_in_presenter_mode_a_step_whose_heading_wraps_otherwise_is_fitted_ahead(open_window, qtbot):
+    """At 1024×768 presenter the headings take one line or two (forward.1.bias's two,
+    forward.1.activation's one): the next step is fitted in the canvas its heading leaves."""
+    measured.forget()
+    win = open_window(Document(load_session(example_path("seed001-network"))), size=(1024, 768))
+    win.set_presenter(True)
+    qtbot.wait(10)
+    view, heights = win.step_view, set()
+    for _ in range(3):
+        qtbot.wait(IDLE_MS + 150)
+        fitted = view._fits.computed
+        press(win, qtbot, Qt.Key.Key_PageDown)
+        heights.add(view.canvas.height())
+        assert view._fits.computed == fitted, win.doc.step.id
+    assert len(heights) > 1  # the canvas did change height between these steps

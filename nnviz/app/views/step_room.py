@@ -16,6 +16,7 @@ from nnviz.app.views import caption_room
 from nnviz.app.views.cell_fit import Floor
 from nnviz.app.views.cell_overlay import MAX_MEASURED_CELLS, CellOverlay
 from nnviz.app.views.heatmap import MARGIN, cell_width
+from nnviz.app.views.quiet_label import QuietLabel
 
 GAP = 14  # px between a matrix and an operator (half that on a canvas under 800 px wide)
 _PROBE_LUT = np.zeros((1, 3), dtype=np.uint8)
@@ -84,3 +85,19 @@ class Probe:
         if overlay.measured.values.size > MAX_MEASURED_CELLS:
             return None
         return self.shape, overlay.measured, overlay.max_font_px
+
+
+def taller_with(box: QuietLabel, text: str) -> int:
+    """How much taller the heading `box` is with `text` than with its text now (a heading
+    wrapping to another line takes its room from the canvas): its height for its width,
+    measured by `box.prepare(text)` before, the label's text set back at once."""
+    label = box.label
+    shown = label.text()
+    if text == shown or not box.hasHeightForWidth():
+        return 0
+    now = box.heightForWidth(box.width())
+    label.setText(text)
+    try:
+        return box.heightForWidth(box.width()) - now
+    finally:
+        label.setText(shown)

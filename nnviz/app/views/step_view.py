@@ -301,7 +301,7 @@ class StepView(QWidget):
             if html:
                 self._op_items.prepare(k, html)
         self._heading_box.prepare(self._heading_html(step))
-        self._fit_ahead(layout, htmls, floors)
+        self._fit_ahead(layout, htmls, floors, self._heading_html(step))
 
     def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
         self.matrices[k].set_caption(self._caption_html(self._captions[k], theme, extra))
@@ -341,12 +341,15 @@ class StepView(QWidget):
         captions: list[tuple[str, str, str]],
         legends: list[float | None],
         ops_w: list[float],
+        taller: int = 0,
     ) -> step_room.Room:
+        """The room fit_cells has (with a heading `taller` px taller, the canvas that much
+        shorter)."""
         shared = self.legend.width if self.shared_scale else None
-        size = (self._canvas.width(), self._canvas.height())
+        size = (self._canvas.width(), self._canvas.height() - taller)
         return step_room.room(size, self.scale, self.font(), captions, legends, ops_w, shared)
 
-    def _fit_ahead(self, layout: StepLayout, htmls: list[str], floors: dict) -> None:
+    def _fit_ahead(self, layout: StepLayout, htmls: list[str], floors: dict, heading: str) -> None:
         """Fit `layout`'s step before it is shown (see lookahead), as fit_cells will first
         try it: the press that shows it finds the fit remembered. (With the shared scale the
         colour bar's width is the new step's: left to the press.)"""
@@ -365,7 +368,8 @@ class StepView(QWidget):
             legend = self._matrices[k].legend
             legends.append(legend.compact_width_for(levels, self.doc.precision, legend_px))
         ops_w = [self._op_items.width(k, html) for k, html in enumerate(htmls) if html]
-        room = self._room(captions, legends, ops_w)
+        taller = step_room.taller_with(self._heading_box, heading)  # its heading's lines
+        room = self._room(captions, legends, ops_w, taller)
         result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
         self._fits.fit(probes, result, room.avail_w, room.avail_h, self.scale, room.floors)
 
