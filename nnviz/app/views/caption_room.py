@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from nnviz.app.views.cell_fit import Floor
-from nnviz.app.views.heatmap import MARGIN, MatrixItem
+from nnviz.app.views.heatmap import MARGIN
 
 COLOUR_NOTE = ("colours only", "(hover for", "numbers)")  # under a matrix in colours: narrow
 CAPTION_PAD_PX = 12  # a caption's text item is this much wider (and taller) than its lines
@@ -27,13 +27,14 @@ def under_room(
     font: QFont,
     scale: float,
     captions: Sequence[tuple[str, str, str]],
-    items: Sequence[MatrixItem],
+    legends: Sequence[float | None],
 ) -> tuple[list[Floor], float]:
     """Each matrix's floor for cell_fit: the least width its slot takes beyond its cells,
     with its numbers printed and in colours only (its caption's lines (label, shape, note)
     and its legend at its narrowest), and the height its caption saying "colours only"
     takes beyond the room kept under every matrix; and that room: the tallest caption and
-    legend of a printed matrix, and some air."""
+    legend of a printed matrix, and some air. `legends[k]`: matrix k's small legend's
+    compact width, None when it shows none."""
     big, small = QFont(font), QFont(font)
     big.setPixelSize(round(15 * scale))  # as the step view writes its captions
     big.setBold(True)
@@ -42,13 +43,13 @@ def under_room(
     colour_w = max(narrow.horizontalAdvance(t) for t in COLOUR_NOTE)
     colour_h = narrow.lineSpacing() * len(COLOUR_NOTE)
     widths, heights = [], []
-    for item, (label, shape, note) in zip(items, captions, strict=False):
+    for legend, (label, shape, note) in zip(legends, captions, strict=False):
         notes = [shape, *note_lines(note)]
         text_w = max(wide.horizontalAdvance(label), *map(narrow.horizontalAdvance, notes))
         pad = CAPTION_PAD_PX - 2 * MARGIN
-        least = item.legend.compact_width + 4 - 2 * MARGIN if item.legend_on else 0.0
+        least = legend + 4 - 2 * MARGIN if legend is not None else 0.0
         widths.append((max(text_w + pad, least), max(max(text_w, colour_w) + pad, least)))
-        legend_h = 2 * narrow.height() + 2 if item.legend_on else 0.0
+        legend_h = 2 * narrow.height() + 2 if legend is not None else 0.0
         text_h = wide.lineSpacing() + narrow.lineSpacing() * len(notes)
         heights.append(text_h + CAPTION_PAD_PX + legend_h)
     under_h = max(heights) + round(8 * scale)

@@ -29,6 +29,7 @@ smallest operand number at least WRAP_GAIN larger (two lines read less easily th
 
 import itertools
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -62,6 +63,10 @@ class Sized(Protocol):
     def cell_width(self, ch: float, lines: int = 1) -> float: ...
 
     def font_in(self, cw: float, ch: float) -> int: ...
+
+
+class Keyed(Sized, Protocol):
+    def fit_key(self) -> object | None: ...
 
 
 class _Remembered:
@@ -403,3 +408,39 @@ def _last_resort(
         for item, p, one in zip(items, squares, lone, strict=True)
     ]
     return cells, lone
+
+
+class Fits:
+    """`fit`, remembered: a step seen again (Left and Right, undo, the same shapes and
+    numbers) in the same room is not fitted again. An item's `fit_key()` stands for all its
+    fit depends on (its shape and its numbers' measures), None when that is not known (a
+    matrix too big to measure cell by cell: its fit depends on what part of it is seen)."""
+
+    def __init__(self, limit: int = 64) -> None:
+        self._limit = limit
+        self._kept: OrderedDict[tuple[object, ...], tuple[list[Cell], list[bool]]] = OrderedDict()
+        self.computed = 0  # fits computed, not found (for tests)
+
+    def fit(
+        self,
+        items: Sequence[Keyed],
+        result: int,
+        avail_w: float,
+        avail_h: float,
+        scale: float,
+        floors: Sequence[Floor] | None = None,
+    ) -> tuple[list[Cell], list[bool]]:
+        keys = tuple(item.fit_key() for item in items)
+        under = tuple(floors) if floors is not None else None
+        key = (keys, result, avail_w, avail_h, scale, under)
+        if None not in keys and key in self._kept:
+            self._kept.move_to_end(key)
+            cells, printed = self._kept[key]
+            return list(cells), list(printed)
+        self.computed += 1
+        cells, printed = fit(items, result, avail_w, avail_h, scale, floors)
+        if None not in keys:
+            self._kept[key] = (list(cells), list(printed))
+            while len(self._kept) > self._limit:
+                self._kept.popitem(last=False)
+        return cells, printed

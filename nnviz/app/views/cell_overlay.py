@@ -32,8 +32,9 @@ from PySide6.QtGui import (
 from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views.colour_scale import NO_COLOUR, lut_index, lut_indices
-from nnviz.core.formatting import format_cell, format_value, is_rounding_zero
+from nnviz.app.views.colour_scale import NO_COLOUR, kept_lut_indices, lut_index
+from nnviz.app.views.measured import measured
+from nnviz.core.formatting import format_value, is_rounding_zero
 
 MIN_FONT_PX = 9.0
 MAX_FONT_PX = 26.0  # at scale 1; presenter mode and Ctrl+plus scale it
@@ -98,11 +99,8 @@ class CellOverlay(pg.GraphicsObject):
         self._floor: float | np.ndarray = 0.0
         self.max_font_px = MAX_FONT_PX  # the type scale's largest number
         self.font_px = 0  # the font size of the last paint's numbers (0: none drawn)
-        self._texts: dict[tuple[int, int], str] = {}
-        # fit() per cell size: (font px, lines) or None
-        self._fits: dict[tuple[object, ...], tuple[int, int] | None] = {}
-        self._widest: dict[tuple[int, int], float] = {}  # (font px, lines) -> widest number
-        self._candidates: dict[int, set[str]] = {}  # lines -> the texts widest may be
+        # The numbers' texts and measures, shared by every overlay showing the same numbers.
+        self.measured = measured(self._values, self._precision, self._floor, keep=False)
         self._fixed_pitch: bool | None = None  # the numbers' font (the same at every size)
         self.lines = 1  # the numbers are written on one line or two (the last fit)
         self._theme = current_theme()
@@ -123,33 +121,20 @@ class CellOverlay(pg.GraphicsObject):
         self._floor = floor
         if lut is not self._dark_of:
             self._dark_lut, self._dark_of = dark_table(lut), lut
-        self._texts = {}
-        self._fits = {}
-        self._widest = {}
-        self._candidates = {}
+        self.measured = measured(values, precision, floor, keep=values.size <= MAX_MEASURED_CELLS)
         self._dark = None
         self._nan: np.ndarray | None = None
         self._finite: np.ndarray | None = None
         self.update()
 
     def text(self, i: int, j: int) -> str:
-        key = (i, j)
-        t = self._texts.get(key)
-        if t is None:
-            t = self._texts[key] = format_cell(
-                float(self._values[i, j]), self._precision, self._floor_at(i, j)
-            )
-        return t
-
-    def _floor_at(self, i: int, j: int) -> float:
-        f = self._floor
-        return float(f[i, j]) if isinstance(f, np.ndarray) else float(f)
+        return self.measured.text(i, j)
 
     def exact(self, i: int, j: int) -> str:
         """Cell (i, j)'s value for a tooltip: the exact value when it is shown as 0 only
         because it is zero up to rounding."""
         x = float(self._values[i, j])
-        if is_rounding_zero(x, self._floor_at(i, j)):
+        if is_rounding_zero(x, self.measured.floor_at(i, j)):
             exact = format_value(x, 17)
             return f"0 (exactly {exact}: zero up to rounding, |x| < 1e-12 of its terms)"
         return format_value(x, self._precision)
@@ -187,14 +172,14 @@ class CellOverlay(pg.GraphicsObject):
             return None
         rows, cols = self._visible()
         key = (round(cell_w, 3), round(cell_h, 3), rows, cols, self.max_font_px)
-        if key not in self._fits:
+        if key not in self.measured.fits:
             one = self._fit_px(cell_w, cell_h, rows, cols)
             two = self._fit_two_lines(cell_w, cell_h)
             if two is not None and (one is None or two > one):
-                self._fits[key] = (two, 2)
+                self.measured.fits[key] = (two, 2)
             else:
-                self._fits[key] = None if one is None else (one, 1)
-        fitted = self._fits[key]
+                self.measured.fits[key] = None if one is None else (one, 1)
+        fitted = self.measured.fits[key]
         if fitted is None:
             return None
         px, self.lines = fitted
@@ -239,19 +224,19 @@ class CellOverlay(pg.GraphicsObject):
         if self._values.size == 0 or self._values.size > MAX_MEASURED_CELLS:
             return 0.0
         size = round(font_px)
-        widest = self._widest.get((size, lines))
+        widest = self.measured.widest.get((size, lines))
         if widest is None:
             self._font.setPixelSize(size)
             metrics = QFontMetricsF(self._font)
             widest = max(metrics.horizontalAdvance(t) for t in self._measured_texts(lines))
-            self._widest[size, lines] = widest
+            self.measured.widest[size, lines] = widest
         return widest
 
     def _measured_texts(self, lines: int) -> set[str]:
         """The texts whose widest is the widest number (on `lines` lines), found once per
         values: cell_fit asks for the widest at many sizes (a bisection, with and without
         wrapping), and gathering every cell's text each time was most of its cost."""
-        texts = self._candidates.get(lines)
+        texts = self.measured.candidates.get(lines)
         if texts is None:
             rows, cols = self._values.shape
             texts = {self.text(i, j) for i in range(rows) for j in range(cols)}
@@ -262,7 +247,7 @@ class CellOverlay(pg.GraphicsObject):
             if self._fixed_pitch:  # the widest is the longest: measure those
                 longest = max(len(t) for t in texts)
                 texts = {t for t in texts if len(t) == longest}
-            self._candidates[lines] = texts
+            self.measured.candidates[lines] = texts
         return texts
 
     @guarded(None)
@@ -409,6 +394,30 @@ class CellOverlay(pg.GraphicsObject):
     def _dark_cells(self) -> np.ndarray:
         """Per cell: is its colour dark? (the LUT entry the image draws it with)."""
         if self._dark is None:
-            k = lut_indices(self._values, self._levels, len(self._dark_lut))
+            k = kept_lut_indices(self._values, self._levels, len(self._dark_lut))
             self._dark = self._dark_lut[k] & (k != NO_COLOUR)
         return self._dark
+
+
+_probe: list[CellOverlay] = []  # the overlay measure_ahead measures with (outside any scene)
+_PROBE_LUT = np.zeros((1, 3), dtype=np.uint8)
+
+
+def measure_ahead(
+    values: np.ndarray, precision: int, floor: float | np.ndarray, max_font_px: float
+) -> None:
+    """Write and measure a matrix's numbers before it is shown (see lookahead.py): its texts
+    and the widest of them at every font size a fit may ask for, on one line and on two. The
+    measures are kept per values (measured.py): the matrix shown finds them there."""
+    if values.size == 0 or values.size > MAX_MEASURED_CELLS:
+        return
+    if not _probe:
+        _probe.append(CellOverlay())
+    probe = _probe[0]
+    probe.max_font_px = max_font_px
+    probe.set_values(values, (-1.0, 1.0), _PROBE_LUT, precision, probe._theme, floor)
+    top = round(max(MIN_FONT_PX, max_font_px))
+    for size in range(round(MIN_FONT_PX), top + 1):
+        probe.widest(size)
+        if values.size > 1:
+            probe.widest(size, 2)

@@ -97,6 +97,27 @@ def lut_indices(values: ArrayLike, levels: tuple[float, float], n: int) -> NDArr
     return out
 
 
+_last: list[tuple[tuple[object, ...], NDArray[np.intp]]] = []
+KEPT_CELLS = 4096  # larger arrays are mapped each time (their bytes would cost as much)
+
+
+def kept_lut_indices(
+    values: NDArray[np.float64], levels: tuple[float, float], n: int
+) -> NDArray[np.intp]:
+    """`lut_indices`, remembered for the last values asked (by their bytes: an array changed
+    in place is mapped again), read-only: a heatmap's image and its numbers' overlay both
+    map the same new values, one after the other."""
+    if values.size > KEPT_CELLS:
+        return lut_indices(values, levels, n)
+    key = (values.shape, values.dtype.str, values.tobytes(), tuple(map(float, levels)), n)
+    if _last and _last[0][0] == key:
+        return _last[0][1]
+    k = lut_indices(values, levels, n)
+    k.flags.writeable = False
+    _last[:] = [(key, k)]
+    return k
+
+
 def lut_index(value: float, levels: tuple[float, float], n: int) -> int:
     """One value's entry (see `lut_indices`)."""
     return int(lut_indices(np.array([value]), levels, n)[0])

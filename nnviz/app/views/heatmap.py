@@ -21,17 +21,18 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
 from nnviz.app.views.cell_overlay import (
+    MAX_MEASURED_CELLS,
     MIN_FONT_PX,
     MIN_TEXT_CELL_PX,
     CellOverlay,
     cell_h_for,
     font_px_for,
 )
-from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
+from nnviz.app.views.colour_scale import NO_COLOUR, fractions, kept_lut_indices
 from nnviz.app.views.legend import add_mini_legend
 from nnviz.app.views.pg_helpers import HtmlItems
 
-__all__ = ["MARGIN", "MatrixImage", "MatrixItem"]
+__all__ = ["MARGIN", "MatrixImage", "MatrixItem", "cell_width"]
 
 MARGIN = 5  # px around the matrix, so outlines on its edge are not clipped
 CELL_PAD_PX = 8.0  # a cell is this much wider than its widest number (fit() needs 6)
@@ -57,6 +58,19 @@ def argb_table(lut: np.ndarray) -> np.ndarray:
     """A (n, 3|4) uint8 lookup table as opaque 0xAARRGGBB words, for an RGB32 QImage."""
     rgb = lut[:, :3].astype(np.uint32)
     return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
+
+
+def cell_width(overlay: CellOverlay, ch: float, lines: int = 1) -> float:
+    """How wide cells `ch` tall must be for the widest of `overlay`'s numbers to fit (at
+    least square); with `lines` = 2, the narrower of that and the numbers on two lines
+    (cell_overlay's rule), a two-line cell at least half as wide as it is tall."""
+    if ch < MIN_TEXT_CELL_PX:
+        return ch
+    one = max(ch, overlay.widest(font_px_for(ch, overlay.max_font_px)) + CELL_PAD_PX)
+    if lines == 1 or ch < cell_h_for(MIN_FONT_PX, 2):
+        return one
+    two = overlay.widest(font_px_for(ch, overlay.max_font_px, 2), 2) + CELL_PAD_PX
+    return min(one, max(ch / 2, two))
 
 
 class MatrixImage(pg.ImageItem):
@@ -157,7 +171,7 @@ class MatrixImage(pg.ImageItem):
             if image.size == 0:
                 return
         table = self._argb
-        k = lut_indices(image, levels, len(table))
+        k = kept_lut_indices(image, levels, len(table))
         nan = k == NO_COLOUR
         has_nan = bool(nan.any())
         words = table[k]  # a NaN's NO_COLOUR picks the last entry: made transparent below
@@ -220,6 +234,7 @@ class MatrixItem:
         self._geometry = QRectF()
         self._fitted: tuple[object, ...] | None = None  # (shape, px) the view was last fitted to
         self.px = (0.0, 0.0)  # a cell's width and height in pixels
+        self._pixel_sizes: dict[tuple[float, ...], tuple[float, float]] = {}
         self.outlined: set[tuple[int, int]] = set()
         self.selected: tuple[int, int] | None = None
 
@@ -286,17 +301,15 @@ class MatrixItem:
         return max(1, round(cols * cw)) + 2 * MARGIN, max(1, round(rows * ch)) + 2 * MARGIN
 
     def cell_width(self, ch: float, lines: int = 1) -> float:
-        """How wide cells `ch` tall must be for the widest number to fit (at least square);
-        with `lines` = 2, the narrower of that and the numbers on two lines (cell_overlay's
-        rule), a two-line cell at least half as wide as it is tall."""
-        if ch < MIN_TEXT_CELL_PX:
-            return ch
+        return cell_width(self.overlay, ch, lines)
+
+    def fit_key(self) -> object | None:
+        """All `cell_width` and `font_in` depend on (see cell_fit.Fits), or None when that is
+        not only the numbers (a matrix too big to measure: what part of it is seen, too)."""
         overlay = self.overlay
-        one = max(ch, overlay.widest(font_px_for(ch, overlay.max_font_px)) + CELL_PAD_PX)
-        if lines == 1 or ch < cell_h_for(MIN_FONT_PX, 2):
-            return one
-        two = overlay.widest(font_px_for(ch, overlay.max_font_px, 2), 2) + CELL_PAD_PX
-        return min(one, max(ch / 2, two))
+        if overlay.measured.values.size > MAX_MEASURED_CELLS:
+            return None
+        return self._shape, overlay.measured, overlay.max_font_px
 
     def font_in(self, cw: float, ch: float) -> int:
         """The font size the numbers get in `cw` × `ch` cells (0: hidden, colours only)."""
@@ -407,9 +420,23 @@ class MatrixItem:
         """Where cell (i, j)'s centre (or `at` = (x, y) fractions of it) is in the scene."""
         return self.vb.mapViewToScene(QPointF(j + at[0], i + at[1]))
 
+    def pixel_size(self) -> tuple[float, float]:
+        """A screen pixel's width and height in cells (the ViewBox's viewPixelSize), kept
+        per box size and view range: pyqtgraph maps points through the device transform
+        for it after every move (~0.2 ms), and a step shows the sizes seen before."""
+        vb = self.vb
+        (x0, x1), (y0, y1) = vb.state["viewRange"]
+        key = (vb.width(), vb.height(), x0, x1, y0, y1)
+        size = self._pixel_sizes.get(key)
+        if size is None:
+            if len(self._pixel_sizes) >= 64:
+                self._pixel_sizes.clear()
+            size = self._pixel_sizes[key] = vb.viewPixelSize()
+        return size
+
     def numbers_visible(self) -> bool:
         """Whether the numbers fit in the cells at the current zoom."""
-        dx, dy = self.vb.viewPixelSize()
+        dx, dy = self.pixel_size()
         if not (dx > 0 and dy > 0):
             return False
         return self.overlay.fit(1 / dx, 1 / dy) is not None
@@ -420,7 +447,7 @@ class MatrixItem:
 
     def digit_font_px(self) -> int:
         """The pixel size of the font the numbers would be drawn with now (0: none)."""
-        dx, dy = self.vb.viewPixelSize()
+        dx, dy = self.pixel_size()
         if not (dx > 0 and dy > 0):
             return 0
         font = self.overlay.fit(1 / dx, 1 / dy)

@@ -105,6 +105,11 @@ class ColourLegend:
                 self._bar.setGeometry(rect)
 
 
+def _upright_w(font_px: int) -> float:
+    """The compact form's upright strip's width, its labels `font_px` tall."""
+    return max(7.0, 0.7 * font_px)
+
+
 class MiniLegend(QGraphicsItem):
     """A matrix's own scale: `−m ▭▭▭ +m`, the map's colours from −m to +m between them;
     compact under a matrix narrower than that line, so it never runs into the next matrix's:
@@ -142,8 +147,7 @@ class MiniLegend(QGraphicsItem):
         metrics = QFontMetricsF(self._font)
         labels_w = sum(metrics.horizontalAdvance(t) for t in self._labels)
         self.full_width = labels_w + self._strip_w + 12
-        label_w = max(metrics.horizontalAdvance(t) for t in self._labels)
-        self.compact_width = math.ceil(self._upright_w() + 5 + label_w) + 2.0
+        self.compact_width = self._compact_width(self._labels, self._font)
         line_h = max(metrics.height(), STRIP_H * self._font.pixelSize() / 11)
         if self.compact:
             self._rect = QRectF(0, 0, self.compact_width, 2 * metrics.height())
@@ -153,7 +157,20 @@ class MiniLegend(QGraphicsItem):
 
     def _upright_w(self) -> float:
         """The compact form's upright strip's width."""
-        return max(7.0, 0.7 * self._font.pixelSize())
+        return _upright_w(self._font.pixelSize())
+
+    @staticmethod
+    def _compact_width(labels: tuple[str, str], font: QFont) -> float:
+        metrics = QFontMetricsF(font)
+        label_w = max(metrics.horizontalAdvance(t) for t in labels)
+        return math.ceil(_upright_w(font.pixelSize()) + 5 + label_w) + 2.0
+
+    def compact_width_for(self, levels: tuple[float, float], precision: int, font_px: int) -> float:
+        """`compact_width` as `set_scale(levels, _, precision, font_px)` makes it (the step
+        view reckons a step's room before the step is shown: lookahead.py)."""
+        font = QFont(self._font)
+        font.setPixelSize(max(8, font_px))
+        return self._compact_width(end_labels(levels, precision), font)
 
     @property
     def size(self) -> tuple[float, float]:

@@ -36,6 +36,11 @@ class HtmlItems:
         if (place, html) not in self._items:
             self._items[(place, html)] = self._make(html)
 
+    def width(self, place: object, html: str) -> float:
+        """The width `html` takes at `place` (laid out now if it was not)."""
+        self.prepare(place, html)
+        return self._items[(place, html)].boundingRect().width()
+
     def _make(self, html: str) -> QGraphicsTextItem:
         item = QGraphicsTextItem()
         item.setZValue(self._z)

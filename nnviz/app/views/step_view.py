@@ -25,10 +25,9 @@ from shiboken6 import isValid
 from nnviz.app.document import RESULT, Document
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme, current_theme
-from nnviz.app.views import cell_fit
-from nnviz.app.views.caption_room import COLOUR_NOTE, note_lines, under_room
+from nnviz.app.views import cell_fit, step_room
 from nnviz.app.views.cell_editor import CellEditor
-from nnviz.app.views.cell_overlay import MAX_FONT_PX
+from nnviz.app.views.cell_overlay import MAX_FONT_PX, measure_ahead
 from nnviz.app.views.colour_scale import symmetric_levels
 from nnviz.app.views.follow import follow
 from nnviz.app.views.heatmap import MARGIN, MatrixItem
@@ -38,13 +37,12 @@ from nnviz.app.views.pg_helpers import HtmlItems, flush_scene
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.same_pass import paint_in_this_pass
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
+from nnviz.app.views.step_texts import caption_html, colour_only_extra, outlined_cells
 from nnviz.core.rounding import FloorCache
 from nnviz.core.step_kinds import phase_of
 from nnviz.core.steps import Step
 
 SLOTS = 4  # the most matrices a step shows (the loss: Z, A, Y and L)
-GAP = 14  # px between a matrix and an operator
-MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
 
 
 def step_heading(step: Step) -> str:
@@ -128,6 +126,8 @@ class StepView(QWidget):
         self._background = current_theme().name  # the canvas background's theme
         self._lut: tuple[object, np.ndarray] | None = None  # (theme key, its lookup table)
         self._floors = FloorCache()  # zero up to rounding, per cell (the core's rule)
+        self._fits = cell_fit.Fits()  # a step seen again is not fitted again
+        self._probes: list[step_room.Probe] = []  # the next step's matrices, fitted ahead
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self._hovered: tuple[int, int, int] | None = None
@@ -286,35 +286,28 @@ class StepView(QWidget):
 
     def prepare(self, step: Step) -> None:
         """Lay out the texts `step` will show, before it is shown (see lookahead): its
-        captions (as when its numbers are printed), operators and heading."""
+        captions (as when its numbers are printed), operators and heading, and measure
+        its numbers."""
         layout, theme = step_layout(step), current_theme()
+        floors = self._floors.floors(step, self.doc.trace.steps)
         for k, shown in enumerate(layout.matrices):
             caption = (shown.label, shown.shape, shown.note)
             self._matrices[k].prepare_caption(self._caption_html(caption, theme, ""))
-        for k, html in enumerate(self._operator_htmls(layout, theme)):
+            # Its numbers written and measured: the fit at the press only bisects.
+            floor = shown.as_drawn(floors.get(shown.operand.name, 0.0))
+            measure_ahead(shown.values, self.doc.precision, floor, MAX_FONT_PX * self.scale)
+        htmls = self._operator_htmls(layout, theme)
+        for k, html in enumerate(htmls):
             if html:
                 self._op_items.prepare(k, html)
         self._heading_box.prepare(self._heading_html(step))
+        self._fit_ahead(layout, htmls, floors, self._heading_html(step))
 
     def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
         self.matrices[k].set_caption(self._caption_html(self._captions[k], theme, extra))
 
     def _caption_html(self, caption: tuple[str, str, str], theme: Theme, extra: str) -> str:
-        """A matrix's caption: its name, its shape, its note and `extra` (what a matrix shown
-        only in colours says instead of its numbers)."""
-        label, shape, note = caption
-        big, small = round(15 * self.scale), round(12 * self.scale)
-        lines = "".join(
-            f"<div style='font-size:{small}px; color:{theme.muted}'>{text}</div>"
-            for text in ["<br>".join(note_lines(note)), extra]
-            if text
-        )
-        return (
-            f"<div align='center' style='color:{theme.text}'>"
-            f"<div style='font-size:{big}px; font-weight:bold'>{label}</div>"
-            f"<div style='font-size:{small}px; color:{theme.muted}'>{shape}</div>"
-            f"{lines}</div>"
-        )
+        return caption_html(caption, theme, extra, self.scale)
 
     def _lookup_table(self, theme: Theme) -> np.ndarray:
         """The theme's colour map as a 256-entry table, made once per theme and map: the
@@ -343,6 +336,43 @@ class StepView(QWidget):
             for text in texts
         ]
 
+    def _room(
+        self,
+        captions: list[tuple[str, str, str]],
+        legends: list[float | None],
+        ops_w: list[float],
+        taller: int = 0,
+    ) -> step_room.Room:
+        """The room fit_cells has (with a heading `taller` px taller, the canvas that much
+        shorter)."""
+        shared = self.legend.width if self.shared_scale else None
+        size = (self._canvas.width(), self._canvas.height() - taller)
+        return step_room.room(size, self.scale, self.font(), captions, legends, ops_w, shared)
+
+    def _fit_ahead(self, layout: StepLayout, htmls: list[str], floors: dict, heading: str) -> None:
+        """Fit `layout`'s step before it is shown (see lookahead), as fit_cells will first
+        try it: the press that shows it finds the fit remembered. (With the shared scale the
+        colour bar's width is the new step's: left to the press.)"""
+        n = len(layout.matrices)
+        if self.shared_scale or n > SLOTS:
+            return
+        while len(self._probes) < n:
+            self._probes.append(step_room.Probe())
+        probes, captions, legends = self._probes[:n], [], []
+        px, legend_px = MAX_FONT_PX * self.scale, round(12 * self.scale)
+        for k, shown in enumerate(layout.matrices):
+            floor = shown.as_drawn(floors.get(shown.operand.name, 0.0))
+            probes[k].set(shown.values, self.doc.precision, floor, px)
+            captions.append((shown.label, shown.shape, shown.note))
+            levels = symmetric_levels(shown.values)
+            legend = self._matrices[k].legend
+            legends.append(legend.compact_width_for(levels, self.doc.precision, legend_px))
+        ops_w = [self._op_items.width(k, html) for k, html in enumerate(htmls) if html]
+        taller = step_room.taller_with(self._heading_box, heading)  # its heading's lines
+        room = self._room(captions, legends, ops_w, taller)
+        result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
+        self._fits.fit(probes, result, room.avail_w, room.avail_h, self.scale, room.floors)
+
     def fit_cells(self) -> None:
         """Size the cells to the space the canvas has now and lay the equation out."""
         if self._ensure():  # drawn or laid out just now
@@ -354,21 +384,17 @@ class StepView(QWidget):
         self._set_operators(layout, theme)
         n = len(layout.matrices)
         items = self.matrices[:n]
-        ops = [op for op in self.ops if op.isVisible()]
         width, height = self._canvas.width(), self._canvas.height()
-        ops_w = sum(op.boundingRect().width() for op in ops)
-        gap = GAP if width >= 800 else GAP // 2
-        gaps = gap * (n + len(ops) + 1)
-        legend_w = self.legend.width + gap if self.shared_scale else 0.0
-        # Room for the captions and legends as printed matrices have them, and some air; a
-        # matrix in colours only, with a taller caption, gets shorter cells (floors).
-        floors, under_h = under_room(self.font(), self.scale, self._captions, items)
-        avail_w = max(width - ops_w - gaps - legend_w - 2 * MARGIN * n - 8, 40)
-        avail_h = max(height - under_h - 2 * MARGIN - 12, 40)
+        widths = [op.boundingRect().width() for op in self.ops if op.isVisible()]
+        ops_w = sum(widths)
+        legends = [item.legend.compact_width if item.legend_on else None for item in items]
+        avail_w, avail_h, floors, under_h, gap, gaps, legend_w = self._room(
+            self._captions, legends, widths
+        )
         result = next(k for k, shown in enumerate(layout.matrices) if shown.is_result)
 
         def fitted(avail_w: float) -> tuple[list[cell_fit.Cell], list[tuple[float, float]]]:
-            cells, _ = cell_fit.fit(items, result, avail_w, avail_h, self.scale, floors)
+            cells, _ = self._fits.fit(items, result, avail_w, avail_h, self.scale, floors)
             return cells, [item.size_for(*cell) for item, cell in zip(items, cells, strict=True)]
 
         cells, boxes = fitted(avail_w)
@@ -440,22 +466,9 @@ class StepView(QWidget):
         if layout is None:
             return False
         before = [item.caption for item in self.matrices]
+        picked = self.doc.selection is not None
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
-            extra = ""
-            if not item.numbers_visible():
-                # Only for a selected cell: a hover must not move the captions under it.
-                picked = self.doc.selection is not None
-                cells = sorted(item.outlined or {item.selected} - {None}) if picked else []
-                rows, cols = item.shape  # outlines may still be the last step's (refresh)
-                cells = [(i, j) for i, j in cells if i < rows and j < cols]
-                values = [item.overlay.text(i, j) for i, j in cells[:MAX_LISTED]]
-                more = " …" if len(cells) > MAX_LISTED else ""
-                extra = "<br>".join(COLOUR_NOTE)
-                if values:
-                    # Two a line, under their heading: a narrow caption, clear of the next.
-                    rows = [", ".join(values[r : r + 2]) for r in range(0, len(values), 2)]
-                    extra += "<br>outlined:<br>" + ",<br>".join(rows) + more
-            self._set_caption(k, theme, extra)
+            self._set_caption(k, theme, colour_only_extra(item, picked))
         return any(a is not item.caption for a, item in zip(before, self.matrices, strict=True))
 
     @guarded(None)
@@ -463,6 +476,7 @@ class StepView(QWidget):
         # Laid out before the next paint (or read), not here: a window's resize, a dock
         # shown or presenter mode resize the view several times before it is painted.
         super().resizeEvent(event)
+        self._lookahead.restart()  # the next step fitted ahead in the new room
         if not self._dirty:  # else laid out when drawn
             self._unfitted = True
             self._canvas.viewport().update()
@@ -483,19 +497,7 @@ class StepView(QWidget):
 
     def _set_outlines(self, layout: StepLayout, theme: Theme) -> None:
         """Outline the focused cell's term cells and frame the focused cell itself."""
-        focus = self.doc.focus_cell()
-        marks: dict[int, set[tuple[int, int]]] = {k: set() for k in range(len(layout.matrices))}
-        selected: dict[int, tuple[int, int]] = {}
-        if focus is not None:
-            for k, shown in enumerate(layout.matrices):
-                if (focus.target == RESULT and shown.is_result) or (
-                    focus.target == shown.operand.name and not shown.is_result
-                ):
-                    selected[k] = shown.to_shown(focus.row, focus.col)
-            for ref in self.doc.lit_refs():  # every term's cells, or the term T walked to
-                for k, shown in enumerate(layout.matrices):
-                    if shown.operand.name == ref.operand and not shown.is_result:
-                        marks[k].add(shown.to_shown(ref.row, ref.col))
+        marks, selected = outlined_cells(self.doc, layout)
         for k, item in enumerate(self.matrices[: len(layout.matrices)]):
             item.set_outlines(marks[k], theme)
             item.set_selected(selected.get(k), theme)
