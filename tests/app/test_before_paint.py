@@ -9,6 +9,7 @@ from nnviz.app.views.data_view import DataView
 from nnviz.app.views.loss_plot import LossPlot
 from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
+from tests.app.user_actions import show_edit_panel
 
 
 def pixels(widget) -> np.ndarray:
@@ -157,11 +158,7 @@ def test_the_edit_panel_measures_its_columns_once_for_undos_between_paints(
     qtbot, qapp, open_window, doc
 ):
     win = open_window(doc)
-    if not win.editors_dock.isVisible():
-        win.editors_dock.toggleViewAction().trigger()  # View → Edit
-    win.editors_dock.raise_()
-    qtbot.waitUntil(lambda: win.editors is not None and win.editors.isVisible())
-    editors = win.editors
+    editors = show_edit_panel(qtbot, win)
     edits_and_iterations(doc)
     qapp.processEvents()
     draws = editors.before_paint.draws

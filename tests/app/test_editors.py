@@ -21,6 +21,7 @@ from tests.app.user_actions import (
     ctrl,
     open_editor,
     qt,
+    show_edit_panel,
     shown,
     type_into_cell,
     w1,
@@ -362,11 +363,7 @@ def test_a_hidden_edit_panel_measures_its_columns_when_shown_again(qtbot, open_w
     """Behind the Loss tab the panel leaves its columns alone (each new iteration and undo
     changes every number); shown again, its columns fit the numbers it shows then."""
     win = open_window(doc)
-    if not win.editors_dock.isVisible():
-        win.editors_dock.toggleViewAction().trigger()  # View → Edit
-    win.editors_dock.raise_()
-    qtbot.waitUntil(lambda: win.editors is not None and win.editors.isVisible())
-    editors = win.editors
+    editors = show_edit_panel(qtbot, win)
     header = editors.table.horizontalHeader()
     narrow = header.defaultSectionSize()
     win.loss_dock.raise_()  # Qt moves the tab behind out of view (it stays "visible")

@@ -20,6 +20,15 @@ def qt():
     return Qt
 
 
+def show_edit_panel(qtbot, win) -> MatrixEditors:
+    """View → Edit, then its tab brought forward: the editors shown as a user shows them."""
+    if not win.editors_dock.isVisible():
+        win.editors_dock.toggleViewAction().trigger()
+    win.editors_dock.raise_()
+    qtbot.waitUntil(lambda: win.editors is not None and win.editors.isVisible())
+    return win.editors
+
+
 def click_tab(qtbot, w: MatrixEditors, label: str) -> None:
     tabs = [w.selector.tabText(k) for k in range(w.selector.count())]
     k = tabs.index(label)
