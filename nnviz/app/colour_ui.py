@@ -22,6 +22,7 @@ TYPE_STEP = 1.15  # Ctrl+plus multiplies the type size by this
 MIN_TYPE, MAX_TYPE = 0.7, 3.0
 MAX_BOTTOM_SHARE = 0.45  # the bottom panel never takes more of the centre than this
 MIN_STEP_PX = 220  # nor leaves the step less than this
+MAX_REMEMBERED = 256  # bottom panel heights kept
 
 
 class BottomFit(QObject):
@@ -35,8 +36,9 @@ class BottomFit(QObject):
         self.window = window
         self.auto = True
         self._labels: list[QLabel] = []  # the bottom panel's texts (what its height follows)
-        self._needed_for: tuple[object, ...] = ()
-        self._needed = 0
+        # Heights measured, per width, type size and texts: stepping back and forth, undo
+        # and redo show the same few texts again.
+        self._needed: dict[tuple[object, ...], int] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -81,8 +83,8 @@ class BottomFit(QObject):
 
     def needed(self, width: int) -> int:
         """The bottom panel's height for its equation and derivation at `width`, remembered
-        per width and texts: it is asked on every step, selection and resize (several times
-        for an undo), and measuring the rich text lays it out again each time."""
+        per width, type size and texts: it is asked on every step, selection and resize
+        (several times for an undo), and measuring the rich text lays it out again each time."""
         w = self.window
         for panel in (w.equation_panel, w.explanation_panel):
             panel.before_paint.ensure()  # their texts as they will be painted
@@ -90,9 +92,12 @@ class BottomFit(QObject):
         if not labels:
             labels = self._labels = self.window.bottom.findChildren(QLabel)
         key = (width, self.window.doc.scale, *((lb.text(), lb.isVisible()) for lb in labels))
-        if key != self._needed_for:
-            self._needed_for, self._needed = key, self._measure(width)
-        return self._needed
+        height = self._needed.get(key)
+        if height is None:
+            if len(self._needed) >= MAX_REMEMBERED:
+                del self._needed[next(iter(self._needed))]
+            height = self._needed[key] = self._measure(width)
+        return height
 
     def _measure(self, width: int) -> int:
         w = self.window

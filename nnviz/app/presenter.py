@@ -200,6 +200,7 @@ class Presenter(QObject):
         self.refresh()
 
     def restore_layout(self) -> None:
+        """The layout saved on entering presenter mode, put back."""
         if self._layout is None or self.on:
             return
         geometry, state, sizes = self._layout
@@ -209,16 +210,24 @@ class Presenter(QObject):
         # setGeometry, not restoreGeometry: that one also fits the window to the screen
         if not win.isFullScreen() and win.geometry() != geometry:
             win.setGeometry(geometry)
-        win.restoreState(state)
-        for box in win.findChildren(QuietLabel):
+        # The toolbar, menu bar and status bar back in their room, the panels in their
+        # desk-size type, before the docks are: restored into a centre still laid out for
+        # presenter mode, the docks moved by a few pixels when it was laid out, and the next
+        # call restored them all again (a second restoreState, ~13 ms, on each leave).
+        self._settle()
+        if win.saveState() != state:  # else only the splitter's sizes are put back
+            win.restoreState(state)
+            self._settle()
+        win.splitter.setSizes(sizes)
+
+    def _settle(self) -> None:
+        """The window's pending layouts done now."""
+        for box in self.win.findChildren(QuietLabel):
             box.updateGeometry()  # it passes on only height changes; the type's size changed
-        # The panels take back their desk-size type (their minimum heights shrink) and the
-        # toolbar and menu bar their room before the splitter's sizes can fit again.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        layout = win.layout()
+        layout = self.win.layout()
         if layout is not None:
             layout.activate()
-        win.splitter.setSizes(sizes)
 
     def _style_where(self) -> None:
         """Large only in presenter mode: the status bar takes the height of its tallest
