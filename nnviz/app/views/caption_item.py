@@ -51,24 +51,46 @@ class Caption:
         )
 
 
+# The application font at a caption's sizes (its metrics, its line height) and the theme's
+# colours, kept: a caption's lines come in two sizes and three colours.
+_fonts: dict[tuple[str, int, bool], tuple[QFont, QFontMetricsF, int]] = {}
+_colours: dict[str, QColor] = {}
+
+
+def _font(base: QFont, name: str, px: int, bold: bool) -> tuple[QFont, QFontMetricsF, int]:
+    key = (name, px, bold)
+    found = _fonts.get(key)
+    if found is None:
+        font = QFont(base)
+        font.setPixelSize(px)
+        font.setBold(bold)
+        metrics = QFontMetricsF(font)
+        found = _fonts[key] = (font, metrics, math.ceil(metrics.height()))
+    return found
+
+
+def _colour(name: str) -> QColor:
+    colour = _colours.get(name)
+    if colour is None:
+        colour = _colours[name] = QColor(name)
+    return colour
+
+
 class CaptionItem(QGraphicsItem):
     """A Caption painted line by line, its box as a QGraphicsTextItem's was."""
 
     def __init__(self, caption: Caption) -> None:
         super().__init__()
         self.caption = caption
+        self._lines: list[tuple[QFont, QColor, float, str]] = []  # font, colour, baseline
+        width, y = 0.0, MARGIN
         base = QApplication.font()
-        self._lines: list[tuple[QFont, QColor, float, float, str]] = []  # font, colour, x, y
-        widths, y = [], MARGIN
+        name = base.key()
         for line in caption.lines:
-            font = QFont(base)
-            font.setPixelSize(line.px)
-            font.setBold(line.bold)
-            metrics = QFontMetricsF(font)
-            widths.append(metrics.horizontalAdvance(line.text))
-            self._lines.append((font, QColor(line.colour), MARGIN, y + metrics.ascent(), line.text))
-            y += math.ceil(metrics.height())
-        width = max(widths, default=0.0)
+            font, metrics, height = _font(base, name, line.px, line.bold)
+            width = max(width, metrics.horizontalAdvance(line.text))
+            self._lines.append((font, _colour(line.colour), y + metrics.ascent(), line.text))
+            y += height
         self._rect = QRectF(0.0, 0.0, width + 2 * MARGIN, y + MARGIN)
 
     def toPlainText(self) -> str:
@@ -82,7 +104,7 @@ class CaptionItem(QGraphicsItem):
 
     @guarded(None)
     def paint(self, p: QPainter, *args: object) -> None:
-        for font, colour, x, y, text in self._lines:
+        for font, colour, y, text in self._lines:
             p.setFont(font)
             p.setPen(colour)
-            p.drawText(QPointF(x, y), text)
+            p.drawText(QPointF(MARGIN, y), text)
