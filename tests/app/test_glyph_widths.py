@@ -85,3 +85,20 @@ def test_the_fitted_font_is_found_in_a_few_measures(qapp):
         assert got == (two if two is not None and (one is None or two > one) else one)
         # Walks down from 76 px (a 170-px cell), one line and two, asked ~100 sizes.
         assert len(asked) <= 8, (cell_w, cell_h, asked)
+
+
+def test_a_matrix_measured_whole_fits_without_asking_its_view(qapp):
+    """A small matrix's font depends on its widest number only: its visible cells (worked out
+    from pyqtgraph's view rectangle) are asked for only when it is too big to measure."""
+    asked: list[int] = []
+    for values in (np.full((4, 3), 0.125), np.full((40, 20), 0.125)):
+        overlay = _overlay(values)
+        visible = overlay._visible
+
+        def counted(visible=visible, size=values.size):
+            asked.append(size)
+            return visible()
+
+        overlay._visible = counted  # type: ignore[method-assign]
+        assert overlay.fit(60.0, 40.0) is not None
+    assert asked == [800]

@@ -171,7 +171,10 @@ class CellOverlay(pg.GraphicsObject):
         asks on each refresh, and measuring a 64×10 matrix's numbers takes milliseconds."""
         if min(cell_w, cell_h) < MIN_TEXT_CELL_PX or self._values.size == 0:
             return None
-        rows, cols = self._visible()
+        # (A matrix measured whole fits by its widest number, wherever its view is: its
+        # visible cells, pyqtgraph's view rectangle worked out, are not asked for.)
+        small = self._values.size <= MAX_MEASURED_CELLS
+        rows, cols = (range(n) for n in self._values.shape) if small else self._visible()
         key = (round(cell_w, 3), round(cell_h, 3), rows, cols, self.max_font_px)
         if key not in self.measured.fits:
             one = self._fit_px(cell_w, cell_h, rows, cols)
