@@ -259,7 +259,8 @@ class MatrixItem:
         self.overlay.set_values(values, levels, lut, precision, theme, floor)
         self.overlay.set_copies(fade_from_row, fade_from_col)
         self._set_fade(fade_from_row, fade_from_col, theme)
-        self.image.setToolTip("")
+        if self.image.toolTip():  # (setting it, even to the same, costs Qt work)
+            self.image.setToolTip("")
 
     def _set_fade(self, from_row: int | None, from_col: int | None, theme: Theme) -> None:
         rows, cols = self._shape
