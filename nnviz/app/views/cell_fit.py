@@ -158,52 +158,14 @@ def _bisect(
     avail_w: float,
     scalar_px: float,
 ) -> list[Cell] | None:
-    """The cells at the tallest height in [low, high] whose width fits avail_w (None when
-    none does). Widths grow with the height, near enough in proportion, so the height is
-    guessed from the widths at the ends and its neighbour checked (about four heights
-    measured, a bisection's seven); the answer is a bisection's: the last height that fits."""
-
-    def width(ch: int) -> tuple[float, list[Cell]]:
+    best = None
+    while low <= high:
+        ch = (low + high) // 2
         cells = [_cell(item, ch, scalar_px, n) for item, n in zip(items, wrap, strict=True)]
-        return _width(items, cells, floors), cells
-
-    if low > high:
-        return None
-    w_hi, cells = width(high)
-    if w_hi <= avail_w:
-        return cells
-    w_lo, best = width(low)
-    if w_lo > avail_w:
-        return None
-    # low fits, high does not: the answer is in [low, high - 1].
-    for turn in range(8):
-        if high - low <= 1:
-            return best
-        if turn < 2 and w_hi > w_lo:  # a guess from the line through the ends
-            guess = low + math.floor((avail_w - w_lo) * (high - low) / (w_hi - w_lo))
-        else:  # (a kinked width: halve the range)
-            guess = (low + high) // 2
-        guess = min(max(guess, low + 1), high - 1)
-        w, cells = width(guess)
-        if w <= avail_w:
-            low, w_lo, best = guess, w, cells
-            nxt = guess + 1  # the guess's neighbour up: often where it stops fitting
+        if _width(items, cells, floors) <= avail_w:
+            best, low = cells, ch + 1
         else:
-            high, w_hi = guess, w
-            nxt = guess - 1
-        if low < nxt < high:
-            w, cells = width(nxt)
-            if w <= avail_w:
-                low, w_lo, best = nxt, w, cells
-            else:
-                high, w_hi = nxt, w
-    while high - low > 1:  # (a range kinked all along: finished by halving)
-        mid = (low + high) // 2
-        w, cells = width(mid)
-        if w <= avail_w:
-            low, best = mid, cells
-        else:
-            high = mid
+            high = ch - 1
     return best
 
 
