@@ -1,5 +1,5 @@
 """The next step's texts are laid out while the window is idle (lookahead.py): a step
-reached after a pause shows rich text laid out before, and what is on screen stays as it
+reached after a pause shows texts laid out before, and what is on screen stays as it
 was while the next step is prepared."""
 
 import pytest
@@ -7,13 +7,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from nnviz.app.document import Document
+from nnviz.app.views.caption_item import CaptionItem
 from nnviz.app.views.lookahead import IDLE_MS
 from nnviz.core.session_file import load_session
 from nnviz.resources import example_path
 
 
-def text_items(view) -> list[QGraphicsTextItem]:
-    return [i for i in view.canvas.scene().items() if isinstance(i, QGraphicsTextItem)]
+def text_items(view) -> list[QGraphicsTextItem | CaptionItem]:
+    """The operators' rich text and the captions' painted lines."""
+    kinds = (QGraphicsTextItem, CaptionItem)
+    return [i for i in view.canvas.scene().items() if isinstance(i, kinds)]
 
 
 def visible_texts(view) -> list[str]:

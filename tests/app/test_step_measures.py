@@ -24,8 +24,16 @@ def window(open_window, qtbot):
 
 @pytest.fixture
 def metrics_made(monkeypatch) -> list[int]:
-    """Font metrics the overlays make (one per number width measured at a new size)."""
+    """Font metrics the overlays make and widths they work out from kept character
+    advances (glyph_widths): one per widest number measured at a new size."""
     made: list[int] = []
+    widest_of = cell_overlay.widest_of
+
+    def counting(*args: object) -> float:
+        made.append(1)
+        return widest_of(*args)
+
+    monkeypatch.setattr(cell_overlay, "widest_of", counting)
 
     class Counting(QFontMetricsF):
         def __init__(self, *args: object) -> None:

@@ -33,6 +33,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.startup import MONO
 from nnviz.app.theme import Theme, current_theme
 from nnviz.app.views.colour_scale import NO_COLOUR, kept_lut_indices, lut_index
+from nnviz.app.views.glyph_widths import widest_of
 from nnviz.app.views.measured import measured
 from nnviz.core.formatting import format_value, is_rounding_zero
 
@@ -170,7 +171,10 @@ class CellOverlay(pg.GraphicsObject):
         asks on each refresh, and measuring a 64×10 matrix's numbers takes milliseconds."""
         if min(cell_w, cell_h) < MIN_TEXT_CELL_PX or self._values.size == 0:
             return None
-        rows, cols = self._visible()
+        # (A matrix measured whole fits by its widest number, wherever its view is: its
+        # visible cells, pyqtgraph's view rectangle worked out, are not asked for.)
+        small = self._values.size <= MAX_MEASURED_CELLS
+        rows, cols = (range(n) for n in self._values.shape) if small else self._visible()
         key = (round(cell_w, 3), round(cell_h, 3), rows, cols, self.max_font_px)
         if key not in self.measured.fits:
             one = self._fit_px(cell_w, cell_h, rows, cols)
@@ -192,23 +196,13 @@ class CellOverlay(pg.GraphicsObject):
         size_ok = 1 < self._values.size <= MAX_MEASURED_CELLS
         if not size_ok or cell_h < cell_h_for(MIN_FONT_PX, 2):
             return None
-        size = font_px_for(cell_h, self.max_font_px, 2)
-        while size >= MIN_FONT_PX:
-            if self.widest(size, 2) <= cell_w - 6:
-                return round(size)
-            size -= 1
-        return None
+        return self._largest(font_px_for(cell_h, self.max_font_px, 2), cell_w - 6, 2)
 
     def _fit_px(self, cell_w: float, cell_h: float, rows: range, cols: range) -> int | None:
         if len(rows) * len(cols) > 2500:
             return None
         if self._values.size <= MAX_MEASURED_CELLS:
-            size = font_px_for(cell_h, self.max_font_px)
-            while size >= MIN_FONT_PX:
-                if self.widest(size) <= cell_w - 6:
-                    return round(size)
-                size -= 1
-            return None
+            return self._largest(font_px_for(cell_h, self.max_font_px), cell_w - 6, 1)
         longest = max((self.text(i, j) for i in rows for j in cols), key=len, default="")
         size = font_px_for(cell_h, self.max_font_px)
         while size >= MIN_FONT_PX:
@@ -216,6 +210,29 @@ class CellOverlay(pg.GraphicsObject):
             if QFontMetricsF(self._font).horizontalAdvance(longest) <= cell_w - 6:
                 return round(size)
             size -= 1
+        return None
+
+    def _largest(self, start: float, room: float, lines: int) -> int | None:
+        """The largest of start, start - 1, ... (≥ MIN_FONT_PX) whose widest number on
+        `lines` lines is at most `room` wide, rounded; None when none is. Widths grow about
+        in proportion to the size, so the size is guessed from the widest at `start`, then
+        stepped up or down to the answer a walk down from `start` gives (one or two
+        measures, not one per size)."""
+        if start < MIN_FONT_PX:
+            return None
+        top = self.widest(start, lines)
+        if top <= room:
+            return round(start)
+        steps = math.floor((start - MIN_FONT_PX) + 1e-9)  # sizes start - 0 .. start - steps
+        k = min(steps, max(1, math.ceil(start - start * room / top))) if top > 0 else 1
+        if self.widest(start - k, lines) <= room:
+            while k > 1 and self.widest(start - (k - 1), lines) <= room:
+                k -= 1
+            return round(start - k)
+        while k < steps:
+            k += 1
+            if self.widest(start - k, lines) <= room:
+                return round(start - k)
         return None
 
     def widest(self, font_px: float, lines: int = 1) -> float:
@@ -226,9 +243,13 @@ class CellOverlay(pg.GraphicsObject):
         size = round(font_px)
         widest = self.measured.widest.get((size, lines))
         if widest is None:
-            self._font.setPixelSize(size)
-            metrics = QFontMetricsF(self._font)
-            widest = max(metrics.horizontalAdvance(t) for t in self._measured_texts(lines))
+            texts = self._measured_texts(lines)
+            if self._fixed_pitch:  # a sum of kept advances (glyph_widths), the same figure
+                widest = widest_of(self._font, size, texts)
+            else:
+                self._font.setPixelSize(size)
+                metrics = QFontMetricsF(self._font)
+                widest = max(metrics.horizontalAdvance(t) for t in texts)
             self.measured.widest[size, lines] = widest
         return widest
 

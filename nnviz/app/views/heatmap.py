@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
 from nnviz.app.guard import guarded
 from nnviz.app.theme import Theme
+from nnviz.app.views.caption_item import Caption, CaptionItem
 from nnviz.app.views.cell_overlay import (
     MAX_MEASURED_CELLS,
     MIN_FONT_PX,
@@ -224,13 +225,13 @@ class MatrixItem:
         self._selected.setZValue(30)
         self._selected.hide()
         self.vb.addItem(self._selected)
-        self._captions = HtmlItems(scene, z=1)
-        self.caption = self._captions.show(None, "")  # the item under the matrix now
+        self._captions = HtmlItems(scene, z=1, make=CaptionItem)
+        self.caption = self._captions.show(None, Caption())  # the item under the matrix now
         self.legend = add_mini_legend(scene)  # its own colour scale, under the caption
         self.legend_on = True
         scene.addItem(self.plot)
         self._shape: tuple[int, int] = (0, 0)
-        self._caption_html = ""
+        self._caption = Caption()
         self._geometry = QRectF()
         self._fitted: tuple[object, ...] | None = None  # (shape, px) the view was last fitted to
         self.px = (0.0, 0.0)  # a cell's width and height in pixels
@@ -258,7 +259,8 @@ class MatrixItem:
         self.overlay.set_values(values, levels, lut, precision, theme, floor)
         self.overlay.set_copies(fade_from_row, fade_from_col)
         self._set_fade(fade_from_row, fade_from_col, theme)
-        self.image.setToolTip("")
+        if self.image.toolTip():  # (setting it, even to the same, costs Qt work)
+            self.image.setToolTip("")
 
     def _set_fade(self, from_row: int | None, from_col: int | None, theme: Theme) -> None:
         rows, cols = self._shape
@@ -274,14 +276,14 @@ class MatrixItem:
         self.fade.setBrush(veil)
         self.fade.show()
 
-    def set_caption(self, html: str) -> None:
-        if html != self._caption_html:
-            self._caption_html = html
-            self.caption = self._captions.show(None, html)
+    def set_caption(self, caption: Caption) -> None:
+        if caption != self._caption:
+            self._caption = caption
+            self.caption = self._captions.show(None, caption)
 
-    def prepare_caption(self, html: str) -> None:
+    def prepare_caption(self, caption: Caption) -> None:
         """Lay a caption out ahead of its step (see lookahead)."""
-        self._captions.prepare(None, html)
+        self._captions.prepare(None, caption)
 
     @staticmethod
     def _pen(colour: str, width: float) -> QPen:

@@ -119,6 +119,7 @@ class MiniLegend(QGraphicsItem):
         super().__init__()
         self.setZValue(1)
         self._labels = ("-1", "+1")
+        self._shown: tuple[object, ...] | None = None  # what set_scale last showed
         self._stops: tuple[str, ...] = ("#000000", "#ffffff")
         self._text = QColor("#000000")
         self._font = QFont()
@@ -131,7 +132,14 @@ class MiniLegend(QGraphicsItem):
     def set_scale(
         self, levels: tuple[float, float], theme: Theme, precision: int, font_px: int
     ) -> None:
-        self._labels = end_labels(levels, precision)
+        labels = end_labels(levels, precision)
+        # A slot showing the same scale as the last step (labels, colours, size) is left
+        # as it is: laid out and painted again, it looked the same (~6 matrices a press).
+        key = (labels, theme.map_stops, theme.muted, max(8, font_px))
+        if key == self._shown:
+            return
+        self._shown = key
+        self._labels = labels
         self._stops, self._text = theme.map_stops, QColor(theme.muted)
         self._font.setPixelSize(max(8, font_px))
         self._strip_w = max(40.0, 4.5 * font_px)

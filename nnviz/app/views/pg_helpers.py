@@ -1,7 +1,8 @@
 """Helpers for pyqtgraph scenes: rich-text items kept laid out, moving a scene's items
 before a paint, and a PlotItem stripped to its ViewBox."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsTextItem
@@ -13,12 +14,21 @@ class HtmlItems:
     texts seen before (names, shapes, operators), so it swaps in a kept item instead. Past
     `limit`, the least recently used items not on show go."""
 
-    def __init__(self, scene: QGraphicsScene, z: float, limit: int = 48) -> None:
+    def __init__(
+        self,
+        scene: QGraphicsScene,
+        z: float,
+        limit: int = 48,
+        make: Callable[[Any], QGraphicsItem] | None = None,
+    ) -> None:
+        """`make(text)`: a new item for a text (default: a QGraphicsTextItem of its HTML;
+        the step view's captions are CaptionItems of their Caption)."""
         self._scene, self._z, self._limit = scene, z, limit
-        self._items: dict[tuple[object, str], QGraphicsTextItem] = {}
-        self._current: dict[object, QGraphicsTextItem] = {}  # place -> the item there now
+        self._new = make or _text_item
+        self._items: dict[tuple[object, Any], Any] = {}
+        self._current: dict[object, Any] = {}  # place -> the item there now
 
-    def show(self, place: object, html: str) -> QGraphicsTextItem:
+    def show(self, place: object, html: Any) -> Any:
         """The item for `html` at `place` (an operator's index, say: equal texts can be
         shown at once), in place of the one there before, visible if that one was."""
         item = self._items.pop((place, html), None) or self._make(html)
@@ -31,21 +41,20 @@ class HtmlItems:
             self._current[place] = item
         return item
 
-    def prepare(self, place: object, html: str) -> None:
+    def prepare(self, place: object, html: Any) -> None:
         """Lay `html` out now for a later `show` at `place` (kept hidden till then)."""
         if (place, html) not in self._items:
             self._items[(place, html)] = self._make(html)
 
-    def width(self, place: object, html: str) -> float:
+    def width(self, place: object, html: Any) -> float:
         """The width `html` takes at `place` (laid out now if it was not)."""
         self.prepare(place, html)
         return self._items[(place, html)].boundingRect().width()
 
-    def _make(self, html: str) -> QGraphicsTextItem:
-        item = QGraphicsTextItem()
+    def _make(self, html: Any) -> Any:
+        item = self._new(html)
         item.setZValue(self._z)
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        item.setHtml(html)
         item.hide()
         self._scene.addItem(item)
         self._evict()
@@ -58,6 +67,12 @@ class HtmlItems:
                 return
             if id(self._items[key]) not in current:
                 self._scene.removeItem(self._items.pop(key))
+
+
+def _text_item(html: str) -> QGraphicsTextItem:
+    item = QGraphicsTextItem()
+    item.setHtml(html)
+    return item
 
 
 def flush_scene(scene: QGraphicsScene) -> None:

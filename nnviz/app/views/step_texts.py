@@ -4,6 +4,7 @@ out of step_view.py, which was full)."""
 
 from nnviz.app.document import RESULT, Document
 from nnviz.app.theme import Theme
+from nnviz.app.views.caption_item import Caption, Line
 from nnviz.app.views.caption_room import COLOUR_NOTE, note_lines
 from nnviz.app.views.heatmap import MatrixItem
 from nnviz.app.views.step_layout import StepLayout
@@ -11,21 +12,18 @@ from nnviz.app.views.step_layout import StepLayout
 MAX_LISTED = 6  # a colour-only matrix's caption lists at most this many outlined numbers
 
 
-def caption_html(caption: tuple[str, str, str], theme: Theme, extra: str, scale: float) -> str:
+def caption_of(caption: tuple[str, str, str], theme: Theme, extra: str, scale: float) -> Caption:
     """A matrix's caption: its name, its shape, its note and `extra` (what a matrix shown
-    only in colours says instead of its numbers), at type scale `scale`."""
+    only in colours says instead of its numbers, lines split at "<br>"), at type scale
+    `scale`: the name bold in the text colour, the rest smaller and muted."""
     label, shape, note = caption
     big, small = round(15 * scale), round(12 * scale)
-    lines = "".join(
-        f"<div style='font-size:{small}px; color:{theme.muted}'>{text}</div>"
-        for text in ["<br>".join(note_lines(note)), extra]
-        if text
-    )
-    return (
-        f"<div align='center' style='color:{theme.text}'>"
-        f"<div style='font-size:{big}px; font-weight:bold'>{label}</div>"
-        f"<div style='font-size:{small}px; color:{theme.muted}'>{shape}</div>"
-        f"{lines}</div>"
+    rest = [shape, *note_lines(note), *(extra.split("<br>") if extra else [])]
+    return Caption(
+        (
+            Line(label, big, True, theme.text),
+            *(Line(text, small, False, theme.muted) for text in rest),
+        )
     )
 
 

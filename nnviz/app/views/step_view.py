@@ -37,7 +37,7 @@ from nnviz.app.views.pg_helpers import HtmlItems, flush_scene
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.app.views.same_pass import paint_in_this_pass
 from nnviz.app.views.step_layout import Shown, StepLayout, step_layout
-from nnviz.app.views.step_texts import caption_html, colour_only_extra, outlined_cells
+from nnviz.app.views.step_texts import caption_of, colour_only_extra, outlined_cells
 from nnviz.core.rounding import FloorCache
 from nnviz.core.step_kinds import phase_of
 from nnviz.core.steps import Step
@@ -292,7 +292,7 @@ class StepView(QWidget):
         floors = self._floors.floors(step, self.doc.trace.steps)
         for k, shown in enumerate(layout.matrices):
             caption = (shown.label, shown.shape, shown.note)
-            self._matrices[k].prepare_caption(self._caption_html(caption, theme, ""))
+            self._matrices[k].prepare_caption(caption_of(caption, theme, "", self.scale))
             # Its numbers written and measured: the fit at the press only bisects.
             floor = shown.as_drawn(floors.get(shown.operand.name, 0.0))
             measure_ahead(shown.values, self.doc.precision, floor, MAX_FONT_PX * self.scale)
@@ -304,10 +304,7 @@ class StepView(QWidget):
         self._fit_ahead(layout, htmls, floors, self._heading_html(step))
 
     def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
-        self.matrices[k].set_caption(self._caption_html(self._captions[k], theme, extra))
-
-    def _caption_html(self, caption: tuple[str, str, str], theme: Theme, extra: str) -> str:
-        return caption_html(caption, theme, extra, self.scale)
+        self.matrices[k].set_caption(caption_of(self._captions[k], theme, extra, self.scale))
 
     def _lookup_table(self, theme: Theme) -> np.ndarray:
         """The theme's colour map as a 256-entry table, made once per theme and map: the
