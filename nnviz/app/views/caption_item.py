@@ -99,6 +99,7 @@ class CaptionItem(QGraphicsItem):
     def toHtml(self) -> str:
         return self.caption.html()
 
+    @guarded(QRectF())
     def boundingRect(self) -> QRectF:
         return self._rect
 
