@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from nnviz.app.guard import guarded
 from nnviz.app.theme import COLOUR_MAPS, DEFAULT_MAP, current_theme, set_colour_map
+from nnviz.app.views.kept import Kept
 
 if TYPE_CHECKING:
     from nnviz.app.main_window import MainWindow
@@ -38,7 +39,7 @@ class BottomFit(QObject):
         self._labels: list[QLabel] = []  # the bottom panel's texts (what its height follows)
         # Heights measured, per width, type size and texts: stepping back and forth, undo
         # and redo show the same few texts again.
-        self._needed: dict[tuple[object, ...], int] = {}
+        self._needed = Kept(MAX_REMEMBERED)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -92,12 +93,7 @@ class BottomFit(QObject):
         if not labels:
             labels = self._labels = self.window.bottom.findChildren(QLabel)
         key = (width, self.window.doc.scale, *((lb.text(), lb.isVisible()) for lb in labels))
-        height = self._needed.get(key)
-        if height is None:
-            if len(self._needed) >= MAX_REMEMBERED:
-                del self._needed[next(iter(self._needed))]
-            height = self._needed[key] = self._measure(width)
-        return height
+        return self._needed.made(key, lambda: self._measure(width))
 
     def _measure(self, width: int) -> int:
         w = self.window

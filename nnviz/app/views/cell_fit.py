@@ -29,7 +29,6 @@ smallest operand number at least WRAP_GAIN larger (two lines read less easily th
 
 import itertools
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -40,6 +39,7 @@ from nnviz.app.views.cell_overlay import (
     MIN_TEXT_CELL_PX,
     cell_h_for,
 )
+from nnviz.app.views.kept import Kept
 
 MAX_CELL_PX = 76.0  # at scale 1
 SCALAR_CELL_PX = 56.0  # a 1×1 result (the loss), at scale 1
@@ -417,8 +417,7 @@ class Fits:
     matrix too big to measure cell by cell: its fit depends on what part of it is seen)."""
 
     def __init__(self, limit: int = 64) -> None:
-        self._limit = limit
-        self._kept: OrderedDict[tuple[object, ...], tuple[list[Cell], list[bool]]] = OrderedDict()
+        self._kept = Kept(limit, touch=True)
         self.computed = 0  # fits computed, not found (for tests)
 
     def fit(
@@ -433,14 +432,12 @@ class Fits:
         keys = tuple(item.fit_key() for item in items)
         under = tuple(floors) if floors is not None else None
         key = (keys, result, avail_w, avail_h, scale, under)
-        if None not in keys and key in self._kept:
-            self._kept.move_to_end(key)
-            cells, printed = self._kept[key]
+        found = self._kept.get(key) if None not in keys else None
+        if found is not None:
+            cells, printed = found
             return list(cells), list(printed)
         self.computed += 1
         cells, printed = fit(items, result, avail_w, avail_h, scale, floors)
         if None not in keys:
-            self._kept[key] = (list(cells), list(printed))
-            while len(self._kept) > self._limit:
-                self._kept.popitem(last=False)
+            self._kept.put(key, None, (list(cells), list(printed)))
         return cells, printed

@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter
 
 from nnviz.app.views.diagram_layout import Column
 from nnviz.app.views.diagram_shapes import NodeShape, mix
+from nnviz.app.views.kept import Kept
 
 if TYPE_CHECKING:
     from nnviz.app.views.diagram import LayerDiagram
@@ -43,25 +44,6 @@ class Part:
     at: QPointF
     pixmap: QPixmap
     drawn: Drawn
-
-
-class Kept:
-    """At most `most` values by key, the oldest dropped first. A key may hold the ids of
-    objects compared by identity (hashing a trace would hash its arrays): the entry holds
-    those objects, so their ids are not reused while it is kept."""
-
-    def __init__(self, most: int) -> None:
-        self.most = most
-        self.items: dict[tuple[object, ...], tuple[object, object]] = {}
-
-    def get(self, key: tuple[object, ...]) -> object | None:
-        entry = self.items.get(key)
-        return None if entry is None else entry[1]
-
-    def put(self, key: tuple[object, ...], held: object, value: object) -> None:
-        if len(self.items) >= self.most:
-            self.items.pop(next(iter(self.items)))
-        self.items[key] = (held, value)
 
 
 def part(rect: QRectF, dpr: float, paint: Callable[[QPainter], Drawn]) -> Part:

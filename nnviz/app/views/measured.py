@@ -10,10 +10,9 @@ identity: a step's layout makes new views of the same numbers each time), and a 
 again finds them measured.
 """
 
-from collections import OrderedDict
-
 import numpy as np
 
+from nnviz.app.views.kept import Kept
 from nnviz.core.formatting import format_cell
 
 KEPT = 160  # a lecture network's steps hold ~60 matrices an iteration: two iterations kept
@@ -52,7 +51,7 @@ class Measured:
         return t
 
 
-_kept: "OrderedDict[tuple[object, ...], Measured]" = OrderedDict()
+_kept = Kept(KEPT, touch=True)
 
 
 def measured(
@@ -63,15 +62,7 @@ def measured(
     big to measure cell by cell is not: its bytes would be most of the memory kept)."""
     if not keep:
         return Measured(values, precision, floor)
-    key = _key(values, precision, floor)
-    found = _kept.get(key)
-    if found is not None:
-        _kept.move_to_end(key)
-        return found
-    found = _kept[key] = Measured(values, precision, floor)
-    while len(_kept) > KEPT:
-        _kept.popitem(last=False)
-    return found
+    return _kept.made(_key(values, precision, floor), lambda: Measured(values, precision, floor))
 
 
 def forget() -> None:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from nnviz.app.guard import guarded
+from nnviz.app.views.kept import Kept
 
 MAX_REMEMBERED = 256  # measurements kept per label
 
@@ -32,8 +33,8 @@ class QuietLabel(QWidget):
         self.widths_matter = widths_matter
         label.setParent(self)
         self.setSizePolicy(label.sizePolicy())
-        self._measured: dict[tuple[object, ...], tuple[object, ...]] = {}
-        self._heights: dict[tuple[object, ...], int] = {}  # height for width, per text
+        self._measured = Kept(MAX_REMEMBERED)
+        self._heights = Kept(MAX_REMEMBERED)  # height for width, per text
         self._hints = self._measure()
 
     def _measure(self) -> tuple[object, ...]:
@@ -42,12 +43,7 @@ class QuietLabel(QWidget):
         times, and a session's steps show the same few dozen texts over and over."""
         label = self.label
         key = (label.text(), self.width(), label.font().key(), label.textFormat())
-        hints = self._measured.get(key)
-        if hints is None:
-            if len(self._measured) >= MAX_REMEMBERED:
-                del self._measured[next(iter(self._measured))]
-            hints = self._measured[key] = self._measure_now()
-        return hints
+        return self._measured.made(key, self._measure_now)
 
     def _measure_now(self) -> tuple[object, ...]:
         label = self.label
@@ -91,12 +87,7 @@ class QuietLabel(QWidget):
         # Asked again and again by the layouts above (lays the rich text out each time).
         label = self.label
         key = (label.text(), width, label.font().key(), label.textFormat(), label.wordWrap())
-        height = self._heights.get(key)
-        if height is None:
-            if len(self._heights) >= MAX_REMEMBERED:
-                del self._heights[next(iter(self._heights))]
-            height = self._heights[key] = label.heightForWidth(width)
-        return height
+        return self._heights.made(key, lambda: label.heightForWidth(width))
 
     @guarded(False)
     def event(self, event: QEvent) -> bool:
