@@ -62,34 +62,23 @@ def _ink(item) -> QImage:
     return image
 
 
+def _inked(image: QImage, rows: bool) -> list[int]:
+    """The rows (else the columns) of `image` holding a dark pixel."""
+    n, m = (image.height(), image.width()) if rows else (image.width(), image.height())
+    at = (lambda k, t: image.pixelColor(t, k)) if rows else (lambda k, t: image.pixelColor(k, t))
+    return [k for k in range(n) if any(at(k, t).red() < 200 for t in range(m))]
+
+
 def test_a_caption_paints_its_lines_where_the_rich_text_did(qapp):
     theme = theme_named("light")
     caption, extra = CAPTIONS[3]
     rich = QGraphicsTextItem()
     rich.setHtml(_rich(caption, extra, 1.0, theme))
     a, b = _ink(rich), _ink(CaptionItem(caption_of(caption, theme, extra, 1.0)))
-    rows_a = [
-        y
-        for y in range(a.height())
-        if any(a.pixelColor(x, y).red() < 200 for x in range(a.width()))
-    ]
-    rows_b = [
-        y
-        for y in range(b.height())
-        if any(b.pixelColor(x, y).red() < 200 for x in range(b.width()))
-    ]
+    rows_a, rows_b = _inked(a, rows=True), _inked(b, rows=True)
     assert rows_a and rows_b
     assert abs(rows_a[0] - rows_b[0]) <= 1 and abs(rows_a[-1] - rows_b[-1]) <= 1
-    cols_a = [
-        x
-        for x in range(a.width())
-        if any(a.pixelColor(x, y).red() < 200 for y in range(a.height()))
-    ]
-    cols_b = [
-        x
-        for x in range(b.width())
-        if any(b.pixelColor(x, y).red() < 200 for y in range(b.height()))
-    ]
+    cols_a, cols_b = _inked(a, rows=False), _inked(b, rows=False)
     assert abs(cols_a[0] - cols_b[0]) <= 1 and abs(cols_a[-1] - cols_b[-1]) <= 1
 
 
