@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -41,6 +41,7 @@ from nnviz.app.guard import guarded
 from nnviz.app.help_dialogs import keys_dialog, show_about
 from nnviz.app.icons import nav_icon
 from nnviz.app.keys import SteppingKeys
+from nnviz.app.later import call_later
 from nnviz.app.presenter import Presenter, where_words
 from nnviz.app.screen_fit import fit_to_screen
 from nnviz.app.startup import ensure_app
@@ -558,9 +559,9 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             if self.persist:  # a window of the user's (not a render or a test's fixed size)
-                QTimer.singleShot(0, self, lambda: fit_to_screen(self))
+                call_later(self, lambda: fit_to_screen(self))
             if not self._restored:  # docks and the splitter take sizes only once shown
-                QTimer.singleShot(0, self.apply_default_dock_sizes)
+                call_later(self, self.apply_default_dock_sizes)
 
     @guarded(None)
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -20,13 +20,13 @@ from PySide6.QtCore import (
     QRect,
     QSignalBlocker,
     Qt,
-    QTimer,
 )
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
 
 from nnviz.app.document import Document
 from nnviz.app.guard import guarded
+from nnviz.app.later import call_later
 from nnviz.app.views.quiet_label import QuietLabel
 from nnviz.core.step_kinds import phase_of
 
@@ -196,7 +196,7 @@ class Presenter(QObject):
             # laid out here, then as put back), and on the next turn of the event loop.
             self._restore_again = True
             win.installEventFilter(self)  # asked first at the update request (the last one)
-            QTimer.singleShot(0, self, self.restore_layout)  # not after the window dies
+            call_later(self, self.restore_layout)  # not after the window dies
         self.refresh()
 
     def restore_layout(self) -> None:

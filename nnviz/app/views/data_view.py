@@ -39,6 +39,7 @@ from nnviz.app.views.colour_scale import NO_COLOUR, fractions, lut_indices
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.kept_bounds import Scatter
 from nnviz.app.views.pg_helpers import flush_scene
+from nnviz.app.views.plot_widget import PlotWidget
 from nnviz.app.views.same_pass import SamePass
 from nnviz.core.grid import MAP_GRID, RECENT, GridMaps, image_side, labels, session_plane
 from nnviz.core.session import Session
@@ -80,7 +81,7 @@ def shared_brushes(colours: Iterable[QColor]) -> list[QBrush]:
     return out
 
 
-class PlaneView(pg.PlotWidget):
+class PlaneView(PlotWidget):
     """Samples of a 2-input dataset over the network's output on the plane."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

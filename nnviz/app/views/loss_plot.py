@@ -28,6 +28,7 @@ from nnviz.app.views.before_paint import drawn_part
 from nnviz.app.views.follow import follow, ignore
 from nnviz.app.views.kept_bounds import Scatter
 from nnviz.app.views.pg_helpers import flush_scene
+from nnviz.app.views.plot_widget import PlotWidget
 from nnviz.app.views.same_pass import SamePass
 from nnviz.core.formatting import format_value
 
@@ -110,7 +111,7 @@ class Marker(QGraphicsEllipseItem):
         return np.array([self.pos().x()]), np.array([self.pos().y()])
 
 
-class LossPlot(pg.PlotWidget):
+class LossPlot(PlotWidget):
     # What it shows, drawn first when read while out of date (it is drawn before it is
     # painted: a run of undos draws it once).
     curve = drawn_part("curve")
