@@ -277,6 +277,13 @@ class Document(QObject):
         self._move(k, self._index if index is None else index)
         return True
 
+    def trace_ahead(self) -> Trace | None:
+        """The next iteration's trace, for a look ahead (the views lay out its first step
+        while idle): built now if needed, but not reached (no loss point, no signal, nothing
+        on screen changes). None when training would stop there."""
+        k = self._iteration + 1
+        return self._history.trace(k) if k <= self._history.last else self._history.ahead()
+
     def prev_iteration(self) -> bool:
         if self._iteration <= self._history.first:
             return False

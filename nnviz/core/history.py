@@ -154,6 +154,8 @@ class History:
         self._bytes = parameter_bytes(session)
         self._last_forward: tuple[Session, Forward] | None = (session, fwd)
         self._traces: dict[int, Trace] = {}
+        # (last session, k, k's session, loss, forward, trace): iteration k computed ahead
+        self._ahead: tuple[Session, int, Session, float, Forward, Trace] | None = None
         self.metrics.record(first, session, loss)
 
     # --- reading --------------------------------------------------------------------------
@@ -198,10 +200,28 @@ class History:
         trace = self._traces.get(k)
         if trace is None:
             trace = build_trace(self.session(k))
-            while len(self._traces) >= TRACE_CACHE:
-                del self._traces[max(self._traces, key=lambda it: abs(it - k))]
-            self._traces[k] = trace
+            self._cache(k, trace)
         return trace
+
+    def _cache(self, k: int, trace: Trace) -> None:
+        while len(self._traces) >= TRACE_CACHE:
+            del self._traces[max(self._traces, key=lambda it: abs(it - k))]
+        self._traces[k] = trace
+
+    def ahead(self) -> Trace | None:
+        """The trace of the iteration after the last, computed now but not reached: no loss
+        recorded, the budget untouched, so that reaching it later (`advance`) costs only
+        keeping it. None when training would stop there. Kept while the last iteration is
+        the same session."""
+        s, k = self._sessions[-1], self.last + 1
+        a = self._ahead
+        if a is None or a[0] is not s or a[1] != k:  # `is`: an edit makes a new session
+            try:
+                nxt, loss, fwd = self._next(s, k)
+            except TrainingStopped:
+                return None
+            self._ahead = (s, k, nxt, loss, fwd, build_trace(nxt))
+        return self._ahead[5]
 
     # --- growing ----------------------------------------------------------------------------
     def advance(self, n: int = 1, protect: int | None = None) -> int:
@@ -213,10 +233,22 @@ class History:
         return self.last
 
     def _advance_one(self, protect: int | None) -> None:
-        s = self._sessions[-1]
-        k = self.last + 1
+        s, k = self._sessions[-1], self.last + 1
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] is s and ahead[1] == k:  # computed ahead: as below
+            _, _, nxt, loss, fwd_next, trace = ahead
+            self._keep(nxt, loss, protect)
+            self._cache(k, trace)
+        else:
+            nxt, loss, fwd_next = self._next(s, k)
+            self._keep(nxt, loss, protect)
+        self._last_forward = (nxt, fwd_next)
+
+    def _next(self, s: Session, k: int) -> tuple[Session, float, Forward]:
+        """Iteration k's session, loss and forward pass, from `s` (iteration k − 1, the last);
+        raises TrainingStopped when its parameters or its loss would not be finite."""
         lr = s.learning_rate
-        traced = self._traces.get(self.last)
+        traced = self._traces.get(k - 1)
         if traced is not None:  # stepping past the last step: the trace has the update
             W, b = traced.W_next, traced.b_next
         else:
@@ -236,8 +268,7 @@ class History:
             raise TrainingStopped(
                 k, f"training diverged at iteration {k}: the loss is {loss} ({hint})"
             )
-        self._keep(nxt, loss, protect)
-        self._last_forward = (nxt, fwd_next)
+        return nxt, loss, fwd_next
 
     def _forward_of_last(self) -> Forward:
         s = self._sessions[-1]

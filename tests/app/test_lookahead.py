@@ -74,3 +74,22 @@ def test_a_measured_text_keeps_the_label_as_it_was(window, qtbot):
     label.setText(text)
     box.settle()
     assert not calls  # ... not again when shown
+
+
+def test_after_a_pause_at_the_last_step_the_next_iteration_is_ready(window, qtbot, monkeypatch):
+    """Crossing into a new iteration was a press's dearest work (its trace, ~3 ms, and its
+    numbers measured): done while idle at the last step, with nothing reached before the
+    press (the loss plot gets no point ahead of the lecture)."""
+    import nnviz.core.history as history
+
+    doc = window.doc
+    doc.last_step()
+    qtbot.wait(IDLE_MS + 150)
+    assert doc.history.last == 1 and len(doc.losses()) == 1
+    built: list[object] = []
+    real = history.build_trace
+    monkeypatch.setattr(history, "build_trace", lambda s: built.append(s) or real(s))
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    window.step_view.canvas.grab()
+    assert (doc.iteration, doc.step_index, built) == (2, 0, [])
+    assert len(doc.losses()) == 2

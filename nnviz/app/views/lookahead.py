@@ -35,11 +35,14 @@ class Lookahead(QObject):
         self._timer.start()
 
     def next_step(self) -> Step | None:
-        """The step PageDown shows next, unless it starts a new iteration (whose first step
-        shows the texts of this one's: laid out already)."""
+        """The step PageDown shows next: at an iteration's last step, the next iteration's
+        first (computed now, not reached: crossing into it was a press's dearest work)."""
         k = self.doc.step_index + 1
         steps = self.doc.trace.steps
-        return steps[k] if k < len(steps) else None
+        if k < len(steps):
+            return steps[k]
+        ahead = self.doc.trace_ahead()
+        return ahead.steps[0] if ahead is not None else None
 
     def _fire(self) -> None:
         step = self.next_step()
