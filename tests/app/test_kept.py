@@ -27,3 +27,12 @@ def test_made_makes_a_value_once_and_keeps_what_it_holds():
     for _ in range(3):
         assert kept.made(("k", id(held)), lambda: calls.append(1) or 42, held) == 42
     assert calls == [1] and kept.items[("k", id(held))][0] is held
+
+
+def test_forget_drops_the_entries_whose_held_objects_are_gone():
+    kept, old, new = Kept(8), object(), object()
+    kept.put("a", (old, 1), "made from old")
+    kept.put("b", (new, 1), "made from new")
+    kept.put("c", None, "made from nothing")
+    kept.forget(lambda held: held is not None and held[0] is old)
+    assert "a" not in kept and kept.get("b") == "made from new" and len(kept) == 2

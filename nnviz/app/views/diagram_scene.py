@@ -47,6 +47,7 @@ from nnviz.app.views.diagram_shapes import (
     make_column,
     make_edges,
 )
+from nnviz.app.views.kept import Kept
 from nnviz.core.convention import layer_name
 from nnviz.core.explain import Explanation
 from nnviz.core.step_kinds import phase_of
@@ -107,10 +108,10 @@ class DiagramScene:
         # ...the edges, keyed by the trace (its weights), the update's layer, the lit layer,
         # the layout, the marks, the theme and the scale (the widget keys its cached
         # picture of the edges by this list's identity: a list here is never changed)...
-        self._edges_of: dict[tuple[object, ...], tuple[object, list[EdgeShape]]] = {}
+        self._edges_of = Kept(12)  # the few looks of an iteration's steps
         # ...each column's nodes, keyed by the trace, the layout, the column, what its nodes
         # show (the quantity, state, sample, precision), whether lit, its marks, the theme...
-        self._columns_of: dict[tuple[object, ...], tuple[object, list[NodeShape]]] = {}
+        self._columns_of = Kept(64)  # the looks of an iteration
         # (both hold their trace: only the traces of the last two iterations shown are kept,
         # as a big network's trace is megabytes)...
         self._traces: list[object] = []
@@ -315,10 +316,8 @@ class DiagramScene:
         # so their ids are not reused while it is kept.
         held = (trace, geo, focus_outlines)
         edges_key = (*map(id, held), change and change[0], lit_edges, edge_marks, theme.key, sc)
-        kept = self._edges_of.get(edges_key)
-        if kept is not None:
-            edges = kept[1]
-        else:
+        edges = self._edges_of.get(edges_key)
+        if edges is None:
             edges = make_edges(
                 self.palette,
                 s.W,
@@ -326,9 +325,7 @@ class DiagramScene:
                 sc,
                 *(geo, pos, marks, outlines, change, lit_edges, base, muted),
             )
-            if len(self._edges_of) >= 12:  # the few looks of an iteration's steps: the oldest
-                self._edges_of.pop(next(iter(self._edges_of)))
-            self._edges_of[edges_key] = (held, edges)
+            self._edges_of.put(edges_key, held, edges)
         self.edges = edges
 
         # nodes ---------------------------------------------------------------------------------
@@ -362,8 +359,8 @@ class DiagramScene:
             )
             look = (k in active, tuple(node_marks.items()), theme.key)
             key = (id(laid), k, *shown, *look)
-            kept = self._columns_of.get(key)
-            if kept is None:
+            nodes = self._columns_of.get(key)
+            if nodes is None:
                 nodes = make_column(
                     self.palette,
                     theme,
@@ -377,11 +374,9 @@ class DiagramScene:
                     k in active,
                     node_marks,
                 )
-                if len(self._columns_of) >= 64:  # the looks of an iteration: the oldest goes
-                    self._columns_of.pop(next(iter(self._columns_of)))
                 held = (trace if values is not None else None, laid)
-                kept = self._columns_of[key] = (held, nodes)
-            self.columns.append(kept[1])
+                self._columns_of.put(key, held, nodes)
+            self.columns.append(nodes)
         self.nodes = [n for nodes in self.columns for n in nodes]
 
         # texts ---------------------------------------------------------------------------------
@@ -449,8 +444,7 @@ class DiagramScene:
         self._traces = [*(t for t in self._traces[-1:] if t is not trace), trace]
         keep = [id(t) for t in self._traces]
         for cache in (self._edges_of, self._columns_of):
-            for key in [k for k, (held, _) in cache.items() if not _made_by(held, keep)]:
-                del cache[key]
+            cache.forget(lambda held: not _made_by(held, keep))
 
     def _weight_change(self, trace: object, index: int) -> tuple[int, np.ndarray] | None:
         """The trace's W′ − W at an update step (made once: a 784 × 128 subtraction)."""

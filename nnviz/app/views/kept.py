@@ -40,6 +40,11 @@ class Kept:
     def clear(self) -> None:
         self.items.clear()
 
+    def forget(self, gone: Callable[[object], bool]) -> None:
+        """Drop the entries whose held objects `gone` says are gone."""
+        for key in [k for k, (held, _) in self.items.items() if gone(held)]:
+            del self.items[key]
+
     def __contains__(self, key: Hashable) -> bool:
         return key in self.items
 
