@@ -97,3 +97,29 @@ def test_walking_the_steps_makes_no_rich_text_caption(qapp, open_window, doc):
     assert painted
     assert not {i.toPlainText() for i in rich} & {c.toPlainText() for c in painted} - {""}
     assert all(isinstance(item.caption, CaptionItem) for item in view.matrices)
+
+
+def _runs(ks: list[int]) -> list[list[int]]:
+    """`ks` (sorted) cut where they are not consecutive."""
+    runs: list[list[int]] = []
+    for k in ks:
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+@pytest.mark.parametrize(("caption", "extra"), [CAPTIONS[1], CAPTIONS[4]])
+def test_each_line_of_a_caption_is_centred_under_its_matrix(qapp, caption, extra):
+    """The item is centred under its matrix, and so is each of its lines: "Xᵀ" and "2×4"
+    over the wider "X transposed", not at its left."""
+    image = _ink(CaptionItem(caption_of(caption, theme_named("light"), extra, 1.0)))
+    lines = _runs(_inked(image, rows=True))
+    assert len(lines) >= 3
+    for rows in lines:
+        cols = [
+            x for x in range(image.width()) if any(image.pixelColor(x, y).red() < 200 for y in rows)
+        ]
+        left, right = cols[0], image.width() - 1 - cols[-1]
+        assert abs(left - right) <= 2, (rows, left, right)

@@ -5,10 +5,11 @@ A step's captions change with the type scale, the sizes and each colour-only mat
 of outlined numbers; every new text cost a QGraphicsTextItem (and its QWidgetTextControl)
 and a rich-text layout, ~0.8 ms each (the monkey test made ~730 in 1,000 actions). Here a
 caption's lines are measured with QFontMetricsF and drawn with drawText, at the places
-Qt's rich text put them: left-aligned (the rich text's outer `align='center'` never reached
-its inner lines; the item is centred under its matrix), `MARGIN` px inside the item's box
-(QTextDocument's documentMargin), one under another a whole number of pixels apart (Qt
-rounds a line's height up).
+Qt's rich text put them, `MARGIN` px inside the item's box (QTextDocument's documentMargin),
+one under another a whole number of pixels apart (Qt rounds a line's height up); but each
+line centred in the box, as the item is under its matrix (the rich text's outer
+`align='center'` never reached its inner lines: a name and shape sat at the left of a wider
+note, off their matrix's centre).
 """
 
 # ruff: noqa: N802 -- Qt's names: overrides (paint, boundingRect)
@@ -82,15 +83,18 @@ class CaptionItem(QGraphicsItem):
     def __init__(self, caption: Caption) -> None:
         super().__init__()
         self.caption = caption
-        self._lines: list[tuple[QFont, QColor, float, str]] = []  # font, colour, baseline
-        width, y = 0.0, MARGIN
+        lines: list[tuple[QFont, QColor, float, float, str]] = []  # font, colour, width, baseline
+        y = MARGIN
         base = QApplication.font()
         name = base.key()
         for line in caption.lines:
             font, metrics, height = _font(base, name, line.px, line.bold)
-            width = max(width, metrics.horizontalAdvance(line.text))
-            self._lines.append((font, _colour(line.colour), y + metrics.ascent(), line.text))
+            advance = metrics.horizontalAdvance(line.text)
+            lines.append((font, _colour(line.colour), advance, y + metrics.ascent(), line.text))
             y += height
+        width = max((line[2] for line in lines), default=0.0)
+        # (font, colour, where the text starts, text): each line centred in the box
+        self._lines = [(f, c, QPointF(MARGIN + (width - w) / 2, b), t) for f, c, w, b, t in lines]
         self._rect = QRectF(0.0, 0.0, width + 2 * MARGIN, y + MARGIN)
 
     def toPlainText(self) -> str:
@@ -105,7 +109,7 @@ class CaptionItem(QGraphicsItem):
 
     @guarded(None)
     def paint(self, p: QPainter, *args: object) -> None:
-        for font, colour, y, text in self._lines:
+        for font, colour, at, text in self._lines:
             p.setFont(font)
             p.setPen(colour)
-            p.drawText(QPointF(MARGIN, y), text)
+            p.drawText(at, text)
