@@ -23,6 +23,9 @@ TYPE_STEP = 1.15  # Ctrl+plus multiplies the type size by this
 MIN_TYPE, MAX_TYPE = 0.7, 3.0
 MAX_BOTTOM_SHARE = 0.45  # the bottom panel never takes more of the centre than this
 MIN_STEP_PX = 220  # nor leaves the step less than this
+# A panel taller than its texts need by less than this keeps its height: stepping between
+# equations a few pixels apart (220, 221, 207 px) resized the step, which laid it out again.
+SLACK_PX = 24
 MAX_REMEMBERED = 256  # bottom panel heights kept
 
 
@@ -117,8 +120,11 @@ class BottomFit(QObject):
         if not self.auto or total <= 0:
             return
         want = self.needed(splitter.width())
-        bottom = min(want, round(total * MAX_BOTTOM_SHARE), max(0, total - MIN_STEP_PX))
-        bottom = max(bottom, self.window.bottom.minimumSizeHint().height(), 80)
+        most = min(round(total * MAX_BOTTOM_SHARE), max(0, total - MIN_STEP_PX))
+        bottom = max(min(want, most), self.window.bottom.minimumSizeHint().height(), 80)
+        now = splitter.sizes()[1]
+        if bottom <= now <= min(bottom + SLACK_PX, most):
+            bottom = now  # room enough, and less than a line too much: the step keeps its room
         sizes = [total - bottom, bottom]
         if sizes != splitter.sizes():
             splitter.setSizes(sizes)
