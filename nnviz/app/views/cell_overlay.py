@@ -128,6 +128,14 @@ class CellOverlay(pg.GraphicsObject):
         self._finite: np.ndarray | None = None
         self.update()
 
+    def measure_only(
+        self, values: np.ndarray, precision: int, floor: float | np.ndarray, max_font_px: float
+    ) -> None:
+        """Take `values` to measure, never to paint (an overlay in no scene, as measure_ahead's
+        and step_room.Probe's): no colour scale."""
+        self.max_font_px = max_font_px
+        self.set_values(values, (-1.0, 1.0), _PROBE_LUT, precision, self._theme, floor)
+
     def text(self, i: int, j: int) -> str:
         return self.measured.text(i, j)
 
@@ -435,8 +443,7 @@ def measure_ahead(
     if not _probe:
         _probe.append(CellOverlay())
     probe = _probe[0]
-    probe.max_font_px = max_font_px
-    probe.set_values(values, (-1.0, 1.0), _PROBE_LUT, precision, probe._theme, floor)
+    probe.measure_only(values, precision, floor, max_font_px)
     top = round(max(MIN_FONT_PX, max_font_px))
     for size in range(round(MIN_FONT_PX), top + 1):
         probe.widest(size)

@@ -19,7 +19,6 @@ from nnviz.app.views.heatmap import MARGIN, cell_width
 from nnviz.app.views.quiet_label import QuietLabel
 
 GAP = 14  # px between a matrix and an operator (half that on a canvas under 800 px wide)
-_PROBE_LUT = np.zeros((1, 3), dtype=np.uint8)
 
 
 class Room(NamedTuple):
@@ -69,9 +68,7 @@ class Probe:
         self, values: np.ndarray, precision: int, floor: float | np.ndarray, max_font_px: float
     ) -> None:
         self.shape = values.shape  # type: ignore[assignment]
-        self.overlay.max_font_px = max_font_px
-        theme = self.overlay._theme
-        self.overlay.set_values(values, (-1.0, 1.0), _PROBE_LUT, precision, theme, floor)
+        self.overlay.measure_only(values, precision, floor, max_font_px)
 
     def cell_width(self, ch: float, lines: int = 1) -> float:
         return cell_width(self.overlay, ch, lines)

@@ -290,18 +290,18 @@ class StepView(QWidget):
         its numbers."""
         layout, theme = step_layout(step), current_theme()
         floors = self._floors.floors(step, self.doc.trace.steps)
+        drawn = [shown.as_drawn(floors.get(shown.operand.name, 0.0)) for shown in layout.matrices]
         for k, shown in enumerate(layout.matrices):
             caption = (shown.label, shown.shape, shown.note)
             self._matrices[k].prepare_caption(caption_of(caption, theme, "", self.scale))
             # Its numbers written and measured: the fit at the press only bisects.
-            floor = shown.as_drawn(floors.get(shown.operand.name, 0.0))
-            measure_ahead(shown.values, self.doc.precision, floor, MAX_FONT_PX * self.scale)
+            measure_ahead(shown.values, self.doc.precision, drawn[k], MAX_FONT_PX * self.scale)
         htmls = self._operator_htmls(layout, theme)
         for k, html in enumerate(htmls):
             if html:
                 self._op_items.prepare(k, html)
         self._heading_box.prepare(self._heading_html(step))
-        self._fit_ahead(layout, htmls, floors, self._heading_html(step))
+        self._fit_ahead(layout, htmls, drawn, self._heading_html(step))
 
     def _set_caption(self, k: int, theme: Theme, extra: str) -> None:
         self.matrices[k].set_caption(caption_of(self._captions[k], theme, extra, self.scale))
@@ -346,10 +346,13 @@ class StepView(QWidget):
         size = (self._canvas.width(), self._canvas.height() - taller)
         return step_room.room(size, self.scale, self.font(), captions, legends, ops_w, shared)
 
-    def _fit_ahead(self, layout: StepLayout, htmls: list[str], floors: dict, heading: str) -> None:
+    def _fit_ahead(
+        self, layout: StepLayout, htmls: list[str], drawn: list[float | np.ndarray], heading: str
+    ) -> None:
         """Fit `layout`'s step before it is shown (see lookahead), as fit_cells will first
-        try it: the press that shows it finds the fit remembered. (With the shared scale the
-        colour bar's width is the new step's: left to the press.)"""
+        try it, its matrices' numbers zero below `drawn`: the press that shows it finds the
+        fit remembered. (With the shared scale the colour bar's width is the new step's:
+        left to the press.)"""
         n = len(layout.matrices)
         if self.shared_scale or n > SLOTS:
             return
@@ -358,8 +361,7 @@ class StepView(QWidget):
         probes, captions, legends = self._probes[:n], [], []
         px, legend_px = MAX_FONT_PX * self.scale, round(12 * self.scale)
         for k, shown in enumerate(layout.matrices):
-            floor = shown.as_drawn(floors.get(shown.operand.name, 0.0))
-            probes[k].set(shown.values, self.doc.precision, floor, px)
+            probes[k].set(shown.values, self.doc.precision, drawn[k], px)
             captions.append((shown.label, shown.shape, shown.note))
             levels = symmetric_levels(shown.values)
             legend = self._matrices[k].legend
