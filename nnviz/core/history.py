@@ -122,6 +122,10 @@ class _Steps:
         return tuple(W), tuple(v[:, 0] for v in b)
 
 
+# Iteration k computed ahead: (the last session, k, k's session, loss, forward pass, trace).
+_Ahead = tuple[Session, int, Session, float, Forward, Trace]
+
+
 def _columns(b: tuple[Mat, ...]) -> list[Mat]:
     return [v[:, None] for v in b]
 
@@ -154,8 +158,7 @@ class History:
         self._bytes = parameter_bytes(session)
         self._last_forward: tuple[Session, Forward] | None = (session, fwd)
         self._traces: dict[int, Trace] = {}
-        # (last session, k, k's session, loss, forward, trace): iteration k computed ahead
-        self._ahead: tuple[Session, int, Session, float, Forward, Trace] | None = None
+        self._ahead: _Ahead | None = None
         self.metrics.record(first, session, loss)
 
     # --- reading --------------------------------------------------------------------------
@@ -214,14 +217,20 @@ class History:
         keeping it. None when training would stop there. Kept while the last iteration is
         the same session."""
         s, k = self._sessions[-1], self.last + 1
-        a = self._ahead
-        if a is None or a[0] is not s or a[1] != k:  # `is`: an edit makes a new session
+        ahead = self._ahead_of(s, k)
+        if ahead is None:
             try:
                 nxt, loss, fwd = self._next(s, k)
             except TrainingStopped:
                 return None
-            self._ahead = (s, k, nxt, loss, fwd, build_trace(nxt))
-        return self._ahead[5]
+            ahead = self._ahead = (s, k, nxt, loss, fwd, build_trace(nxt))
+        return ahead[5]
+
+    def _ahead_of(self, s: Session, k: int) -> _Ahead | None:
+        """Iteration k as computed ahead from `s`, if it was (`is`: an edit makes a new
+        session, and the history a new list of them)."""
+        a = self._ahead
+        return a if a is not None and a[0] is s and a[1] == k else None
 
     # --- growing ----------------------------------------------------------------------------
     def advance(self, n: int = 1, protect: int | None = None) -> int:
@@ -234,8 +243,8 @@ class History:
 
     def _advance_one(self, protect: int | None) -> None:
         s, k = self._sessions[-1], self.last + 1
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead[0] is s and ahead[1] == k:  # computed ahead: as below
+        ahead, self._ahead = self._ahead_of(s, k), None
+        if ahead is not None:  # computed ahead: as below
             _, _, nxt, loss, fwd_next, trace = ahead
             self._keep(nxt, loss, protect)
             self._cache(k, trace)
