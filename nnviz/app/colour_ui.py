@@ -122,11 +122,11 @@ class BottomFit(QObject):
         want = self.needed(splitter.width())
         most = min(round(total * MAX_BOTTOM_SHARE), max(0, total - MIN_STEP_PX))
         bottom = max(min(want, most), self.window.bottom.minimumSizeHint().height(), 80)
-        now = splitter.sizes()[1]
-        if bottom <= now <= min(bottom + SLACK_PX, most):
-            bottom = now  # room enough, and less than a line too much: the step keeps its room
+        current = splitter.sizes()
+        if bottom <= current[1] <= min(bottom + SLACK_PX, most):
+            return  # room enough, and less than a line too much: the step keeps its room
         sizes = [total - bottom, bottom]
-        if sizes != splitter.sizes():
+        if sizes != current:
             splitter.setSizes(sizes)
 
     @guarded(False)
